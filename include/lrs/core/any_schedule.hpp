@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: MIT
+// lrs::any_schedule<T>: a type-erased, copyable, immutable schedule for choices made at run time.
+#ifndef LRS_CORE_ANY_SCHEDULE_HPP
+#define LRS_CORE_ANY_SCHEDULE_HPP
+
+#include <limits>
+#include <memory>
+#include <type_traits>
+#include <utility>
+
+#include <lrs/core/error.hpp>
+#include <lrs/core/traits.hpp>
+
+namespace lrs {
+
+/// Holds any schedule behind one indirect call, for schedules chosen at run time (a config file,
+/// the command line). Copies share the immutable held schedule, so a copy costs one reference
+/// count and copies may be used from several threads at once. Keeps the held schedule's cycled
+/// momentum when it has one (has_momentum_v).
+///
+/// A default-constructed any_schedule is empty: `empty()` is true and it must not be evaluated.
+/// @tparam T the learning-rate type returned.
+template <class T = double>
+class any_schedule {
+  static_assert(std::is_floating_point_v<T>, "any_schedule<T>: T must be a floating-point type");
+
+ public:
+  using value_type = T;
+
+  any_schedule() = default;
+
+  /// Wraps `s`, converting its values to T.
+  template <class S, class D = std::decay_t<S>,
+            class = std::enable_if_t<!std::is_same_v<D, any_schedule> && is_schedule_v<D>>>
+  any_schedule(
+      S&& s)  // NOLINT(google-explicit-constructor): implicit on purpose, like std::function
+      : impl_(std::make_shared<const model<D>>(std::forward<S>(s))) {}
+
+  /// The learning rate for update `step`. @pre !empty() and step >= 0.
+  [[nodiscard]] T operator()(step_t step) const {
+    LRS_ASSERT(impl_ != nullptr, "lrs::any_schedule: evaluated while empty");
+    return impl_->value(step);
+  }
+
+  /// True when the held schedule cycles momentum (OneCycleLR, CyclicLR).
+  [[nodiscard]] bool has_momentum() const noexcept { return impl_ && impl_->has_momentum(); }
+
+  /// The momentum for update `step`. @pre has_momentum() and step >= 0; NaN otherwise.
+  [[nodiscard]] T momentum(step_t step) const {
+    return impl_ ? impl_->momentum(step) : std::numeric_limits<T>::quiet_NaN();
+  }
+
+  [[nodiscard]] bool empty() const noexcept { return impl_ == nullptr; }
+  explicit operator bool() const noexcept { return impl_ != nullptr; }
+
+  /// The held schedule if it is exactly of type S, else nullptr.
+  template <class S>
+  [[nodiscard]] const S* target() const noexcept {
+    auto* m = dynamic_cast<const model<S>*>(impl_.get());
+    return m ? &m->s : nullptr;
+  }
+
+ private:
+  struct concept_t {
+    virtual ~concept_t() = default;
+    virtual T value(step_t) const = 0;
+    virtual bool has_momentum() const noexcept = 0;
+    virtual T momentum(step_t) const = 0;
+  };
+  template <class S>
+  struct model final : concept_t {
+    template <class U>
+    explicit model(U&& u) : s(std::forward<U>(u)) {}
+    T value(step_t t) const override { return static_cast<T>(s(t)); }
+    bool has_momentum() const noexcept override {
+      if constexpr (!has_momentum_v<S>) {
+        return false;
+      } else if constexpr (detail::has_momentum_flag_v<S>) {
+        return s.has_momentum();  // composites know only at run time whether all children cycle it
+      } else {
+        return true;
+      }
+    }
+    T momentum(step_t t) const override {
+      if constexpr (has_momentum_v<S>) {
+        return static_cast<T>(s.momentum(t));
+      } else {
+        (void)t;
+        return std::numeric_limits<T>::quiet_NaN();
+      }
+    }
+    S s;
+  };
+
+  std::shared_ptr<const concept_t> impl_;
+};
+
+}  // namespace lrs
+
+#endif  // LRS_CORE_ANY_SCHEDULE_HPP

@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: MIT
+// The schedule concept: is_schedule_v, schedule_value_t, has_momentum_v and LRS_REQUIRE_SCHEDULE.
+#ifndef LRS_CORE_TRAITS_HPP
+#define LRS_CORE_TRAITS_HPP
+
+#include <type_traits>
+#include <utility>
+
+#include <lrs/core/types.hpp>
+
+namespace lrs {
+namespace detail {
+
+template <class S, class = void>
+struct is_schedule_impl : std::false_type {};
+template <class S>
+struct is_schedule_impl<S, std::enable_if_t<std::is_invocable_v<const S&, step_t>>>
+    : std::is_floating_point<std::invoke_result_t<const S&, step_t>> {};
+
+template <class S, class = void>
+struct has_momentum_impl : std::false_type {};
+template <class S>
+struct has_momentum_impl<S, std::void_t<decltype(std::declval<const S&>().momentum(step_t{}))>>
+    : std::is_floating_point<decltype(std::declval<const S&>().momentum(step_t{}))> {};
+
+template <class S, class = void>
+struct has_momentum_flag_impl : std::false_type {};
+template <class S>
+struct has_momentum_flag_impl<S, std::void_t<decltype(std::declval<const S&>().has_momentum())>>
+    : std::true_type {};
+/// S decides at run time whether its momentum() is meaningful (type-erased composites).
+template <class S>
+inline constexpr bool has_momentum_flag_v = has_momentum_flag_impl<S>::value;
+
+}  // namespace detail
+
+/// True when `S` is a schedule: a copyable type whose `const S&` is callable with a step_t and
+/// returns a floating-point learning rate. Plain lambdas qualify.
+template <class S>
+inline constexpr bool is_schedule_v =
+    std::is_copy_constructible_v<S>&& detail::is_schedule_impl<S>::value;
+
+/// The learning-rate type a schedule returns.
+template <class S>
+using schedule_value_t = std::invoke_result_t<const S&, step_t>;
+
+/// True when a schedule also cycles momentum: `s.momentum(step)` gives the momentum (or Adam's
+/// beta1) for the update at `step`, as PyTorch's OneCycleLR and CyclicLR do.
+template <class S>
+inline constexpr bool has_momentum_v = detail::has_momentum_impl<S>::value;
+
+#if defined(__cpp_concepts) && __cpp_concepts >= 201907L
+/// C++20 spelling of is_schedule_v, for users' own constraints.
+template <class S>
+concept schedule = is_schedule_v<S>;
+#endif
+
+}  // namespace lrs
+
+/// One readable message instead of a page of template errors.
+#define LRS_REQUIRE_SCHEDULE(S)                                                             \
+  static_assert(::lrs::is_schedule_v<S>, #S                                                 \
+                " is not a schedule: need a copyable type with a const operator()(step_t) " \
+                "returning a floating-point type")
+
+#endif  // LRS_CORE_TRAITS_HPP

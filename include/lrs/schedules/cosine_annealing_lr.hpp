@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: MIT
+// lrs::cosine_annealing_lr: PyTorch's CosineAnnealingLR.
+#ifndef LRS_SCHEDULES_COSINE_ANNEALING_LR_HPP
+#define LRS_SCHEDULES_COSINE_ANNEALING_LR_HPP
+
+#include <cmath>
+#include <type_traits>
+
+#include <lrs/core/error.hpp>
+#include <lrs/core/math.hpp>
+#include <lrs/core/types.hpp>
+
+namespace lrs {
+
+/// PyTorch's `torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max, eta_min=0)`:
+///
+///   lr(t) = eta_min + (base_lr - eta_min) * (1 + cos(pi * t / T_max)) / 2
+///
+/// Past T_max the curve continues periodically (period 2*T_max, rising back to base_lr), as
+/// PyTorch's does; wrap it in a budgeted schedule to hold the floor instead.
+/// Loshchilov & Hutter, "SGDR: Stochastic Gradient Descent with Warm Restarts", arXiv:1608.03983.
+/// @tparam T floating-point type of the learning rate.
+template <class T = double>
+class cosine_annealing_lr {
+  static_assert(std::is_floating_point_v<T>,
+                "lrs::cosine_annealing_lr<T>: T must be a floating-point type");
+
+ public:
+  using value_type = T;
+
+  /// @throws lrs::invalid_argument if base_lr < 0, T_max <= 0, eta_min < 0, or a value is not
+  /// finite.
+  cosine_annealing_lr(T base_lr, step_t t_max, T eta_min = T(0))
+      : base_lr_(base_lr), eta_min_(eta_min), t_max_(t_max) {
+    detail::require_non_negative("cosine_annealing_lr", "base_lr", base_lr);
+    detail::require_positive("cosine_annealing_lr", "T_max", t_max);
+    detail::require_non_negative("cosine_annealing_lr", "eta_min", eta_min);
+  }
+
+  /// @pre step >= 0.
+  [[nodiscard]] T operator()(step_t step) const noexcept {
+    LRS_ASSERT(step >= 0, "lrs::cosine_annealing_lr: step must be >= 0");
+    // Reduce modulo the period first so that the cosine's argument stays small and exact.
+    const step_t r = step % (2 * t_max_);
+    const T c = std::cos(detail::pi_v<T> * static_cast<T>(r) / static_cast<T>(t_max_));
+    return eta_min_ + (base_lr_ - eta_min_) * (T(1) + c) / T(2);
+  }
+
+  [[nodiscard]] T base_lr() const noexcept { return base_lr_; }
+  [[nodiscard]] T eta_min() const noexcept { return eta_min_; }
+  [[nodiscard]] step_t t_max() const noexcept { return t_max_; }
+
+ private:
+  T base_lr_, eta_min_;
+  step_t t_max_;
+};
+
+template <class T>
+cosine_annealing_lr(T, step_t) -> cosine_annealing_lr<T>;
+template <class T>
+cosine_annealing_lr(T, step_t, T) -> cosine_annealing_lr<T>;
+
+}  // namespace lrs
+
+#endif  // LRS_SCHEDULES_COSINE_ANNEALING_LR_HPP

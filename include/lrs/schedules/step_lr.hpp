@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: MIT
+// lrs::step_lr: PyTorch's StepLR, decay by gamma every step_size steps.
+#ifndef LRS_SCHEDULES_STEP_LR_HPP
+#define LRS_SCHEDULES_STEP_LR_HPP
+
+#include <cmath>
+#include <type_traits>
+
+#include <lrs/core/error.hpp>
+#include <lrs/core/types.hpp>
+
+namespace lrs {
+
+/// PyTorch's `torch.optim.lr_scheduler.StepLR(optimizer, step_size, gamma=0.1)`:
+///
+///   lr(t) = base_lr * gamma^floor(t / step_size)
+///
+/// `base_lr` is the optimizer's initial LR (PyTorch's `lr` of the param group). Defined for every
+/// t >= 0; there is no end. Follows Python's step convention (libtorch's StepLR lags one step).
+/// @tparam T floating-point type of the learning rate.
+template <class T = double>
+class step_lr {
+  static_assert(std::is_floating_point_v<T>, "lrs::step_lr<T>: T must be a floating-point type");
+
+ public:
+  using value_type = T;
+
+  /// @throws lrs::invalid_argument if base_lr < 0, step_size <= 0, gamma < 0, or a value is not
+  /// finite.
+  step_lr(T base_lr, step_t step_size, T gamma = T(0.1))
+      : base_lr_(base_lr), gamma_(gamma), step_size_(step_size) {
+    detail::require_non_negative("step_lr", "base_lr", base_lr);
+    detail::require_positive("step_lr", "step_size", step_size);
+    detail::require_non_negative("step_lr", "gamma", gamma);
+  }
+
+  /// @pre step >= 0.
+  [[nodiscard]] T operator()(step_t step) const noexcept {
+    LRS_ASSERT(step >= 0, "lrs::step_lr: step must be >= 0");
+    return base_lr_ * std::pow(gamma_, static_cast<T>(step / step_size_));
+  }
+
+  [[nodiscard]] T base_lr() const noexcept { return base_lr_; }
+  [[nodiscard]] T gamma() const noexcept { return gamma_; }
+  [[nodiscard]] step_t step_size() const noexcept { return step_size_; }
+
+ private:
+  T base_lr_, gamma_;
+  step_t step_size_;
+};
+
+template <class T>
+step_lr(T, step_t) -> step_lr<T>;
+template <class T>
+step_lr(T, step_t, T) -> step_lr<T>;
+
+}  // namespace lrs
+
+#endif  // LRS_SCHEDULES_STEP_LR_HPP

@@ -8,18 +8,24 @@
 
 #include <lrs/lrs.hpp>
 
+#include "commands.hpp"
+
 int main(int argc, char** argv) {
   CLI::App app{"lrs: learning-rate schedules from the shell"};
   app.set_version_flag("--version", fmt::format("lrs {}.{}.{}", LRS_VERSION_MAJOR,
                                                 LRS_VERSION_MINOR, LRS_VERSION_PATCH));
   app.require_subcommand(0, 1);
+  // Subcommands register here, one line each (keep sorted).
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    // Usage errors exit with status 2, the message on stderr.
+    // --help and --version exit 0; usage errors exit 2 with the message on stderr.
     const int rc = app.exit(e);
     return rc == 0 ? 0 : 2;
   } catch (const std::exception& e) {
+    // Bad input found by a subcommand: the message on stderr, nothing on stdout.
+    std::fflush(stdout);
     fmt::print(stderr, "lrs: {}\n", e.what());
     return 2;
   }

@@ -5,12 +5,15 @@
 #include <cmath>
 #include <cstddef>
 #include <fstream>
+#include <functional>
 #include <map>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include <lrs/io/parse_schedule.hpp>
 #include <lrs/lrs.hpp>
 
 #include "catch.hpp"
@@ -300,4 +303,72 @@ TEST_CASE("PyTorch golden data: ReduceLROnPlateau after every metric", "[pytorch
   CHECK(t.configs >= 7);
   WARN("ReduceLROnPlateau: " << t.configs << " configurations, " << t.values
                              << " values, max relative error " << t.max_rel);
+}
+
+namespace {
+
+/// The PyTorch call a golden configuration describes, e.g. "StepLR(step_size=7, gamma=0.5)";
+/// empty when it needs a C++ callable.
+std::string spec_of(const std::string& kind, const params_t& p) {
+  if (kind == "LambdaLR" || kind == "MultiplicativeLR" || p.count("scale_fn")) return "";
+  static const std::set<std::string> strings{"mode", "anneal_strategy", "scale_mode",
+                                             "threshold_mode"};
+  std::string out = kind + "(";
+  bool first = true;
+  const auto arg = [&](const std::string& k, const std::string& v) {
+    out += (first ? "" : ", ") + k + "=" + v;
+    first = false;
+  };
+  for (const auto& [k, v] : p) {
+    if (k == "optimizer" || k.find('.') != std::string::npos) continue;
+    if (k == "milestones") {
+      arg(k, "[" + v + "]");
+    } else if (strings.count(k)) {
+      arg(k, "'" + v + "'");
+    } else {
+      arg(k, v);
+    }
+  }
+  const auto kids = children_of(p);
+  if (!kids.empty()) {
+    std::string list = "[";
+    for (const auto& c : kids) {
+      params_t rest = c;
+      rest.erase("kind");
+      const std::string sub = spec_of(c.at("kind"), rest);
+      if (sub.empty()) return "";
+      list += (list.size() > 1 ? ", " : "") + sub;
+    }
+    arg("schedulers", list + "]");
+  }
+  return out + ")";
+}
+
+}  // namespace
+
+TEST_CASE("PyTorch golden data through spec strings", "[pytorch][parity][spec]") {
+  const auto configs = load_golden();
+  tally t;
+  for (const auto& c : configs) {
+    if (c.kind == "ReduceLROnPlateau" || c.check != "exact") continue;
+    const std::string spec = spec_of(c.kind, c.params);
+    if (spec.empty()) continue;
+    INFO(spec);
+    ++t.configs;
+    for (std::size_t g = 0; g < c.base_lrs.size(); ++g) {
+      lrs::spec_context ctx;
+      ctx.lr = c.base_lrs[g];
+      const auto s = lrs::parse_schedule(spec, ctx);
+      std::vector<double> lr, mom;
+      for (lrs::step_t step = 0; step < c.steps; ++step) {
+        lr.push_back(s(step));
+        if (!c.momentum.empty()) mom.push_back(s.momentum(step));
+      }
+      compare(c.name, lr, c.lr[g], c.base_lrs[g], t);
+      if (!c.momentum.empty()) compare(c.name + " momentum", mom, c.momentum[g], 1.0, t);
+    }
+  }
+  CHECK(t.configs >= 55);
+  WARN("spec strings: " << t.configs << " configurations, " << t.values
+                        << " values, max relative error " << t.max_rel);
 }

@@ -41,6 +41,10 @@ class multi_step_lr {
       detail::require_non_negative("multi_step_lr", "milestones[" + std::to_string(i) + "]",
                                    milestones_[i]);
     std::sort(milestones_.begin(), milestones_.end());
+    // lr after k milestones, computed once: evaluation is a binary search and a load.
+    values_.reserve(milestones_.size() + 1);
+    for (std::size_t k = 0; k <= milestones_.size(); ++k)
+      values_.push_back(base_lr_ * std::pow(gamma_, static_cast<T>(k)));
   }
 
   /// @pre step >= 0.
@@ -48,7 +52,7 @@ class multi_step_lr {
     LRS_ASSERT(step >= 0, "lrs::multi_step_lr: step must be >= 0");
     const auto k =
         std::upper_bound(milestones_.begin(), milestones_.end(), step) - milestones_.begin();
-    return base_lr_ * std::pow(gamma_, static_cast<T>(k));
+    return values_[static_cast<std::size_t>(k)];
   }
 
   /// The same schedule for another base LR (one PyTorch parameter group).
@@ -64,6 +68,7 @@ class multi_step_lr {
  private:
   T base_lr_, gamma_;
   std::vector<step_t> milestones_;
+  std::vector<T> values_;
 };
 
 template <class T>

@@ -137,6 +137,14 @@ TEST_CASE("REX special shapes: d = 0 is linear, d = 1 is a step at the end", "[p
   CHECK(p::rex(1.0)(1.0) == 0.0);
 }
 
+TEST_CASE("polynomial: whole powers and fractional powers agree with (1 - z)^power", "[profile]") {
+  // (1 - 0.5)^3 = 0.125, (1 - 0.75)^1.5 = 0.125, (1 - 0.2)^1 = 0.8.
+  CHECK(p::polynomial(3.0)(0.5) == 0.125);
+  CHECK_THAT(p::polynomial(1.5)(0.75), WithinRel(0.125, 1e-15));
+  CHECK_THAT(p::polynomial{}(0.2), WithinRel(0.8, 1e-15));
+  CHECK(p::polynomial(3.0)(1.0) == 0.0);
+}
+
 TEST_CASE("step profile decays at the fractions, including the fraction itself", "[profile]") {
   const p::step s(0.5, {0.25, 0.5});
   CHECK(s(0.2499) == 1.0);

@@ -122,15 +122,28 @@ struct step {
 struct polynomial {
   explicit polynomial(double power = 1.0) : power_(power) {
     detail::require_positive("polynomial", "power", power);
+    if (power == 1.0 || power == 2.0 || power == 3.0) whole_ = static_cast<int>(power);
   }
   template <class T>
   [[nodiscard]] T operator()(T z) const noexcept {
-    return std::pow(T(1) - z, static_cast<T>(power_));
+    const T x = T(1) - z;
+    // Small whole powers multiply: std::pow costs several times more.
+    switch (whole_) {
+      case 1:
+        return x;
+      case 2:
+        return x * x;
+      case 3:
+        return x * x * x;
+      default:
+        return std::pow(x, static_cast<T>(power_));
+    }
   }
   [[nodiscard]] double power() const noexcept { return power_; }
 
  private:
   double power_;
+  int whole_ = 0;
 };
 
 /// Inverse square root: p(z) = 1 / sqrt(1 + z / timescale), timescale a fraction of the budget.

@@ -62,6 +62,7 @@ TEST_CASE("budgeted area equals the brute-force sum", "[budgeted][area][property
   o.after_end = lrs::past_end::hold;
   check_area(lrs::linear_decay(0.1, 500, o).rebudget(300, 700), a, a + len);
   check_area(lrs::wsd(0.1, 500, 0.3, p::decay_shape::linear, o).rebudget(100, 900), a, a + len);
+  check_area(lrs::wsd(0.1, 500, 0.3, p::decay_shape::linear, o).cooldown(100, 200), a, a + len);
 }
 
 TEST_CASE("area is additive over adjacent ranges", "[budgeted][area]") {

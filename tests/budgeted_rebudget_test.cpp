@@ -88,3 +88,35 @@ TEST_CASE("rebudget rejects bad arguments", "[schedule][budgeted][rebudget][erro
   o.after_end = lrs::past_end::cycle;
   CHECK_THROWS_AS(lrs::rex(0.1, 100, o).rebudget(10, 200), lrs::invalid_argument);
 }
+
+TEST_CASE("cooldown starts a WSD decay now and ends it after the given steps",
+          "[schedule][budgeted][cooldown]") {
+  lrs::budget_options<double> o;
+  o.min_lr = 0.01;
+  const auto run = lrs::wsd(1.0, 10000, 0.2, p::decay_shape::linear, o);
+  const auto c = run.cooldown(3000, 100);
+  CHECK(c.total_steps() == 3100);
+  for (step_t t = 0; t <= 3000; ++t) CHECK(c(t) == run(t));
+  // Linear decay 1 -> 0.01 over steps 3000..3100: lr = 0.01 + 0.99 (1 - (t - 3000) / 100).
+  CHECK_THAT(c(3050), WithinRel(0.01 + 0.99 * 0.5, 1e-12));
+  CHECK_THAT(c(3099), WithinRel(0.01 + 0.99 * 0.01, 1e-10));
+  CHECK(c(3100) == 0.01);
+  CHECK(c(5000) == 0.01);
+}
+
+TEST_CASE("cooldown of a decaying profile finishes the rest of it",
+          "[schedule][budgeted][cooldown]") {
+  // REX at s = 25 of 100 has z = 0.25; over the next 50 steps z runs 0.25 -> 1.
+  const auto run = lrs::rex(1.0, 100);
+  const auto c = run.cooldown(25, 50);
+  const auto rex = [](double z) { return (1 - z) / (1 - z / 2); };
+  CHECK(c(25) == run(25));
+  CHECK_THAT(c(50), WithinAbs(rex(0.25 + 0.75 * 0.5), 1e-15));
+  CHECK(c(75) == 0.0);
+  CHECK_THROWS_AS(run.cooldown(25, 0), lrs::invalid_argument);
+  CHECK_THROWS_AS(run.cooldown(100, 10), lrs::invalid_argument);
+  lrs::budget_options<double> o;
+  o.warmup_steps = 10;
+  CHECK_THROWS_WITH(lrs::rex(1.0, 100, o).cooldown(5, 10),
+                    "lrs::budgeted::cooldown: s must be >= warmup_steps (10), got 5");
+}

@@ -214,6 +214,36 @@ class budgeted {
     return out;
   }
 
+  /// "Decay from here over the next `steps` steps": a schedule equal to this one on [0, s),
+  /// continuous at s, that runs the rest of the profile, z in [z(s), 1], over [s, s + steps) and
+  /// ends there (new total_steps() = s + steps). Unlike rebudget() it never replays a plateau
+  /// over the new budget: a WSD profile still in its stable phase starts its decay at s (z jumps
+  /// to 1 - decay, where p is still 1), so the whole cool-down takes exactly `steps` steps.
+  /// @throws lrs::invalid_argument if s < warmup_steps(), s >= total_steps(), steps <= 0, or the
+  /// policy is past_end::cycle.
+  [[nodiscard]] budgeted cooldown(step_t s, step_t steps) const {
+    constexpr std::string_view name = "budgeted::cooldown";
+    detail::require(s >= warmup_, name, "s",
+                    ">= warmup_steps (" + detail::format_value(warmup_) + ")", s);
+    detail::require(s < total_, name, "s", "< total_steps (" + detail::format_value(total_) + ")",
+                    s);
+    detail::require_positive(name, "steps", steps);
+    detail::require(after_ != past_end::cycle, name, "after_end", "hold or floor", "cycle");
+    budgeted out = *this;
+    out.total_ = s + steps;
+    out.prior_ = std::make_shared<const budgeted>(*this);
+    out.seg_start_ = s;
+    T zs = z_of(s);
+    if constexpr (std::is_same_v<Profile, profiles::wsd>) {
+      const T decay_start = T(1) - static_cast<T>(profile_.decay());
+      if (zs < decay_start) zs = decay_start;
+    }
+    out.anchor_ = s;
+    out.z0_ = zs;
+    out.slope_ = (T(1) - zs) / static_cast<T>(steps);
+    return out;
+  }
+
   /// Σ lr(t) for t in [first, last), exact: closed forms for the linear and constant profiles and
   /// the warmup-free, past-the-end and linear-warmup parts, whole sampling windows at once, else
   /// one pass over the steps. Accumulates in long double.

@@ -14,6 +14,7 @@
 
 #include <lrs/controllers/reduce_lr_on_plateau.hpp>
 
+#include <lrs/schedules/budgeted.hpp>
 #include <lrs/schedules/chained.hpp>
 #include <lrs/schedules/constant.hpp>
 #include <lrs/schedules/constant_lr.hpp>
@@ -27,6 +28,7 @@
 #include <lrs/schedules/multiplicative_lr.hpp>
 #include <lrs/schedules/one_cycle_lr.hpp>
 #include <lrs/schedules/polynomial_lr.hpp>
+#include <lrs/schedules/profiles.hpp>
 #include <lrs/schedules/sequential.hpp>
 #include <lrs/schedules/step_lr.hpp>
 

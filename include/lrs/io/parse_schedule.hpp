@@ -8,6 +8,7 @@
 #include <lrs/core/any_schedule.hpp>
 #include <lrs/core/error.hpp>
 #include <lrs/io/spec.hpp>
+#include <lrs/io/specs/budgeted.hpp>
 #include <lrs/io/specs/foundation.hpp>
 #include <lrs/io/specs/pytorch.hpp>
 
@@ -20,6 +21,7 @@ inline spec_registry& default_spec_registry() {
     spec_registry r;
     // One line per family of names.
     detail::register_foundation_specs(r);
+    detail::register_budgeted_specs(r);
     detail::register_pytorch_specs(r);
     return r;
   }();

@@ -98,7 +98,7 @@ template <class T>
 inline constexpr Eigen::Index packet_size_v = Eigen::internal::unpacket_traits<packet_t<T>>::size;
 
 /// Norm accumulators are flushed into double every block so long float sums stay accurate.
-inline constexpr Eigen::Index norm_block = 4096;
+inline constexpr Eigen::Index norm_block = 256;
 
 /// Runs `k.template apply<P>(i, l2, l1)` over [0, n): SIMD packets first, scalars for the tail,
 /// in one pass. `k` accumulates grad^2 into l2 and |grad| into l1; the sums come back in double.

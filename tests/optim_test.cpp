@@ -2,6 +2,7 @@
 // lrs::sgd / adam / adamw: hand-computed updates, errors, state save/load, allocation, views.
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -359,4 +360,44 @@ TEST_CASE("bad hyper-parameters and inputs give clear errors", "[optim][error]")
   lrs::vector_t<double> p4 = lrs::vector_t<double>::Zero(4);
   CHECK_THROWS_AS(opt.step(p4, lrs::vector_t<double>::Zero(4), 0.1), lrs::invalid_argument);
   CHECK(opt.step_count() == 1);
+}
+
+TEMPLATE_TEST_CASE("SIMD lanes and the scalar tail compute the same update", "[optim][property]",
+                   float, double) {
+  using T = TestType;
+  // 37 identical coordinates: packets cover the head, scalar code the tail; any approximate
+  // packet sqrt or division would make them differ.
+  const Eigen::Index n = 37;
+  lrs::adam_options<T> o;
+  o.amsgrad = true;
+  o.weight_decay = T(0.01);
+  lrs::adam<T> adam(o);
+  lrs::sgd_options<T> so;
+  so.momentum = T(0.9);
+  so.nesterov = true;
+  lrs::sgd<T> sgd(so);
+  lrs::vector_t<T> p = lrs::vector_t<T>::Constant(n, T(0.3)), q = p;
+  for (int s = 0; s < 5; ++s) {
+    const lrs::vector_t<T> g = lrs::vector_t<T>::Constant(n, T(0.7) / T(1 + s * s));
+    adam.step(p, g, T(0.01));
+    sgd.step(q, g, T(0.01));
+  }
+  for (Eigen::Index i = 1; i < n; ++i) {
+    CHECK(p[i] == p[0]);
+    CHECK(q[i] == q[0]);
+  }
+  // A scalar replay of the same PyTorch formula, in the same operation order.
+  T m = 0, v = 0, vmax = 0, x = T(0.3);
+  for (int s = 0; s < 5; ++s) {
+    const T g0 = T(0.7) / T(1 + s * s);
+    const T g = g0 + o.weight_decay * x;
+    m = m * T(0.9) + T(1.0 - double(T(0.9))) * g;
+    v = v * T(0.999) + (T(1.0 - double(T(0.999))) * g) * g;
+    vmax = std::max(vmax, v);
+    const double bc1 = 1.0 - std::pow(double(T(0.9)), s + 1);
+    const double bc2 = 1.0 - std::pow(double(T(0.999)), s + 1);
+    const T denom = std::sqrt(vmax) / T(std::sqrt(bc2)) + T(1e-8);
+    x = x + (T(-(0.01 / bc1) * 1.0) * m) / denom;
+  }
+  CHECK_THAT(p[0], WithinRel(x, T(4) * std::numeric_limits<T>::epsilon()));
 }

@@ -71,7 +71,7 @@ struct adam_kernel {
       s = ei::pmax<Eigen::PropagateNaN>(ei::ploadu<P>(vmax + i), vv);
       ei::pstoreu(vmax + i, s);
     }
-    const P denom = ei::padd(ei::pdiv(ei::psqrt(s), ei::pset1<P>(bc2_sqrt)), ei::pset1<P>(eps));
+    const P denom = ei::padd(ei::pdiv(exact_sqrt(s), ei::pset1<P>(bc2_sqrt)), ei::pset1<P>(eps));
     ei::pstoreu(p + i, ei::padd(pv, ei::pdiv(ei::pmul(ei::pset1<P>(neg_step_size), mv), denom)));
   }
 };

@@ -125,6 +125,48 @@ void fused_loop(Eigen::Index n, const Kernel& k, double& l2, double& l1) {
   l1 += double(s1);
 }
 
+/// Correctly rounded square root of a packet. Eigen's psqrt is a reciprocal-sqrt approximation
+/// for some packet types under EIGEN_FAST_MATH (its default); the update must match PyTorch, so
+/// use the IEEE instructions on x86 and a per-lane std::sqrt elsewhere.
+template <class P>
+inline P exact_sqrt(const P& x) {
+  namespace ei = Eigen::internal;
+  using S = typename ei::unpacket_traits<P>::type;
+  constexpr int n = ei::unpacket_traits<P>::size;
+  if constexpr (n == 1) {
+    return P(std::sqrt(x));
+  } else {
+    alignas(64) S lanes[n];
+    ei::pstoreu(lanes, x);
+    for (S& v : lanes) v = std::sqrt(v);
+    return ei::ploadu<P>(lanes);
+  }
+}
+#if defined(EIGEN_VECTORIZE_SSE2)
+inline Eigen::internal::Packet4f exact_sqrt(const Eigen::internal::Packet4f& x) {
+  return _mm_sqrt_ps(x);
+}
+inline Eigen::internal::Packet2d exact_sqrt(const Eigen::internal::Packet2d& x) {
+  return _mm_sqrt_pd(x);
+}
+#endif
+#if defined(EIGEN_VECTORIZE_AVX)
+inline Eigen::internal::Packet8f exact_sqrt(const Eigen::internal::Packet8f& x) {
+  return _mm256_sqrt_ps(x);
+}
+inline Eigen::internal::Packet4d exact_sqrt(const Eigen::internal::Packet4d& x) {
+  return _mm256_sqrt_pd(x);
+}
+#endif
+#if defined(EIGEN_VECTORIZE_AVX512)
+inline Eigen::internal::Packet16f exact_sqrt(const Eigen::internal::Packet16f& x) {
+  return _mm512_sqrt_ps(x);
+}
+inline Eigen::internal::Packet8d exact_sqrt(const Eigen::internal::Packet8d& x) {
+  return _mm512_sqrt_pd(x);
+}
+#endif
+
 /// Adds g^2 and |g| of a loaded gradient to the accumulators.
 template <class P>
 inline void accumulate_norms(const P& g, P& l2, P& l1) {

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include <lrs/core/any_schedule.hpp>
 #include <lrs/optim.hpp>
 #include <lrs/schedules/cosine_annealing_lr.hpp>
 
@@ -400,4 +401,51 @@ TEMPLATE_TEST_CASE("SIMD lanes and the scalar tail compute the same update", "[o
     x = x + (T(-(0.01 / bc1) * 1.0) * m) / denom;
   }
   CHECK_THAT(p[0], WithinRel(x, T(4) * std::numeric_limits<T>::epsilon()));
+}
+
+namespace {
+// A schedule that cycles momentum the way OneCycleLR does (momentum high when the LR is low).
+struct cycling_schedule {
+  double operator()(lrs::step_t t) const { return 0.01 * double(1 + t % 4); }
+  double momentum(lrs::step_t t) const { return 0.95 - 0.05 * double(t % 4); }
+};
+}  // namespace
+
+TEST_CASE("scheduled_lr sets cycled momentum or beta1 and returns the LR", "[optim][schedule]") {
+  static_assert(lrs::has_momentum_v<cycling_schedule>);
+  const cycling_schedule s;
+  lrs::sgd_options<double> so;
+  so.momentum = 0.9;
+  lrs::sgd<double> sgd(so);
+  lrs::adam<float> adam;
+  for (lrs::step_t t = 0; t < 6; ++t) {
+    CHECK(lrs::scheduled_lr(sgd, s, t) == s(t));
+    CHECK(sgd.momentum() == s.momentum(t));
+    CHECK(lrs::scheduled_lr(adam, s, t) == float(s(t)));
+    CHECK(adam.beta1() == float(s.momentum(t)));
+  }
+  // A schedule without momentum leaves it alone; an erased one asks has_momentum().
+  const lrs::cosine_annealing_lr<double> plain(0.1, 10);
+  CHECK(lrs::scheduled_lr(sgd, plain, 3) == plain(3));
+  CHECK(sgd.momentum() == s.momentum(5));
+  const lrs::any_schedule<double> erased_plain = plain;
+  CHECK(lrs::scheduled_lr(sgd, erased_plain, 3) == plain(3));
+  CHECK(sgd.momentum() == s.momentum(5));
+  const lrs::any_schedule<double> erased = s;
+  lrs::scheduled_lr(sgd, erased, 2);
+  CHECK(sgd.momentum() == s.momentum(2));
+}
+
+TEST_CASE("param_tensor takes segments and rejects bad views", "[optim][views]") {
+  Eigen::VectorXd flat = Eigen::VectorXd::Zero(10);
+  const Eigen::VectorXd grads = Eigen::VectorXd::Ones(10);
+  lrs::sgd<double> opt;
+  opt.step({lrs::param_tensor<double>(flat.head(4), grads.head(4)),
+            lrs::param_tensor<double>(flat.tail(6), grads.tail(6))},
+           0.5);
+  CHECK(flat.isApprox(Eigen::VectorXd::Constant(10, -0.5)));
+  CHECK(opt.tensor_count() == 2);
+  CHECK_THROWS_AS(lrs::param_tensor<double>(flat, grads.head(3)), lrs::invalid_argument);
+  Eigen::MatrixXd m = Eigen::MatrixXd::Ones(3, 3);
+  CHECK_THROWS_AS(lrs::param_tensor<double>(flat.head(3), m.row(0)), lrs::invalid_argument);
 }

@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include <Eigen/Core>
@@ -54,22 +55,23 @@ struct param_group {
 template <class T>
 class param_tensor {
  public:
-  template <class P, class G>
-  param_tensor(Eigen::DenseBase<P>& params, const Eigen::DenseBase<G>& grads, std::size_t group = 0)
+  /// @param params a vector, Map or contiguous segment; updated in place.
+  /// @param grads a vector, Map or contiguous segment of the same size (not an expression).
+  /// @param group index returned by the optimizer's add_group (0: the default group).
+  template <class G>
+  param_tensor(Eigen::Ref<vector_t<T>> params, const Eigen::DenseBase<G>& grads,
+               std::size_t group = 0)
       : group_(group) {
-    static_assert(
-        bool(P::Flags & Eigen::DirectAccessBit) && bool(G::Flags & Eigen::DirectAccessBit),
-        "lrs::param_tensor: params and grads must be vectors, Maps or blocks with direct "
-        "memory access (not expressions)");
-    static_assert(std::is_same_v<typename P::Scalar, T> && std::is_same_v<typename G::Scalar, T>,
-                  "lrs::param_tensor: scalar type mismatch");
-    detail::require(params.innerStride() == 1 || params.size() <= 1, "param_tensor",
-                    "params inner stride", "1 (contiguous)", params.innerStride());
+    static_assert(bool(G::Flags & Eigen::DirectAccessBit),
+                  "lrs::param_tensor: grads must be a vector, Map or block with direct memory "
+                  "access (not an expression)");
+    static_assert(std::is_same_v<typename G::Scalar, T>,
+                  "lrs::param_tensor: grads scalar type mismatch");
     detail::require(grads.innerStride() == 1 || grads.size() <= 1, "param_tensor",
                     "grads inner stride", "1 (contiguous)", grads.innerStride());
     detail::require(grads.size() == params.size(), "param_tensor", "grads size",
                     "equal to params size " + std::to_string(params.size()), grads.size());
-    params_ = params.derived().data();
+    params_ = params.data();
     grads_ = grads.derived().data();
     size_ = params.size();
   }
@@ -323,7 +325,7 @@ std::vector<tensor_state<T>> read_tensor_states(state_reader& r, std::string_vie
     require(s.size >= -1, type, "state tensor size", ">= -1", std::int64_t(s.size));
     for (auto& b : s.buf) {
       const auto n = r.get<std::int64_t>();
-      require(n == 0 || n == std::int64_t(s.size), type, "state buffer size",
+      require(n == 0 || (n > 0 && n == std::int64_t(s.size)), type, "state buffer size",
               "0 or the tensor size " + std::to_string(s.size), n);
       require(std::uint64_t(n) * sizeof(T) <= r.remaining(), type, "state", "long enough",
               "truncated");

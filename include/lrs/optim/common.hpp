@@ -278,6 +278,7 @@ class state_reader {
   void get_array(T* p, Eigen::Index n) {
     const std::size_t b = sizeof(T) * std::size_t(n);
     need(b);
+    if (b == 0) return;  // p may be null for an empty buffer; memcpy must not see it
     std::memcpy(p, bytes_.data() + pos_, b);
     pos_ += b;
   }

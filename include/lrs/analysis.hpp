@@ -3,6 +3,7 @@
 #ifndef LRS_ANALYSIS_HPP
 #define LRS_ANALYSIS_HPP
 
+#include <lrs/analysis/choose_schedule.hpp>
 #include <lrs/analysis/scaling_law.hpp>
 
 #endif  // LRS_ANALYSIS_HPP

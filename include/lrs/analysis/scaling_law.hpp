@@ -11,6 +11,7 @@
 #include <limits>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <LBFGSB.h>
@@ -115,6 +116,24 @@ inline void apply_warmup(std::vector<double>& lr, const area_options& opt) {
   }
   out.lr = std::move(lr);
   return out;
+}
+
+/// S1 and S2 at the last step only, {S1(T-1), S2(T-1)}, without storing the curves.
+/// @throws as compute_areas.
+[[nodiscard]] inline std::pair<double, double> compute_final_areas(std::vector<double> lr,
+                                                                   const area_options& opt = {}) {
+  constexpr std::string_view who = "compute_final_areas";
+  opt.validate(who);
+  detail::require_lr_sequence(who, lr);
+  detail::apply_warmup(lr, opt);
+  double s1 = 0.0, s2 = 0.0, m = 0.0, prev = lr[0];
+  for (const double eta : lr) {
+    m = opt.lambda * m + (prev - eta);
+    prev = eta;
+    s1 += eta;
+    s2 += m;
+  }
+  return {s1, s2};
 }
 
 /// S1 and S2 of the first `steps` LRs of a schedule.

@@ -377,25 +377,31 @@ inline std::vector<std::array<double, 4>> authors_grid() {
     detail::require(!run.steps.empty(), who, rn + "steps", "non-empty", std::string("empty"));
     for (std::size_t i = 0; i < run.lr.size(); ++i)
       if (!(std::isfinite(run.lr[i]) && run.lr[i] >= 0))
-        detail::require(false, who, rn + "lr[" + std::to_string(i) + "]", "finite and >= 0",
-                        run.lr[i]);
+        detail::throw_invalid(who, rn + "lr[" + std::to_string(i) + "]", "finite and >= 0",
+                              run.lr[i]);
     const auto t = static_cast<step_t>(run.lr.size());
+    const auto name = [&](const char* what, std::size_t i) {
+      return rn + what + "[" + std::to_string(i) + "]";
+    };
     for (std::size_t i = 0; i < run.steps.size(); ++i) {
-      const std::string si = rn + "steps[" + std::to_string(i) + "]";
-      detail::require(run.steps[i] >= 0 && run.steps[i] < t, who, si,
-                      "in [0, " + std::to_string(t) + ") (the LR sequence's length)", run.steps[i]);
-      if (i > 0)
-        detail::require(run.steps[i] > run.steps[i - 1], who, si,
-                        "> the previous step " + std::to_string(run.steps[i - 1]), run.steps[i]);
-      const double li = run.losses[i];
-      detail::require(std::isfinite(li) && li > 0, who, rn + "losses[" + std::to_string(i) + "]",
-                      "finite and > 0", li);
+      // Messages are built only on failure: runs may hold 1e5 points.
+      if (run.steps[i] < 0 || run.steps[i] >= t)
+        detail::throw_invalid(who, name("steps", i),
+                              "in [0, " + std::to_string(t) + ") (the LR sequence's length)",
+                              run.steps[i]);
+      if (i > 0 && run.steps[i] <= run.steps[i - 1])
+        detail::throw_invalid(who, name("steps", i),
+                              "> the previous step " + std::to_string(run.steps[i - 1]),
+                              run.steps[i]);
+      if (!(std::isfinite(run.losses[i]) && run.losses[i] > 0))
+        detail::throw_invalid(who, name("losses", i), "finite and > 0", run.losses[i]);
     }
     const annealing_areas ar = compute_areas(run.lr, opt.areas);
     for (std::size_t i = 0; i < run.steps.size(); ++i) {
       const auto s = static_cast<std::size_t>(run.steps[i]);
-      detail::require(ar.s1[s] > 0, who, rn + "steps[" + std::to_string(i) + "]",
-                      "a step with S1 > 0 (some earlier LR non-zero)", run.steps[i]);
+      if (!(ar.s1[s] > 0))
+        detail::throw_invalid(who, name("steps", i),
+                              "a step with S1 > 0 (some earlier LR non-zero)", run.steps[i]);
       pts.ln_s1.push_back(std::log(ar.s1[s]));
       pts.s2.push_back(ar.s2[s]);
       pts.ln_y.push_back(std::log(run.losses[i]));

@@ -12,9 +12,6 @@
 #include <utility>
 #include <vector>
 
-#include <Eigen/Cholesky>
-#include <Eigen/Core>
-
 #include <lrs/core/error.hpp>
 
 namespace lrs {
@@ -40,6 +37,42 @@ class splitmix64 {
  private:
   std::uint64_t state_;
 };
+
+/// In-place Cholesky factorisation of the symmetric n x n matrix `a` (row-major): on success the
+/// lower triangle holds L with a = L L'. Returns false when a is not positive definite.
+inline bool cholesky_in_place(std::vector<double>& a, std::size_t n) {
+  for (std::size_t j = 0; j < n; ++j) {
+    double d = a[j * n + j];
+    for (std::size_t k = 0; k < j; ++k) d -= a[j * n + k] * a[j * n + k];
+    if (!(d > 0) || !std::isfinite(d)) return false;
+    const double ljj = std::sqrt(d);
+    a[j * n + j] = ljj;
+    for (std::size_t i = j + 1; i < n; ++i) {
+      double s = a[i * n + j];
+      for (std::size_t k = 0; k < j; ++k) s -= a[i * n + k] * a[j * n + k];
+      a[i * n + j] = s / ljj;
+    }
+  }
+  return true;
+}
+
+/// Solves L z = b in place (L lower-triangular from cholesky_in_place).
+inline void forward_solve(const std::vector<double>& l, std::size_t n, std::vector<double>& b) {
+  for (std::size_t i = 0; i < n; ++i) {
+    double s = b[i];
+    for (std::size_t k = 0; k < i; ++k) s -= l[i * n + k] * b[k];
+    b[i] = s / l[i * n + i];
+  }
+}
+
+/// Solves L' x = z in place.
+inline void backward_solve(const std::vector<double>& l, std::size_t n, std::vector<double>& z) {
+  for (std::size_t i = n; i-- > 0;) {
+    double s = z[i];
+    for (std::size_t k = i + 1; k < n; ++k) s -= l[k * n + i] * z[k];
+    z[i] = s / l[i * n + i];
+  }
+}
 
 /// Minimises f over the box [lo, hi] from x0 with a projected BFGS method: variables at a bound
 /// whose gradient pushes outwards are frozen, the step is projected back into the box and accepted
@@ -265,13 +298,17 @@ class gaussian_process {
   /// @pre fit() was called.
   [[nodiscard]] gp_prediction predict(double x) const {
     LRS_ASSERT(fitted_, "gaussian_process::predict before fit");
-    const Eigen::Index n = x_.size();
-    Eigen::VectorXd k(n);
-    for (Eigen::Index i = 0; i < n; ++i)
-      k(i) = hp_.amplitude * matern52(std::abs(x - x_(i)) / hp_.length_scale);
-    const double mean = k.dot(alpha_);
-    const Eigen::VectorXd v = llt_.matrixL().solve(k);
-    const double var = std::max(0.0, hp_.amplitude - v.squaredNorm());
+    const std::size_t n = x_.size();
+    std::vector<double> k(n);
+    double mean = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      k[i] = hp_.amplitude * matern52(std::abs(x - x_[i]) / hp_.length_scale);
+      mean += k[i] * alpha_[i];
+    }
+    detail::forward_solve(l_, n, k);
+    double vv = 0;
+    for (double v : k) vv += v * v;
+    const double var = std::max(0.0, hp_.amplitude - vv);
     return {y_mean_ + y_scale_ * mean, y_scale_ * std::sqrt(var)};
   }
 
@@ -286,81 +323,102 @@ class gaussian_process {
     detail::require(!x.empty(), t, "x.size()", ">= 1", x.size());
     for (double v : x) detail::require_finite(t, "x", v);
     for (double v : y) detail::require_finite(t, "y", v);
-    const auto n = static_cast<Eigen::Index>(x.size());
-    x_ = Eigen::Map<const Eigen::VectorXd>(x.data(), n);
-    Eigen::VectorXd yv = Eigen::Map<const Eigen::VectorXd>(y.data(), n);
+    const std::size_t n = x.size();
+    x_ = x;
     y_mean_ = 0;
     y_scale_ = 1;
     if (options_.normalize_y) {
-      y_mean_ = yv.mean();
-      const double sd = std::sqrt((yv.array() - y_mean_).square().mean());
+      double m = 0;
+      for (double v : y) m += v;
+      m /= static_cast<double>(n);
+      double var = 0;
+      for (double v : y) var += (v - m) * (v - m);
+      const double sd = std::sqrt(var / static_cast<double>(n));
+      y_mean_ = m;
       // scikit-learn's _handle_zeros_in_scale: a (near-)zero scale counts as 1.
       y_scale_ = sd < 10 * std::numeric_limits<double>::epsilon() ? 1.0 : sd;
     }
-    yn_ = (yv.array() - y_mean_) / y_scale_;
+    yn_.resize(n);
+    for (std::size_t i = 0; i < n; ++i) yn_[i] = (y[i] - y_mean_) / y_scale_;
     fitted_ = false;
   }
 
-  [[nodiscard]] Eigen::MatrixXd covariance(const gp_hyperparameters& hp) const {
-    const Eigen::Index n = x_.size();
-    Eigen::MatrixXd k(n, n);
-    for (Eigen::Index i = 0; i < n; ++i)
-      for (Eigen::Index j = 0; j < n; ++j)
-        k(i, j) = hp.amplitude * matern52(std::abs(x_(i) - x_(j)) / hp.length_scale);
-    k.diagonal().array() += hp.noise;
+  // Row-major n x n covariance of the training points, noise on the diagonal.
+  [[nodiscard]] std::vector<double> covariance(const gp_hyperparameters& hp) const {
+    const std::size_t n = x_.size();
+    std::vector<double> k(n * n);
+    for (std::size_t i = 0; i < n; ++i) {
+      k[i * n + i] = hp.amplitude + hp.noise;
+      for (std::size_t j = 0; j < i; ++j)
+        k[i * n + j] = k[j * n + i] =
+            hp.amplitude * matern52(std::abs(x_[i] - x_[j]) / hp.length_scale);
+    }
     return k;
   }
 
   // -log p(y|X) and, when grad != nullptr, its gradient in (log A, log l, log s).
   double negative_log_likelihood(const gp_hyperparameters& hp, std::array<double, 3>* grad) const {
-    const Eigen::Index n = x_.size();
-    const Eigen::MatrixXd k = covariance(hp);
-    const Eigen::LLT<Eigen::MatrixXd> llt(k);
-    if (llt.info() != Eigen::Success) {
+    const std::size_t n = x_.size();
+    std::vector<double> l = covariance(hp);
+    if (!detail::cholesky_in_place(l, n)) {
       if (grad) grad->fill(0.0);
       return std::numeric_limits<double>::infinity();
     }
-    const Eigen::VectorXd alpha = llt.solve(yn_);
-    const auto l = llt.matrixL();
-    double log_det_half = 0;
-    for (Eigen::Index i = 0; i < n; ++i) log_det_half += std::log(llt.matrixLLT()(i, i));
-    const double nll = 0.5 * yn_.dot(alpha) + log_det_half +
+    std::vector<double> alpha = yn_;
+    detail::forward_solve(l, n, alpha);
+    double fit_term = 0, log_det_half = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      fit_term += alpha[i] * alpha[i];
+      log_det_half += std::log(l[i * n + i]);
+    }
+    detail::backward_solve(l, n, alpha);
+    const double nll = 0.5 * fit_term + log_det_half +
                        0.5 * static_cast<double>(n) * std::log(2 * 3.141592653589793238462643);
     if (grad) {
-      // d(-log p)/d theta_j = -tr((alpha alpha' - K^-1) dK/d theta_j) / 2
-      Eigen::MatrixXd kinv = Eigen::MatrixXd::Identity(n, n);
-      l.solveInPlace(kinv);
-      l.transpose().solveInPlace(kinv);
-      const Eigen::MatrixXd w = alpha * alpha.transpose() - kinv;
-      double g_amp = 0, g_len = 0;
-      for (Eigen::Index i = 0; i < n; ++i)
-        for (Eigen::Index j = 0; j < n; ++j) {
-          const double r = std::abs(x_(i) - x_(j)) / hp.length_scale;
+      // d(-log p)/d theta_j = -tr((alpha alpha' - K^-1) dK/d theta_j) / 2; K^-1 column by column.
+      std::vector<double> kinv(n * n), col(n);
+      for (std::size_t j = 0; j < n; ++j) {
+        std::fill(col.begin(), col.end(), 0.0);
+        col[j] = 1;
+        detail::forward_solve(l, n, col);
+        detail::backward_solve(l, n, col);
+        for (std::size_t i = 0; i < n; ++i) kinv[i * n + j] = col[i];
+      }
+      double g_amp = 0, g_len = 0, g_noise = 0;
+      for (std::size_t i = 0; i < n; ++i) {
+        g_noise += alpha[i] * alpha[i] - kinv[i * n + i];
+        for (std::size_t j = 0; j < n; ++j) {
+          const double w = alpha[i] * alpha[j] - kinv[i * n + j];
+          const double r = std::abs(x_[i] - x_[j]) / hp.length_scale;
           const double s5r = std::sqrt(5.0) * r;
-          g_amp += w(i, j) * hp.amplitude * matern52(r);
-          g_len += w(i, j) * hp.amplitude * (5.0 / 3.0) * r * r * (1 + s5r) * std::exp(-s5r);
+          const double e = std::exp(-s5r);
+          g_amp += w * (1 + s5r + s5r * s5r / 3) * e;
+          g_len += w * (5.0 / 3.0) * r * r * (1 + s5r) * e;
         }
-      (*grad)[0] = -0.5 * g_amp;
-      (*grad)[1] = -0.5 * g_len;
-      (*grad)[2] = -0.5 * hp.noise * w.trace();
+      }
+      (*grad)[0] = -0.5 * hp.amplitude * g_amp;
+      (*grad)[1] = -0.5 * hp.amplitude * g_len;
+      (*grad)[2] = -0.5 * hp.noise * g_noise;
     }
     return nll;
   }
 
   void condition(const gp_hyperparameters& hp) {
-    llt_.compute(covariance(hp));
-    if (llt_.info() != Eigen::Success)
+    std::vector<double> l = covariance(hp);
+    if (!detail::cholesky_in_place(l, x_.size()))
       detail::throw_invalid("gaussian_process", "covariance", "positive definite (raise noise)",
                             hp.noise);
+    l_ = std::move(l);
     hp_ = hp;
-    alpha_ = llt_.solve(yn_);
+    alpha_ = yn_;
+    detail::forward_solve(l_, x_.size(), alpha_);
+    detail::backward_solve(l_, x_.size(), alpha_);
     fitted_ = true;
   }
 
   gp_options options_;
   gp_hyperparameters hp_{};
-  Eigen::VectorXd x_, yn_, alpha_;
-  Eigen::LLT<Eigen::MatrixXd> llt_;
+  std::vector<double> x_, yn_, alpha_, l_;
   double y_mean_ = 0, y_scale_ = 1;
   bool fitted_ = false;
 };

@@ -160,6 +160,8 @@ TEST_CASE("autolrs controller runs the tau schedule and counts its steps",
 TEST_CASE("autolrs in validation mode keeps the last sample when it exceeds the first loss",
           "[controller][autolrs]") {
   lrs::autolrs_options o = small_options();
+  o.min_lr = 1e-3;
+  o.max_lr = 1e-2;  // slow enough that the losses stay well above rounding
   o.tau = 160;
   o.tau_max = 160;  // validation from the second stage
   o.candidates = 2;
@@ -170,13 +172,15 @@ TEST_CASE("autolrs in validation mode keeps the last sample when it exceeds the 
   REQUIRE(ctl.history().size() == 2);
   const auto& h = ctl.history()[1];
   REQUIRE(h.validation);
-  // Noise-free descent from the checkpoint w0 = (1 - lr_0)^160 left by stage 0: the last of 16
-  // samples, taken 16 * 1 steps later, is loss(w16) + 10 with w16 = w0 (1 - lr)^16.
-  const double w0 = std::pow(1 - ctl.history()[0].lr, 160);
+  // Noise-free descent from the stage checkpoint w0 (all coordinates equal): the last of 16
+  // samples, taken 16 * 1 steps later, is h/2 w16^2 + 10 with w16 = w0 (1 - lr)^16.
+  const double w0 = tr.saved_w[0];
+  CHECK_THAT(w0, WithinRel(std::pow(1 - ctl.history()[0].lr, 160), 1e-12));
   for (std::size_t i = 0; i < h.lrs.size(); ++i) {
     const double w16 = w0 * std::pow(1 - h.lrs[i], 16);
     CHECK_THAT(h.forecasts[i], WithinRel(0.5 * w16 * w16 + 10.0, 1e-12));
   }
+  CHECK(h.forecasts[0] != h.forecasts[1]);
 }
 
 TEST_CASE("autolrs picks an LR near the best one for a quadratic of known curvature",

@@ -11,9 +11,6 @@
 #include <numeric>
 #include <vector>
 
-#include <Eigen/Core>
-#include <Eigen/QR>
-
 #include <lrs/core/error.hpp>
 
 namespace lrs {
@@ -144,24 +141,44 @@ double nelder_mead_1d(F&& f, double x0, double xtol, double ftol) {
 // sum of squares is <= s (always the case for loss series of moderate scale).
 inline std::vector<double> quadratic_fit(const std::vector<double>& x, const std::vector<double>& y,
                                          const std::vector<double>& at) {
-  const auto n = static_cast<Eigen::Index>(x.size());
+  // Normal equations in t = (x - mid) / half in [-1, 1], where the basis 1, t, t^2 is well
+  // conditioned; solved by Gaussian elimination with partial pivoting.
   const auto [lo_it, hi_it] = std::minmax_element(x.begin(), x.end());
   const double mid = (*lo_it + *hi_it) / 2;
   const double half = *hi_it > *lo_it ? (*hi_it - *lo_it) / 2 : 1.0;
-  Eigen::MatrixXd design(n, 3);
-  Eigen::VectorXd rhs(n);
-  for (Eigen::Index i = 0; i < n; ++i) {
-    const double t = (x[static_cast<std::size_t>(i)] - mid) / half;
-    design(i, 0) = 1;
-    design(i, 1) = t;
-    design(i, 2) = t * t;
-    rhs(i) = y[static_cast<std::size_t>(i)];
+  double s[5] = {0, 0, 0, 0, 0}, r[3] = {0, 0, 0};
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    const double t = (x[i] - mid) / half, t2 = t * t;
+    s[0] += 1;
+    s[1] += t;
+    s[2] += t2;
+    s[3] += t2 * t;
+    s[4] += t2 * t2;
+    r[0] += y[i];
+    r[1] += t * y[i];
+    r[2] += t2 * y[i];
   }
-  const Eigen::Vector3d p = design.colPivHouseholderQr().solve(rhs);
+  double m[3][4] = {{s[0], s[1], s[2], r[0]}, {s[1], s[2], s[3], r[1]}, {s[2], s[3], s[4], r[2]}};
+  for (int c = 0; c < 3; ++c) {
+    int piv = c;
+    for (int i = c + 1; i < 3; ++i)
+      if (std::abs(m[i][c]) > std::abs(m[piv][c])) piv = i;
+    for (int j = 0; j < 4; ++j) std::swap(m[c][j], m[piv][j]);
+    for (int i = c + 1; i < 3; ++i) {
+      const double f = m[c][c] != 0 ? m[i][c] / m[c][c] : 0.0;
+      for (int j = c; j < 4; ++j) m[i][j] -= f * m[c][j];
+    }
+  }
+  double p[3] = {0, 0, 0};
+  for (int i = 2; i >= 0; --i) {
+    double v = m[i][3];
+    for (int j = i + 1; j < 3; ++j) v -= m[i][j] * p[j];
+    p[i] = m[i][i] != 0 ? v / m[i][i] : 0.0;
+  }
   std::vector<double> out(at.size());
   for (std::size_t i = 0; i < at.size(); ++i) {
     const double t = (at[i] - mid) / half;
-    out[i] = p(0) + p(1) * t + p(2) * t * t;
+    out[i] = p[0] + p[1] * t + p[2] * t * t;
   }
   return out;
 }

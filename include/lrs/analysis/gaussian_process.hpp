@@ -77,11 +77,15 @@ inline void backward_solve(const std::vector<double>& l, std::size_t n, std::vec
 /// Minimises f over the box [lo, hi] from x0 with a projected BFGS method: variables at a bound
 /// whose gradient pushes outwards are frozen, the step is projected back into the box and accepted
 /// by an Armijo test. Small problems only (dense inverse-Hessian approximation). `fg(x, g)`
-/// returns f(x) and writes the gradient into g; it may return +inf where f is undefined.
+/// returns f(x) and writes the gradient into g; it may return +inf where f is undefined. Stops
+/// when the largest free gradient component is below `pgtol` or f changes by less than `ftol`
+/// relative; the defaults are scipy's fmin_l_bfgs_b defaults (pgtol 1e-5, factr 1e7 x eps).
 template <std::size_t N, class FG>
 std::pair<std::array<double, N>, double> minimize_in_box(FG&& fg, std::array<double, N> x,
                                                          const std::array<double, N>& lo,
                                                          const std::array<double, N>& hi,
+                                                         double pgtol = 1e-5,
+                                                         double ftol = 2.220446049250313e-9,
                                                          int max_iter = 200) {
   using vec = std::array<double, N>;
   auto project = [&](vec v) {
@@ -106,7 +110,7 @@ std::pair<std::array<double, N>, double> minimize_in_box(FG&& fg, std::array<dou
       frozen[i] = (x[i] <= lo[i] && g[i] > 0) || (x[i] >= hi[i] && g[i] < 0);
       if (!frozen[i]) pg = std::max(pg, std::abs(g[i]));
     }
-    if (pg < 1e-9) break;
+    if (pg < pgtol) break;
     if (frozen != frozen_prev) reset();
     frozen_prev = frozen;
     vec d{};
@@ -162,7 +166,7 @@ std::pair<std::array<double, N>, double> minimize_in_box(FG&& fg, std::array<dou
         for (std::size_t j = 0; j < N; ++j)
           h[i][j] += -rho * (hy[i] * s[j] + s[i] * hy[j]) + (rho * rho * yhy + rho) * s[i] * s[j];
     }
-    if (std::abs(f_old - f) <= 1e-13 * std::max({1.0, std::abs(f), std::abs(f_old)})) break;
+    if (std::abs(f_old - f) <= ftol * std::max({1.0, std::abs(f), std::abs(f_old)})) break;
   }
   return {x, f};
 }
@@ -384,11 +388,14 @@ class gaussian_process {
         detail::backward_solve(l, n, col);
         for (std::size_t i = 0; i < n; ++i) kinv[i * n + j] = col[i];
       }
+      // Diagonal pairs: r = 0, matern = 1, no length-scale term; off-diagonal pairs twice.
       double g_amp = 0, g_len = 0, g_noise = 0;
       for (std::size_t i = 0; i < n; ++i) {
-        g_noise += alpha[i] * alpha[i] - kinv[i * n + i];
-        for (std::size_t j = 0; j < n; ++j) {
-          const double w = alpha[i] * alpha[j] - kinv[i * n + j];
+        const double wii = alpha[i] * alpha[i] - kinv[i * n + i];
+        g_noise += wii;
+        g_amp += wii;
+        for (std::size_t j = 0; j < i; ++j) {
+          const double w = 2 * (alpha[i] * alpha[j] - kinv[i * n + j]);
           const double r = std::abs(x_[i] - x_[j]) / hp.length_scale;
           const double s5r = std::sqrt(5.0) * r;
           const double e = std::exp(-s5r);

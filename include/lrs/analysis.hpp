@@ -4,6 +4,8 @@
 #define LRS_ANALYSIS_HPP
 
 #include <lrs/analysis/choose_schedule.hpp>
+#include <lrs/analysis/exp_forecast.hpp>
+#include <lrs/analysis/gaussian_process.hpp>
 #include <lrs/analysis/scaling_law.hpp>
 
 #endif  // LRS_ANALYSIS_HPP

@@ -12,6 +12,7 @@
 #include <lrs/core/traits.hpp>
 #include <lrs/core/types.hpp>
 
+#include <lrs/controllers/autolrs.hpp>
 #include <lrs/controllers/reduce_lr_on_plateau.hpp>
 
 #include <lrs/schedules/budgeted.hpp>

@@ -41,6 +41,10 @@ TEST_CASE("values print in their shortest round-trip form", "[error]") {
   CHECK(format_value(0.1) == "0.1");
   CHECK(format_value(0.1f) == "0.1");
   CHECK(format_value(1e-300) == "1e-300");
+  CHECK(format_value(100.0) == "100");
+  CHECK(format_value(1500.0f) == "1500");
+  CHECK(format_value(1e20) == "1e+20");
+  CHECK(format_value(2.5e-5) == "2.5e-05");
   CHECK(format_value(-std::numeric_limits<double>::infinity()) == "-inf");
   CHECK(format_value(std::int64_t{-7}) == "-7");
   CHECK(format_value(true) == "true");

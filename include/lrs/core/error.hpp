@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -36,10 +37,16 @@ std::string format_value(V v) {
     if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
     char buf[64];
     const long double target = static_cast<long double>(v);
-    for (int precision = 1; precision <= 21; ++precision) {
+    int precision = 1;
+    for (; precision <= 21; ++precision) {
       std::snprintf(buf, sizeof buf, "%.*Lg", precision, target);
       if (static_cast<V>(std::strtold(buf, nullptr)) == v) break;
     }
+    // %g switches to an exponent once the exponent reaches the precision ("1e+02" for 100);
+    // whole numbers of moderate size read better written out.
+    const long double mag = std::fabs(target);
+    if (std::strchr(buf, 'e') != nullptr && mag >= 1 && mag < 1e16L && target == std::floor(target))
+      std::snprintf(buf, sizeof buf, "%.0Lf", target);
     return buf;
   } else {
     return std::string(v);

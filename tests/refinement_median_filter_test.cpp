@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cstddef>
 #include <fstream>
+#include <iterator>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -131,5 +133,47 @@ TEST_CASE("sliding_median tracks replacements in any slot", "[analysis][refineme
     std::vector<double> sorted = window;
     std::nth_element(sorted.begin(), sorted.begin() + 5, sorted.end());
     REQUIRE(med.median() == sorted[5]);
+  }
+}
+
+TEST_CASE("the two-heap fallback equals a brute-force sort", "[analysis][refinement][property]") {
+  std::mt19937_64 rng(99);
+  std::uniform_int_distribution<int> small(0, 5);
+  for (const std::size_t n : std::vector<std::size_t>{1, 4, 50, 333}) {
+    for (const std::size_t width : std::vector<std::size_t>{3, 7, 2 * n + 1}) {
+      std::vector<double> g(n);
+      for (double& x : g) x = small(rng) * 0.5;
+      INFO("n = " << n << ", width = " << width);
+      CHECK(lrs::detail::refinement_median_filter_heaps(g.data(), n, width) ==
+            brute_force(g, width));
+    }
+  }
+}
+
+TEST_CASE("bit_tree finds neighbouring members like std::set", "[analysis][refinement][property]") {
+  std::mt19937_64 rng(3);
+  for (const std::size_t n : std::vector<std::size_t>{1, 63, 64, 65, 5000, 300000}) {
+    lrs::detail::bit_tree tree(n);
+    std::set<std::size_t> ref;
+    std::uniform_int_distribution<std::size_t> pick(0, n - 1);
+    for (int op = 0; op < 3000; ++op) {
+      const std::size_t i = pick(rng);
+      if (op % 3 == 2 && !ref.empty()) {
+        const std::size_t gone = ref.count(i) ? i : *ref.begin();
+        ref.erase(gone);
+        tree.reset(gone);
+      } else {
+        ref.insert(i);
+        tree.set(i);
+      }
+      const std::size_t q = pick(rng);
+      const auto up = ref.lower_bound(q);
+      const std::size_t want_next = up == ref.end() ? lrs::detail::bit_tree::npos : *up;
+      const auto down = ref.upper_bound(q);
+      const std::size_t want_prev =
+          down == ref.begin() ? lrs::detail::bit_tree::npos : *std::prev(down);
+      REQUIRE(tree.next(q) == want_next);
+      REQUIRE(tree.prev(q) == want_prev);
+    }
   }
 }

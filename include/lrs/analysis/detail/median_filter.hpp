@@ -1,10 +1,15 @@
 // SPDX-License-Identifier: MIT
-// Sliding-window median with the edge handling of the refinement authors (two heaps, O(n log w)).
+// Sliding-window median with the edge handling of the refinement authors (rank bit tree, O(n log
+// n)).
 #ifndef LRS_ANALYSIS_DETAIL_MEDIAN_FILTER_HPP
 #define LRS_ANALYSIS_DETAIL_MEDIAN_FILTER_HPP
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <utility>
 #include <vector>
 
 #include <lrs/config.hpp>
@@ -166,19 +171,146 @@ class sliding_median {
   std::vector<node> high_;           // min-heap of the upper h values
 };
 
-/// The refinement authors' smoothing of g[0..n) with an odd window `width`:
-///
-///   out = scipy.ndimage.median_filter(np.pad(g, (0, 2*width), mode='reflect'),
-///                                     size=width, mode='nearest')[:n]
-///
-/// i.e. out[i] = median of g over [i-h, i+h] (h = width/2), values before 0 replaced by g[0] and
-/// values past n-1 mirrored (refinement_padded_at). O(n log width) time, O(width) extra memory.
-/// @pre n >= 1, width odd, no NaN in g.
+/// A set of indices in [0, n) with next/previous-member search in O(log_64 n): a 64-ary tree of
+/// bit words whose level L+1 has a bit for every non-zero word of level L.
+class bit_tree {
+ public:
+  static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+
+  explicit bit_tree(std::size_t n) {
+    std::size_t words = n;
+    do {
+      words = (words + 63) / 64;
+      levels_.emplace_back(words, std::uint64_t{0});
+    } while (words > 1);
+  }
+
+  void set(std::size_t i) noexcept {
+    for (auto& level : levels_) {
+      std::uint64_t& w = level[i >> 6];
+      const bool had = w != 0;
+      w |= std::uint64_t{1} << (i & 63);
+      if (had) return;
+      i >>= 6;
+    }
+  }
+
+  void reset(std::size_t i) noexcept {
+    for (auto& level : levels_) {
+      std::uint64_t& w = level[i >> 6];
+      w &= ~(std::uint64_t{1} << (i & 63));
+      if (w != 0) return;
+      i >>= 6;
+    }
+  }
+
+  /// Smallest member >= i, or npos.
+  [[nodiscard]] std::size_t next(std::size_t i) const noexcept {
+    std::size_t level = 0;
+    for (;; ++level) {
+      if (level == levels_.size()) return npos;
+      const std::size_t wi = i >> 6;
+      if (wi >= levels_[level].size()) return npos;
+      const std::uint64_t w = levels_[level][wi] & (~std::uint64_t{0} << (i & 63));
+      if (w != 0) {
+        i = (wi << 6) | lowest_bit(w);
+        break;
+      }
+      i = wi + 1;
+    }
+    while (level-- > 0) i = (i << 6) | lowest_bit(levels_[level][i]);
+    return i;
+  }
+
+  /// Largest member <= i, or npos.
+  [[nodiscard]] std::size_t prev(std::size_t i) const noexcept {
+    std::size_t level = 0;
+    for (;; ++level) {
+      if (level == levels_.size()) return npos;
+      const std::size_t wi = i >> 6;
+      const std::uint64_t w = levels_[level][wi] & (~std::uint64_t{0} >> (63 - (i & 63)));
+      if (w != 0) {
+        i = (wi << 6) | highest_bit(w);
+        break;
+      }
+      if (wi == 0) return npos;
+      i = wi - 1;
+    }
+    while (level-- > 0) i = (i << 6) | highest_bit(levels_[level][i]);
+    return i;
+  }
+
+ private:
+  static std::size_t lowest_bit(std::uint64_t w) noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+    return static_cast<std::size_t>(__builtin_ctzll(w));
+#else
+    std::size_t b = 0;
+    while (!(w & 1)) w >>= 1, ++b;
+    return b;
+#endif
+  }
+  static std::size_t highest_bit(std::uint64_t w) noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+    return static_cast<std::size_t>(63 - __builtin_clzll(w));
+#else
+    std::size_t b = 0;
+    while (w >>= 1) ++b;
+    return b;
+#endif
+  }
+
+  std::vector<std::vector<std::uint64_t>> levels_;
+};
+
+/// Indices 0..n-1 ordered by g (ascending; equal values in index order): LSD radix sort on the
+/// order-preserving 64-bit image of each value, 11 bits per pass, passes with one digit skipped.
 template <class T>
-std::vector<T> refinement_median_filter(const T* g, std::size_t n, std::size_t width) {
-  LRS_ASSERT(n >= 1 && width % 2 == 1, "refinement_median_filter: need n >= 1 and odd width");
-  std::vector<T> out(g, g + n);
-  if (width == 1) return out;
+std::vector<std::uint32_t> refinement_sort_indices(const T* g, std::size_t n) {
+  std::vector<std::uint64_t> key(n), key2(n);
+  std::vector<std::uint32_t> idx(n), idx2(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const double v = static_cast<double>(g[i]);
+    std::uint64_t bits = 0;
+    std::memcpy(&bits, &v, sizeof bits);
+    // Negative: flip everything (larger magnitude sorts first); positive: set the sign bit.
+    key[i] = (bits >> 63) ? ~bits : (bits | (std::uint64_t{1} << 63));
+    idx[i] = static_cast<std::uint32_t>(i);
+  }
+  constexpr unsigned digit_bits = 11;
+  constexpr std::size_t buckets = std::size_t{1} << digit_bits;
+  std::vector<std::size_t> count(buckets);
+  for (unsigned shift = 0; shift < 64; shift += digit_bits) {
+    std::fill(count.begin(), count.end(), std::size_t{0});
+    for (std::size_t i = 0; i < n; ++i) ++count[(key[i] >> shift) & (buckets - 1)];
+    if (std::find(count.begin(), count.end(), n) != count.end()) continue;  // one digit only
+    std::size_t sum = 0;
+    for (std::size_t& c : count) sum += std::exchange(c, sum);
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::size_t at = count[(key[i] >> shift) & (buckets - 1)]++;
+      key2[at] = key[i];
+      idx2[at] = idx[i];
+    }
+    key.swap(key2);
+    idx.swap(idx2);
+  }
+  return idx;
+}
+
+/// Index into g[0..n) of the padded sequence at position k (see refinement_padded_at).
+inline std::size_t refinement_padded_index(std::size_t n, std::ptrdiff_t k) noexcept {
+  if (k <= 0 || n == 1) return 0;
+  const auto u = static_cast<std::size_t>(k);
+  if (u < n) return u;
+  const std::size_t period = 2 * (n - 1);
+  const std::size_t m = u % period;
+  return m < n ? m : period - m;
+}
+
+/// Two-heap version of refinement_median_filter, for sequences too long for 32-bit ranks.
+template <class T>
+std::vector<T> refinement_median_filter_heaps(const T* g, std::size_t n, std::size_t width) {
+  std::vector<T> out(n);
   const auto h = static_cast<std::ptrdiff_t>(width / 2);
   std::vector<T> window(width);
   for (std::ptrdiff_t k = -h; k <= h; ++k)
@@ -191,6 +323,82 @@ std::vector<T> refinement_median_filter(const T* g, std::size_t n, std::size_t w
     med.replace(slot, refinement_padded_at(g, n, static_cast<std::ptrdiff_t>(i) + h));
     out[i] = med.median();
     if (++slot == width) slot = 0;
+  }
+  return out;
+}
+
+/// The refinement authors' smoothing of g[0..n) with an odd window `width`:
+///
+///   out = scipy.ndimage.median_filter(np.pad(g, (0, 2*width), mode='reflect'),
+///                                     size=width, mode='nearest')[:n]
+///
+/// i.e. out[i] = median of g over [i-h, i+h] (h = width/2), values before 0 replaced by g[0] and
+/// values past n-1 mirrored (refinement_padded_at).
+///
+/// Method: every position of the padded sequence gets a distinct rank (by value, then by index
+/// into g, then by position: a radix sort of g, O(n)); the window is a bit_tree over the ranks and
+/// the median a rank that moves to the neighbouring member when an insertion and a removal fall
+/// on opposite sides of it. O(n log_64 n) time with small, cache-friendly structures (the bit tree
+/// of n + width bits), O(n) memory.
+/// @pre n >= 1, width odd, no NaN in g.
+template <class T>
+std::vector<T> refinement_median_filter(const T* g, std::size_t n, std::size_t width) {
+  LRS_ASSERT(n >= 1 && width % 2 == 1, "refinement_median_filter: need n >= 1 and odd width");
+  if (width == 1) return std::vector<T>(g, g + n);
+  const std::size_t h = width / 2;
+  const std::size_t padded = n + 2 * h;  // positions k = -h .. n-1+h, stored at q = k + h
+  if (padded >= std::numeric_limits<std::uint32_t>::max() || n >= (std::size_t{1} << 32))
+    return refinement_median_filter_heaps(g, n, width);
+  const auto index_of = [n, h](std::size_t q) {
+    return refinement_padded_index(n,
+                                   static_cast<std::ptrdiff_t>(q) - static_cast<std::ptrdiff_t>(h));
+  };
+
+  // Ranks: index j of g in value order owns a block of mult[j] consecutive ranks, one for each
+  // padded position that reads g[j]; next[j] is the next unused rank of that block.
+  std::vector<std::uint32_t> next(n, 0);
+  for (std::size_t q = 0; q < padded; ++q) ++next[index_of(q)];
+  std::vector<T> value_of_rank(padded);
+  {
+    const std::vector<std::uint32_t> order = refinement_sort_indices(g, n);
+    std::uint32_t rank = 0;
+    for (const std::uint32_t j : order) {
+      const std::uint32_t m = next[j];
+      next[j] = rank;
+      std::fill_n(value_of_rank.begin() + static_cast<std::ptrdiff_t>(rank), m, g[j]);
+      rank += m;
+    }
+  }
+
+  std::vector<std::uint32_t> ring(width);  // rank held by each window slot
+  bit_tree members(padded);
+  for (std::size_t q = 0; q < width; ++q) {
+    ring[q] = next[index_of(q)]++;
+    members.set(ring[q]);
+  }
+  std::size_t m = 0;  // rank of the median: exactly h member ranks lie below it
+  {
+    std::vector<std::uint32_t> first(ring);
+    std::nth_element(first.begin(), first.begin() + static_cast<std::ptrdiff_t>(h), first.end());
+    m = first[h];
+  }
+  std::vector<T> out(n);
+  out[0] = value_of_rank[m];
+  std::size_t slot = 0;  // output i drops position q = i-1 and takes q = i-1+width, same slot
+  for (std::size_t i = 1; i < n; ++i) {
+    const std::size_t a = ring[slot];
+    const std::size_t b = next[index_of(i - 1 + width)]++;
+    ring[slot] = static_cast<std::uint32_t>(b);
+    if (++slot == width) slot = 0;
+    members.reset(a);
+    members.set(b);
+    const int below = static_cast<int>(a < m ? -1 : 0) + static_cast<int>(b < m ? 1 : 0);
+    if (below > 0) {
+      m = members.prev(m - 1);
+    } else if (below < 0 || a == m) {
+      m = members.next(m + 1);
+    }
+    out[i] = value_of_rank[m];
   }
   return out;
 }

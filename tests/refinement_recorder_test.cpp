@@ -23,7 +23,7 @@ std::string load_error(const std::string& csv) {
   std::istringstream is(csv);
   try {
     r.load(is, "norms.csv");
-  } catch (const lrs::invalid_argument& e) {
+  } catch (const lrs::io::csv_error& e) {
     return e.what();
   }
   return "<no exception>";
@@ -87,42 +87,34 @@ TEST_CASE("grad_norm_recorder resumes a run from its file", "[analysis][recorder
   std::remove(path.c_str());
 }
 
-TEST_CASE("grad_norm_recorder accepts CRLF and blank lines", "[analysis][recorder]") {
+TEST_CASE("grad_norm_recorder accepts CRLF, blank lines and extra columns",
+          "[analysis][recorder]") {
   lrs::grad_norm_recorder r;
-  std::istringstream is("step,grad_norm\r\n0, 1.5\r\n\r\n1,2\r\n");
+  std::istringstream is("step,lr,grad_norm\r\n0,0.1, 1.5\r\n\r\n1,0.1,2\r\n");
   r.load(is);
   CHECK(r.norms() == std::vector<double>{1.5, 2.0});
 }
 
 TEST_CASE("grad_norm_recorder rejects malformed files naming file and line",
           "[analysis][recorder][error]") {
-  CHECK(load_error("") ==
-        "lrs::grad_norm_recorder: norms.csv:1: empty file, expected "
-        "'step,grad_norm'");
-  CHECK(load_error("step,grad_norm\n") ==
-        "lrs::grad_norm_recorder: norms.csv:1: no data rows after the header");
+  CHECK(load_error("") == "norms.csv: empty file: no header line");
+  CHECK(load_error("step,grad_norm\n") == "norms.csv:1: no data rows after the header");
   CHECK(load_error("step,loss\n0,1\n") ==
-        "lrs::grad_norm_recorder: norms.csv:1: expected the header 'step,grad_norm', got "
-        "'step,loss'");
-  CHECK(load_error("step,grad_norm\n0,1\n1,nan\n") ==
-        "lrs::grad_norm_recorder: norms.csv:3: grad_norm must be finite and >= 0, got nan");
-  CHECK(load_error("step,grad_norm\n0,1\n1,-2\n") ==
-        "lrs::grad_norm_recorder: norms.csv:3: grad_norm must be finite and >= 0, got -2");
-  CHECK(load_error("step,grad_norm\n0,1\n2,1\n") ==
-        "lrs::grad_norm_recorder: norms.csv:3: step must be 1, got 2");
+        "norms.csv:1: missing column 'grad_norm' in header 'step,loss'");
+  CHECK(load_error("step,grad_norm\n0,1\n1,nan\n") == "norms.csv:3: column 'grad_norm' is NaN");
+  CHECK(load_error("step,grad_norm\n0,1\n1,-2\n") == "norms.csv:3: grad_norm must be >= 0, got -2");
+  CHECK(load_error("step,grad_norm\n0,1\n2,1\n") == "norms.csv:3: step must be 1, got 2");
+  CHECK(load_error("step,grad_norm\n1,1\n2,1\n") == "norms.csv:2: step must be 0, got 1");
   CHECK(load_error("step,grad_norm\n0,1x\n") ==
-        "lrs::grad_norm_recorder: norms.csv:2: grad_norm must be a number, got '1x'");
-  CHECK(load_error("step,grad_norm\nzero,1\n") ==
-        "lrs::grad_norm_recorder: norms.csv:2: step must be an integer, got 'zero'");
-  CHECK(load_error("step,grad_norm\n0 1\n") ==
-        "lrs::grad_norm_recorder: norms.csv:2: expected 'step,grad_norm', got '0 1'");
+        "norms.csv:2: column 'grad_norm' is not a number: '1x'");
+  CHECK(load_error("step,grad_norm\n0 1\n") == "norms.csv:2: expected 2 fields, got 1");
 
   // A failed load leaves the recorded norms intact.
   lrs::grad_norm_recorder r;
   r.record(5.0);
   std::istringstream bad("step,grad_norm\n0,1\n1,inf\n");
-  CHECK_THROWS_AS(r.load(bad, "bad.csv"), lrs::invalid_argument);
+  CHECK_THROWS_AS(r.load(bad, "bad.csv"), lrs::io::csv_error);
   CHECK(r.norms() == std::vector<double>{5.0});
-  CHECK_THROWS_AS(r.load("/nonexistent/dir/norms.csv"), lrs::invalid_argument);
+  CHECK_THROWS_AS(r.load("/nonexistent/dir/norms.csv"), lrs::io::csv_error);
   CHECK(r.norms() == std::vector<double>{5.0});
 }

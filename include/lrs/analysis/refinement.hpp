@@ -7,8 +7,6 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <fstream>
 #include <istream>
 #include <limits>
@@ -22,6 +20,7 @@
 #include <lrs/analysis/detail/median_filter.hpp>
 #include <lrs/core/error.hpp>
 #include <lrs/core/types.hpp>
+#include <lrs/io/csv.hpp>
 
 namespace lrs {
 
@@ -275,84 +274,43 @@ class grad_norm_recorder {
 
   /// Writes the CSV (17 significant digits: reads back exactly).
   void save(std::ostream& os) const {
-    os << "step,grad_norm\n";
-    char buf[64];
-    for (std::size_t t = 0; t < norms_.size(); ++t) {
-      std::snprintf(buf, sizeof buf, "%zu,%.17g\n", t, norms_[t]);
-      os << buf;
-    }
+    std::vector<step_t> steps(norms_.size());
+    for (std::size_t t = 0; t < steps.size(); ++t) steps[t] = static_cast<step_t>(t);
+    io::write_step_series(os, "step", "grad_norm", steps, norms_);
   }
-  /// @throws lrs::invalid_argument if the file cannot be written.
+  /// @throws lrs::io::csv_error if the file cannot be written.
   void save(const std::string& path) const {
     std::ofstream f(path, std::ios::binary);
-    if (!f) detail::throw_invalid("grad_norm_recorder", "path", "a writable file", path);
+    if (!f) LRS_THROW(io::csv_error(path, 0, "cannot open file for writing"));
     save(f);
     f.flush();
-    if (!f) detail::throw_invalid("grad_norm_recorder", "path", "a writable file", path);
+    if (!f) LRS_THROW(io::csv_error(path, 0, "write failed"));
   }
 
-  /// Replaces the recorded norms by those of a CSV. `source` names the input in messages.
-  /// Rules: first line `step,grad_norm`; then one `t,norm` row per step with t = 0, 1, 2, ... in
-  /// order and norm finite and >= 0; blank lines and a trailing '\r' are ignored; at least one row.
-  /// @throws lrs::invalid_argument naming source and line on the first bad line; the recorder is
-  /// then unchanged.
+  /// Replaces the recorded norms by those of a CSV read with lrs::io::read_step_series; `source`
+  /// names the input in messages. Rules: a header with columns `step` and `grad_norm` (others are
+  /// ignored); one row per step with steps 0, 1, 2, ... in order; norms finite and >= 0; at least
+  /// one row. Blank lines, `#` comments and CRLF endings are accepted.
+  /// @throws lrs::io::csv_error `<source>:<line>: <what>` for the first bad line; the recorder
+  /// is then unchanged.
   void load(std::istream& is, const std::string& source = "<stream>") {
-    std::vector<double> loaded;
-    std::string line;
-    std::size_t line_no = 0;
-    bool header = false;
-    while (std::getline(is, line)) {
-      ++line_no;
-      if (!line.empty() && line.back() == '\r') line.pop_back();
-      if (line.find_first_not_of(" \t") == std::string::npos) continue;
-      if (!header) {
-        if (trim(line) != "step,grad_norm")
-          fail(source, line_no, "expected the header 'step,grad_norm', got '" + line + "'");
-        header = true;
-        continue;
-      }
-      const std::size_t comma = line.find(',');
-      if (comma == std::string::npos)
-        fail(source, line_no, "expected 'step,grad_norm', got '" + line + "'");
-      const std::string step_text = trim(line.substr(0, comma));
-      const std::string norm_text = trim(line.substr(comma + 1));
-      char* end = nullptr;
-      const long long step = std::strtoll(step_text.c_str(), &end, 10);
-      if (step_text.empty() || *end != '\0')
-        fail(source, line_no, "step must be an integer, got '" + step_text + "'");
-      if (step != static_cast<long long>(loaded.size()))
-        fail(source, line_no,
-             "step must be " + std::to_string(loaded.size()) + ", got " + std::to_string(step));
-      const double norm = std::strtod(norm_text.c_str(), &end);
-      if (norm_text.empty() || *end != '\0')
-        fail(source, line_no, "grad_norm must be a number, got '" + norm_text + "'");
-      if (!(std::isfinite(norm) && norm >= 0.0))
-        fail(source, line_no, "grad_norm must be finite and >= 0, got " + norm_text);
-      loaded.push_back(norm);
+    io::step_series s = io::read_step_series(is, "step", "grad_norm", source);
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      if (s.steps[i] != static_cast<step_t>(i))
+        s.fail(i, "step must be " + std::to_string(i) + ", got " + std::to_string(s.steps[i]));
+      if (!(s.values[i] >= 0.0))
+        s.fail(i, "grad_norm must be >= 0, got " + detail::format_value(s.values[i]));
     }
-    if (!header) fail(source, line_no == 0 ? 1 : line_no, "empty file, expected 'step,grad_norm'");
-    if (loaded.empty()) fail(source, line_no, "no data rows after the header");
-    norms_ = std::move(loaded);
+    norms_ = std::move(s.values);
   }
-  /// @throws lrs::invalid_argument if the file cannot be read or is malformed (see load(istream)).
+  /// @throws lrs::io::csv_error if the file cannot be read or is malformed (see load(istream)).
   void load(const std::string& path) {
     std::ifstream f(path, std::ios::binary);
-    if (!f) detail::throw_invalid("grad_norm_recorder", "path", "a readable file", path);
+    if (!f) LRS_THROW(io::csv_error(path, 0, "cannot open file"));
     load(f, path);
   }
 
  private:
-  static std::string trim(const std::string& s) {
-    const std::size_t b = s.find_first_not_of(" \t");
-    if (b == std::string::npos) return {};
-    return s.substr(b, s.find_last_not_of(" \t") - b + 1);
-  }
-  [[noreturn]] static void fail(const std::string& source, std::size_t line,
-                                const std::string& what) {
-    LRS_THROW(::lrs::invalid_argument("lrs::grad_norm_recorder: " + source + ":" +
-                                      std::to_string(line) + ": " + what));
-  }
-
   grad_norm_kind kind_;
   std::vector<double> norms_;
 };

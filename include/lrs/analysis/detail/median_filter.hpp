@@ -263,8 +263,10 @@ class bit_tree {
   std::vector<std::vector<std::uint64_t>> levels_;
 };
 
-/// Indices 0..n-1 ordered by g (ascending; equal values in index order): LSD radix sort on the
-/// order-preserving 64-bit image of each value, 11 bits per pass, passes with one digit skipped.
+/// Indices 0..n-1 ordered by g (ascending; equal values in index order). Each value becomes an
+/// order-preserving 64-bit key; an LSD radix sort orders the upper 32 bits (3 passes of 11 bits,
+/// passes with one digit skipped), then each run of equal upper halves (values within about 1e-6
+/// relative of each other) is sorted on the whole key.
 template <class T>
 std::vector<std::uint32_t> refinement_sort_indices(const T* g, std::size_t n) {
   std::vector<std::uint64_t> key(n), key2(n);
@@ -280,7 +282,7 @@ std::vector<std::uint32_t> refinement_sort_indices(const T* g, std::size_t n) {
   constexpr unsigned digit_bits = 11;
   constexpr std::size_t buckets = std::size_t{1} << digit_bits;
   std::vector<std::size_t> count(buckets);
-  for (unsigned shift = 0; shift < 64; shift += digit_bits) {
+  for (unsigned shift = 32; shift < 64; shift += digit_bits) {
     std::fill(count.begin(), count.end(), std::size_t{0});
     for (std::size_t i = 0; i < n; ++i) ++count[(key[i] >> shift) & (buckets - 1)];
     if (std::find(count.begin(), count.end(), n) != count.end()) continue;  // one digit only
@@ -293,6 +295,18 @@ std::vector<std::uint32_t> refinement_sort_indices(const T* g, std::size_t n) {
     }
     key.swap(key2);
     idx.swap(idx2);
+  }
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> run;
+  for (std::size_t i = 0; i < n;) {
+    std::size_t j = i + 1;
+    while (j < n && (key[j] >> 32) == (key[i] >> 32)) ++j;
+    if (j - i > 1) {
+      run.clear();
+      for (std::size_t k = i; k < j; ++k) run.emplace_back(key[k], idx[k]);
+      std::sort(run.begin(), run.end());
+      for (std::size_t k = i; k < j; ++k) idx[k] = run[k - i].second;
+    }
+    i = j;
   }
   return idx;
 }

@@ -8,6 +8,7 @@
 #include <lrs/core/any_schedule.hpp>
 #include <lrs/core/error.hpp>
 #include <lrs/io/spec.hpp>
+#include <lrs/io/specs/budgeted.hpp>
 #include <lrs/io/specs/foundation.hpp>
 
 namespace lrs {
@@ -19,6 +20,7 @@ inline spec_registry& default_spec_registry() {
     spec_registry r;
     // One line per family of names.
     detail::register_foundation_specs(r);
+    detail::register_budgeted_specs(r);
     return r;
   }();
   return reg;

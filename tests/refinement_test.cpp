@@ -180,34 +180,52 @@ TEST_CASE("refined schedule over the recorded budget and over others",
   lrs::refine_options<double> o = no_smoothing();
   o.peak = 0.5;
   const std::vector<double> g{4, 2, 1, 1, 1, 1};
-  const auto s = lrs::refine(g, o);
+  const lrs::refined_schedule<double> s = lrs::refine(g, o);
   const std::vector<double> p{4.25 / 48, 1.0 / 3, 1, 2.0 / 3, 1.0 / 3, 0};
-  REQUIRE(s.budget() == 6);
-  for (lrs::step_t t = 0; t < 6; ++t)
-    CHECK_THAT(s(t), WithinRel(0.5 * p[t], 1e-15) || WithinAbs(0, 0));
+  REQUIRE(s.total_steps() == 6);
+  REQUIRE(s.peak() == 0.5);
+  for (lrs::step_t t = 0; t < 6; ++t) CHECK(s(t) == 0.5 * p[std::size_t(t)]);  // knots exactly
   CHECK(s(6) == 0.0);
   CHECK(s(1000) == 0.0);
 
   // Twice the budget: even steps are the knots, odd steps their midpoints.
-  const auto s2 = s.with_budget(12);
-  CHECK(s2.budget() == 12);
+  const lrs::budgeted s2(0.5, s.profile(), 12);
   for (lrs::step_t t = 0; t < 5; ++t) {
     CHECK(s2(2 * t) == s(t));
-    CHECK_THAT(s2(2 * t + 1), WithinRel(0.25 * (p[t] + p[t + 1]), 1e-15));
+    CHECK_THAT(s2(2 * t + 1), WithinRel(0.25 * (p[std::size_t(t)] + p[std::size_t(t) + 1]), 1e-14));
   }
   CHECK(s2(10) == 0.0);
   CHECK(s2(11) == 0.0);
   // Half the budget: every other knot.
-  const auto s3 = s.with_budget(3);
+  const lrs::budgeted s3(0.5, s.profile(), 3);
   CHECK(s3(0) == s(0));
   CHECK(s3(1) == s(2));
   CHECK(s3(2) == s(4));
   // A budget of 4: step 1 is at z = 1/4, x = 1.5 -> halfway between p_1 and p_2.
-  CHECK_THAT(s.with_budget(4)(1), WithinRel(0.25 * (p[1] + p[2]), 1e-15));
-  // The option sets the budget directly; with_peak rescales.
+  CHECK_THAT(lrs::budgeted(0.5, s.profile(), 4)(1), WithinRel(0.25 * (p[1] + p[2]), 1e-15));
+  // The option sets the budget directly; another peak rescales.
   o.budget = 12;
   CHECK(lrs::refine(g, o)(3) == s2(3));
-  CHECK_THAT(s.with_peak(2.0)(2), WithinRel(2.0, 1e-15));
+  CHECK(lrs::budgeted(2.0, s.profile(), 6)(2) == 2.0);
+  // A long budget hits every knot exactly at integer ratios.
+  const auto long_run = lrs::refine(std::vector<double>(1000, 2.0));
+  const lrs::budgeted ten_times(1.0, long_run.profile(), 10'000);
+  for (lrs::step_t t = 0; t < 1000; t += 37)
+    CHECK(ten_times(10 * t) == long_run.profile().values()[std::size_t(t)]);
+  CHECK_THROWS_AS(lrs::budgeted(1.0, s.profile(), 0), lrs::invalid_argument);
+}
+
+TEST_CASE("refined profile takes the options of a budgeted schedule",
+          "[analysis][refinement][schedule]") {
+  // Linear warmup over the first 10 of 100 steps, then the refined profile from 0.1 down.
+  const auto s = lrs::refine(std::vector<double>(20, 1.0));  // linear decay profile
+  lrs::budget_options<double> opts;
+  opts.warmup_steps = 10;
+  const lrs::budgeted warm(0.1, s.profile(), 100, opts);
+  CHECK(warm(0) == 0.0);       // warmup from min_lr = 0
+  CHECK(warm(10) == 0.1);      // the peak, p(0) = 1
+  CHECK(warm(100) == 0.0);     // held at p(1) = 0
+  CHECK(warm(55) < warm(20));  // decaying
 }
 
 TEST_CASE("refined profile is a function of the budget fraction", "[analysis][refinement]") {
@@ -254,7 +272,6 @@ TEST_CASE("refine rejects bad input", "[analysis][refinement][error]") {
   o = {};
   o.budget = -1;
   CHECK_THROWS_AS(lrs::refine(V{1, 1, 1}, o), lrs::invalid_argument);
-  CHECK_THROWS_AS(lrs::refine(V{1, 1, 1}).with_budget(0), lrs::invalid_argument);
   CHECK_THROWS_AS(lrs::refined_profile<double>(V{1}), lrs::invalid_argument);
   CHECK_THROWS_AS(lrs::refined_profile<double>(V{1, 2}), lrs::invalid_argument);
 

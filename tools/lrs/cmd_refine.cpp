@@ -43,7 +43,7 @@ void run_refine(const refine_args& a) {
 
   fmt::memory_buffer out;
   fmt::format_to(std::back_inserter(out), "step,lr\n");
-  for (lrs::step_t t = 0; t < schedule.budget(); ++t) {
+  for (lrs::step_t t = 0; t < schedule.total_steps(); ++t) {
     fmt::format_to(std::back_inserter(out), "{},{:.17g}\n", t, schedule(t));
     if (out.size() > (1u << 16)) {
       std::fwrite(out.data(), 1, out.size(), stdout);

@@ -21,6 +21,7 @@
 #include <lrs/core/error.hpp>
 #include <lrs/core/types.hpp>
 #include <lrs/io/csv.hpp>
+#include <lrs/schedules/budgeted.hpp>
 
 namespace lrs {
 
@@ -70,34 +71,19 @@ class refined_profile {
     for (const T v : *values_) detail::require_in_range("refined_profile", "value", v, T(0), T(1));
   }
 
-  /// p(z), linearly interpolated. @pre 0 <= z <= 1 (z > 1 gives 0, z < 0 gives p_0).
+  /// p(z), linearly interpolated. A z*n within a few rounding errors of a whole number t is taken
+  /// as t, so that z = t/n computed in floating point (as lrs::budgeted does) returns p_t exactly.
+  /// @pre 0 <= z <= 1 (z > 1 gives 0, z < 0 gives p_0).
   [[nodiscard]] T operator()(T z) const noexcept {
     LRS_ASSERT(z >= T(0) && z <= T(1), "lrs::refined_profile: z must be in [0, 1]");
     const std::vector<T>& p = *values_;
-    const T x = std::max(z, T(0)) * static_cast<T>(p.size());
+    T x = std::max(z, T(0)) * static_cast<T>(p.size());
+    const T knot = std::round(x);
+    if (std::fabs(x - knot) <= T(8) * std::numeric_limits<T>::epsilon() * knot) x = knot;
     if (!(x < static_cast<T>(p.size() - 1))) return T(0);
     const auto i = static_cast<std::size_t>(x);
     const T frac = x - static_cast<T>(i);
-    return p[i] + (p[i + 1] - p[i]) * frac;
-  }
-
-  /// p(step / budget), with the knot and the interpolation fraction computed in integers so that
-  /// budget == size() returns the recorded values exactly. 0 from step >= budget on.
-  /// @pre step >= 0, budget >= 1.
-  [[nodiscard]] T at_step(step_t step, step_t budget) const noexcept {
-    LRS_ASSERT(step >= 0 && budget >= 1, "lrs::refined_profile: need step >= 0, budget >= 1");
-    const std::vector<T>& p = *values_;
-    const auto n = static_cast<step_t>(p.size());
-    if (step >= budget) return T(0);
-    if (budget == n) return p[static_cast<std::size_t>(step)];
-    if (n > std::numeric_limits<step_t>::max() / budget)  // step * n could overflow
-      return (*this)(static_cast<T>(static_cast<long double>(step) / budget));
-    const step_t num = step * n;
-    const step_t i = num / budget;
-    if (i >= n - 1) return T(0);
-    const T frac = static_cast<T>(num % budget) / static_cast<T>(budget);
-    const auto k = static_cast<std::size_t>(i);
-    return p[k] + (p[k + 1] - p[k]) * frac;
+    return frac == T(0) ? p[i] : p[i] + (p[i + 1] - p[i]) * frac;
   }
 
   /// The recorded-budget values p_0..p_{n-1}.
@@ -109,44 +95,11 @@ class refined_profile {
   std::shared_ptr<const std::vector<T>> values_;
 };
 
-/// A schedule refined from gradient norms: lr(t) = peak * p(t / budget) for t < budget, 0 after,
-/// with p a refined_profile. Immutable and cheap to copy (the profile's values are shared).
+/// A schedule refined from gradient norms: lrs::budgeted over a refined_profile, so
+/// lr(t) = peak * p(t / budget) for t < budget and 0 after. Build one over another budget, or with
+/// a warmup or a floor, as `lrs::budgeted(peak, s.profile(), new_budget, options)`.
 template <class T = double>
-class refined_schedule {
- public:
-  using value_type = T;
-
-  /// @throws lrs::invalid_argument if peak is negative or not finite, or budget < 1.
-  refined_schedule(refined_profile<T> profile, T peak, step_t budget)
-      : profile_(std::move(profile)), peak_(peak), budget_(budget) {
-    detail::require_non_negative("refined_schedule", "peak", peak);
-    detail::require_positive("refined_schedule", "budget", budget);
-  }
-
-  /// @pre step >= 0.
-  [[nodiscard]] T operator()(step_t step) const noexcept {
-    LRS_ASSERT(step >= 0, "lrs::refined_schedule: step must be >= 0");
-    return peak_ * profile_.at_step(step, budget_);
-  }
-
-  /// The same profile and peak over another number of steps.
-  [[nodiscard]] refined_schedule with_budget(step_t budget) const {
-    return refined_schedule(profile_, peak_, budget);
-  }
-  /// The same profile and budget with another peak.
-  [[nodiscard]] refined_schedule with_peak(T peak) const {
-    return refined_schedule(profile_, peak, budget_);
-  }
-
-  [[nodiscard]] const refined_profile<T>& profile() const noexcept { return profile_; }
-  [[nodiscard]] T peak() const noexcept { return peak_; }
-  [[nodiscard]] step_t budget() const noexcept { return budget_; }
-
- private:
-  refined_profile<T> profile_;
-  T peak_;
-  step_t budget_;
-};
+using refined_schedule = budgeted<refined_profile<T>, T>;
 
 namespace detail {
 
@@ -205,8 +158,8 @@ inline std::vector<double> refine_values(std::vector<double> g, double tau,
 /// Constant norms give linear decay (n-1-t)/(n-1); large early norms give a warm-up; norms rising
 /// at the end give a faster final anneal. O(n log w) time for the filter, O(n) for the rest.
 ///
-/// @returns peak * p(t / budget) as a schedule (refined_schedule), the budget being the recorded
-/// number of steps unless options.budget says otherwise.
+/// @returns peak * p(t / budget) as a schedule (refined_schedule, an lrs::budgeted), the budget
+/// being the recorded number of steps unless options.budget says otherwise.
 /// @throws lrs::invalid_argument if fewer than 2 norms, a norm is negative or not finite, tau is
 /// outside [0, 1], min_norm_ratio outside (0, 1], peak negative or not finite, or budget < 0.
 template <class T>
@@ -231,7 +184,7 @@ template <class T>
   std::vector<T> values(p.size());
   std::transform(p.begin(), p.end(), values.begin(), [](double v) { return static_cast<T>(v); });
   const step_t budget = options.budget == 0 ? static_cast<step_t>(norms.size()) : options.budget;
-  return refined_schedule<T>(refined_profile<T>(std::move(values)), options.peak, budget);
+  return refined_schedule<T>(options.peak, refined_profile<T>(std::move(values)), budget);
 }
 
 /// Which norm of the gradient a grad_norm_recorder keeps.

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <exception>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -18,11 +19,15 @@
 
 #include <lrs/core/any_schedule.hpp>
 #include <lrs/core/types.hpp>
+#include <lrs/optim/adam.hpp>
+#include <lrs/optim/sgd.hpp>
+#include <lrs/schedules/budgeted.hpp>
+#include <lrs/schedules/profiles.hpp>
 
-#include "common/fashion_mnist.hpp"
-#include "common/mlp.hpp"
-#include "common/progress.hpp"
-#include "common/random.hpp"
+#include "fashion_mnist.hpp"
+#include "mlp.hpp"
+#include "progress.hpp"
+#include "random.hpp"
 
 namespace lrs_example {
 
@@ -39,41 +44,34 @@ inline const std::vector<std::string>& sweep_schedule_names() {
 /// | name        | lr(t), z = t / T                                                   |
 /// | ----------- | ------------------------------------------------------------------ |
 /// | constant    | peak                                                               |
-/// | step        | peak * 0.1^(number of 0.3T, 0.6T, 0.9T reached) (30-60-90)         |
+/// | step        | peak * 0.1^(number of 0.3, 0.6, 0.9 that z has reached) (30-60-90) |
 /// | exponential | peak * exp(-4 z)                                                   |
 /// | linear      | peak * (1 - z)                                                     |
 /// | cosine      | peak * (1 + cos(pi z)) / 2                                         |
 /// | onecycle    | PyTorch OneCycleLR(max_lr=peak, total_steps=T), default arguments  |
-/// | wsd         | peak until 0.8T, then linear to 0 at T (no warmup)                 |
+/// | wsd         | peak until 0.8 T, then linear to 0 at T (no warmup)                |
 /// | rex         | peak * (1 - z) / (1 - z / 2)                                       |
 ///
-/// STAND-IN: these lambdas stand for the library's budget-native schedules (lrs::rex, lrs::wsd,
-/// ...) and lrs::one_cycle_lr until those are available; the curves are the same formulas.
+/// All but onecycle are lrs::budgeted schedules with the lrs::profiles of the same name.
+/// STAND-IN: onecycle is a local lambda with PyTorch's formula until lrs::one_cycle_lr lands.
 /// @throws std::invalid_argument for an unknown name or total_steps < 1.
 inline lrs::any_schedule<double> make_budget_schedule(const std::string& name, double peak,
                                                       lrs::step_t total_steps) {
   if (total_steps < 1)
     throw std::invalid_argument("total_steps must be >= 1, got " + std::to_string(total_steps));
-  const double T = static_cast<double>(total_steps);
-  const auto z = [T](lrs::step_t t) { return std::min(1.0, static_cast<double>(t) / T); };
-  constexpr double pi = 3.14159265358979323846;
-  if (name == "constant") return [peak](lrs::step_t) { return peak; };
-  if (name == "step") {
-    const lrs::step_t m1 = static_cast<lrs::step_t>(0.3 * T),
-                      m2 = static_cast<lrs::step_t>(0.6 * T),
-                      m3 = static_cast<lrs::step_t>(0.9 * T);
-    return [=](lrs::step_t t) {
-      const int k = (t >= m1) + (t >= m2) + (t >= m3);
-      return peak * std::pow(0.1, k);
-    };
-  }
-  if (name == "exponential") return [=](lrs::step_t t) { return peak * std::exp(-4.0 * z(t)); };
-  if (name == "linear") return [=](lrs::step_t t) { return peak * (1.0 - z(t)); };
-  if (name == "cosine")
-    return [=](lrs::step_t t) { return peak * 0.5 * (1.0 + std::cos(pi * z(t))); };
+  namespace p = lrs::profiles;
+  if (name == "constant") return lrs::budgeted(peak, p::constant{}, total_steps);
+  if (name == "step") return lrs::budgeted(peak, p::step{}, total_steps);
+  if (name == "exponential") return lrs::budgeted(peak, p::exponential{}, total_steps);
+  if (name == "linear") return lrs::linear_decay(peak, total_steps);
+  if (name == "cosine") return lrs::cosine_decay(peak, total_steps);
+  if (name == "wsd") return lrs::wsd(peak, total_steps);
+  if (name == "rex") return lrs::rex(peak, total_steps);
   if (name == "onecycle") {
     // torch.optim.lr_scheduler.OneCycleLR, pct_start=0.3, anneal_strategy='cos',
     // div_factor=25, final_div_factor=1e4, three_phase=False.
+    constexpr double pi = 3.14159265358979323846;
+    const double T = static_cast<double>(total_steps);
     const double initial = peak / 25.0, min_lr = initial / 1e4;
     const double end1 = 0.3 * T - 1.0, end2 = T - 1.0;
     const auto anneal = [](double a, double b, double pct) {
@@ -86,45 +84,37 @@ inline lrs::any_schedule<double> make_budget_schedule(const std::string& name, d
       return anneal(peak, min_lr, std::min(1.0, (t - end1) / (end2 - end1)));
     };
   }
-  if (name == "wsd") return [=](lrs::step_t t) { return peak * std::min(1.0, (1.0 - z(t)) / 0.2); };
-  if (name == "rex") return [=](lrs::step_t t) { return peak * (1.0 - z(t)) / (1.0 - z(t) / 2.0); };
   std::string allowed;
   for (const auto& n : sweep_schedule_names()) allowed += (allowed.empty() ? "" : ", ") + n;
   throw std::invalid_argument("unknown schedule '" + name + "' (choose from " + allowed + ")");
 }
 
-/// STAND-IN for lrs::sgd / lrs::adam: PyTorch's SGD with momentum (v = mu v + g; p -= lr v) and
-/// Adam (betas 0.9, 0.999, eps 1e-8, bias-corrected), stepping one flat parameter vector.
+/// The sweep's optimizer: lrs::sgd with momentum (torch.optim.SGD) or lrs::adam (torch.optim.Adam
+/// defaults: betas 0.9, 0.999, eps 1e-8), stepping the MLP's one flat parameter vector.
 class example_optimizer {
  public:
-  example_optimizer(std::string kind, float momentum) : kind_(std::move(kind)), mu_(momentum) {
-    if (kind_ != "sgd" && kind_ != "adam")
-      throw std::invalid_argument("unknown optimizer '" + kind_ + "' (choose from sgd, adam)");
+  /// @throws std::invalid_argument for a kind other than "sgd" or "adam", or a bad momentum.
+  example_optimizer(const std::string& kind, float momentum) {
+    if (kind == "sgd") {
+      lrs::sgd_options<float> o;
+      o.momentum = momentum;
+      sgd_.emplace(o);
+    } else if (kind == "adam") {
+      adam_.emplace();
+    } else {
+      throw std::invalid_argument("unknown optimizer '" + kind + "' (choose from sgd, adam)");
+    }
   }
   void step(Eigen::VectorXf& p, const Eigen::VectorXf& g, float lr) {
-    if (m_.size() != p.size()) {
-      m_ = Eigen::VectorXf::Zero(p.size());
-      v_ = Eigen::VectorXf::Zero(p.size());
-    }
-    ++t_;
-    if (kind_ == "sgd") {
-      m_ = mu_ * m_ + g;
-      p -= lr * m_;
-      return;
-    }
-    constexpr float b1 = 0.9f, b2 = 0.999f, eps = 1e-8f;
-    m_ = b1 * m_ + (1 - b1) * g;
-    v_ = b2 * v_ + (1 - b2) * g.cwiseProduct(g);
-    const float c1 = 1 - std::pow(b1, static_cast<float>(t_));
-    const float c2 = 1 - std::pow(b2, static_cast<float>(t_));
-    p.array() -= lr / c1 * m_.array() / ((v_.array() / c2).sqrt() + eps);
+    if (sgd_)
+      sgd_->step(p, g, lr);
+    else
+      adam_->step(p, g, lr);
   }
 
  private:
-  std::string kind_;
-  float mu_;
-  long t_ = 0;
-  Eigen::VectorXf m_, v_;
+  std::optional<lrs::sgd<float>> sgd_;
+  std::optional<lrs::adam<float>> adam_;
 };
 
 /// Everything a sweep depends on. Budgets are percentages of the full run, in (0, 100].
@@ -234,6 +224,12 @@ inline std::vector<run_result> run_sweep(const train_test& data, const sweep_opt
   std::stable_sort(queue.begin(), queue.end(), [&](std::size_t a, std::size_t b) {
     return o.budgets[a % nb] > o.budgets[b % nb];
   });
+  if (bar != nullptr) {
+    double work = 0;
+    for (std::size_t i = 0; i < n; ++i)
+      work += static_cast<double>(budget_steps(o, data, o.budgets[i % nb]));
+    bar->set_total_work(work);
+  }
   std::atomic<std::size_t> next{0};
   std::exception_ptr error;
   std::mutex error_mutex;
@@ -246,7 +242,8 @@ inline std::vector<run_result> run_sweep(const train_test& data, const sweep_opt
         std::lock_guard<std::mutex> lock(error_mutex);
         if (!error) error = std::current_exception();
       }
-      if (bar != nullptr) bar->advance();
+      if (bar != nullptr)
+        bar->advance(1, static_cast<double>(budget_steps(o, data, o.budgets[i % nb])));
     }
   };
   const int nt = std::max(1, std::min<int>(o.threads, static_cast<int>(n)));

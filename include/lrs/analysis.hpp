@@ -6,6 +6,7 @@
 #include <lrs/analysis/choose_schedule.hpp>
 #include <lrs/analysis/exp_forecast.hpp>
 #include <lrs/analysis/gaussian_process.hpp>
+#include <lrs/analysis/refinement.hpp>
 #include <lrs/analysis/scaling_law.hpp>
 
 #endif  // LRS_ANALYSIS_HPP

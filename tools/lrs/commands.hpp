@@ -21,6 +21,7 @@ void add_curve_command(CLI::App& app);
 void add_fit_command(CLI::App& app);
 void add_list_command(CLI::App& app);
 void add_predict_command(CLI::App& app);
+void add_refine_command(CLI::App& app);
 
 }  // namespace lrs_tool
 

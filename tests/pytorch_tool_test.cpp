@@ -12,52 +12,12 @@
 
 #include "catch.hpp"
 
-#if defined(LRS_TOOL_PATH) && defined(__unix__)
-#include <sys/wait.h>
-#include <unistd.h>
+#include "tool_runner.hpp"
 
-namespace {
+#if defined(LRS_HAVE_TOOL)
 
-struct result {
-  int status = -1;
-  std::string out, err;
-};
-
-/// Runs `lrs <args>` through the shell; args must not contain double quotes.
-result run_tool(const std::string& args) {
-  char err_path[] = "/tmp/lrs_tool_test_XXXXXX";
-  const int fd = mkstemp(err_path);
-  REQUIRE(fd >= 0);
-  close(fd);
-  const std::string cmd = std::string("\"") + LRS_TOOL_PATH + "\" " + args + " 2>" + err_path;
-  result r;
-  FILE* pipe = popen(cmd.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  char buf[4096];
-  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;) r.out.append(buf, n);
-  const int st = pclose(pipe);
-  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  std::ifstream err(err_path);
-  std::ostringstream ss;
-  ss << err.rdbuf();
-  r.err = ss.str();
-  std::remove(err_path);
-  return r;
-}
-
-std::vector<std::vector<std::string>> csv_rows(const std::string& text) {
-  std::vector<std::vector<std::string>> rows;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) {
-    std::vector<std::string> cells;
-    std::istringstream ls(line);
-    for (std::string c; std::getline(ls, c, ',');) cells.push_back(c);
-    rows.push_back(cells);
-  }
-  return rows;
-}
-
-}  // namespace
+using tool_test::csv_rows;
+using tool_test::run_tool;
 
 TEST_CASE("lrs curve prints PyTorch's OneCycleLR with momentum", "[tool][pytorch]") {
   // PyTorch 1.13, OneCycleLR(max_lr=0.1, total_steps=5) on SGD(momentum=0.9): get_last_lr() and

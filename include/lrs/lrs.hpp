@@ -12,9 +12,11 @@
 #include <lrs/core/traits.hpp>
 #include <lrs/core/types.hpp>
 
+#include <lrs/schedules/budgeted.hpp>
 #include <lrs/schedules/chained.hpp>
 #include <lrs/schedules/constant.hpp>
 #include <lrs/schedules/cosine_annealing_lr.hpp>
+#include <lrs/schedules/profiles.hpp>
 #include <lrs/schedules/sequential.hpp>
 #include <lrs/schedules/step_lr.hpp>
 

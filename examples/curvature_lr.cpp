@@ -11,6 +11,7 @@
 
 #include <lrs/analysis/batch_size.hpp>
 #include <lrs/analysis/lanczos.hpp>
+#include <lrs/optim.hpp>
 
 #include "curvature_common.hpp"
 
@@ -56,6 +57,7 @@ int main(int argc, char** argv) {
   std::printf(
       "epoch  lambda_max  median    mu       2/lambda_max  ssgd_lr  hb_lr    hb_mom  "
       "train_loss  test_acc\n");
+  lrs::sgd<double> sgd;  // plain SGD; the learner sets its LR each epoch
   for (int epoch = 0; epoch <= epochs; ++epoch) {
     const auto r = spectrum(p, 0, curvature_batch, 20);
     const auto b = lrs::curvature_bounds(r);
@@ -68,7 +70,7 @@ int main(int argc, char** argv) {
     ce::vec g;
     for (Eigen::Index s = 0; s < steps_per_epoch; ++s) {
       net.loss(p, train.x, train.y, s * batch, batch, &g);
-      p -= lr * g;
+      sgd.step(p, g, lr);
     }
   }
 

@@ -11,7 +11,7 @@
 #include <string>
 
 #include <lrs/analysis/lanczos.hpp>
-#include <lrs/optim/regularized_newton.hpp>
+#include <lrs/optim.hpp>
 
 #include "curvature_common.hpp"
 
@@ -130,22 +130,17 @@ int main(int argc, char** argv) {
   const double lr = 1.0 / lz.ritz_values.maxCoeff();
   vec x = x0;
   int it = 0;
-  for (vec gx = g(x); it < cap && gx.norm() >= tol; ++it, gx = g(x)) x -= lr * gx;
-  row("gradient descent, lr = 1/L", it, x, 1e3 * ce::seconds_since(t0));
+  lrs::sgd<double> sgd;  // full batch: plain gradient descent
+  for (vec gx = g(x); it < cap && gx.norm() >= tol; ++it, gx = g(x)) sgd.step(x, gx, lr);
+  row("gradient descent (lrs::sgd) 1/L", it, x, 1e3 * ce::seconds_since(t0));
 
   // Full-batch Adam (beta1 0.9, beta2 0.999, eps 1e-8), lr 1e-2.
   t0 = std::chrono::steady_clock::now();
   x = x0;
-  vec m1 = vec::Zero(197), m2 = vec::Zero(197);
   it = 0;
-  for (vec gx = g(x); it < cap && gx.norm() >= tol; gx = g(x)) {
-    ++it;
-    m1 = 0.9 * m1 + 0.1 * gx;
-    m2 = 0.999 * m2 + 0.001 * gx.cwiseAbs2();
-    const double c1 = 1 - std::pow(0.9, it), c2 = 1 - std::pow(0.999, it);
-    x -= (1e-2 * (m1 / c1).array() / ((m2 / c2).array().sqrt() + 1e-8)).matrix();
-  }
-  row("Adam, lr = 1e-2", it, x, 1e3 * ce::seconds_since(t0));
+  lrs::adam<double> adam;
+  for (vec gx = g(x); it < cap && gx.norm() >= tol; ++it, gx = g(x)) adam.step(x, gx, 1e-2);
+  row("lrs::adam, lr = 1e-2", it, x, 1e3 * ce::seconds_since(t0));
   std::printf("\nL = %.6f (Lanczos), GD lr = %.4f\n", lz.ritz_values.maxCoeff(), lr);
   return 0;
 }

@@ -3,7 +3,9 @@
 #ifndef LRS_ANALYSIS_HPP
 #define LRS_ANALYSIS_HPP
 
+#include <lrs/analysis/batch_size.hpp>
 #include <lrs/analysis/choose_schedule.hpp>
+#include <lrs/analysis/lanczos.hpp>
 #include <lrs/analysis/scaling_law.hpp>
 
 #endif  // LRS_ANALYSIS_HPP

@@ -3,9 +3,11 @@
 #ifndef LRS_ANALYSIS_HPP
 #define LRS_ANALYSIS_HPP
 
+#include <lrs/analysis/batch_size.hpp>
 #include <lrs/analysis/choose_schedule.hpp>
 #include <lrs/analysis/exp_forecast.hpp>
 #include <lrs/analysis/gaussian_process.hpp>
+#include <lrs/analysis/lanczos.hpp>
 #include <lrs/analysis/refinement.hpp>
 #include <lrs/analysis/scaling_law.hpp>
 

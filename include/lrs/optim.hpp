@@ -6,6 +6,7 @@
 #include <lrs/optim/adam.hpp>
 #include <lrs/optim/common.hpp>
 #include <lrs/optim/optimizer_base.hpp>
+#include <lrs/optim/regularized_newton.hpp>
 #include <lrs/optim/scheduled.hpp>
 #include <lrs/optim/sgd.hpp>
 

@@ -17,7 +17,7 @@
 #include <zlib.h>
 #include <Eigen/Core>
 
-#include "common/random.hpp"
+#include "random.hpp"
 
 namespace lrs_example {
 
@@ -207,8 +207,8 @@ inline train_test synthetic_classification(Eigen::Index n_train = 12000, Eigen::
   for (int p = 0; p < classes * per_class; ++p) {
     Eigen::VectorXf img = Eigen::VectorXf::Zero(features);
     for (int blob = 0; blob < 4; ++blob) {
-      const double cx = r.uniform(4, side - 4), cy = r.uniform(4, side - 4);
-      const double s = r.uniform(2.0, 5.0), a = r.uniform(0.5, 1.0);
+      const double cx = r.uniform(0.15, 0.85) * side, cy = r.uniform(0.15, 0.85) * side;
+      const double s = r.uniform(2.0, 5.0) * side / 28.0, a = r.uniform(0.5, 1.0);
       for (int y = 0; y < side; ++y)
         for (int x = 0; x < side; ++x) {
           const double d2 = (x - cx) * (x - cx) + (y - cy) * (y - cy);

@@ -14,7 +14,7 @@
 
 #include <Eigen/Core>
 
-#include "common/random.hpp"
+#include "random.hpp"
 
 namespace lrs_example {
 

@@ -19,10 +19,10 @@
 #include <lrs/core/any_schedule.hpp>
 #include <lrs/core/types.hpp>
 
-#include "common/fashion_mnist.hpp"
-#include "common/mlp.hpp"
-#include "common/progress.hpp"
-#include "common/random.hpp"
+#include "fashion_mnist.hpp"
+#include "mlp.hpp"
+#include "progress.hpp"
+#include "random.hpp"
 
 namespace lrs_example {
 

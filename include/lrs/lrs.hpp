@@ -12,6 +12,8 @@
 #include <lrs/core/traits.hpp>
 #include <lrs/core/types.hpp>
 
+#include <lrs/io/svg.hpp>
+
 #include <lrs/schedules/chained.hpp>
 #include <lrs/schedules/constant.hpp>
 #include <lrs/schedules/cosine_annealing_lr.hpp>

@@ -14,9 +14,11 @@
 
 #include <lrs/io/svg.hpp>
 
+#include <lrs/schedules/budgeted.hpp>
 #include <lrs/schedules/chained.hpp>
 #include <lrs/schedules/constant.hpp>
 #include <lrs/schedules/cosine_annealing_lr.hpp>
+#include <lrs/schedules/profiles.hpp>
 #include <lrs/schedules/sequential.hpp>
 #include <lrs/schedules/step_lr.hpp>
 

@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: MIT
+// lrs::parse_schedule and lrs::default_spec_registry: every built-in schedule by name.
+#ifndef LRS_IO_PARSE_SCHEDULE_HPP
+#define LRS_IO_PARSE_SCHEDULE_HPP
+
+#include <string_view>
+
+#include <lrs/core/any_schedule.hpp>
+#include <lrs/core/error.hpp>
+#include <lrs/io/spec.hpp>
+#include <lrs/io/specs/budgeted.hpp>
+#include <lrs/io/specs/foundation.hpp>
+
+namespace lrs {
+
+/// The registry of every built-in schedule name (PyTorch's names with PyTorch's parameter
+/// spelling, and the budget-native names). Add your own names to it before parsing.
+inline spec_registry& default_spec_registry() {
+  static spec_registry reg = [] {
+    spec_registry r;
+    // One line per family of names.
+    detail::register_foundation_specs(r);
+    detail::register_budgeted_specs(r);
+    return r;
+  }();
+  return reg;
+}
+
+/// Builds a schedule from a spec string in PyTorch call syntax without the optimizer, e.g.
+///
+///   SequentialLR(schedulers=[LinearLR(start_factor=0.1, total_iters=10),
+///                            CosineAnnealingLR(T_max=90)], milestones=[10])
+///
+/// Numbers in any C/Python form (`1e-3`, `.5`, `10`), `True`/`False`, quoted or bare strings,
+/// lists, nested schedules; positional arguments follow PyTorch's order after the optimizer.
+/// `ctx.lr` is the optimizer's initial LR; `ctx.steps` the budget of budget-native schedules.
+/// @throws lrs::spec_error (an lrs::invalid_argument) naming the column and the problem: unknown
+/// names (with a suggestion), missing or repeated parameters, wrong types, values out of range.
+[[nodiscard]] inline any_schedule<double> parse_schedule(std::string_view spec,
+                                                         const spec_context& ctx,
+                                                         const spec_registry& registry) {
+  detail::require_non_negative("parse_schedule", "lr", ctx.lr);
+  if (ctx.steps) detail::require_positive("parse_schedule", "steps", *ctx.steps);
+  return registry.build(parse_spec(spec), ctx);
+}
+
+[[nodiscard]] inline any_schedule<double> parse_schedule(std::string_view spec,
+                                                         const spec_context& ctx = {}) {
+  return parse_schedule(spec, ctx, default_spec_registry());
+}
+
+}  // namespace lrs
+
+#endif  // LRS_IO_PARSE_SCHEDULE_HPP

@@ -1,0 +1,447 @@
+// SPDX-License-Identifier: MIT
+// lrs::budgeted: peak x profile over a budget of T steps, with floor, warmup, sampling,
+// re-budgeting.
+#ifndef LRS_SCHEDULES_BUDGETED_HPP
+#define LRS_SCHEDULES_BUDGETED_HPP
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <optional>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+
+#include <lrs/core/error.hpp>
+#include <lrs/core/math.hpp>
+#include <lrs/core/traits.hpp>
+#include <lrs/core/types.hpp>
+#include <lrs/schedules/profiles.hpp>
+
+namespace lrs {
+
+/// Shape of the warmup that precedes the profile, over u = t / W in [0, 1).
+enum class warmup_shape {
+  linear,       ///< start + (peak - start) u
+  cosine,       ///< start + (peak - start) (1 - cos(pi u)) / 2
+  exponential,  ///< start (peak / start)^u; needs start > 0
+};
+
+/// What a budgeted schedule returns for steps t >= T.
+enum class past_end {
+  hold,   ///< the final value min_lr + (peak - min_lr) p(1) (the default)
+  floor,  ///< min_lr
+  cycle,  ///< start over: lr(t) = lr(t mod T) (wolfecameron/LRSchedules' cyclic REX)
+};
+
+/// The spec name of a warmup shape: "linear", "cosine", "exponential".
+[[nodiscard]] inline std::string_view to_string(warmup_shape s) noexcept {
+  switch (s) {
+    case warmup_shape::linear:
+      return "linear";
+    case warmup_shape::cosine:
+      return "cosine";
+    case warmup_shape::exponential:
+      return "exponential";
+  }
+  return "linear";
+}
+
+/// The spec name of a past-the-end policy: "hold", "floor", "cycle".
+[[nodiscard]] inline std::string_view to_string(past_end p) noexcept {
+  switch (p) {
+    case past_end::hold:
+      return "hold";
+    case past_end::floor:
+      return "floor";
+    case past_end::cycle:
+      return "cycle";
+  }
+  return "hold";
+}
+
+/// Options of a budgeted schedule; every field has a working default.
+template <class T = double>
+struct budget_options {
+  /// Floor: lr = min_lr + (peak - min_lr) p(z). @pre 0 <= min_lr <= peak.
+  T min_lr = T(0);
+  /// Warmup length W in steps; the profile then runs over steps [W, T). @pre 0 <= W < T.
+  step_t warmup_steps = 0;
+  /// Warmup length as a fraction of T (W = round(fraction T)); use this or warmup_steps.
+  double warmup_fraction = 0.0;
+  /// Value at step 0 of the warmup; min_lr when not given.
+  std::optional<T> warmup_start;
+  warmup_shape warmup = warmup_shape::linear;
+  /// Sampling rate: re-read the profile every k steps (counted from the end of the warmup) and
+  /// hold it in between. 1 = every step.
+  step_t sample_every = 1;
+  /// Sample once per epoch of this many steps (same as sample_every); 0 = not used.
+  step_t steps_per_epoch = 0;
+  past_end after_end = past_end::hold;
+};
+
+/// A budget-native schedule: a profile p over a budget of T steps, scaled to [min_lr, peak].
+///
+///   warmup (t < W):  linear / cosine / exponential from warmup_start to peak
+///   profile:         lr(t) = min_lr + (peak - min_lr) p(z),  z = (w(t) - W) / (T - W)
+///   past the end:    t >= T follows `after_end` (hold p(1) by default)
+///
+/// where w(t) = W + k floor((t - W) / k) is the start of t's sampling window (w(t) = t for k = 1).
+/// The warmup reaches `peak` at t = W, where the profile starts with p(0) (1 for the built-ins).
+/// Chen, Wolfe & Kyrillidis, "REX: Revisiting Budgeted Training with an Improved Schedule",
+/// arXiv:2107.04197 (profile x sampling rate).
+///
+/// Re-budgeting (`rebudget(s, new_T)`) returns a schedule equal to this one before s, continuous
+/// at s and ending at new_T; see its documentation.
+///
+/// @tparam Profile a copyable callable T(T z) on z in [0, 1]; see lrs::profiles.
+/// @tparam T floating-point type of the learning rate.
+template <class Profile, class T = double>
+class budgeted {
+  static_assert(std::is_floating_point_v<T>, "lrs::budgeted<Profile, T>: T must be floating-point");
+  static_assert(std::is_copy_constructible_v<Profile>,
+                "lrs::budgeted<Profile, T>: the profile must be copyable");
+  static_assert(std::is_invocable_r_v<T, const Profile&, T>,
+                "lrs::budgeted<Profile, T>: the profile must be callable as T(T z)");
+
+ public:
+  using value_type = T;
+  using profile_type = Profile;
+
+  /// @param peak learning rate at the top of the profile (after the warmup).
+  /// @param profile the shape p(z).
+  /// @param total_steps the budget T.
+  /// @throws lrs::invalid_argument if peak < 0, total_steps <= 0, min_lr not in [0, peak],
+  /// warmup_steps < 0 or >= T, warmup_fraction not in [0, 1), both warmup_steps and
+  /// warmup_fraction given, warmup_start < 0 (or <= 0 for an exponential warmup, which also needs
+  /// peak > 0), sample_every < 1, steps_per_epoch < 0, both sample_every and steps_per_epoch
+  /// given, a value not finite, or p(0) or p(1) not finite.
+  budgeted(T peak, Profile profile, step_t total_steps, const budget_options<T>& opts = {})
+      : profile_(std::move(profile)), peak_(peak), min_(opts.min_lr), total_(total_steps) {
+    constexpr std::string_view name = "budgeted";
+    detail::require_non_negative(name, "peak", peak);
+    detail::require_positive(name, "total_steps", total_steps);
+    detail::require_non_negative(name, "min_lr", min_);
+    detail::require(min_ <= peak_, name, "min_lr", "<= peak (" + detail::format_value(peak_) + ")",
+                    min_);
+    detail::require_non_negative(name, "warmup_steps", opts.warmup_steps);
+    detail::require_in_range(name, "warmup_fraction", opts.warmup_fraction, 0.0, 1.0, false, true);
+    if (opts.warmup_steps > 0 && opts.warmup_fraction > 0.0)
+      detail::throw_invalid(name, "warmup_fraction", "0 when warmup_steps is given",
+                            opts.warmup_fraction);
+    warmup_ = opts.warmup_steps > 0 ? opts.warmup_steps
+                                    : static_cast<step_t>(std::llround(
+                                          opts.warmup_fraction * static_cast<double>(total_steps)));
+    detail::require(warmup_ < total_, name, "warmup_steps",
+                    "< total_steps (" + detail::format_value(total_) + ")", warmup_);
+    shape_ = opts.warmup;
+    start_ = opts.warmup_start ? *opts.warmup_start : min_;
+    if (shape_ == warmup_shape::exponential && warmup_ > 0) {
+      detail::require_positive(name, "warmup_start", start_);
+      detail::require_positive(name, "peak", peak_);
+      log_ratio_ = std::log(peak_ / start_);
+    } else {
+      detail::require_non_negative(name, "warmup_start", start_);
+    }
+    detail::require_positive(name, "sample_every", opts.sample_every);
+    detail::require_non_negative(name, "steps_per_epoch", opts.steps_per_epoch);
+    if (opts.steps_per_epoch > 0 && opts.sample_every != 1)
+      detail::throw_invalid(name, "sample_every", "1 when steps_per_epoch is given",
+                            opts.sample_every);
+    every_ = opts.steps_per_epoch > 0 ? opts.steps_per_epoch : opts.sample_every;
+    after_ = opts.after_end;
+    detail::require_finite(name, "profile(0)", static_cast<T>(profile_(T(0))));
+    const T p1 = static_cast<T>(profile_(T(1)));
+    detail::require_finite(name, "profile(1)", p1);
+    final_ = min_ + (peak_ - min_) * p1;
+    anchor_ = warmup_;
+    seg_start_ = warmup_;
+    z0_ = T(0);
+    slope_ = T(1) / static_cast<T>(total_ - warmup_);
+  }
+
+  /// The learning rate of update `step`. @pre step >= 0.
+  [[nodiscard]] T operator()(step_t step) const noexcept {
+    LRS_ASSERT(step >= 0, "lrs::budgeted: step must be >= 0");
+    if (step >= total_) {
+      if (after_ == past_end::hold) return final_;
+      if (after_ == past_end::floor) return min_;
+      step %= total_;
+    }
+    return in_budget(step);
+  }
+
+  /// Re-budgeting: a schedule equal to this one on [0, s), continuous at s (same value), and
+  /// ending at `new_total` (its value at new_total is the final value, min_lr + (peak - min_lr)
+  /// p(1)).
+  ///
+  /// From s on, if the profile over the new budget already gives the same value at s (s within
+  /// the warmup, or e.g. a WSD run still in its stable phase, or a constant profile), the rest
+  /// runs exactly as if the budget had been new_total from the start (a WSD run then decays over
+  /// the last `decay` fraction of new_total). Otherwise the part of the profile not yet used,
+  /// z in [z(s), 1], is stretched (or squeezed) linearly over [s, new_total). Either way the
+  /// sampling windows keep their grid and the past-the-end policy stays.
+  /// @throws lrs::invalid_argument if s < 0, s >= total_steps(), new_total <= s or
+  /// new_total <= warmup_steps(), or the policy is past_end::cycle.
+  [[nodiscard]] budgeted rebudget(step_t s, step_t new_total) const {
+    constexpr std::string_view name = "budgeted::rebudget";
+    detail::require_non_negative(name, "s", s);
+    detail::require(s < total_, name, "s", "< total_steps (" + detail::format_value(total_) + ")",
+                    s);
+    detail::require(new_total > s && new_total > warmup_, name, "new_total",
+                    "> s and > warmup_steps", new_total);
+    detail::require(after_ != past_end::cycle, name, "after_end", "hold or floor", "cycle");
+    budgeted out = *this;
+    out.total_ = new_total;
+    if (s <= warmup_ && !prior_) {
+      out.slope_ = T(1) / static_cast<T>(new_total - warmup_);
+      return out;
+    }
+    // Everything before s comes from this schedule, shared and immutable.
+    out.prior_ = std::make_shared<const budgeted>(*this);
+    out.seg_start_ = s;
+    const T here = (*this)(s);
+    // Try "as if the budget had always been new_total".
+    out.anchor_ = warmup_;
+    out.z0_ = T(0);
+    out.slope_ = T(1) / static_cast<T>(new_total - warmup_);
+    if (s >= warmup_ && out.in_budget(s) == here) return out;
+    // Otherwise stretch what is left of the profile.
+    const T zs = z_of(s);
+    out.anchor_ = std::max(s, warmup_);
+    out.z0_ = zs;
+    out.slope_ = (T(1) - zs) / static_cast<T>(new_total - out.anchor_);
+    return out;
+  }
+
+  /// "Decay from here over the next `steps` steps": a schedule equal to this one on [0, s),
+  /// continuous at s, that runs the rest of the profile, z in [z(s), 1], over [s, s + steps) and
+  /// ends there (new total_steps() = s + steps). Unlike rebudget() it never replays a plateau
+  /// over the new budget: a WSD profile still in its stable phase starts its decay at s (z jumps
+  /// to 1 - decay, where p is still 1), so the whole cool-down takes exactly `steps` steps.
+  /// @throws lrs::invalid_argument if s < warmup_steps(), s >= total_steps(), steps <= 0, or the
+  /// policy is past_end::cycle.
+  [[nodiscard]] budgeted cooldown(step_t s, step_t steps) const {
+    constexpr std::string_view name = "budgeted::cooldown";
+    detail::require(s >= warmup_, name, "s",
+                    ">= warmup_steps (" + detail::format_value(warmup_) + ")", s);
+    detail::require(s < total_, name, "s", "< total_steps (" + detail::format_value(total_) + ")",
+                    s);
+    detail::require_positive(name, "steps", steps);
+    detail::require(after_ != past_end::cycle, name, "after_end", "hold or floor", "cycle");
+    budgeted out = *this;
+    out.total_ = s + steps;
+    out.prior_ = std::make_shared<const budgeted>(*this);
+    out.seg_start_ = s;
+    T zs = z_of(s);
+    if constexpr (std::is_same_v<Profile, profiles::wsd>) {
+      const T decay_start = T(1) - static_cast<T>(profile_.decay());
+      if (zs < decay_start) zs = decay_start;
+    }
+    out.anchor_ = s;
+    out.z0_ = zs;
+    out.slope_ = (T(1) - zs) / static_cast<T>(steps);
+    return out;
+  }
+
+  /// Σ lr(t) for t in [first, last), exact: closed forms for the linear and constant profiles and
+  /// the warmup-free, past-the-end and linear-warmup parts, whole sampling windows at once, else
+  /// one pass over the steps. Accumulates in long double.
+  /// @throws lrs::invalid_argument if first < 0 or last < first.
+  [[nodiscard]] T area(step_t first, step_t last) const {
+    detail::require_non_negative("budgeted::area", "first", first);
+    detail::require(last >= first, "budgeted::area", "last", ">= first", last);
+    long double sum = 0;
+    if (last > total_) {
+      const step_t a = std::max(first, total_);
+      const step_t n = last - a;
+      if (after_ == past_end::hold) {
+        sum += static_cast<long double>(final_) * n;
+      } else if (after_ == past_end::floor) {
+        sum += static_cast<long double>(min_) * n;
+      } else {
+        const step_t c0 = a / total_, c1 = last / total_;  // cycle indices
+        if (c0 == c1) {
+          sum += area_in(a % total_, last % total_);
+        } else {
+          sum += area_in(a % total_, total_);
+          if (c1 - c0 > 1) sum += area_in(0, total_) * static_cast<long double>(c1 - c0 - 1);
+          sum += area_in(0, last % total_);
+        }
+      }
+      last = std::min(last, total_);
+    }
+    if (first < last) sum += area_in(first, last);
+    return static_cast<T>(sum);
+  }
+
+  [[nodiscard]] T peak() const noexcept { return peak_; }
+  [[nodiscard]] T min_lr() const noexcept { return min_; }
+  [[nodiscard]] T final_value() const noexcept { return final_; }
+  [[nodiscard]] step_t total_steps() const noexcept { return total_; }
+  [[nodiscard]] step_t warmup_steps() const noexcept { return warmup_; }
+  [[nodiscard]] T warmup_start() const noexcept { return start_; }
+  [[nodiscard]] warmup_shape warmup() const noexcept { return shape_; }
+  [[nodiscard]] step_t sample_every() const noexcept { return every_; }
+  [[nodiscard]] past_end after_end() const noexcept { return after_; }
+  [[nodiscard]] const Profile& profile() const noexcept { return profile_; }
+
+ private:
+  // Start of t's sampling window (t >= W).
+  [[nodiscard]] step_t window(step_t t) const noexcept {
+    return every_ == 1 ? t : warmup_ + (t - warmup_) / every_ * every_;
+  }
+  // Profile argument at step t (W <= t < T, t >= seg_start_).
+  [[nodiscard]] T z_at(step_t t) const noexcept {
+    const step_t w = std::max(window(t), anchor_);
+    const T z = z0_ + slope_ * static_cast<T>(w - anchor_);
+    return z < T(1) ? z : T(1);
+  }
+  // Profile argument at any 0 <= t < T (0 during the warmup), following earlier budgets.
+  [[nodiscard]] T z_of(step_t t) const noexcept {
+    if (t < seg_start_ && prior_) return prior_->z_of(t);
+    return t < warmup_ ? T(0) : z_at(t);
+  }
+  [[nodiscard]] T warm(step_t t) const noexcept {
+    const T u = static_cast<T>(t) / static_cast<T>(warmup_);
+    switch (shape_) {
+      case warmup_shape::linear:
+        return start_ + (peak_ - start_) * u;
+      case warmup_shape::cosine:
+        return start_ + (peak_ - start_) * (T(1) - std::cos(detail::pi_v<T> * u)) / T(2);
+      case warmup_shape::exponential:
+        return start_ * std::exp(log_ratio_ * u);
+    }
+    return peak_;
+  }
+  // 0 <= t < T.
+  [[nodiscard]] T in_budget(step_t t) const noexcept {
+    if (t < seg_start_ && prior_) return prior_->in_budget(t);
+    if (t < warmup_) return warm(t);
+    return min_ + (peak_ - min_) * static_cast<T>(profile_(z_at(t)));
+  }
+  // Σ lr over [a, b), 0 <= a <= b <= T.
+  [[nodiscard]] long double area_in(step_t a, step_t b) const noexcept {
+    long double sum = 0;
+    if (a >= b) return sum;
+    if (prior_ && a < seg_start_) {
+      const step_t m = std::min(b, seg_start_);
+      sum += prior_->area_in(a, m);
+      a = m;
+    }
+    if (a < warmup_ && a < b) {
+      const step_t m = std::min(b, warmup_);
+      if (shape_ == warmup_shape::linear) {
+        // start + (peak - start) t / W summed: n start + (peak - start) / W * Σ t.
+        const long double n = static_cast<long double>(m - a);
+        const long double st = static_cast<long double>(a + m - 1) * n / 2;
+        sum += n * start_ + static_cast<long double>(peak_ - start_) * st / warmup_;
+      } else {
+        for (step_t t = a; t < m; ++t) sum += warm(t);
+      }
+      a = m;
+    }
+    if (a >= b) return sum;
+    if constexpr (std::is_same_v<Profile, profiles::constant>) {
+      sum += static_cast<long double>(peak_) * (b - a);
+    } else if constexpr (std::is_same_v<Profile, profiles::linear>) {
+      if (every_ == 1) {
+        // lr(t) = min + (peak - min) (1 - z0 - slope (t - anchor)) is affine in t; the clamp at
+        // z = 1 is never reached before T.
+        const long double n = static_cast<long double>(b - a);
+        const long double st = static_cast<long double>(a + b - 1) * n / 2;
+        const long double c = 1.0L - z0_ + static_cast<long double>(slope_) * anchor_;
+        sum += n * min_ + static_cast<long double>(peak_ - min_) * (c * n - slope_ * st);
+        return sum;
+      }
+      sum += windows(a, b);
+    } else {
+      sum += windows(a, b);
+    }
+    return sum;
+  }
+  // Σ over [a, b) in the profile part, one value per sampling window.
+  [[nodiscard]] long double windows(step_t a, step_t b) const noexcept {
+    long double sum = 0;
+    for (step_t t = a; t < b;) {
+      const step_t next = std::min(b, every_ == 1 ? t + 1 : window(t) + every_);
+      sum += static_cast<long double>(in_budget(t)) * (next - t);
+      t = next;
+    }
+    return sum;
+  }
+
+  Profile profile_;
+  T peak_, min_;
+  step_t total_;
+  step_t warmup_ = 0;
+  T start_ = T(0);
+  warmup_shape shape_ = warmup_shape::linear;
+  T log_ratio_ = T(0);
+  step_t every_ = 1;
+  past_end after_ = past_end::hold;
+  T final_ = T(0);
+  // z(t) = z0_ + slope_ (max(w(t), anchor_) - anchor_) for t >= seg_start_; before that, prior_.
+  step_t anchor_ = 0, seg_start_ = 0;
+  T z0_ = T(0), slope_ = T(1);
+  std::shared_ptr<const budgeted> prior_;
+};
+
+template <class T, class Profile>
+budgeted(T, Profile, step_t) -> budgeted<Profile, T>;
+template <class T, class Profile>
+budgeted(T, Profile, step_t, const budget_options<T>&) -> budgeted<Profile, T>;
+
+/// Σ s(t) for t in [first, last) for any schedule: one pass, accumulated in long double.
+/// @throws lrs::invalid_argument if first < 0 or last < first.
+template <class S>
+[[nodiscard]] schedule_value_t<S> area(const S& s, step_t first, step_t last) {
+  LRS_REQUIRE_SCHEDULE(S);
+  detail::require_non_negative("area", "first", first);
+  detail::require(last >= first, "area", "last", ">= first", last);
+  long double sum = 0;
+  for (step_t t = first; t < last; ++t) sum += static_cast<long double>(s(t));
+  return static_cast<schedule_value_t<S>>(sum);
+}
+
+/// Σ lr(t) over [first, last) of a budgeted schedule (closed form where one exists).
+template <class Profile, class T>
+[[nodiscard]] T area(const budgeted<Profile, T>& s, step_t first, step_t last) {
+  return s.area(first, last);
+}
+
+/// REX (d = 0.5 by default; 0.9 is the co-author's variant): peak (1 - z) / (1 - d z).
+/// Chen, Wolfe & Kyrillidis, arXiv:2107.04197. @throws as budgeted and profiles::rex.
+template <class T>
+[[nodiscard]] budgeted<profiles::rex, T> rex(T peak, step_t total_steps,
+                                             const budget_options<T>& opts = {}, double d = 0.5) {
+  return {peak, profiles::rex(d), total_steps, opts};
+}
+
+/// Linear decay from peak to min_lr over the budget.
+template <class T>
+[[nodiscard]] budgeted<profiles::linear, T> linear_decay(T peak, step_t total_steps,
+                                                         const budget_options<T>& opts = {}) {
+  return {peak, profiles::linear{}, total_steps, opts};
+}
+
+/// Cosine decay from peak to min_lr over the budget.
+template <class T>
+[[nodiscard]] budgeted<profiles::cosine, T> cosine_decay(T peak, step_t total_steps,
+                                                         const budget_options<T>& opts = {}) {
+  return {peak, profiles::cosine{}, total_steps, opts};
+}
+
+/// Warmup-stable-decay: peak until the last `decay` fraction of the budget, then `shape` down to
+/// min_lr (the warmup, if any, from opts). Hu et al., arXiv:2404.06395.
+template <class T>
+[[nodiscard]] budgeted<profiles::wsd, T> wsd(
+    T peak, step_t total_steps, double decay = 0.2,
+    profiles::decay_shape shape = profiles::decay_shape::linear,
+    const budget_options<T>& opts = {}) {
+  return {peak, profiles::wsd(decay, shape), total_steps, opts};
+}
+
+}  // namespace lrs
+
+#endif  // LRS_SCHEDULES_BUDGETED_HPP

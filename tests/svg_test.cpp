@@ -2,6 +2,8 @@
 // Tests of lrs::svg_plot: axis ticks, coordinates, escaping, legend and argument errors.
 #include <lrs/io/svg.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <stdexcept>
 #include <string>
@@ -47,8 +49,9 @@ TEST_CASE("svg axis: log ticks at powers of ten", "[io][svg]") {
   CHECK_THAT(a.lo, WithinRel(1e-3, 1e-12));
   CHECK_THAT(a.hi, WithinRel(1.0, 1e-12));
   check_ticks(a, {1e-3, 1e-2, 1e-1, 1.0});
-  const auto b = lrs::detail::make_axis(0.1, 0.1, true);  // one value: one decade
-  check_ticks(b, {0.1, 1.0});
+  const auto b = lrs::detail::make_axis(0.1, 0.1, true);  // one value: one decade, 1-2-5
+  check_ticks(b, {0.1, 0.2, 0.5, 1.0});
+  check_ticks(lrs::detail::make_axis(0.15, 7.0, true), {0.1, 0.2, 0.5, 1, 2, 5, 10});
   const auto c = lrs::detail::make_axis(1e-12, 1.0, true);  // 12 decades: every 2nd
   CHECK(c.ticks.size() == 7);
   CHECK_THAT(c.ticks[1], WithinRel(1e-10, 1e-9));
@@ -74,7 +77,8 @@ TEST_CASE("svg plot: document, coordinates, legend", "[io][svg]") {
   CHECK(count(s, "<circle") == 0);
   // plot area: left 78, width 820-78-190 = 552; top 20 (no title), height 480-20-58 = 402
   CHECK(s.find("points=\"78.00,422.00 630.00,20.00\"") != std::string::npos);
-  CHECK(s.find("points=\"78.00,20.00 354.00,221.00 630.00,422.00\"") != std::string::npos);
+  // three collinear points: the middle one is left out
+  CHECK(s.find("points=\"78.00,20.00 630.00,422.00\"") != std::string::npos);
   CHECK(s.find(">a &amp; b</text>") != std::string::npos);  // legend entry, escaped
   CHECK(s.find(">second</text>") != std::string::npos);
   CHECK(s.find(">0.4</text>") != std::string::npos);  // a tick label
@@ -119,4 +123,52 @@ TEST_CASE("svg plot: bad series are rejected and leave the plot unchanged", "[io
   o.width = 100;
   CHECK_THROWS_WITH(lrs::svg_plot(o), "lrs::svg_plot: width must be >= 300, got 100");
   CHECK_THROWS_AS(p.write("/nonexistent-dir/plot.svg"), std::runtime_error);
+}
+
+TEST_CASE("svg simplify: straight runs shrink, corners and curves stay within tolerance",
+          "[io][svg]") {
+  using lrs::detail::svg_simplify;
+  std::vector<double> x(1000), y(1000);
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    x[i] = 0.5 * static_cast<double>(i);
+    y[i] = 100.0 - 0.1 * static_cast<double>(i);
+  }
+  const auto line = svg_simplify(x, y);
+  CHECK(line.front() == 0);
+  CHECK(line.back() == 999);
+  CHECK(line.size() <= 1000 / 64 + 2);
+  // A step down at index 500: both sides of the corner are kept.
+  for (std::size_t i = 0; i < y.size(); ++i) y[i] = i < 500 ? 10.0 : 300.0;
+  const auto steps = svg_simplify(x, y);
+  CHECK(std::find(steps.begin(), steps.end(), 499) != steps.end());
+  CHECK(std::find(steps.begin(), steps.end(), 500) != steps.end());
+  // A curve: every left-out point lies within 0.25 px of the segment drawn in its place.
+  for (std::size_t i = 0; i < y.size(); ++i) y[i] = 200.0 * std::sin(0.01 * static_cast<double>(i));
+  const auto kept = svg_simplify(x, y);
+  CHECK(kept.size() < 500);
+  double worst = 0;
+  for (std::size_t s = 0; s + 1 < kept.size(); ++s) {
+    const std::size_t a = kept[s], b = kept[s + 1];
+    for (std::size_t j = a + 1; j < b; ++j) {
+      // distance to the line through a and b (the point projects inside the segment here)
+      const double dx = x[b] - x[a], dy = y[b] - y[a];
+      const double d = std::abs(dy * (x[j] - x[a]) - dx * (y[j] - y[a])) / std::hypot(dx, dy);
+      worst = std::max(worst, d);
+    }
+  }
+  CHECK(worst <= 0.25);
+}
+
+TEST_CASE("svg legend: long names are shortened, the tooltip keeps them", "[io][svg]") {
+  CHECK(lrs::detail::svg_shorten("abcdefghij", 6) == "abc...");
+  CHECK(lrs::detail::svg_shorten("abc", 6) == "abc");
+  CHECK(lrs::detail::svg_shorten("\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9", 6) ==
+        "\xc3\xa9...");  // not mid-character
+  const std::string name(100, 'n');
+  lrs::svg_plot p;
+  p.add_series(name, {0.0, 1.0}, {1.0, 2.0});
+  const std::string s = p.str();
+  CHECK(s.find("<title>" + name + "</title>") != std::string::npos);
+  // legend up to 40 % of 820 px: (328 - 56) / 7 = 38 characters, "..." included
+  CHECK(s.find(">" + std::string(35, 'n') + "...</text>") != std::string::npos);
 }

@@ -84,8 +84,9 @@ inline double nice_step(double lo, double hi, int target = 5) {
 }
 
 /// Axis range and ticks. Linear: [lo, hi] widened to multiples of a nice step, ticks at every
-/// multiple. Log: [10^floor(log10 lo), 10^ceil(log10 hi)], ticks at powers of ten (every k-th
-/// decade when there are more than 8). A degenerate range is widened around its value.
+/// multiple. Log: [10^floor(log10 lo), 10^ceil(log10 hi)], ticks at powers of ten (also at 2 and 5
+/// times them over one or two decades; every k-th decade over more than 8). A degenerate range is
+/// widened around its value.
 struct svg_axis {
   double lo = 0, hi = 1;
   bool log = false;
@@ -102,7 +103,13 @@ inline svg_axis make_axis(double lo, double hi, bool log) {
     a.hi = std::pow(10.0, h);
     const int decades = static_cast<int>(h - l);
     const int every = decades > 8 ? (decades + 7) / 8 : 1;
-    for (int e = 0; e <= decades; e += every) a.ticks.push_back(std::pow(10.0, l + e));
+    for (int e = 0; e <= decades; e += every) {
+      a.ticks.push_back(std::pow(10.0, l + e));
+      if (decades <= 2 && e < decades) {  // few decades: 2 and 5 as well
+        a.ticks.push_back(2 * std::pow(10.0, l + e));
+        a.ticks.push_back(5 * std::pow(10.0, l + e));
+      }
+    }
     return a;
   }
   if (!(hi > lo)) {
@@ -122,10 +129,51 @@ inline svg_axis make_axis(double lo, double hi, bool log) {
   return a;
 }
 
+/// `s` cut to at most `n` bytes ending in "..." when longer, never inside a UTF-8 sequence.
+inline std::string svg_shorten(const std::string& s, std::size_t n) {
+  if (s.size() <= n || n < 4) return s;
+  std::size_t cut = n - 3;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+  return s.substr(0, cut) + "...";
+}
+
+/// Indices of the points of a polyline worth drawing: the first, the last, and as few others as
+/// keep every left-out point within `tolerance` pixels of the drawn segment that replaces it
+/// (and between its ends). Straight runs (constant or linear stretches of a schedule) shrink to a
+/// point every `max_span` steps, corners (the drops of a step schedule) are kept, and the cost is
+/// at most n * max_span distance checks.
+inline std::vector<std::size_t> svg_simplify(const std::vector<double>& px,
+                                             const std::vector<double>& py, double tolerance = 0.25,
+                                             std::size_t max_span = 64) {
+  std::vector<std::size_t> keep;
+  const std::size_t n = std::min(px.size(), py.size());
+  if (n == 0) return keep;
+  const auto covers = [&](std::size_t a, std::size_t b) {
+    const double dx = px[b] - px[a], dy = py[b] - py[a];
+    const double len2 = dx * dx + dy * dy;
+    for (std::size_t j = a + 1; j < b; ++j) {
+      const double ux = px[j] - px[a], uy = py[j] - py[a];
+      const double along = len2 > 0 ? (ux * dx + uy * dy) / len2 : 0.0;
+      const double cx = ux - std::clamp(along, 0.0, 1.0) * dx;
+      const double cy = uy - std::clamp(along, 0.0, 1.0) * dy;
+      if (cx * cx + cy * cy > tolerance * tolerance) return false;
+    }
+    return true;
+  };
+  keep.push_back(0);
+  for (std::size_t k = 1; k + 1 < n; ++k) {
+    const std::size_t a = keep.back();
+    if (k + 1 - a > max_span || !covers(a, k + 1)) keep.push_back(k);
+  }
+  if (n > 1) keep.push_back(n - 1);
+  return keep;
+}
+
 }  // namespace detail
 
 /// A line plot written as a standalone SVG 1.1 document that any browser shows: one polyline per
-/// series in a ten-colour palette, axes with "nice" ticks (1-2-5 steps, or powers of ten on a log
+/// series in a ten-colour palette (points within a quarter pixel of a straight line through their
+/// neighbours are left out), axes with "nice" ticks (1-2-5 steps, or powers of ten on a log
 /// y axis), axis labels, a title and a legend to the right of the plot.
 ///
 /// Standard library only. Numbers are written with `snprintf`, so call it under the "C" numeric
@@ -175,7 +223,14 @@ class svg_plot {
     using detail::svg_escape;
     using detail::svg_number;
     const double w = opt_.width, h = opt_.height;
-    const double left = 78, right = 190, top = opt_.title.empty() ? 20 : 44, bottom = 58;
+    // The legend sits right of the plot and widens for long names, up to 40 % of the width;
+    // longer names are cut there with '...' (the full name stays in the line's tooltip).
+    std::size_t longest = 0;
+    for (const auto& ser : series_) longest = std::max(longest, ser.name.size());
+    const double right = std::min(std::max(190.0, 0.4 * w),
+                                  std::max(190.0, 56.0 + 7.0 * static_cast<double>(longest)));
+    const auto legend_chars = static_cast<std::size_t>((right - 56.0) / 7.0);
+    const double left = 78, top = opt_.title.empty() ? 20 : 44, bottom = 58;
     const double pw = w - left - right, ph = h - top - bottom;
     const detail::svg_axis xa = x_axis(), ya = y_axis();
     const auto tx = [&](double v) { return left + (v - xa.lo) / (xa.hi - xa.lo) * pw; };
@@ -231,9 +286,16 @@ class svg_plot {
       const auto& ser = series_[i];
       const std::string colour = palette(i);
       s += "<polyline class=\"series\" stroke=\"" + colour + "\" points=\"";
+      std::vector<double> px(ser.x.size()), py(ser.y.size());
       for (std::size_t k = 0; k < ser.x.size(); ++k) {
-        if (k != 0) s += ' ';
-        s += svg_coord(tx(ser.x[k])) + "," + svg_coord(ty(ser.y[k]));
+        px[k] = tx(ser.x[k]);
+        py[k] = ty(ser.y[k]);
+      }
+      bool first = true;
+      for (const std::size_t k : detail::svg_simplify(px, py)) {
+        if (!first) s += ' ';
+        first = false;
+        s += svg_coord(px[k]) + "," + svg_coord(py[k]);
       }
       s += "\"><title>" + svg_escape(ser.name) + "</title></polyline>\n";
       if (opt_.markers)
@@ -251,7 +313,7 @@ class svg_plot {
            svg_coord(lx + 24) + "\" y2=\"" + svg_coord(ly) + "\" stroke=\"" + palette(i) +
            "\" stroke-width=\"3\"/>\n";
       s += "<text x=\"" + svg_coord(lx + 30) + "\" y=\"" + svg_coord(ly + 4) + "\">" +
-           svg_escape(series_[i].name) + "</text>\n";
+           svg_escape(detail::svg_shorten(series_[i].name, legend_chars)) + "</text>\n";
     }
     s += "</g>\n</svg>\n";
     return s;

@@ -18,6 +18,8 @@
 
 #include <lrs/core/any_schedule.hpp>
 #include <lrs/core/types.hpp>
+#include <lrs/schedules/budgeted.hpp>
+#include <lrs/schedules/profiles.hpp>
 
 #include "fashion_mnist.hpp"
 #include "mlp.hpp"
@@ -39,41 +41,34 @@ inline const std::vector<std::string>& sweep_schedule_names() {
 /// | name        | lr(t), z = t / T                                                   |
 /// | ----------- | ------------------------------------------------------------------ |
 /// | constant    | peak                                                               |
-/// | step        | peak * 0.1^(number of 0.3T, 0.6T, 0.9T reached) (30-60-90)         |
+/// | step        | peak * 0.1^(number of 0.3, 0.6, 0.9 that z has reached) (30-60-90) |
 /// | exponential | peak * exp(-4 z)                                                   |
 /// | linear      | peak * (1 - z)                                                     |
 /// | cosine      | peak * (1 + cos(pi z)) / 2                                         |
 /// | onecycle    | PyTorch OneCycleLR(max_lr=peak, total_steps=T), default arguments  |
-/// | wsd         | peak until 0.8T, then linear to 0 at T (no warmup)                 |
+/// | wsd         | peak until 0.8 T, then linear to 0 at T (no warmup)                |
 /// | rex         | peak * (1 - z) / (1 - z / 2)                                       |
 ///
-/// STAND-IN: these lambdas stand for the library's budget-native schedules (lrs::rex, lrs::wsd,
-/// ...) and lrs::one_cycle_lr until those are available; the curves are the same formulas.
+/// All but onecycle are lrs::budgeted schedules with the lrs::profiles of the same name.
+/// STAND-IN: onecycle is a local lambda with PyTorch's formula until lrs::one_cycle_lr lands.
 /// @throws std::invalid_argument for an unknown name or total_steps < 1.
 inline lrs::any_schedule<double> make_budget_schedule(const std::string& name, double peak,
                                                       lrs::step_t total_steps) {
   if (total_steps < 1)
     throw std::invalid_argument("total_steps must be >= 1, got " + std::to_string(total_steps));
-  const double T = static_cast<double>(total_steps);
-  const auto z = [T](lrs::step_t t) { return std::min(1.0, static_cast<double>(t) / T); };
-  constexpr double pi = 3.14159265358979323846;
-  if (name == "constant") return [peak](lrs::step_t) { return peak; };
-  if (name == "step") {
-    const lrs::step_t m1 = static_cast<lrs::step_t>(0.3 * T),
-                      m2 = static_cast<lrs::step_t>(0.6 * T),
-                      m3 = static_cast<lrs::step_t>(0.9 * T);
-    return [=](lrs::step_t t) {
-      const int k = (t >= m1) + (t >= m2) + (t >= m3);
-      return peak * std::pow(0.1, k);
-    };
-  }
-  if (name == "exponential") return [=](lrs::step_t t) { return peak * std::exp(-4.0 * z(t)); };
-  if (name == "linear") return [=](lrs::step_t t) { return peak * (1.0 - z(t)); };
-  if (name == "cosine")
-    return [=](lrs::step_t t) { return peak * 0.5 * (1.0 + std::cos(pi * z(t))); };
+  namespace p = lrs::profiles;
+  if (name == "constant") return lrs::budgeted(peak, p::constant{}, total_steps);
+  if (name == "step") return lrs::budgeted(peak, p::step{}, total_steps);
+  if (name == "exponential") return lrs::budgeted(peak, p::exponential{}, total_steps);
+  if (name == "linear") return lrs::linear_decay(peak, total_steps);
+  if (name == "cosine") return lrs::cosine_decay(peak, total_steps);
+  if (name == "wsd") return lrs::wsd(peak, total_steps);
+  if (name == "rex") return lrs::rex(peak, total_steps);
   if (name == "onecycle") {
     // torch.optim.lr_scheduler.OneCycleLR, pct_start=0.3, anneal_strategy='cos',
     // div_factor=25, final_div_factor=1e4, three_phase=False.
+    constexpr double pi = 3.14159265358979323846;
+    const double T = static_cast<double>(total_steps);
     const double initial = peak / 25.0, min_lr = initial / 1e4;
     const double end1 = 0.3 * T - 1.0, end2 = T - 1.0;
     const auto anneal = [](double a, double b, double pct) {
@@ -86,8 +81,6 @@ inline lrs::any_schedule<double> make_budget_schedule(const std::string& name, d
       return anneal(peak, min_lr, std::min(1.0, (t - end1) / (end2 - end1)));
     };
   }
-  if (name == "wsd") return [=](lrs::step_t t) { return peak * std::min(1.0, (1.0 - z(t)) / 0.2); };
-  if (name == "rex") return [=](lrs::step_t t) { return peak * (1.0 - z(t)) / (1.0 - z(t) / 2.0); };
   std::string allowed;
   for (const auto& n : sweep_schedule_names()) allowed += (allowed.empty() ? "" : ", ") + n;
   throw std::invalid_argument("unknown schedule '" + name + "' (choose from " + allowed + ")");

@@ -16,6 +16,7 @@ struct usage_error : std::runtime_error {
 };
 
 // One line per subcommand (keep sorted).
+void add_plot_command(CLI::App& app);
 
 }  // namespace lrs_tool
 

@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
                                                 LRS_VERSION_MINOR, LRS_VERSION_PATCH));
   app.require_subcommand(0, 1);
   // Subcommands register here, one line each (keep sorted).
+  lrs_tool::add_plot_command(app);
 
   try {
     app.parse(argc, argv);

@@ -299,3 +299,18 @@ TEST_CASE("budget sweep: training reduces the loss", "[example][sweep]") {
   CHECK(r.train_loss < 0.7 * r.loss[0]);  // from about 2.4 (chance is log 10 = 2.3)
   CHECK(r.test_accuracy > 0.3);           // chance is 0.1
 }
+
+TEST_CASE("budget sweep: training with Adam reduces the loss", "[example][sweep]") {
+  const auto data = synthetic_classification(1024, 256, 2, 10);
+  auto o = tiny_options();
+  o.hidden = 64;
+  o.epochs = 2;
+  o.peak_lr = 0.02;
+  o.optimizer = "adam";
+  o.budgets = {100};
+  o.schedules = {"cosine"};
+  const auto a = run_sweep(data, o).at(0);
+  CHECK(a.train_loss < 0.7 * a.loss[0]);
+  CHECK(a.test_accuracy > 0.3);
+  CHECK(a.loss[1] != a.loss[0]);
+}

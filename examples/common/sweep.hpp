@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <exception>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -18,6 +19,8 @@
 
 #include <lrs/core/any_schedule.hpp>
 #include <lrs/core/types.hpp>
+#include <lrs/optim/adam.hpp>
+#include <lrs/optim/sgd.hpp>
 #include <lrs/schedules/budgeted.hpp>
 #include <lrs/schedules/profiles.hpp>
 
@@ -86,38 +89,32 @@ inline lrs::any_schedule<double> make_budget_schedule(const std::string& name, d
   throw std::invalid_argument("unknown schedule '" + name + "' (choose from " + allowed + ")");
 }
 
-/// STAND-IN for lrs::sgd / lrs::adam: PyTorch's SGD with momentum (v = mu v + g; p -= lr v) and
-/// Adam (betas 0.9, 0.999, eps 1e-8, bias-corrected), stepping one flat parameter vector.
+/// The sweep's optimizer: lrs::sgd with momentum (torch.optim.SGD) or lrs::adam (torch.optim.Adam
+/// defaults: betas 0.9, 0.999, eps 1e-8), stepping the MLP's one flat parameter vector.
 class example_optimizer {
  public:
-  example_optimizer(std::string kind, float momentum) : kind_(std::move(kind)), mu_(momentum) {
-    if (kind_ != "sgd" && kind_ != "adam")
-      throw std::invalid_argument("unknown optimizer '" + kind_ + "' (choose from sgd, adam)");
+  /// @throws std::invalid_argument for a kind other than "sgd" or "adam", or a bad momentum.
+  example_optimizer(const std::string& kind, float momentum) {
+    if (kind == "sgd") {
+      lrs::sgd_options<float> o;
+      o.momentum = momentum;
+      sgd_.emplace(o);
+    } else if (kind == "adam") {
+      adam_.emplace();
+    } else {
+      throw std::invalid_argument("unknown optimizer '" + kind + "' (choose from sgd, adam)");
+    }
   }
   void step(Eigen::VectorXf& p, const Eigen::VectorXf& g, float lr) {
-    if (m_.size() != p.size()) {
-      m_ = Eigen::VectorXf::Zero(p.size());
-      v_ = Eigen::VectorXf::Zero(p.size());
-    }
-    ++t_;
-    if (kind_ == "sgd") {
-      m_ = mu_ * m_ + g;
-      p -= lr * m_;
-      return;
-    }
-    constexpr float b1 = 0.9f, b2 = 0.999f, eps = 1e-8f;
-    m_ = b1 * m_ + (1 - b1) * g;
-    v_ = b2 * v_ + (1 - b2) * g.cwiseProduct(g);
-    const float c1 = 1 - std::pow(b1, static_cast<float>(t_));
-    const float c2 = 1 - std::pow(b2, static_cast<float>(t_));
-    p.array() -= lr / c1 * m_.array() / ((v_.array() / c2).sqrt() + eps);
+    if (sgd_)
+      sgd_->step(p, g, lr);
+    else
+      adam_->step(p, g, lr);
   }
 
  private:
-  std::string kind_;
-  float mu_;
-  long t_ = 0;
-  Eigen::VectorXf m_, v_;
+  std::optional<lrs::sgd<float>> sgd_;
+  std::optional<lrs::adam<float>> adam_;
 };
 
 /// Everything a sweep depends on. Budgets are percentages of the full run, in (0, 100].

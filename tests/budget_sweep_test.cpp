@@ -176,6 +176,12 @@ TEST_CASE("progress: bar text, quiet, durations", "[example][progress]") {
     CHECK(bar.line().rfind("[############............]   2/4 runs  elapsed 0:00", 0) == 0);
   }
   CHECK(std::ftell(f) > 0);  // not a terminal: one line per update
+  {
+    progress bar(4, "runs", true, f);
+    bar.set_total_work(100);
+    bar.advance(1, 75);  // one long run done: the bar follows the work, 3/4 of 24
+    CHECK(bar.line().rfind("[##################......]   1/4 runs", 0) == 0);
+  }
   std::FILE* q = std::tmpfile();
   REQUIRE(q != nullptr);
   {

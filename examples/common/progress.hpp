@@ -3,6 +3,7 @@
 #ifndef LRS_EXAMPLES_COMMON_PROGRESS_HPP
 #define LRS_EXAMPLES_COMMON_PROGRESS_HPP
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <mutex>
@@ -30,8 +31,9 @@ inline std::string format_duration(double seconds) {
 ///
 ///   [##########..........]  16/32 runs  elapsed 1:02  left 1:02
 ///
-/// The estimate of the time left assumes the remaining units cost what the finished ones did on
-/// average. `advance()` may be called from several threads. Prints nothing when `quiet`.
+/// The bar and the estimate of the time left follow the work done: the units done, or their cost
+/// when set_total_work() was given (the time left then assumes a constant cost per unit of work).
+/// `advance()` may be called from several threads. Prints nothing when `quiet`.
 class progress {
  public:
   progress(long total, std::string unit = "runs", bool quiet = false, std::FILE* out = stderr)
@@ -48,10 +50,18 @@ class progress {
   progress& operator=(const progress&) = delete;
   ~progress() { finish(); }
 
-  /// Marks `n` more units done and redraws.
-  void advance(long n = 1) {
+  /// Weights the estimate of the time left: the units together cost `total` (say, training steps),
+  /// and each advance() says what its units cost. Without it every unit costs the same.
+  void set_total_work(double total) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    total_work_ = total > 0 ? total : 0;
+  }
+
+  /// Marks `n` more units done, which cost `work` (see set_total_work), and redraws.
+  void advance(long n = 1, double work = 0) {
     std::lock_guard<std::mutex> lock(mutex_);
     done_ += n;
+    work_done_ += work;
     if (!quiet_) draw();
   }
 
@@ -72,13 +82,13 @@ class progress {
     constexpr int width = 24;
     const double elapsed = std::chrono::duration<double>(clock::now() - start_).count();
     const long done = done_ < total_ ? done_ : total_;
-    const int filled = static_cast<int>(width * done / total_);
+    const double frac = total_work_ > 0 ? std::min(1.0, work_done_ / total_work_)
+                                        : static_cast<double>(done) / static_cast<double>(total_);
+    const int filled = static_cast<int>(width * frac);
     std::string bar = "[" + std::string(static_cast<std::size_t>(filled), '#') +
                       std::string(static_cast<std::size_t>(width - filled), '.') + "]";
     std::string eta = "?";
-    if (done > 0)
-      eta =
-          format_duration(elapsed / static_cast<double>(done) * static_cast<double>(total_ - done));
+    if (frac > 0) eta = format_duration(elapsed / frac * (1.0 - frac));
     char buf[160];
     std::snprintf(buf, sizeof buf, "%s %3ld/%ld %s  elapsed %s  left %s", bar.c_str(), done, total_,
                   unit_.c_str(), format_duration(elapsed).c_str(), eta.c_str());
@@ -99,6 +109,7 @@ class progress {
 
   long total_;
   long done_ = 0;
+  double total_work_ = 0, work_done_ = 0;
   std::string unit_;
   bool quiet_;
   std::FILE* out_;

@@ -224,6 +224,12 @@ inline std::vector<run_result> run_sweep(const train_test& data, const sweep_opt
   std::stable_sort(queue.begin(), queue.end(), [&](std::size_t a, std::size_t b) {
     return o.budgets[a % nb] > o.budgets[b % nb];
   });
+  if (bar != nullptr) {
+    double work = 0;
+    for (std::size_t i = 0; i < n; ++i)
+      work += static_cast<double>(budget_steps(o, data, o.budgets[i % nb]));
+    bar->set_total_work(work);
+  }
   std::atomic<std::size_t> next{0};
   std::exception_ptr error;
   std::mutex error_mutex;
@@ -236,7 +242,8 @@ inline std::vector<run_result> run_sweep(const train_test& data, const sweep_opt
         std::lock_guard<std::mutex> lock(error_mutex);
         if (!error) error = std::current_exception();
       }
-      if (bar != nullptr) bar->advance();
+      if (bar != nullptr)
+        bar->advance(1, static_cast<double>(budget_steps(o, data, o.budgets[i % nb])));
     }
   };
   const int nt = std::max(1, std::min<int>(o.threads, static_cast<int>(n)));

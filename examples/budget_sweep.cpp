@@ -152,7 +152,7 @@ void write_plots(const std::vector<run_result>& rs, const sweep_options& o,
 
 int run(int argc, char** argv) {
   sweep_options o;
-  o.epochs = 8;
+  o.epochs = 5;
   std::string data_dir = lrs_example::default_fashion_mnist_dir(), out = "budget_sweep_out";
   bool synthetic = false, quiet = false;
   long train_size = 0, test_size = 0;

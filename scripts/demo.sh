@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
-# Builds the examples in Release and runs the main demo. Usage: scripts/demo.sh [demo options...]
+# Installs what is missing (with Fashion-MNIST), builds the examples in Release and runs the main
+# demo, budget_sweep, with its defaults: every schedule at every training budget, a table on
+# stdout, CSVs and SVG plots in build/demo/budget_sweep/.
+# Usage: scripts/demo.sh [budget_sweep options...]   (see --help; --out overrides the directory)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/install-deps.sh
+bash scripts/install-deps.sh dataset-fashion-mnist zlib1g-dev
 jobs=$(nproc 2>/dev/null || echo 2)
 cmake -S . -B build/demo -DCMAKE_BUILD_TYPE=Release -DLRS_BUILD_TESTS=OFF -DLRS_BUILD_TOOLS=OFF \
   >/dev/null
-cmake --build build/demo -j "$jobs" --target quickstart
-./build/demo/examples/quickstart "$@"
+cmake --build build/demo -j "$jobs" --target budget_sweep
+
+out=(--out build/demo/budget_sweep)
+for arg in "$@"; do
+  case $arg in --out | --out=*) out=() ;; esac
+done
+./build/demo/examples/budget_sweep "${out[@]}" "$@"

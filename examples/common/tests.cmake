@@ -6,7 +6,7 @@ if(NOT LRS_BUILD_TESTS OR NOT TARGET budget_sweep)
 endif()
 set(_lrs_check ${CMAKE_CURRENT_LIST_DIR}/check_budget_sweep.cmake)
 set(_lrs_tiny
-    "--synthetic|--train-size|512|--test-size|128|--epochs|1|--hidden|8|--batch|32|--schedules|linear,rex,onecycle|--budgets|50,100|--quiet")
+    "--synthetic|--train-size|256|--test-size|64|--epochs|1|--hidden|8|--batch|32|--schedules|linear,onecycle|--budgets|50,100|--quiet")
 add_test(NAME budget_sweep_deterministic
          COMMAND ${CMAKE_COMMAND} -DMODE=deterministic -DEXE=$<TARGET_FILE:budget_sweep>
                  "-DARGS=${_lrs_tiny}" -DWORK=${CMAKE_CURRENT_BINARY_DIR}/check_deterministic -P

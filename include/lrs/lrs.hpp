@@ -15,6 +15,8 @@
 #include <lrs/controllers/autolrs.hpp>
 #include <lrs/controllers/reduce_lr_on_plateau.hpp>
 
+#include <lrs/io/svg.hpp>
+
 #include <lrs/schedules/budgeted.hpp>
 #include <lrs/schedules/chained.hpp>
 #include <lrs/schedules/constant.hpp>

@@ -22,6 +22,7 @@
 #include <lrs/optim/adam.hpp>
 #include <lrs/optim/sgd.hpp>
 #include <lrs/schedules/budgeted.hpp>
+#include <lrs/schedules/one_cycle_lr.hpp>
 #include <lrs/schedules/profiles.hpp>
 
 #include "fashion_mnist.hpp"
@@ -52,8 +53,9 @@ inline const std::vector<std::string>& sweep_schedule_names() {
 /// | wsd         | peak until 0.8 T, then linear to 0 at T (no warmup)                |
 /// | rex         | peak * (1 - z) / (1 - z / 2)                                       |
 ///
-/// All but onecycle are lrs::budgeted schedules with the lrs::profiles of the same name.
-/// STAND-IN: onecycle is a local lambda with PyTorch's formula until lrs::one_cycle_lr lands.
+/// All but onecycle are lrs::budgeted schedules with the lrs::profiles of the same name; onecycle
+/// is lrs::one_cycle_lr, whose cycled momentum (0.95 -> 0.85 -> 0.95) train_one applies to SGD's
+/// momentum or Adam's beta1 at every step, as PyTorch does.
 /// @throws std::invalid_argument for an unknown name or total_steps < 1.
 inline lrs::any_schedule<double> make_budget_schedule(const std::string& name, double peak,
                                                       lrs::step_t total_steps) {
@@ -67,23 +69,7 @@ inline lrs::any_schedule<double> make_budget_schedule(const std::string& name, d
   if (name == "cosine") return lrs::cosine_decay(peak, total_steps);
   if (name == "wsd") return lrs::wsd(peak, total_steps);
   if (name == "rex") return lrs::rex(peak, total_steps);
-  if (name == "onecycle") {
-    // torch.optim.lr_scheduler.OneCycleLR, pct_start=0.3, anneal_strategy='cos',
-    // div_factor=25, final_div_factor=1e4, three_phase=False.
-    constexpr double pi = 3.14159265358979323846;
-    const double T = static_cast<double>(total_steps);
-    const double initial = peak / 25.0, min_lr = initial / 1e4;
-    const double end1 = 0.3 * T - 1.0, end2 = T - 1.0;
-    const auto anneal = [](double a, double b, double pct) {
-      return b + (a - b) / 2.0 * (std::cos(pi * pct) + 1.0);
-    };
-    return [=](lrs::step_t step) {
-      const double t = static_cast<double>(step);
-      if (t <= end1 || end2 <= end1)
-        return anneal(initial, peak, end1 > 0.0 ? std::clamp(t / end1, 0.0, 1.0) : 1.0);
-      return anneal(peak, min_lr, std::min(1.0, (t - end1) / (end2 - end1)));
-    };
-  }
+  if (name == "onecycle") return lrs::one_cycle_lr<double>(peak, total_steps);
   std::string allowed;
   for (const auto& n : sweep_schedule_names()) allowed += (allowed.empty() ? "" : ", ") + n;
   throw std::invalid_argument("unknown schedule '" + name + "' (choose from " + allowed + ")");
@@ -104,6 +90,13 @@ class example_optimizer {
     } else {
       throw std::invalid_argument("unknown optimizer '" + kind + "' (choose from sgd, adam)");
     }
+  }
+  /// SGD's momentum or Adam's beta1, for schedules that cycle it.
+  void set_momentum(float m) {
+    if (sgd_)
+      sgd_->set_momentum(m);
+    else
+      adam_->set_beta1(m);
   }
   void step(Eigen::VectorXf& p, const Eigen::VectorXf& g, float lr) {
     if (sgd_)
@@ -197,6 +190,7 @@ inline run_result train_one(const train_test& data, const sweep_options& o,
       yb[static_cast<std::size_t>(j)] = data.train.labels[static_cast<std::size_t>(i)];
     }
     const double lr = sched(t);
+    if (sched.has_momentum()) opt.set_momentum(static_cast<float>(sched.momentum(t)));
     const float loss = net.loss_and_gradient(params, xb, yb.data(), grad);
     opt.step(params, grad, static_cast<float>(lr));
     r.lr.push_back(lr);

@@ -5,7 +5,6 @@ set -euo pipefail
 
 packages=(cmake make g++ clang libclang-rt-dev clang-format libeigen3-dev catch2 libfmt-dev
           libcli11-dev libbenchmark-dev zlib1g-dev liblbfgspp-dev "$@")
-packages+=(libtorch-dev libdlib-dev)  # framework adapters: tests/adapters, examples/adapters
 
 missing=()
 for p in "${packages[@]}"; do

@@ -232,7 +232,7 @@ TEST_CASE("torch_scheduler: resuming at step k gives the values of an uninterrup
   }
 }
 
-TEST_CASE("libtorch's StepLR lags Python's by one step; the adapter follows Python",
+TEST_CASE("libtorch's StepLR lags Python's by one step, the adapter follows Python",
           "[adapter][torch]") {
   auto w = make_param();
   torch::optim::SGD a({w}, torch::optim::SGDOptions(0.1));

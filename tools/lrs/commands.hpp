@@ -16,6 +16,11 @@ struct usage_error : std::runtime_error {
 };
 
 // One line per subcommand (keep sorted).
+void add_choose_command(CLI::App& app);
+void add_curve_command(CLI::App& app);
+void add_fit_command(CLI::App& app);
+void add_list_command(CLI::App& app);
+void add_predict_command(CLI::App& app);
 
 }  // namespace lrs_tool
 

@@ -16,6 +16,11 @@ int main(int argc, char** argv) {
                                                 LRS_VERSION_MINOR, LRS_VERSION_PATCH));
   app.require_subcommand(0, 1);
   // Subcommands register here, one line each (keep sorted).
+  lrs_tool::add_choose_command(app);
+  lrs_tool::add_curve_command(app);
+  lrs_tool::add_fit_command(app);
+  lrs_tool::add_list_command(app);
+  lrs_tool::add_predict_command(app);
 
   try {
     app.parse(argc, argv);

@@ -10,6 +10,7 @@
 #include <lrs/io/spec.hpp>
 #include <lrs/io/specs/budgeted.hpp>
 #include <lrs/io/specs/foundation.hpp>
+#include <lrs/io/specs/pytorch.hpp>
 
 namespace lrs {
 
@@ -21,6 +22,7 @@ inline spec_registry& default_spec_registry() {
     // One line per family of names.
     detail::register_foundation_specs(r);
     detail::register_budgeted_specs(r);
+    detail::register_pytorch_specs(r);
     return r;
   }();
   return reg;

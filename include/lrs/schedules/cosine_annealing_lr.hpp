@@ -46,6 +46,11 @@ class cosine_annealing_lr {
     return eta_min_ + (base_lr_ - eta_min_) * (T(1) + c) / T(2);
   }
 
+  /// The same schedule for another base LR (one PyTorch parameter group).
+  [[nodiscard]] cosine_annealing_lr with_base_lr(T base_lr) const {
+    return cosine_annealing_lr(base_lr, t_max_, eta_min_);
+  }
+
   [[nodiscard]] T base_lr() const noexcept { return base_lr_; }
   [[nodiscard]] T eta_min() const noexcept { return eta_min_; }
   [[nodiscard]] step_t t_max() const noexcept { return t_max_; }

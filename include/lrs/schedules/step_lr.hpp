@@ -40,6 +40,11 @@ class step_lr {
     return base_lr_ * std::pow(gamma_, static_cast<T>(step / step_size_));
   }
 
+  /// The same schedule for another base LR (one PyTorch parameter group).
+  [[nodiscard]] step_lr with_base_lr(T base_lr) const {
+    return step_lr(base_lr, step_size_, gamma_);
+  }
+
   [[nodiscard]] T base_lr() const noexcept { return base_lr_; }
   [[nodiscard]] T gamma() const noexcept { return gamma_; }
   [[nodiscard]] step_t step_size() const noexcept { return step_size_; }

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: MIT
+// Google Benchmark: lrs::sgd / adam / adamw step throughput against a STREAM triad reference.
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include <lrs/optim.hpp>
+
+namespace {
+
+using vec = Eigen::VectorXf;
+
+// Bytes the update must move per element: SGD with momentum reads p, g, buf and writes p, buf;
+// Adam / AdamW read p, g, m, v and write p, m, v; the triad reads b, c and writes a.
+constexpr std::int64_t sgd_words = 5;
+constexpr std::int64_t adam_words = 7;
+constexpr std::int64_t triad_words = 3;
+
+void set_counters(benchmark::State& state, std::int64_t n, std::int64_t words) {
+  state.SetBytesProcessed(state.iterations() * n * words * std::int64_t(sizeof(float)));
+  state.SetItemsProcessed(state.iterations() * n);
+}
+
+template <class Opt>
+void run_optimizer(benchmark::State& state, Opt& opt, std::int64_t words) {
+  const auto n = static_cast<Eigen::Index>(state.range(0));
+  vec p = vec::Random(n);
+  const vec g = vec::Random(n) * 1e-3f;
+  opt.step(p, g, 1e-3f);  // first step allocates the state
+  for (auto _ : state) {
+    const auto info = opt.step(p, g, 1e-3f);
+    benchmark::DoNotOptimize(info);
+    benchmark::ClobberMemory();
+  }
+  set_counters(state, n, words);
+}
+
+void BM_SGD(benchmark::State& state) {
+  lrs::sgd_options<float> o;
+  o.momentum = 0.9f;
+  lrs::sgd<float> opt(o);
+  run_optimizer(state, opt, sgd_words);
+}
+
+void BM_Adam(benchmark::State& state) {
+  lrs::adam<float> opt;
+  run_optimizer(state, opt, adam_words);
+}
+
+void BM_AdamW(benchmark::State& state) {
+  lrs::adamw<float> opt;
+  run_optimizer(state, opt, adam_words);
+}
+
+void BM_Triad(benchmark::State& state) {
+  const auto n = static_cast<Eigen::Index>(state.range(0));
+  vec a = vec::Zero(n);
+  const vec b = vec::Random(n), c = vec::Random(n);
+  float s = 0.5f;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(s);
+    a.noalias() = b + s * c;
+    benchmark::DoNotOptimize(a.data());
+    benchmark::ClobberMemory();
+  }
+  set_counters(state, n, triad_words);
+}
+
+double minimum(const std::vector<double>& v) {
+  return *std::min_element(v.begin(), v.end());
+}
+
+}  // namespace
+
+// CPU time (the machine is shared), 5 repetitions, the minimum reported as the `_min` row.
+#define LRS_OPTIM_BENCH(fn)               \
+  BENCHMARK(fn)                           \
+      ->RangeMultiplier(10)               \
+      ->Range(10000, 10000000)            \
+      ->Repetitions(5)                    \
+      ->ComputeStatistics("min", minimum) \
+      ->ReportAggregatesOnly(true)
+
+LRS_OPTIM_BENCH(BM_Triad);
+LRS_OPTIM_BENCH(BM_SGD);
+LRS_OPTIM_BENCH(BM_Adam);
+LRS_OPTIM_BENCH(BM_AdamW);
+
+BENCHMARK_MAIN();

@@ -1,0 +1,486 @@
+// SPDX-License-Identifier: MIT
+// The annealing scaling law L = L0 + A*S1^-alpha - C*S2: areas, the law, its fitter, predictions.
+#ifndef LRS_ANALYSIS_SCALING_LAW_HPP
+#define LRS_ANALYSIS_SCALING_LAW_HPP
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstddef>
+#include <exception>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <LBFGSB.h>
+#include <Eigen/Core>
+
+#include <lrs/config.hpp>
+#include <lrs/core/error.hpp>
+#include <lrs/core/traits.hpp>
+#include <lrs/core/types.hpp>
+
+namespace lrs {
+
+/// How warm-up steps enter S1 and S2.
+enum class warmup_convention {
+  at_peak,     ///< the authors' rule: every warm-up step counts at the peak LR (default)
+  as_recorded  ///< use the LR sequence exactly as given
+};
+
+/// Options of the annealing areas.
+struct area_options {
+  /// Decay factor of the annealing momentum; 0.999 in the authors' script. @pre 0 <= lambda <= 1.
+  double lambda = 0.999;
+  /// Warm-up rule; see warmup_convention.
+  warmup_convention warmup = warmup_convention::at_peak;
+  /// Last warm-up step W under `at_peak`: steps 0..W count at the peak LR (the sequence's
+  /// maximum). -1 (default) detects it: W = the first step at which the LR reaches its maximum,
+  /// so a schedule without warm-up is left as it is. @pre warmup_steps >= -1.
+  step_t warmup_steps = -1;
+
+  /// @throws lrs::invalid_argument naming `who` if lambda is outside [0, 1] or warmup_steps < -1.
+  void validate(std::string_view who) const {
+    detail::require_in_range(who, "lambda", lambda, 0.0, 1.0);
+    detail::require(warmup_steps >= -1, who, "warmup_steps", ">= -1 (-1: detect)", warmup_steps);
+  }
+};
+
+/// The forward and annealing areas of an LR sequence at every step.
+///
+///   S1(s) = sum_{i=0..s} eta_i
+///   m_0 = 0,  m_i = lambda * m_{i-1} + (eta_{i-1} - eta_i)
+///   S2(s) = sum_{i=0..s} m_i
+///
+/// where eta is the LR sequence after the warm-up convention. Tissue, Wang, Wang, "Scaling Law
+/// with Learning Rate Annealing", arXiv:2408.11029 (definitions as in the authors' script).
+struct annealing_areas {
+  std::vector<double> lr;  ///< the LR sequence used (after the warm-up convention)
+  std::vector<double> s1;  ///< forward area S1(s), s = 0..T-1
+  std::vector<double> s2;  ///< annealing area S2(s), s = 0..T-1
+  [[nodiscard]] std::size_t size() const noexcept { return lr.size(); }
+};
+
+namespace detail {
+
+inline void require_lr_sequence(std::string_view who, const std::vector<double>& lr) {
+  require(!lr.empty(), who, "lr", "a non-empty sequence", std::string("an empty one"));
+  for (std::size_t i = 0; i < lr.size(); ++i) {
+    if (!(std::isfinite(lr[i]) && lr[i] >= 0.0)) {
+      const std::string name = "lr[" + std::to_string(i) + "]";
+      require(false, who, name, "finite and >= 0", lr[i]);
+    }
+  }
+}
+
+/// Applies the warm-up convention in place.
+inline void apply_warmup(std::vector<double>& lr, const area_options& opt) {
+  if (opt.warmup != warmup_convention::at_peak || lr.empty()) return;
+  const auto peak_it = std::max_element(lr.begin(), lr.end());
+  const double peak = *peak_it;
+  const auto first_peak = static_cast<step_t>(peak_it - lr.begin());
+  const step_t w = opt.warmup_steps < 0 ? first_peak : opt.warmup_steps;
+  const auto end =
+      static_cast<std::size_t>(std::min<step_t>(w, static_cast<step_t>(lr.size()) - 1));
+  for (std::size_t i = 0; i <= end; ++i) lr[i] = peak;
+}
+
+}  // namespace detail
+
+/// S1 and S2 of an LR sequence (eta_0..eta_{T-1}), in O(T): one pass to find the peak for the
+/// warm-up convention, one pass that accumulates both areas.
+/// @pre lr non-empty, every value finite and >= 0.
+/// @throws lrs::invalid_argument naming the bad entry (`lr[i]`) or option.
+[[nodiscard]] inline annealing_areas compute_areas(std::vector<double> lr,
+                                                   const area_options& opt = {}) {
+  constexpr std::string_view who = "compute_areas";
+  opt.validate(who);
+  detail::require_lr_sequence(who, lr);
+  detail::apply_warmup(lr, opt);
+  annealing_areas out;
+  const std::size_t n = lr.size();
+  out.s1.resize(n);
+  out.s2.resize(n);
+  const double lambda = opt.lambda;
+  double s1 = 0.0, s2 = 0.0, m = 0.0, prev = lr[0];
+  for (std::size_t i = 0; i < n; ++i) {
+    const double eta = lr[i];
+    m = lambda * m + (prev - eta);  // m_0 = 0 since prev = eta_0 at i = 0
+    prev = eta;
+    s1 += eta;
+    s2 += m;
+    out.s1[i] = s1;
+    out.s2[i] = s2;
+  }
+  out.lr = std::move(lr);
+  return out;
+}
+
+/// S1 and S2 at the last step only, {S1(T-1), S2(T-1)}, without storing the curves.
+/// @throws as compute_areas.
+[[nodiscard]] inline std::pair<double, double> compute_final_areas(std::vector<double> lr,
+                                                                   const area_options& opt = {}) {
+  constexpr std::string_view who = "compute_final_areas";
+  opt.validate(who);
+  detail::require_lr_sequence(who, lr);
+  detail::apply_warmup(lr, opt);
+  double s1 = 0.0, s2 = 0.0, m = 0.0, prev = lr[0];
+  for (const double eta : lr) {
+    m = opt.lambda * m + (prev - eta);
+    prev = eta;
+    s1 += eta;
+    s2 += m;
+  }
+  return {s1, s2};
+}
+
+/// S1 and S2 of the first `steps` LRs of a schedule.
+/// @pre steps > 0. @throws lrs::invalid_argument as compute_areas, or if steps <= 0.
+template <class Schedule>
+[[nodiscard]] annealing_areas compute_areas(const Schedule& schedule, step_t steps,
+                                            const area_options& opt = {}) {
+  LRS_REQUIRE_SCHEDULE(Schedule);
+  detail::require_positive("compute_areas", "steps", steps);
+  std::vector<double> lr(static_cast<std::size_t>(steps));
+  for (step_t t = 0; t < steps; ++t)
+    lr[static_cast<std::size_t>(t)] = static_cast<double>(schedule(t));
+  return compute_areas(std::move(lr), opt);
+}
+
+/// The annealing scaling law, a value type:
+///
+///   L(s) = L0 + A * S1(s)^(-alpha) - C * S2(s)
+///
+/// Tissue, Wang, Wang, "Scaling Law with Learning Rate Annealing", arXiv:2408.11029.
+/// The default law is all zeros.
+class annealing_law {
+ public:
+  annealing_law() = default;
+  /// @pre every parameter finite and >= 0 (the authors' fitting bounds).
+  /// @throws lrs::invalid_argument naming the parameter otherwise.
+  annealing_law(double l0, double a, double alpha, double c)
+      : l0_(l0), a_(a), alpha_(alpha), c_(c) {
+    detail::require_non_negative("annealing_law", "L0", l0);
+    detail::require_non_negative("annealing_law", "A", a);
+    detail::require_non_negative("annealing_law", "alpha", alpha);
+    detail::require_non_negative("annealing_law", "C", c);
+  }
+
+  [[nodiscard]] double l0() const noexcept { return l0_; }
+  [[nodiscard]] double a() const noexcept { return a_; }
+  [[nodiscard]] double alpha() const noexcept { return alpha_; }
+  [[nodiscard]] double c() const noexcept { return c_; }
+
+  /// The predicted loss for areas (s1, s2). @pre s1 > 0 (gives +inf at s1 = 0 when alpha > 0).
+  [[nodiscard]] double operator()(double s1, double s2) const noexcept {
+    return l0_ + a_ * std::pow(s1, -alpha_) - c_ * s2;
+  }
+
+  /// The predicted loss at every step of `areas`.
+  [[nodiscard]] std::vector<double> predict(const annealing_areas& areas) const {
+    std::vector<double> out(areas.size());
+    for (std::size_t i = 0; i < out.size(); ++i) out[i] = (*this)(areas.s1[i], areas.s2[i]);
+    return out;
+  }
+
+  /// The predicted loss at every step of an LR sequence. @throws as compute_areas.
+  [[nodiscard]] std::vector<double> predict(std::vector<double> lr,
+                                            const area_options& opt = {}) const {
+    return predict(compute_areas(std::move(lr), opt));
+  }
+
+  /// The predicted loss at steps 0..steps-1 of a schedule. @throws as compute_areas.
+  template <class Schedule>
+  [[nodiscard]] std::vector<double> predict(const Schedule& schedule, step_t steps,
+                                            const area_options& opt = {}) const {
+    return predict(compute_areas(schedule, steps, opt));
+  }
+
+  friend bool operator==(const annealing_law& x, const annealing_law& y) noexcept {
+    return x.l0_ == y.l0_ && x.a_ == y.a_ && x.alpha_ == y.alpha_ && x.c_ == y.c_;
+  }
+  friend bool operator!=(const annealing_law& x, const annealing_law& y) noexcept {
+    return !(x == y);
+  }
+
+ private:
+  double l0_ = 0.0;
+  double a_ = 0.0;
+  double alpha_ = 0.0;
+  double c_ = 0.0;
+};
+
+/// One training run to fit: its LR at every step and its losses at some of them.
+struct loss_run {
+  std::vector<double> lr;      ///< LR of steps 0..T-1; finite, >= 0
+  std::vector<step_t> steps;   ///< steps of the loss points; strictly increasing, in [0, T)
+  std::vector<double> losses;  ///< loss at each of `steps`; finite, > 0
+};
+
+/// Options of fit_annealing_law. Defaults are the authors' settings.
+struct fit_options {
+  area_options areas;           ///< lambda and the warm-up convention
+  double huber_delta = 1e-3;    ///< Huber threshold on log residuals. @pre > 0
+  int max_iterations = 100000;  ///< per start. @pre > 0
+  double ftol =
+      1e-9;  ///< stop when the objective decreases by less than ftol*max(1,|f|). @pre >= 0
+  double gtol = 1e-6;  ///< stop when the projected gradient's largest entry is <= gtol. @pre >= 0
+  /// Starting points (L0, A, alpha, C), each entry >= 0. Empty (default): the authors' grid of 54,
+  /// L0 in {0.1, 2.1}, A in {1, 11.5, 22}, C in {1, 11.5, 22}, alpha in {0, 0.4, 0.8}.
+  std::vector<std::array<double, 4>> starts;
+};
+
+/// How the fit ended.
+enum class fit_status {
+  converged,       ///< the best start met the gradient or objective tolerance
+  max_iterations,  ///< the best start ran out of iterations
+  line_search,     ///< the best start stopped in a failed line search (the best point is kept)
+  no_valid_start   ///< no starting point gives a positive prediction at every loss point
+};
+
+/// The name of a fit_status ("converged", "max_iterations", "line_search", "no_valid_start").
+[[nodiscard]] inline const char* to_string(fit_status s) noexcept {
+  switch (s) {
+    case fit_status::converged:
+      return "converged";
+    case fit_status::max_iterations:
+      return "max_iterations";
+    case fit_status::line_search:
+      return "line_search";
+    case fit_status::no_valid_start:
+      return "no_valid_start";
+  }
+  return "unknown";
+}
+
+/// The outcome of fit_annealing_law.
+struct fit_result {
+  annealing_law law;             ///< the fitted parameters
+  double objective = 0;          ///< sum of Huber(log y - log prediction) at the optimum
+  double r2 = 0;                 ///< R^2 on raw losses, all runs together
+  double rmse = 0;               ///< root-mean-square error on raw losses, all runs together
+  std::vector<double> run_rmse;  ///< RMSE of each run
+  std::vector<double> run_max_rel_error;  ///< largest |prediction - y| / y of each run
+  fit_status status = fit_status::no_valid_start;
+  int iterations = 0;        ///< iterations of the best start
+  int starts_tried = 0;      ///< starting points run
+  int starts_converged = 0;  ///< starting points that met a tolerance
+};
+
+namespace detail {
+
+/// The fitting data reduced to what the objective needs: ln S1, S2 and ln y at each point.
+struct law_points {
+  std::vector<double> ln_s1, s2, ln_y;
+};
+
+/// Sum of Huber(ln y - ln(L0 + A e^{-alpha ln S1} - C S2)) and its analytic gradient; x = (L0, A,
+/// alpha, C). A point where the prediction is not positive makes the objective +huge (the log is
+/// undefined there), which the line search backs away from.
+class law_objective {
+ public:
+  law_objective(const law_points& p, double delta) : p_(p), delta_(delta) {}
+
+  double operator()(const Eigen::VectorXd& x, Eigen::VectorXd& g) {
+    const double l0 = x[0], a = x[1], alpha = x[2], c = x[3];
+    double f = 0, g0 = 0, g1 = 0, g2 = 0, g3 = 0;
+    const std::size_t n = p_.ln_y.size();
+    for (std::size_t i = 0; i < n; ++i) {
+      const double pw = std::exp(-alpha * p_.ln_s1[i]);
+      const double pred = l0 + a * pw - c * p_.s2[i];
+      if (!(pred > 0) || !std::isfinite(pred)) {
+        g.setZero();
+        return invalid_value;
+      }
+      const double r = p_.ln_y[i] - std::log(pred);
+      double dr;  // d Huber / d r
+      if (std::abs(r) < delta_) {
+        f += 0.5 * r * r;
+        dr = r;
+      } else {
+        f += delta_ * std::abs(r) - 0.5 * delta_ * delta_;
+        dr = r > 0 ? delta_ : -delta_;
+      }
+      const double w = -dr / pred;  // d f / d pred
+      g0 += w;
+      g1 += w * pw;
+      g2 -= w * a * pw * p_.ln_s1[i];
+      g3 -= w * p_.s2[i];
+    }
+    g[0] = g0;
+    g[1] = g1;
+    g[2] = g2;
+    g[3] = g3;
+    ++evaluations;
+    if (f < best_f) {
+      best_f = f;
+      best_x = x;
+    }
+    return f;
+  }
+
+  static constexpr double invalid_value = 1e300;
+  double best_f = std::numeric_limits<double>::infinity();
+  Eigen::VectorXd best_x;
+  long evaluations = 0;
+
+ private:
+  const law_points& p_;
+  double delta_;
+};
+
+inline std::vector<std::array<double, 4>> authors_grid() {
+  std::vector<std::array<double, 4>> g;
+  // The authors' itertools.product order: L0, A, C, alpha.
+  for (double l0 : {0.1, 2.1})
+    for (double a : {1.0, 11.5, 22.0})
+      for (double c : {1.0, 11.5, 22.0})
+        for (double alpha : {0.0, 0.4, 0.8}) g.push_back({l0, a, alpha, c});
+  return g;
+}
+
+}  // namespace detail
+
+/// Fits the annealing scaling law to one or more runs jointly, by the authors' procedure:
+/// minimise sum over all points of Huber_delta(ln y - ln L(s)) with bounded L-BFGS-B (all four
+/// parameters >= 0) from every starting point, keep the lowest objective; report R^2 and RMSE
+/// on raw losses. The gradient is analytic. Loss points may be sparse and noisy.
+///
+/// Tissue, Wang, Wang, arXiv:2408.11029; Huber delta 1e-3, lambda 0.999, 54-point grid and
+/// L-BFGS-B tolerances as in the authors' script.
+/// @pre runs non-empty; each run: lr as for compute_areas; steps strictly increasing in
+///   [0, lr.size()); losses finite and > 0, as many as steps, at least one; S1 > 0 at each loss
+///   step (some LR before it is non-zero). At least 4 points in total.
+/// @throws lrs::invalid_argument naming the run, the entry and the value for any violation.
+/// @return the best fit; `status` says whether it converged (never throws on non-convergence).
+[[nodiscard]] inline fit_result fit_annealing_law(const std::vector<loss_run>& runs,
+                                                  const fit_options& opt = {}) {
+  constexpr std::string_view who = "fit_annealing_law";
+  opt.areas.validate(who);
+  detail::require_positive(who, "huber_delta", opt.huber_delta);
+  detail::require_positive(who, "max_iterations", opt.max_iterations);
+  detail::require_non_negative(who, "ftol", opt.ftol);
+  detail::require_non_negative(who, "gtol", opt.gtol);
+  detail::require(!runs.empty(), who, "runs", "non-empty", std::string("empty"));
+
+  detail::law_points pts;
+  std::vector<double> y;
+  std::vector<std::size_t> run_end;
+  for (std::size_t r = 0; r < runs.size(); ++r) {
+    const loss_run& run = runs[r];
+    const std::string rn = "runs[" + std::to_string(r) + "].";
+    detail::require(run.steps.size() == run.losses.size(), who, rn + "losses",
+                    "as many as steps (" + std::to_string(run.steps.size()) + ")",
+                    run.losses.size());
+    detail::require(!run.steps.empty(), who, rn + "steps", "non-empty", std::string("empty"));
+    for (std::size_t i = 0; i < run.lr.size(); ++i)
+      if (!(std::isfinite(run.lr[i]) && run.lr[i] >= 0))
+        detail::throw_invalid(who, rn + "lr[" + std::to_string(i) + "]", "finite and >= 0",
+                              run.lr[i]);
+    const auto t = static_cast<step_t>(run.lr.size());
+    const auto name = [&](const char* what, std::size_t i) {
+      return rn + what + "[" + std::to_string(i) + "]";
+    };
+    for (std::size_t i = 0; i < run.steps.size(); ++i) {
+      // Messages are built only on failure: runs may hold 1e5 points.
+      if (run.steps[i] < 0 || run.steps[i] >= t)
+        detail::throw_invalid(who, name("steps", i),
+                              "in [0, " + std::to_string(t) + ") (the LR sequence's length)",
+                              run.steps[i]);
+      if (i > 0 && run.steps[i] <= run.steps[i - 1])
+        detail::throw_invalid(who, name("steps", i),
+                              "> the previous step " + std::to_string(run.steps[i - 1]),
+                              run.steps[i]);
+      if (!(std::isfinite(run.losses[i]) && run.losses[i] > 0))
+        detail::throw_invalid(who, name("losses", i), "finite and > 0", run.losses[i]);
+    }
+    const annealing_areas ar = compute_areas(run.lr, opt.areas);
+    for (std::size_t i = 0; i < run.steps.size(); ++i) {
+      const auto s = static_cast<std::size_t>(run.steps[i]);
+      if (!(ar.s1[s] > 0))
+        detail::throw_invalid(who, name("steps", i),
+                              "a step with S1 > 0 (some earlier LR non-zero)", run.steps[i]);
+      pts.ln_s1.push_back(std::log(ar.s1[s]));
+      pts.s2.push_back(ar.s2[s]);
+      pts.ln_y.push_back(std::log(run.losses[i]));
+      y.push_back(run.losses[i]);
+    }
+    run_end.push_back(y.size());
+  }
+  detail::require(y.size() >= 4, who, "runs", "at least 4 loss points in total", y.size());
+  for (const auto& s : opt.starts)
+    for (double v : s)
+      detail::require(std::isfinite(v) && v >= 0, who, "starts", "entries finite and >= 0", v);
+
+  LBFGSpp::LBFGSBParam<double> param;
+  param.epsilon = opt.gtol;
+  param.epsilon_rel = 0;
+  param.past = 1;
+  param.delta = opt.ftol;
+  param.max_iterations = opt.max_iterations;
+  param.max_linesearch = 20;  // scipy's L-BFGS-B line search gives up after 20 evaluations too
+  LBFGSpp::LBFGSBSolver<double> solver(param);
+  const Eigen::VectorXd lb = Eigen::VectorXd::Zero(4);
+  const Eigen::VectorXd ub = Eigen::VectorXd::Constant(4, std::numeric_limits<double>::infinity());
+
+  fit_result res;
+  double best_f = std::numeric_limits<double>::infinity();
+  Eigen::VectorXd best_x(4);
+  const auto starts = opt.starts.empty() ? detail::authors_grid() : opt.starts;
+  for (const auto& s0 : starts) {
+    detail::law_objective fun(pts, opt.huber_delta);
+    Eigen::VectorXd x(4);
+    x << s0[0], s0[1], s0[2], s0[3];
+    Eigen::VectorXd g(4);
+    if (fun(x, g) >= detail::law_objective::invalid_value) continue;  // log undefined at start
+    ++res.starts_tried;
+    fit_status st = fit_status::converged;
+    int iters = 0;
+    double fx = 0;
+    try {
+      iters = solver.minimize(fun, x, fx, lb, ub);
+      if (iters >= opt.max_iterations) st = fit_status::max_iterations;
+    } catch (const std::exception&) {
+      st = fit_status::line_search;  // keep the best point evaluated so far
+    }
+    if (st == fit_status::converged) ++res.starts_converged;
+    if (fun.best_f < best_f) {
+      best_f = fun.best_f;
+      best_x = fun.best_x;
+      res.status = st;
+      res.iterations = iters;
+    }
+  }
+  if (res.status == fit_status::no_valid_start) return res;
+
+  res.law = annealing_law(best_x[0], best_x[1], best_x[2], best_x[3]);
+  res.objective = best_f;
+  double mean = 0;
+  for (double v : y) mean += v;
+  mean /= static_cast<double>(y.size());
+  double ss_res = 0, ss_tot = 0;
+  std::size_t begin = 0;
+  for (std::size_t end : run_end) {
+    double run_ss = 0, run_max = 0;
+    for (std::size_t i = begin; i < end; ++i) {
+      const double pred = res.law(std::exp(pts.ln_s1[i]), pts.s2[i]);
+      const double e = pred - y[i];
+      run_ss += e * e;
+      run_max = std::max(run_max, std::abs(e) / y[i]);
+      ss_tot += (y[i] - mean) * (y[i] - mean);
+    }
+    ss_res += run_ss;
+    res.run_rmse.push_back(std::sqrt(run_ss / static_cast<double>(end - begin)));
+    res.run_max_rel_error.push_back(run_max);
+    begin = end;
+  }
+  res.r2 = ss_tot > 0 ? 1.0 - ss_res / ss_tot : (ss_res == 0 ? 1.0 : 0.0);
+  res.rmse = std::sqrt(ss_res / static_cast<double>(y.size()));
+  return res;
+}
+
+}  // namespace lrs
+
+#endif  // LRS_ANALYSIS_SCALING_LAW_HPP

@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: MIT
+// lrs::reduce_lr_on_plateau: PyTorch's ReduceLROnPlateau as a controller fed with a metric.
+#ifndef LRS_CONTROLLERS_REDUCE_LR_ON_PLATEAU_HPP
+#define LRS_CONTROLLERS_REDUCE_LR_ON_PLATEAU_HPP
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <limits>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include <lrs/core/error.hpp>
+#include <lrs/core/types.hpp>
+
+namespace lrs {
+
+/// Whether a smaller or a larger metric is an improvement.
+enum class plateau_mode { min, max };
+/// Whether `threshold` is relative to the best metric or an absolute margin.
+enum class threshold_mode { rel, abs };
+
+/// PyTorch's `torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer, mode='min', factor=0.1,
+/// patience=10, threshold=1e-4, threshold_mode='rel', cooldown=0, min_lr=0, eps=1e-8)`.
+///
+/// A controller, not a schedule: it keeps state and is fed one metric per epoch with observe().
+/// A metric is an improvement when (mode min) `m < best * (1 - threshold)` (rel) or
+/// `m < best - threshold` (abs), and symmetrically for max. After each observe(), when the number
+/// of bad epochs in a row exceeds `patience` (the first reduction comes on the (patience+1)-th bad
+/// epoch), every group's LR becomes `max(lr * factor, min_lr)` unless that changes it by no more
+/// than `eps`; then `cooldown` epochs follow during which bad epochs are not counted.
+/// Holds one LR per parameter group (PyTorch's param_groups), each with its own min_lr.
+/// @tparam T floating-point type of the learning rate.
+template <class T = double>
+class reduce_lr_on_plateau {
+  static_assert(std::is_floating_point_v<T>,
+                "lrs::reduce_lr_on_plateau<T>: T must be a floating-point type");
+
+ public:
+  using value_type = T;
+
+  /// Everything that changes while observing; save it to resume.
+  struct state_type {
+    std::vector<T> lrs;           ///< current LR of each group
+    T best;                       ///< best metric so far (+inf for min, -inf for max at start)
+    step_t num_bad_epochs = 0;    ///< bad epochs in a row
+    step_t cooldown_counter = 0;  ///< epochs of cooldown left
+    step_t last_epoch = 0;        ///< number of observe() calls
+  };
+
+  /// One group per entry of `lrs`; `min_lrs` is empty (all 0), one value for all, or one per group.
+  /// @throws lrs::invalid_argument if lrs is empty or holds a negative or non-finite value,
+  /// factor is outside [0, 1), patience < 0, threshold < 0, cooldown < 0, min_lrs has the wrong
+  /// size or a negative value, or eps < 0.
+  explicit reduce_lr_on_plateau(std::vector<T> lrs, plateau_mode mode = plateau_mode::min,
+                                T factor = T(0.1), step_t patience = 10, T threshold = T(1e-4),
+                                threshold_mode thr_mode = threshold_mode::rel, step_t cooldown = 0,
+                                std::vector<T> min_lrs = {}, T eps = T(1e-8))
+      : mode_(mode),
+        thr_mode_(thr_mode),
+        factor_(factor),
+        threshold_(threshold),
+        eps_(eps),
+        patience_(patience),
+        cooldown_(cooldown),
+        min_lrs_(std::move(min_lrs)) {
+    constexpr const char* type = "reduce_lr_on_plateau";
+    detail::require(!lrs.empty(), type, "the number of parameter groups", ">= 1", lrs.size());
+    check_lrs(lrs);
+    detail::require_in_range(type, "factor", factor, T(0), T(1), false, true);
+    detail::require_non_negative(type, "patience", patience);
+    detail::require_non_negative(type, "threshold", threshold);
+    detail::require_non_negative(type, "cooldown", cooldown);
+    detail::require_non_negative(type, "eps", eps);
+    if (min_lrs_.empty()) min_lrs_.assign(lrs.size(), T(0));
+    if (min_lrs_.size() == 1) min_lrs_.assign(lrs.size(), min_lrs_[0]);
+    detail::require(min_lrs_.size() == lrs.size(), type, "the number of min_lr values",
+                    "1 or the number of groups (" + std::to_string(lrs.size()) + ")",
+                    min_lrs_.size());
+    for (std::size_t i = 0; i < min_lrs_.size(); ++i)
+      detail::require_non_negative(type, "min_lr[" + std::to_string(i) + "]", min_lrs_[i]);
+    state_.lrs = std::move(lrs);
+    state_.best = worst();
+  }
+
+  /// One parameter group with initial LR `lr`.
+  explicit reduce_lr_on_plateau(T lr, plateau_mode mode = plateau_mode::min, T factor = T(0.1),
+                                step_t patience = 10, T threshold = T(1e-4),
+                                threshold_mode thr_mode = threshold_mode::rel, step_t cooldown = 0,
+                                T min_lr = T(0), T eps = T(1e-8))
+      : reduce_lr_on_plateau(std::vector<T>{lr}, mode, factor, patience, threshold, thr_mode,
+                             cooldown, std::vector<T>{min_lr}, eps) {}
+
+  /// Records the metric of one epoch (PyTorch's `scheduler.step(metric)`) and returns the LR of
+  /// group 0 for the next epoch. A NaN metric is never an improvement.
+  T observe(T metric) {
+    state_type& s = state_;
+    ++s.last_epoch;
+    if (is_better(metric, s.best)) {
+      s.best = metric;
+      s.num_bad_epochs = 0;
+    } else {
+      ++s.num_bad_epochs;
+    }
+    if (s.cooldown_counter > 0) {
+      --s.cooldown_counter;
+      s.num_bad_epochs = 0;  // bad epochs in cooldown are ignored
+    }
+    if (s.num_bad_epochs > patience_) {
+      for (std::size_t i = 0; i < s.lrs.size(); ++i) {
+        const T old_lr = s.lrs[i];
+        const T new_lr = std::max(old_lr * factor_, min_lrs_[i]);
+        if (old_lr - new_lr > eps_) s.lrs[i] = new_lr;
+      }
+      s.cooldown_counter = cooldown_;
+      s.num_bad_epochs = 0;
+    }
+    return s.lrs[0];
+  }
+
+  /// The current LR of group 0.
+  [[nodiscard]] T lr() const noexcept { return state_.lrs[0]; }
+  /// The current LR of each group.
+  [[nodiscard]] const std::vector<T>& lrs() const noexcept { return state_.lrs; }
+  [[nodiscard]] bool in_cooldown() const noexcept { return state_.cooldown_counter > 0; }
+
+  [[nodiscard]] const state_type& state() const noexcept { return state_; }
+
+  /// Restores a saved state. @throws lrs::invalid_argument, leaving this object unchanged, if the
+  /// number of groups differs, an LR is negative or not finite, best is NaN, or a counter is
+  /// negative.
+  void load_state(const state_type& s) {
+    constexpr const char* type = "reduce_lr_on_plateau";
+    detail::require(s.lrs.size() == state_.lrs.size(), type, "state.lrs size",
+                    "the number of groups (" + std::to_string(state_.lrs.size()) + ")",
+                    s.lrs.size());
+    check_lrs(s.lrs);
+    detail::require(!std::isnan(s.best), type, "state.best", "a number", s.best);
+    detail::require_non_negative(type, "state.num_bad_epochs", s.num_bad_epochs);
+    detail::require_non_negative(type, "state.cooldown_counter", s.cooldown_counter);
+    detail::require_non_negative(type, "state.last_epoch", s.last_epoch);
+    state_ = s;
+  }
+
+  [[nodiscard]] plateau_mode mode() const noexcept { return mode_; }
+  [[nodiscard]] T factor() const noexcept { return factor_; }
+  [[nodiscard]] step_t patience() const noexcept { return patience_; }
+  [[nodiscard]] step_t cooldown() const noexcept { return cooldown_; }
+
+ private:
+  static void check_lrs(const std::vector<T>& lrs) {
+    for (std::size_t i = 0; i < lrs.size(); ++i)
+      detail::require_non_negative("reduce_lr_on_plateau", "lr[" + std::to_string(i) + "]", lrs[i]);
+  }
+
+  T worst() const noexcept {
+    return mode_ == plateau_mode::min ? std::numeric_limits<T>::infinity()
+                                      : -std::numeric_limits<T>::infinity();
+  }
+
+  bool is_better(T a, T best) const noexcept {
+    if (mode_ == plateau_mode::min) {
+      return thr_mode_ == threshold_mode::rel ? a < best * (T(1) - threshold_)
+                                              : a < best - threshold_;
+    }
+    return thr_mode_ == threshold_mode::rel ? a > best * (threshold_ + T(1))
+                                            : a > best + threshold_;
+  }
+
+  plateau_mode mode_;
+  threshold_mode thr_mode_;
+  T factor_, threshold_, eps_;
+  step_t patience_, cooldown_;
+  std::vector<T> min_lrs_;
+  state_type state_;
+};
+
+}  // namespace lrs
+
+#endif  // LRS_CONTROLLERS_REDUCE_LR_ON_PLATEAU_HPP

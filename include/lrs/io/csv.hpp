@@ -1,0 +1,279 @@
+// SPDX-License-Identifier: MIT
+// Numeric CSV with a header line: columns read by name with file:line errors, and a writer.
+#ifndef LRS_IO_CSV_HPP
+#define LRS_IO_CSV_HPP
+
+#include <cerrno>
+#include <cmath>
+#include <cstddef>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <istream>
+#include <ostream>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <lrs/config.hpp>
+#include <lrs/core/types.hpp>
+
+namespace lrs::io {
+
+/// Bad CSV input. The message reads `<source>:<line>: <what>` (line 0 when the problem concerns
+/// the whole file, e.g. it cannot be opened); `source()` and `line()` give the parts.
+class csv_error : public std::runtime_error {
+ public:
+  csv_error(std::string source, std::size_t line, const std::string& what)
+      : std::runtime_error(make_message(source, line, what)),
+        source_(std::move(source)),
+        line_(line) {}
+  [[nodiscard]] const std::string& source() const noexcept { return source_; }
+  [[nodiscard]] std::size_t line() const noexcept { return line_; }
+
+ private:
+  static std::string make_message(const std::string& source, std::size_t line,
+                                  const std::string& what) {
+    std::string m = source;
+    if (line > 0) m.append(":").append(std::to_string(line));
+    return m.append(": ").append(what);
+  }
+  std::string source_;
+  std::size_t line_;
+};
+
+/// Columns of a numeric CSV file, selected by name, in the order they were asked for.
+struct csv_columns {
+  std::string source;                       ///< file name (or label) used in messages
+  std::vector<std::string> names;           ///< the requested column names
+  std::vector<std::vector<double>> values;  ///< values[c][r]: column c, data row r
+  std::vector<std::size_t> lines;           ///< 1-based line number of each data row
+
+  [[nodiscard]] std::size_t rows() const noexcept { return lines.size(); }
+
+  /// The column called `name`. @throws std::out_of_range if it was not requested.
+  [[nodiscard]] const std::vector<double>& operator[](std::string_view name) const {
+    for (std::size_t c = 0; c < names.size(); ++c)
+      if (names[c] == name) return values[c];
+    LRS_THROW(std::out_of_range("lrs::io::csv_columns: no column '" + std::string(name) + "'"));
+  }
+
+  /// Throws csv_error for data row `row` (its source and line) with message `what`.
+  [[noreturn]] void fail(std::size_t row, const std::string& what) const {
+    LRS_THROW(csv_error(source, row < lines.size() ? lines[row] : 0, what));
+  }
+};
+
+/// A step-indexed series such as `step,lr`, `step,loss` or `step,grad_norm`.
+struct step_series {
+  std::string source;              ///< file name (or label) used in messages
+  std::vector<step_t> steps;       ///< non-negative, strictly increasing
+  std::vector<double> values;      ///< finite
+  std::vector<std::size_t> lines;  ///< 1-based line number of each point
+
+  [[nodiscard]] std::size_t size() const noexcept { return steps.size(); }
+  /// Throws csv_error for point `i` (its source and line) with message `what`.
+  [[noreturn]] void fail(std::size_t i, const std::string& what) const {
+    LRS_THROW(csv_error(source, i < lines.size() ? lines[i] : 0, what));
+  }
+};
+
+namespace detail {
+
+inline std::string_view trim(std::string_view s) {
+  const char* ws = " \t\r\n";
+  const auto b = s.find_first_not_of(ws);
+  if (b == std::string_view::npos) return {};
+  const auto e = s.find_last_not_of(ws);
+  return s.substr(b, e - b + 1);
+}
+
+inline std::vector<std::string_view> split_fields(std::string_view line) {
+  std::vector<std::string_view> out;
+  std::size_t start = 0;
+  for (;;) {
+    const auto comma = line.find(',', start);
+    out.push_back(
+        trim(line.substr(start, comma == std::string_view::npos ? line.npos : comma - start)));
+    if (comma == std::string_view::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+/// Blank lines and lines starting with '#' carry no data.
+inline bool is_skipped(std::string_view line) {
+  const auto t = trim(line);
+  return t.empty() || t.front() == '#';
+}
+
+inline std::string quote(std::string_view s) {
+  return "'" + std::string(s) + "'";
+}
+
+}  // namespace detail
+
+/// Reads the columns `columns` (by header name) of numeric CSV text.
+///
+/// Format: a header line of comma-separated names, then one row of numbers per line. Fields are
+/// trimmed of blanks; blank lines and lines starting with `#` are skipped; CRLF endings are
+/// accepted; columns not asked for are ignored but every row must have as many fields as the
+/// header. Every value must parse completely as a number and be finite.
+/// @param source name used in error messages (usually the file path).
+/// @throws csv_error naming source and line: no header (empty input), a requested column missing
+///   or duplicated in the header, a row with the wrong number of fields, an empty or non-numeric
+///   field, NaN or infinity, or no data rows.
+[[nodiscard]] inline csv_columns read_csv(std::istream& in, const std::vector<std::string>& columns,
+                                          const std::string& source = "<stream>") {
+  csv_columns out;
+  out.source = source;
+  out.names = columns;
+  out.values.resize(columns.size());
+
+  std::string line;
+  std::size_t line_no = 0;
+  std::vector<std::size_t> index(columns.size());
+  std::size_t n_fields = 0;
+  bool have_header = false;
+  while (std::getline(in, line)) {
+    ++line_no;
+    if (detail::is_skipped(line)) continue;
+    const auto fields = detail::split_fields(line);
+    if (!have_header) {
+      have_header = true;
+      n_fields = fields.size();
+      for (std::size_t c = 0; c < columns.size(); ++c) {
+        std::size_t found = n_fields;
+        for (std::size_t f = 0; f < n_fields; ++f) {
+          if (fields[f] != columns[c]) continue;
+          if (found != n_fields)
+            LRS_THROW(
+                csv_error(source, line_no,
+                          "column " + detail::quote(columns[c]) + " appears twice in header"));
+          found = f;
+        }
+        if (found == n_fields)
+          LRS_THROW(csv_error(source, line_no,
+                              "missing column " + detail::quote(columns[c]) + " in header '" +
+                                  std::string(detail::trim(line)) + "'"));
+        index[c] = found;
+      }
+      continue;
+    }
+    if (fields.size() != n_fields)
+      LRS_THROW(csv_error(source, line_no,
+                          "expected " + std::to_string(n_fields) + " fields, got " +
+                              std::to_string(fields.size())));
+    for (std::size_t c = 0; c < columns.size(); ++c) {
+      const std::string text(fields[index[c]]);
+      const std::string what = "column " + detail::quote(columns[c]);
+      if (text.empty()) LRS_THROW(csv_error(source, line_no, what + " is empty"));
+      char* end = nullptr;
+      errno = 0;
+      const double v = std::strtod(text.c_str(), &end);
+      if (end != text.c_str() + text.size())
+        LRS_THROW(csv_error(source, line_no, what + " is not a number: " + detail::quote(text)));
+      if (std::isnan(v)) LRS_THROW(csv_error(source, line_no, what + " is NaN"));
+      if (!std::isfinite(v))
+        LRS_THROW(csv_error(source, line_no, what + " is not finite: " + detail::quote(text)));
+      out.values[c].push_back(v);
+    }
+    out.lines.push_back(line_no);
+  }
+  if (!have_header) LRS_THROW(csv_error(source, 0, "empty file: no header line"));
+  if (out.lines.empty()) LRS_THROW(csv_error(source, line_no, "no data rows after the header"));
+  return out;
+}
+
+/// read_csv on the file at `path`. @throws csv_error if it cannot be opened, or as read_csv.
+[[nodiscard]] inline csv_columns read_csv_file(const std::string& path,
+                                               const std::vector<std::string>& columns) {
+  std::ifstream in(path);
+  if (!in) LRS_THROW(csv_error(path, 0, "cannot open file"));
+  return read_csv(in, columns, path);
+}
+
+/// Reads a step-indexed series: columns `step_column` and `value_column`.
+/// @pre steps are whole numbers >= 0, strictly increasing (no duplicates); values finite.
+/// @throws csv_error naming source and line for any violation, or as read_csv.
+[[nodiscard]] inline step_series read_step_series(std::istream& in, const std::string& step_column,
+                                                  const std::string& value_column,
+                                                  const std::string& source = "<stream>") {
+  const csv_columns cols = read_csv(in, {step_column, value_column}, source);
+  step_series out;
+  out.source = source;
+  out.lines = cols.lines;
+  out.values = cols.values[1];
+  out.steps.reserve(cols.rows());
+  const std::string what = "column " + detail::quote(step_column);
+  for (std::size_t r = 0; r < cols.rows(); ++r) {
+    const double s = cols.values[0][r];
+    if (s < 0) cols.fail(r, what + " must be >= 0, got " + std::to_string(s));
+    if (s != std::floor(s) || s > 9.0e18)
+      cols.fail(r, what + " must be a whole number, got " + std::to_string(s));
+    const auto step = static_cast<step_t>(s);
+    if (!out.steps.empty() && step == out.steps.back())
+      cols.fail(r, "duplicate step " + std::to_string(step));
+    if (!out.steps.empty() && step < out.steps.back())
+      cols.fail(r, "steps not sorted: " + std::to_string(step) + " after " +
+                       std::to_string(out.steps.back()));
+    out.steps.push_back(step);
+  }
+  return out;
+}
+
+/// read_step_series on the file at `path`.
+[[nodiscard]] inline step_series read_step_series_file(const std::string& path,
+                                                       const std::string& step_column,
+                                                       const std::string& value_column) {
+  std::ifstream in(path);
+  if (!in) LRS_THROW(csv_error(path, 0, "cannot open file"));
+  return read_step_series(in, step_column, value_column, path);
+}
+
+/// `v` with 17 significant digits (`%.17g`): reads back as exactly the same double.
+[[nodiscard]] inline std::string format_csv_number(double v) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  return buf;
+}
+
+/// Writes a header line and the rows of `columns` (all the same length) as CSV, numbers with 17
+/// significant digits. @throws std::invalid_argument if names and columns disagree in count or
+/// the columns differ in length.
+inline void write_csv(std::ostream& out, const std::vector<std::string>& names,
+                      const std::vector<std::vector<double>>& columns) {
+  if (names.size() != columns.size())
+    LRS_THROW(std::invalid_argument("lrs::io::write_csv: " + std::to_string(names.size()) +
+                                    " names for " + std::to_string(columns.size()) + " columns"));
+  for (const auto& c : columns)
+    if (c.size() != columns.front().size())
+      LRS_THROW(std::invalid_argument("lrs::io::write_csv: columns differ in length"));
+  for (std::size_t c = 0; c < names.size(); ++c) out << (c ? "," : "") << names[c];
+  out << '\n';
+  const std::size_t rows = columns.empty() ? 0 : columns.front().size();
+  for (std::size_t r = 0; r < rows; ++r) {
+    for (std::size_t c = 0; c < columns.size(); ++c)
+      out << (c ? "," : "") << format_csv_number(columns[c][r]);
+    out << '\n';
+  }
+}
+
+/// Writes `step_name,value_name` then one `step,value` line per point (value with 17 significant
+/// digits). @throws std::invalid_argument if steps and values differ in length.
+inline void write_step_series(std::ostream& out, std::string_view step_name,
+                              std::string_view value_name, const std::vector<step_t>& steps,
+                              const std::vector<double>& values) {
+  if (steps.size() != values.size())
+    LRS_THROW(std::invalid_argument("lrs::io::write_step_series: " + std::to_string(steps.size()) +
+                                    " steps for " + std::to_string(values.size()) + " values"));
+  out << step_name << ',' << value_name << '\n';
+  for (std::size_t i = 0; i < steps.size(); ++i)
+    out << steps[i] << ',' << format_csv_number(values[i]) << '\n';
+}
+
+}  // namespace lrs::io
+
+#endif  // LRS_IO_CSV_HPP

@@ -1,0 +1,12 @@
+// SPDX-License-Identifier: MIT
+// lrs optimizer layer on Eigen: sgd, adam, adamw (umbrella header; needs Eigen).
+#ifndef LRS_OPTIM_HPP
+#define LRS_OPTIM_HPP
+
+#include <lrs/optim/adam.hpp>
+#include <lrs/optim/common.hpp>
+#include <lrs/optim/optimizer_base.hpp>
+#include <lrs/optim/scheduled.hpp>
+#include <lrs/optim/sgd.hpp>
+
+#endif  // LRS_OPTIM_HPP

@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: MIT
+// lrs::adam and lrs::adamw: Adam with L2 weight decay and with decoupled weight decay.
+#ifndef LRS_OPTIM_ADAM_HPP
+#define LRS_OPTIM_ADAM_HPP
+
+#include <cmath>
+#include <cstdint>
+#include <type_traits>
+
+#include <Eigen/Core>
+
+#include <lrs/core/error.hpp>
+#include <lrs/optim/common.hpp>
+#include <lrs/optim/optimizer_base.hpp>
+
+namespace lrs {
+
+/// Hyper-parameters of lrs::adam; defaults are torch.optim.Adam's.
+template <class T = double>
+struct adam_options {
+  T beta1 = T(0.9);        ///< in [0, 1)
+  T beta2 = T(0.999);      ///< in [0, 1)
+  T eps = T(1e-8);         ///< > 0, added to the bias-corrected sqrt(v)
+  T weight_decay = T(0);   ///< >= 0, L2 penalty added to the gradient
+  bool amsgrad = false;    ///< use the running maximum of v (Reddi et al., 2018)
+  bool maximize = false;   ///< ascend instead of descend
+  T max_grad_norm = T(0);  ///< > 0: clip the global gradient L2 norm to it; 0: no clipping
+};
+
+/// Hyper-parameters of lrs::adamw; defaults are torch.optim.AdamW's (weight_decay 1e-2).
+template <class T = double>
+struct adamw_options {
+  T beta1 = T(0.9);          ///< in [0, 1)
+  T beta2 = T(0.999);        ///< in [0, 1)
+  T eps = T(1e-8);           ///< > 0, added to the bias-corrected sqrt(v)
+  T weight_decay = T(1e-2);  ///< >= 0, decoupled: p *= 1 - lr * weight_decay
+  bool amsgrad = false;      ///< use the running maximum of v
+  bool maximize = false;     ///< ascend instead of descend
+  T max_grad_norm = T(0);    ///< > 0: clip the global gradient L2 norm to it; 0: no clipping
+};
+
+namespace detail {
+
+template <class T, bool L2, bool Decoupled, bool Amsgrad>
+struct adam_kernel {
+  T* p;
+  T* m;
+  T* v;
+  T* vmax;
+  const T* g;
+  T grad_scale, wd, decay, beta1, one_minus_beta1, beta2, one_minus_beta2, bc2_sqrt, eps,
+      neg_step_size;
+
+  template <class P>
+  void apply(Eigen::Index i, P& l2, P& l1) const {
+    namespace ei = Eigen::internal;
+    const P graw = ei::ploadu<P>(g + i);
+    accumulate_norms(graw, l2, l1);
+    P pv = ei::ploadu<P>(p + i);
+    P gv = ei::pmul(graw, ei::pset1<P>(grad_scale));
+    if constexpr (Decoupled) pv = ei::pmul(pv, ei::pset1<P>(decay));
+    if constexpr (L2) gv = ei::padd(gv, ei::pmul(ei::pset1<P>(wd), pv));
+    const P mv = ei::padd(ei::pmul(ei::ploadu<P>(m + i), ei::pset1<P>(beta1)),
+                          ei::pmul(ei::pset1<P>(one_minus_beta1), gv));
+    const P vv = ei::padd(ei::pmul(ei::ploadu<P>(v + i), ei::pset1<P>(beta2)),
+                          ei::pmul(ei::pmul(ei::pset1<P>(one_minus_beta2), gv), gv));
+    ei::pstoreu(m + i, mv);
+    ei::pstoreu(v + i, vv);
+    P s = vv;
+    if constexpr (Amsgrad) {
+      s = ei::pmax<Eigen::PropagateNaN>(ei::ploadu<P>(vmax + i), vv);
+      ei::pstoreu(vmax + i, s);
+    }
+    const P denom = ei::padd(ei::pdiv(exact_sqrt(s), ei::pset1<P>(bc2_sqrt)), ei::pset1<P>(eps));
+    ei::pstoreu(p + i, ei::padd(pv, ei::pdiv(ei::pmul(ei::pset1<P>(neg_step_size), mv), denom)));
+  }
+};
+
+/// Adam and AdamW share everything but where weight decay enters.
+template <class Derived, class T, class Options, bool Decoupled>
+class adam_base : public optimizer_base<Derived, T> {
+  using base = optimizer_base<Derived, T>;
+  friend base;
+
+ public:
+  using options_type = Options;
+  static constexpr std::uint32_t kind = Decoupled ? 3 : 2;
+
+  explicit adam_base(const Options& o) : opt_(o) {
+    const char* type = Derived::type_name;
+    require_in_range(type, "beta1", o.beta1, T(0), T(1), false, true);
+    require_in_range(type, "beta2", o.beta2, T(0), T(1), false, true);
+    require_positive(type, "eps", o.eps);
+    require_non_negative(type, "weight_decay", o.weight_decay);
+    require_non_negative(type, "max_grad_norm", o.max_grad_norm);
+  }
+
+  const Options& options() const noexcept { return opt_; }
+  T beta1() const noexcept { return opt_.beta1; }
+  /// Sets beta1 for the following steps (cycled momentum from OneCycleLR / CyclicLR sets betas[0]
+  /// in PyTorch). The bias correction of later steps uses the new value, as PyTorch does.
+  /// @throws lrs::invalid_argument if b1 is outside [0, 1).
+  void set_beta1(T b1) {
+    require_in_range(Derived::type_name, "beta1", b1, T(0), T(1), false, true);
+    opt_.beta1 = b1;
+  }
+  /// Same as set_beta1, so that schedule-driven code can call set_momentum on any optimizer.
+  void set_momentum(T b1) { set_beta1(b1); }
+  T momentum() const noexcept { return opt_.beta1; }
+
+ private:
+  T max_grad_norm() const noexcept { return opt_.max_grad_norm; }
+  T default_weight_decay() const noexcept { return opt_.weight_decay; }
+  int buffers_for_first_step() const noexcept { return opt_.amsgrad ? 3 : 2; }
+
+  void update(const param_tensor<T>& t, tensor_state<T>& s, T lr, T wd, T clip, double& l2,
+              double& l1) {
+    const std::int64_t step = ++s.step;
+    // Scalars in double, as PyTorch computes them in Python floats.
+    const double b1 = double(opt_.beta1), b2 = double(opt_.beta2);
+    const double bc1 = 1.0 - std::pow(b1, double(step));
+    const double bc2 = 1.0 - std::pow(b2, double(step));
+    const double step_size = double(lr) / bc1;
+    const T scale = opt_.maximize ? -clip : clip;
+    T* vmax = opt_.amsgrad ? s.buf[2].data() : nullptr;
+    auto run = [&](auto l2_on, auto dec_on, auto ams_on) {
+      using K =
+          adam_kernel<T, decltype(l2_on)::value, decltype(dec_on)::value, decltype(ams_on)::value>;
+      const K k{t.params(),
+                s.buf[0].data(),
+                s.buf[1].data(),
+                vmax,
+                t.grads(),
+                scale,
+                wd,
+                static_cast<T>(1.0 - double(lr) * double(wd)),
+                opt_.beta1,
+                static_cast<T>(1.0 - b1),
+                opt_.beta2,
+                static_cast<T>(1.0 - b2),
+                static_cast<T>(std::sqrt(bc2)),
+                opt_.eps,
+                static_cast<T>(-step_size)};
+      fused_loop<T>(t.size(), k, l2, l1);
+    };
+    with_bool(wd != T(0), [&](auto wd_on) {
+      with_bool(opt_.amsgrad, [&](auto ams_on) {
+        if constexpr (Decoupled)
+          run(std::false_type{}, wd_on, ams_on);
+        else
+          run(wd_on, std::false_type{}, ams_on);
+      });
+    });
+  }
+
+  struct extra {
+    T beta1;
+  };
+  void write_extra(state_writer& w) const { w.put(opt_.beta1); }
+  extra read_extra(state_reader& r) const {
+    const T b1 = r.get<T>();
+    require_in_range(Derived::type_name, "state beta1", b1, T(0), T(1), false, true);
+    return {b1};
+  }
+  void check_loaded(const tensor_state<T>& s) const {
+    if (s.size < 0) return;
+    const bool ams = s.buf[2].size() != 0;
+    require(s.buf[0].size() == s.size && s.buf[1].size() == s.size, Derived::type_name,
+            "state buffers", "exp_avg and exp_avg_sq for every stepped tensor", "missing");
+    require(ams == opt_.amsgrad, Derived::type_name, "state amsgrad",
+            opt_.amsgrad ? "true (as this optimizer)" : "false (as this optimizer)", ams);
+  }
+  void commit_extra(const extra& e) noexcept { opt_.beta1 = e.beta1; }
+
+  Options opt_;
+};
+
+}  // namespace detail
+
+/// Adam, exactly as torch.optim.Adam (PyTorch 1.13), at update t = 1, 2, ...:
+///
+///   g = ±g (+ weight_decay * p)
+///   m = beta1 * m + (1 - beta1) * g,   v = beta2 * v + (1 - beta2) * g * g
+///   vhat = amsgrad ? (vmax = max(vmax, v)) : v
+///   p = p - (lr / (1 - beta1^t)) * m / (sqrt(vhat) / sqrt(1 - beta2^t) + eps)
+///
+/// Kingma & Ba, "Adam: A Method for Stochastic Optimization", arXiv:1412.6980; AMSGrad: Reddi et
+/// al., "On the Convergence of Adam and Beyond", ICLR 2018. One fused pass over p, g, m, v per
+/// tensor per step; buffers are allocated at a tensor's first step only.
+/// @throws lrs::invalid_argument if a beta is outside [0, 1), eps <= 0, weight_decay < 0,
+///         max_grad_norm < 0, or a value is not finite.
+template <class T = double>
+class adam : public detail::adam_base<adam<T>, T, adam_options<T>, false> {
+ public:
+  static constexpr const char* type_name = "adam";
+  explicit adam(const adam_options<T>& o = {})
+      : detail::adam_base<adam<T>, T, adam_options<T>, false>(o) {}
+};
+
+/// AdamW, exactly as torch.optim.AdamW (PyTorch 1.13): Adam without the L2 term, and before the
+/// Adam update `p = p * (1 - lr * weight_decay)`.
+///
+/// Loshchilov & Hutter, "Decoupled Weight Decay Regularization", arXiv:1711.05101.
+/// @throws lrs::invalid_argument as lrs::adam.
+template <class T = double>
+class adamw : public detail::adam_base<adamw<T>, T, adamw_options<T>, true> {
+ public:
+  static constexpr const char* type_name = "adamw";
+  explicit adamw(const adamw_options<T>& o = {})
+      : detail::adam_base<adamw<T>, T, adamw_options<T>, true>(o) {}
+};
+
+}  // namespace lrs
+
+#endif  // LRS_OPTIM_ADAM_HPP

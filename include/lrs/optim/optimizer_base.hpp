@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: MIT
+// CRTP base of the Eigen optimizers: step overloads, parameter groups, clipping, state save/load.
+#ifndef LRS_OPTIM_OPTIMIZER_BASE_HPP
+#define LRS_OPTIM_OPTIMIZER_BASE_HPP
+
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <initializer_list>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include <lrs/core/error.hpp>
+#include <lrs/optim/common.hpp>
+
+namespace lrs {
+namespace detail {
+
+/// Everything sgd, adam and adamw share. `Derived` provides `type_name`, `kind`,
+/// `max_grad_norm()`, `default_weight_decay()`, `buffers_for_first_step()`,
+/// `update(tensor, state, lr, weight_decay, grad_scale, l2, l1)`, and `write_extra` /
+/// `read_extra` / `commit_extra` for its own scalar state.
+template <class Derived, class T>
+class optimizer_base {
+  static_assert(std::is_floating_point_v<T>, "lrs optimizers need a floating-point scalar type");
+
+ public:
+  using scalar_type = T;
+
+  /// One update of a single tensor (tensor 0, group 0).
+  /// @param params parameters, updated in place (a Vector, a Map over user memory, a contiguous
+  ///        block).
+  /// @param grads gradient of the loss with respect to params, same size.
+  /// @param lr learning rate of this update, e.g. `schedule(t)`.
+  /// @throws lrs::invalid_argument if sizes differ, if the size differs from the first step, or
+  ///         if lr is negative or not finite; nothing is changed then.
+  step_info<T> step(Eigen::Ref<vector_t<T>> params, const Eigen::Ref<const vector_t<T>>& grads,
+                    T lr) {
+    require(grads.size() == params.size(), Derived::type_name, "grads size",
+            "equal to params size " + std::to_string(params.size()), grads.size());
+    const param_tensor<T> t(params.data(), grads.data(), params.size(), 0);
+    return step(&t, 1, lr);
+  }
+
+  /// One update of several tensors at once. Tensor i keeps its own state across steps: pass
+  /// the tensors in the same order every step. Clipping uses the global norm over all of them.
+  /// @throws lrs::invalid_argument on a bad lr, group index or size; nothing is changed then.
+  step_info<T> step(const param_tensor<T>* tensors, std::size_t count, T lr) {
+    auto& self = static_cast<Derived&>(*this);
+    check_tensors(Derived::type_name, tensors, count, states_, groups_.size(), lr);
+    const clip_pass<T> clip = clip_prepass(tensors, count, self.max_grad_norm());
+    if (states_.size() < count) states_.resize(count);
+    double l2 = 0, l1 = 0;
+    for (std::size_t i = 0; i < count; ++i) {
+      const auto& t = tensors[i];
+      auto& s = states_[i];
+      if (s.size < 0) {
+        s.size = t.size();
+        for (int b = 0; b < self.buffers_for_first_step(); ++b) s.buf[b].setZero(t.size());
+      }
+      const auto& g = groups_[t.group()];
+      const T wd = g.weight_decay < T(0) ? self.default_weight_decay() : g.weight_decay;
+      self.update(t, s, lr * g.lr_scale, wd, clip.scale, l2, l1);
+    }
+    step_info<T> info;
+    if (clip.done) {
+      l2 = clip.l2;
+      l1 = clip.l1;
+    }
+    info.grad_l2 = static_cast<T>(std::sqrt(l2));
+    info.grad_l1 = static_cast<T>(l1);
+    info.clip_scale = clip.scale;
+    return info;
+  }
+  step_info<T> step(const std::vector<param_tensor<T>>& tensors, T lr) {
+    return step(tensors.data(), tensors.size(), lr);
+  }
+  step_info<T> step(std::initializer_list<param_tensor<T>> tensors, T lr) {
+    return step(tensors.begin(), tensors.size(), lr);
+  }
+
+  /// Adds a parameter group and returns its index. Group 0 always exists (lr_scale 1, the
+  /// optimizer's weight_decay).
+  /// @throws lrs::invalid_argument if lr_scale < 0 or a value is not finite.
+  std::size_t add_group(const param_group<T>& g) {
+    validate_group(Derived::type_name, g);
+    groups_.push_back(g);
+    return groups_.size() - 1;
+  }
+  /// @pre i < group_count()
+  const param_group<T>& group(std::size_t i) const { return groups_.at(i); }
+  std::size_t group_count() const noexcept { return groups_.size(); }
+
+  /// Updates done so far on tensor i (PyTorch's state['step']); 0 before the first.
+  std::int64_t step_count(std::size_t tensor = 0) const noexcept {
+    return tensor < states_.size() ? states_[tensor].step : 0;
+  }
+  /// Number of tensors with state.
+  std::size_t tensor_count() const noexcept { return states_.size(); }
+  /// Read-only view of state buffer b of tensor i (empty if absent). The buffers are allocated
+  /// once, at the first step that uses them; their data pointers stay fixed afterwards.
+  const vector_t<T>& buffer(std::size_t tensor, int b) const { return states_.at(tensor).buf[b]; }
+
+  /// Serialises the whole mutable state (step counts, buffers, current momentum or beta1) to a
+  /// checksummed byte string. Hyper-parameters and groups are configuration, not state.
+  std::vector<unsigned char> state() const {
+    state_writer w(Derived::kind, sizeof(T));
+    static_cast<const Derived&>(*this).write_extra(w);
+    write_tensor_states(w, states_);
+    return w.finish();
+  }
+
+  /// Restores a state from state(), of the same optimizer type, scalar type and structural
+  /// options.
+  /// @throws lrs::invalid_argument if the bytes are truncated, corrupt or from another
+  ///         optimizer; the optimizer is unchanged then.
+  void load_state(const std::vector<unsigned char>& bytes) {
+    auto& self = static_cast<Derived&>(*this);
+    state_reader r(bytes, Derived::type_name, Derived::kind, sizeof(T));
+    auto extra = self.read_extra(r);
+    auto states = read_tensor_states<T>(r, Derived::type_name);
+    r.finish();
+    for (const auto& s : states) self.check_loaded(s);
+    states_ = std::move(states);
+    self.commit_extra(extra);
+  }
+
+  /// Forgets all per-tensor state (the next step is a first step again).
+  void reset() { states_.clear(); }
+
+ protected:
+  optimizer_base() : groups_(1, param_group<T>{}) {}
+
+  std::vector<tensor_state<T>> states_;
+  std::vector<param_group<T>> groups_;
+};
+
+/// Calls f with std::integral_constant<bool, b>, so a run-time flag picks a compiled kernel.
+template <class F>
+void with_bool(bool b, F&& f) {
+  if (b)
+    f(std::true_type{});
+  else
+    f(std::false_type{});
+}
+
+}  // namespace detail
+}  // namespace lrs
+
+#endif  // LRS_OPTIM_OPTIMIZER_BASE_HPP

@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: MIT
+// lrs::sgd: stochastic gradient descent with momentum, dampening, Nesterov and weight decay.
+#ifndef LRS_OPTIM_SGD_HPP
+#define LRS_OPTIM_SGD_HPP
+
+#include <cstdint>
+#include <type_traits>
+
+#include <Eigen/Core>
+
+#include <lrs/core/error.hpp>
+#include <lrs/optim/common.hpp>
+#include <lrs/optim/optimizer_base.hpp>
+
+namespace lrs {
+
+/// Hyper-parameters of lrs::sgd; defaults are torch.optim.SGD's.
+template <class T = double>
+struct sgd_options {
+  T momentum = T(0);       ///< >= 0; 0 disables the momentum buffer.
+  T dampening = T(0);      ///< finite; scales the new gradient in the buffer by (1 - dampening).
+  bool nesterov = false;   ///< needs momentum > 0 and dampening == 0.
+  T weight_decay = T(0);   ///< >= 0, L2 penalty added to the gradient (group 0 and default).
+  bool maximize = false;   ///< ascend instead of descend.
+  T max_grad_norm = T(0);  ///< > 0: clip the global gradient L2 norm to it; 0: no clipping.
+};
+
+namespace detail {
+
+// mom_mode: 0 no momentum, 1 first step (buf = d_p), 2 buf = momentum * buf + (1 - dampening) d_p
+template <class T, bool WD, int MomMode, bool Nesterov>
+struct sgd_kernel {
+  T* p;
+  const T* g;
+  T* buf;
+  T grad_scale, wd, momentum, one_minus_dampening, neg_lr;
+
+  template <class P>
+  void apply(Eigen::Index i, P& l2, P& l1) const {
+    namespace ei = Eigen::internal;
+    const P graw = ei::ploadu<P>(g + i);
+    accumulate_norms(graw, l2, l1);
+    const P pv = ei::ploadu<P>(p + i);
+    P d = ei::pmul(graw, ei::pset1<P>(grad_scale));
+    if constexpr (WD) d = ei::padd(d, ei::pmul(ei::pset1<P>(wd), pv));
+    if constexpr (MomMode == 1) {
+      ei::pstoreu(buf + i, d);
+      if constexpr (Nesterov) d = ei::padd(d, ei::pmul(ei::pset1<P>(momentum), d));
+    } else if constexpr (MomMode == 2) {
+      const P b = ei::padd(ei::pmul(ei::ploadu<P>(buf + i), ei::pset1<P>(momentum)),
+                           ei::pmul(ei::pset1<P>(one_minus_dampening), d));
+      ei::pstoreu(buf + i, b);
+      if constexpr (Nesterov)
+        d = ei::padd(d, ei::pmul(ei::pset1<P>(momentum), b));
+      else
+        d = b;
+    }
+    ei::pstoreu(p + i, ei::padd(pv, ei::pmul(ei::pset1<P>(neg_lr), d)));
+  }
+};
+
+}  // namespace detail
+
+/// Stochastic gradient descent, exactly as torch.optim.SGD (PyTorch 1.13):
+///
+///   d = ±g (+ weight_decay * p)
+///   b = d at the first step with momentum, else b = momentum * b + (1 - dampening) * d
+///   d = nesterov ? d + momentum * b : b          (when momentum != 0)
+///   p = p - lr * d
+///
+/// Sutskever et al., "On the importance of initialization and momentum in deep learning",
+/// ICML 2013. One fused pass over p, g (and b) per tensor per step; the momentum buffer is
+/// allocated at the first step with momentum != 0 and never again.
+/// @tparam T float or double.
+/// @throws lrs::invalid_argument from the constructor if momentum < 0, weight_decay < 0,
+///         max_grad_norm < 0, a value is not finite, or nesterov without momentum > 0 and
+///         dampening == 0.
+template <class T = double>
+class sgd : public detail::optimizer_base<sgd<T>, T> {
+  using base = detail::optimizer_base<sgd<T>, T>;
+  friend base;
+
+ public:
+  using options_type = sgd_options<T>;
+  static constexpr const char* type_name = "sgd";
+  static constexpr std::uint32_t kind = 1;
+
+  explicit sgd(const sgd_options<T>& o = {}) : opt_(o) {
+    detail::require_non_negative(type_name, "momentum", o.momentum);
+    detail::require_finite(type_name, "dampening", o.dampening);
+    detail::require_non_negative(type_name, "weight_decay", o.weight_decay);
+    detail::require_non_negative(type_name, "max_grad_norm", o.max_grad_norm);
+    if (o.nesterov) {
+      detail::require(o.momentum > T(0), type_name, "momentum", "> 0 with nesterov", o.momentum);
+      detail::require(o.dampening == T(0), type_name, "dampening", "0 with nesterov", o.dampening);
+    }
+  }
+
+  const sgd_options<T>& options() const noexcept { return opt_; }
+  /// Current momentum factor.
+  T momentum() const noexcept { return opt_.momentum; }
+  /// Sets the momentum for the following steps (cycled momentum, e.g. from OneCycleLR).
+  /// @throws lrs::invalid_argument if m < 0 or not finite, or m == 0 with nesterov.
+  void set_momentum(T m) {
+    detail::require_non_negative(type_name, "momentum", m);
+    if (opt_.nesterov) detail::require(m > T(0), type_name, "momentum", "> 0 with nesterov", m);
+    opt_.momentum = m;
+  }
+
+ private:
+  T max_grad_norm() const noexcept { return opt_.max_grad_norm; }
+  T default_weight_decay() const noexcept { return opt_.weight_decay; }
+  int buffers_for_first_step() const noexcept { return 0; }  // allocated lazily, see update
+
+  void update(const param_tensor<T>& t, detail::tensor_state<T>& s, T lr, T wd, T clip, double& l2,
+              double& l1) {
+    const T m = opt_.momentum;
+    int mode = 0;
+    if (m != T(0)) {
+      if (s.buf[0].size() == 0) {
+        s.buf[0].resize(t.size());
+        mode = 1;
+      } else {
+        mode = 2;
+      }
+    }
+    ++s.step;
+    const T scale = opt_.maximize ? -clip : clip;
+    auto run = [&](auto wd_on, auto mode_c, auto nest_c) {
+      using K = detail::sgd_kernel<T, decltype(wd_on)::value, decltype(mode_c)::value,
+                                   decltype(nest_c)::value>;
+      const K k{
+          t.params(), t.grads(), s.buf[0].data(), scale, wd, m, static_cast<T>(1 - opt_.dampening),
+          -lr};
+      detail::fused_loop<T>(t.size(), k, l2, l1);
+    };
+    using zero = std::integral_constant<int, 0>;
+    using one = std::integral_constant<int, 1>;
+    using two = std::integral_constant<int, 2>;
+    detail::with_bool(wd != T(0), [&](auto wd_on) {
+      if (mode == 0) {
+        run(wd_on, zero{}, std::false_type{});
+      } else {
+        detail::with_bool(opt_.nesterov, [&](auto nest) {
+          if (mode == 1)
+            run(wd_on, one{}, nest);
+          else
+            run(wd_on, two{}, nest);
+        });
+      }
+    });
+  }
+
+  struct extra {
+    T momentum;
+  };
+  void write_extra(detail::state_writer& w) const { w.put(opt_.momentum); }
+  extra read_extra(detail::state_reader& r) const {
+    const T m = r.get<T>();
+    detail::require(std::isfinite(m) && m >= T(0) && (!opt_.nesterov || m > T(0)), type_name,
+                    "state momentum", ">= 0 (> 0 with nesterov)", m);
+    return {m};
+  }
+  void check_loaded(const detail::tensor_state<T>& s) const {
+    detail::require(s.buf[1].size() == 0 && s.buf[2].size() == 0, type_name, "state buffers",
+                    "one momentum buffer per tensor", "extra buffers");
+  }
+  void commit_extra(const extra& e) noexcept { opt_.momentum = e.momentum; }
+
+  sgd_options<T> opt_;
+};
+
+}  // namespace lrs
+
+#endif  // LRS_OPTIM_SGD_HPP

@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: MIT
+// lrs::cosine_annealing_warm_restarts: PyTorch's CosineAnnealingWarmRestarts (SGDR).
+#ifndef LRS_SCHEDULES_COSINE_ANNEALING_WARM_RESTARTS_HPP
+#define LRS_SCHEDULES_COSINE_ANNEALING_WARM_RESTARTS_HPP
+
+#include <cmath>
+#include <limits>
+#include <type_traits>
+
+#include <lrs/core/error.hpp>
+#include <lrs/core/math.hpp>
+#include <lrs/core/types.hpp>
+
+namespace lrs {
+
+/// PyTorch's
+/// `torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(optimizer, T_0, T_mult=1, eta_min=0)`:
+///
+///   lr(t) = eta_min + (base_lr - eta_min) * (1 + cos(pi * T_cur / T_i)) / 2
+///
+/// where the i-th run lasts T_i = T_0 * T_mult^i steps and T_cur counts the steps since the last
+/// restart (integer arithmetic, as PyTorch's step() without an epoch argument). Restarts forever.
+/// Loshchilov & Hutter, "SGDR: Stochastic Gradient Descent with Warm Restarts", arXiv:1608.03983.
+/// @tparam T floating-point type of the learning rate.
+template <class T = double>
+class cosine_annealing_warm_restarts {
+  static_assert(std::is_floating_point_v<T>,
+                "lrs::cosine_annealing_warm_restarts<T>: T must be a floating-point type");
+
+ public:
+  using value_type = T;
+
+  /// @throws lrs::invalid_argument if base_lr < 0, T_0 <= 0, T_mult < 1, eta_min < 0, or a value
+  /// is not finite.
+  cosine_annealing_warm_restarts(T base_lr, step_t t_0, step_t t_mult = 1, T eta_min = T(0))
+      : base_lr_(base_lr), eta_min_(eta_min), t_0_(t_0), t_mult_(t_mult) {
+    constexpr const char* type = "cosine_annealing_warm_restarts";
+    detail::require_non_negative(type, "base_lr", base_lr);
+    detail::require_positive(type, "T_0", t_0);
+    detail::require(t_mult >= 1, type, "T_mult", ">= 1", t_mult);
+    detail::require_non_negative(type, "eta_min", eta_min);
+  }
+
+  /// @pre step >= 0.
+  [[nodiscard]] T operator()(step_t step) const noexcept {
+    LRS_ASSERT(step >= 0, "lrs::cosine_annealing_warm_restarts: step must be >= 0");
+    step_t t_cur = step;
+    step_t t_i = t_0_;
+    if (t_mult_ == 1) {
+      t_cur = step % t_0_;
+    } else {
+      // At most ~63 rounds: T_i grows geometrically. Stop growing before it could overflow.
+      while (t_cur >= t_i) {
+        t_cur -= t_i;
+        if (t_i > std::numeric_limits<step_t>::max() / t_mult_) break;
+        t_i *= t_mult_;
+      }
+    }
+    const T c = std::cos(detail::pi_v<T> * static_cast<T>(t_cur) / static_cast<T>(t_i));
+    return eta_min_ + (base_lr_ - eta_min_) * (T(1) + c) / T(2);
+  }
+
+  /// The same schedule for another base LR (one PyTorch parameter group).
+  [[nodiscard]] cosine_annealing_warm_restarts with_base_lr(T base_lr) const {
+    return cosine_annealing_warm_restarts(base_lr, t_0_, t_mult_, eta_min_);
+  }
+
+  [[nodiscard]] T base_lr() const noexcept { return base_lr_; }
+  [[nodiscard]] T eta_min() const noexcept { return eta_min_; }
+  [[nodiscard]] step_t t_0() const noexcept { return t_0_; }
+  [[nodiscard]] step_t t_mult() const noexcept { return t_mult_; }
+
+ private:
+  T base_lr_, eta_min_;
+  step_t t_0_, t_mult_;
+};
+
+template <class T>
+cosine_annealing_warm_restarts(T, step_t) -> cosine_annealing_warm_restarts<T>;
+template <class T>
+cosine_annealing_warm_restarts(T, step_t, step_t) -> cosine_annealing_warm_restarts<T>;
+template <class T>
+cosine_annealing_warm_restarts(T, step_t, step_t, T) -> cosine_annealing_warm_restarts<T>;
+
+}  // namespace lrs
+
+#endif  // LRS_SCHEDULES_COSINE_ANNEALING_WARM_RESTARTS_HPP

@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: MIT
+// The `lrs curve` and `lrs list` subcommands, run as a user would (needs LRS_BUILD_TOOLS).
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <lrs/io/parse_schedule.hpp>
+
+#include "catch.hpp"
+
+#if defined(LRS_TOOL_PATH) && defined(__unix__)
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace {
+
+struct result {
+  int status = -1;
+  std::string out, err;
+};
+
+/// Runs `lrs <args>` through the shell; args must not contain double quotes.
+result run_tool(const std::string& args) {
+  char err_path[] = "/tmp/lrs_tool_test_XXXXXX";
+  const int fd = mkstemp(err_path);
+  REQUIRE(fd >= 0);
+  close(fd);
+  const std::string cmd = std::string("\"") + LRS_TOOL_PATH + "\" " + args + " 2>" + err_path;
+  result r;
+  FILE* pipe = popen(cmd.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  char buf[4096];
+  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;) r.out.append(buf, n);
+  const int st = pclose(pipe);
+  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  std::ifstream err(err_path);
+  std::ostringstream ss;
+  ss << err.rdbuf();
+  r.err = ss.str();
+  std::remove(err_path);
+  return r;
+}
+
+std::vector<std::vector<std::string>> csv_rows(const std::string& text) {
+  std::vector<std::vector<std::string>> rows;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    std::vector<std::string> cells;
+    std::istringstream ls(line);
+    for (std::string c; std::getline(ls, c, ',');) cells.push_back(c);
+    rows.push_back(cells);
+  }
+  return rows;
+}
+
+}  // namespace
+
+TEST_CASE("lrs curve prints PyTorch's OneCycleLR with momentum", "[tool][pytorch]") {
+  // PyTorch 1.13, OneCycleLR(max_lr=0.1, total_steps=5) on SGD(momentum=0.9): get_last_lr() and
+  // param_groups[0]['momentum'] after t steps.
+  const double lr[] = {0.0040000000000000036, 0.095048463201347383, 0.06112620219362893,
+                       0.018825834605023701, 3.9999999999999998e-07};
+  const double mom[] = {0.94999999999999996, 0.85495155660487898, 0.88887395330218422,
+                        0.93117449009293662, 0.94999999999999996};
+  const auto r = run_tool("curve --lr 0.1 --steps 5 \"OneCycleLR(max_lr=0.1, total_steps=5)\"");
+  CHECK(r.status == 0);
+  CHECK(r.err.empty());
+  const auto rows = csv_rows(r.out);
+  REQUIRE(rows.size() == 6);
+  CHECK(rows[0] == std::vector<std::string>{"step", "lr", "momentum"});
+  for (std::size_t t = 0; t < 5; ++t) {
+    REQUIRE(rows[t + 1].size() == 3);
+    CHECK(rows[t + 1][0] == std::to_string(t));
+    CHECK_THAT(std::stod(rows[t + 1][1]), WithinRel(lr[t], 1e-9));
+    CHECK_THAT(std::stod(rows[t + 1][2]), WithinRel(mom[t], 1e-9));
+    // 17 significant digits: the printed text reads back as the exact double.
+    CHECK(std::stod(rows[t + 1][1]) == lrs::parse_schedule("OneCycleLR(max_lr=0.1, total_steps=5)")(
+                                           static_cast<lrs::step_t>(t)));
+  }
+}
+
+TEST_CASE("lrs curve uses --lr as the base LR and prints two columns", "[tool][pytorch]") {
+  const auto r = run_tool("curve --lr 0.5 --steps 4 \"StepLR(step_size=2, gamma=0.5)\"");
+  CHECK(r.status == 0);
+  CHECK(r.out == "step,lr\n0,0.5\n1,0.5\n2,0.25\n3,0.25\n");
+}
+
+TEST_CASE("lrs curve errors: exit status 2, message on stderr, nothing on stdout",
+          "[tool][pytorch][error]") {
+  const auto a = run_tool("curve --lr 0.1 --steps 3 \"CosineAnnealingLR(tmax=3)\"");
+  CHECK(a.status == 2);
+  CHECK(a.out.empty());
+  CHECK(a.err ==
+        "lrs: unknown parameter 'tmax' for CosineAnnealingLR at column 19; did you mean "
+        "'T_max'?\n");
+  const auto b = run_tool("curve --lr 0.1 --steps 0 \"StepLR(3)\"");
+  CHECK(b.status == 2);
+  CHECK(b.out.empty());
+  CHECK(b.err == "lrs: --steps must be >= 1, got 0\n");
+  const auto c = run_tool("curve --lr -1 --steps 3 \"StepLR(3)\"");
+  CHECK(c.status == 2);
+  CHECK(c.out.empty());
+  const auto d = run_tool("curve --steps 3");
+  CHECK(d.status == 2);
+  CHECK(d.out.empty());
+  CHECK_FALSE(d.err.empty());
+  const auto e = run_tool("curve --lr 0.1 --steps 3 \"LinearLR(start_factor=2)\"");
+  CHECK(e.status == 2);
+  CHECK(e.out.empty());
+  CHECK(e.err.find("start_factor must be in (0, 1], got 2") != std::string::npos);
+}
+
+TEST_CASE("lrs list shows every registered schedule with its defaults", "[tool][pytorch]") {
+  const auto r = run_tool("list");
+  CHECK(r.status == 0);
+  std::size_t names = 0;
+  std::istringstream in(r.out);
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty() && line[0] != ' ') ++names;
+  CHECK(names == lrs::default_spec_registry().entries().size());
+  for (const auto& entry : lrs::default_spec_registry().entries()) {
+    INFO(entry.first);
+    const bool listed = r.out.find("\n" + entry.first + "(") != std::string::npos ||
+                        r.out.rfind(entry.first + "(", 0) == 0;
+    CHECK(listed);
+  }
+  CHECK(r.out.find("CosineAnnealingLR(T_max, eta_min=0)\n") != std::string::npos);
+  CHECK(r.out.find("OneCycleLR(max_lr, total_steps=None, epochs=None, steps_per_epoch=None, "
+                   "pct_start=0.3, anneal_strategy='cos'") != std::string::npos);
+}
+
+#else
+TEST_CASE("lrs tool tests need the tool (LRS_BUILD_TOOLS) on a POSIX system", "[tool]") {
+  WARN("lrs tool not built: its tests were skipped");
+}
+#endif

@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: MIT
+// Choosing a schedule with the annealing law: the families' LRs and the search.
+#include <lrs/analysis/choose_schedule.hpp>
+
+#include <vector>
+
+#include "catch.hpp"
+
+namespace {
+
+lrs::family_setup setup11() {
+  lrs::family_setup s;
+  s.steps = 11;  // r = t / 10
+  s.peak_lr = 1.0;
+  return s;
+}
+
+// The authors' example data fitted by SciPy (tests/data/scaling_law/authors_fit_scipy.csv).
+const lrs::annealing_law authors_law(2.6277947500862919, 0.42966732917561273, 0.54984394676470938,
+                                     0.41077147803665665);
+
+lrs::family_setup authors_setup() {
+  lrs::family_setup s;
+  s.steps = 20001;
+  s.peak_lr = 2e-4;
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("family LRs at hand-computed steps", "[analysis][scaling_law][choose]") {
+  using F = lrs::schedule_family;
+  const auto wsd = lrs::family_lr(F::wsd_decay_fraction, setup11(), 0.2);
+  CHECK(wsd[0] == 1.0);
+  CHECK_THAT(wsd[8], WithinRel(1.0, 1e-15));  // r = 0.8 = 1 - f: the decay starts here
+  CHECK_THAT(wsd[9], WithinAbs(0.5, 1e-15));
+  CHECK_THAT(wsd[10], WithinAbs(0.0, 1e-15));
+  const auto cf = lrs::family_lr(F::cosine_floor, setup11(), 0.1);
+  CHECK_THAT(cf[5], WithinRel(0.55, 1e-15));
+  CHECK_THAT(cf[10], WithinRel(0.1, 1e-15));
+  const auto rex = lrs::family_lr(F::rex_shape, setup11(), 0.5);
+  CHECK_THAT(rex[1], WithinRel(0.9473684211, 1e-10));  // papers.md REX d = 0.5 at p = 0.1
+  CHECK_THAT(rex[5], WithinRel(0.6666666667, 1e-10));
+  CHECK(rex[10] == 0.0);
+  CHECK(lrs::family_lr(F::rex_shape, setup11(), 1.0)[9] == 1.0);  // d = 1: a step at the end
+  auto s = setup11();
+  s.steps = 12;
+  s.min_lr = 0.5;
+  const auto wu = lrs::family_lr(F::warmup_steps, s, 2.0);  // warm-up 0, 0.5, then cosine
+  CHECK(wu[0] == 0.0);
+  CHECK_THAT(wu[1], WithinRel(0.5, 1e-15));
+  CHECK_THAT(wu[2], WithinRel(1.0, 1e-15));
+  CHECK_THAT(wu[11], WithinRel(0.5, 1e-15));
+  CHECK_THROWS_WITH(lrs::family_lr(F::wsd_decay_fraction, setup11(), 1.5),
+                    "lrs::family_lr: parameter must be in [0, 1], got 1.5");
+  s.min_lr = 2.0;
+  CHECK_THROWS_WITH(lrs::family_lr(F::rex_shape, s, 0.5),
+                    "lrs::family_lr: min_lr must be in [0, 1], got 2");
+  CHECK_THROWS_AS(lrs::choose_schedule(authors_law, F::rex_shape, lrs::family_setup{}),
+                  lrs::invalid_argument);
+}
+
+TEST_CASE("without an annealing term the largest area wins", "[analysis][scaling_law][choose]") {
+  // C = 0: the predicted loss falls with S1 alone, so the member with the most area wins.
+  const lrs::annealing_law law(2.0, 1.0, 0.5, 0.0);
+  using F = lrs::schedule_family;
+  auto s = authors_setup();
+  s.steps = 2001;
+  const auto wsd = lrs::choose_schedule(law, F::wsd_decay_fraction, s);
+  CHECK(wsd.parameter == 0.0);
+  CHECK_THAT(wsd.final_loss, WithinRel(2.0 + 1.0 / std::sqrt(2001 * 2e-4), 1e-12));
+  CHECK(lrs::choose_schedule(law, F::cosine_floor, s).parameter == 1.0);
+  CHECK_THAT(lrs::choose_schedule(law, F::rex_shape, s).parameter, WithinAbs(1.0, 1e-5));
+}
+
+TEST_CASE("on the authors' law a short anneal wins", "[analysis][scaling_law][choose][property]") {
+  using F = lrs::schedule_family;
+  const auto s = authors_setup();
+  const auto wsd = lrs::choose_schedule(authors_law, F::wsd_decay_fraction, s);
+  // papers.md: WSD with a short anneal beats a full cosine to 0, and the best fraction is
+  // interior.
+  CHECK(wsd.parameter > 0.0);
+  CHECK(wsd.parameter < 1.0);
+  const double cosine0 = authors_law.predict(lrs::family_lr(F::cosine_floor, s, 0.0)).back();
+  const double constant = authors_law.predict(lrs::family_lr(F::cosine_floor, s, 1.0)).back();
+  CHECK(wsd.final_loss < cosine0);
+  CHECK(wsd.final_loss < constant);
+  // The winner's curve: every step, ending at the reported loss.
+  REQUIRE(wsd.loss.size() == 20001);
+  REQUIRE(wsd.lr.size() == 20001);
+  CHECK(wsd.loss.back() == wsd.final_loss);
+  // The refined optimum is no worse than a fine scan, and lies next to its best point.
+  double best = 1e9, best_p = -1;
+  for (int i = 0; i <= 100; ++i) {
+    const double p = i / 100.0;
+    const auto a = lrs::compute_final_areas(lrs::family_lr(F::wsd_decay_fraction, s, p));
+    const double f = authors_law(a.first, a.second);
+    if (f < best) best = f, best_p = p;
+  }
+  CHECK(wsd.final_loss <= best + 1e-12);
+  CHECK_THAT(wsd.parameter, WithinAbs(best_p, 1.0 / 100));
+  REQUIRE(wsd.grid.size() == 101);
+  CHECK(wsd.grid_final_loss.size() == 101);
+}
+
+TEST_CASE("warm-up length is searched over whole steps", "[analysis][scaling_law][choose]") {
+  lrs::family_setup s;
+  s.steps = 400;
+  s.peak_lr = 1e-3;
+  lrs::choose_options opt;
+  opt.areas.warmup = lrs::warmup_convention::as_recorded;
+  const auto w = lrs::choose_schedule(authors_law, lrs::schedule_family::warmup_steps, s, opt);
+  CHECK(w.parameter == std::round(w.parameter));
+  CHECK(w.parameter >= 0);
+  CHECK(w.parameter <= 399);
+  // No whole step does better.
+  for (int p = 0; p < 400; ++p) {
+    const auto lr = lrs::family_lr(lrs::schedule_family::warmup_steps, s, p);
+    CHECK(authors_law.predict(lr, opt.areas).back() >= w.final_loss - 1e-15);
+  }
+}
+
+TEST_CASE("choose_parameter rejects bad ranges and options", "[analysis][scaling_law][error]") {
+  const auto make = [](double) { return std::vector<double>{1.0, 0.5}; };
+  CHECK_THROWS_WITH(lrs::choose_parameter(authors_law, make, 1.0, 0.0),
+                    "lrs::choose_parameter: hi must be >= lo (1), got 0");
+  lrs::choose_options opt;
+  opt.grid = 2;
+  CHECK_THROWS_AS(lrs::choose_parameter(authors_law, make, 0.0, 1.0, opt), lrs::invalid_argument);
+}

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: MIT
+// `lrs choose`: the best member of a schedule family under a fitted annealing law; JSON out.
+#include <fstream>
+#include <map>
+#include <memory>
+#include <string>
+
+#include <fmt/core.h>
+#include <CLI/CLI.hpp>
+
+#include <lrs/analysis/choose_schedule.hpp>
+#include <lrs/io/csv.hpp>
+
+#include "commands.hpp"
+#include "scaling_law_io.hpp"
+
+namespace lrs_tool {
+
+void add_choose_command(CLI::App& app) {
+  struct options {
+    std::string law, curve_out;
+    std::string family;
+    double lr = 0, min_lr = 0;
+    std::int64_t steps = 0, warmup = 0;
+    area_flags areas;
+  };
+  auto o = std::make_shared<options>();
+  auto* cmd = app.add_subcommand(
+      "choose", "Best parameter of a schedule family by the law's predicted final loss; JSON out");
+  cmd->add_option("--law", o->law, "L0=...,A=...,alpha=...,C=... (as `lrs fit` prints them)")
+      ->required();
+  const std::map<std::string, lrs::schedule_family> families{
+      {"wsd", lrs::schedule_family::wsd_decay_fraction},
+      {"cosine-floor", lrs::schedule_family::cosine_floor},
+      {"rex", lrs::schedule_family::rex_shape},
+      {"warmup", lrs::schedule_family::warmup_steps}};
+  cmd->add_option("--family", o->family,
+                  "wsd (decay fraction), cosine-floor (floor/peak), rex (shape d), warmup "
+                  "(warm-up steps, cosine after)")
+      ->required()
+      ->check(CLI::IsMember({"wsd", "cosine-floor", "rex", "warmup"}));
+  cmd->add_option("--lr", o->lr, "peak LR")->required();
+  cmd->add_option("--steps", o->steps, "budget: number of steps")->required();
+  cmd->add_option("--min-lr", o->min_lr, "LR at the end of the decay (not for cosine-floor)")
+      ->capture_default_str();
+  cmd->add_option("--warmup", o->warmup, "linear warm-up steps (fixed unless --family warmup)")
+      ->capture_default_str();
+  cmd->add_option("--curve", o->curve_out, "write the winner's step,lr,loss to this CSV file");
+  o->areas.add_to(*cmd);
+  cmd->callback([o, families] {
+    const lrs::annealing_law law = parse_law(o->law);
+    lrs::family_setup setup;
+    setup.steps = o->steps;
+    setup.peak_lr = o->lr;
+    setup.min_lr = o->min_lr;
+    setup.warmup_steps = o->warmup;
+    lrs::choose_options co;
+    co.areas = o->areas.options();
+    const auto c = lrs::choose_schedule(law, families.at(o->family), setup, co);
+    if (!o->curve_out.empty()) {
+      std::ofstream out(o->curve_out);
+      if (!out) throw usage_error("choose: cannot write " + o->curve_out);
+      std::vector<double> steps(c.lr.size());
+      for (std::size_t i = 0; i < steps.size(); ++i) steps[i] = static_cast<double>(i);
+      lrs::io::write_csv(out, {"step", "lr", "loss"}, {steps, c.lr, c.loss});
+    }
+    fmt::print("{{\"family\": \"{}\", \"parameter\": {}, \"final_loss\": {}, \"steps\": {}}}\n",
+               o->family, json_number(c.parameter), json_number(c.final_loss), o->steps);
+  });
+}
+
+}  // namespace lrs_tool

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The libtorch adapter: the LR and momentum a torch::optim optimizer uses at each step.
 #include <cmath>
+#include <iterator>
 #include <sstream>
 #include <vector>
 
@@ -305,4 +306,44 @@ TEST_CASE("torch adapter: bad input is rejected and changes nothing", "[adapter]
   CHECK_THROWS_AS(sched.load_state({-1, {0.1}}), lrs::invalid_argument);
   CHECK(sched.current_step() == 2);
   CHECK(opt.param_groups()[0].options().get_lr() == before);
+}
+
+TEST_CASE("torch_scheduler: OneCycleLR's LR and momentum as PyTorch sets them",
+          "[adapter][torch]") {
+  // PyTorch 1.13, OneCycleLR(max_lr=1, total_steps=100), defaults; printed by
+  // tests/data/adapters/one_cycle_reference.py (output next to it).
+  struct row {
+    int step;
+    double lr, momentum;
+  };
+  const row expected[] = {{0, 0.040000000000000036, 0.95},
+                          {1, 0.042813780565907456, 0.9497068978577179},
+                          {14, 0.49401332387899954, 0.9027069454292709},
+                          {29, 1.0, 0.85},
+                          {30, 0.9994965352845243, 0.8500503466729342},
+                          {50, 0.793893450575732, 0.8706107373853763},
+                          {64, 0.500002, 0.8999999999999999},
+                          {99, 4e-06, 0.95}};
+  auto w = make_param();
+  torch::optim::SGD sgd({w}, torch::optim::SGDOptions(1.0).momentum(0.9));
+  torch::optim::Adam adam({w}, torch::optim::AdamOptions(1.0));
+  lrs::adapters::torch_scheduler s1(sgd, lrs::one_cycle_lr(1.0, 100));
+  lrs::adapters::torch_scheduler s2(adam, lrs::one_cycle_lr(1.0, 100));
+  CHECK(s1.cycles_momentum());
+  std::size_t next = 0;
+  for (int t = 0; t < 100; ++t) {
+    if (next < std::size(expected) && expected[next].step == t) {
+      INFO("step " << t);
+      const row& r = expected[next++];
+      CHECK_THAT(sgd.param_groups()[0].options().get_lr(), WithinRel(r.lr, 1e-12));
+      CHECK_THAT(adam.param_groups()[0].options().get_lr(), WithinRel(r.lr, 1e-12));
+      CHECK_THAT(lrs::adapters::torch_momentum(sgd.param_groups()[0]),
+                 WithinRel(r.momentum, 1e-12));
+      CHECK_THAT(lrs::adapters::torch_momentum(adam.param_groups()[0]),
+                 WithinRel(r.momentum, 1e-12));
+    }
+    s1.step();
+    s2.step();
+  }
+  CHECK(next == std::size(expected));
 }

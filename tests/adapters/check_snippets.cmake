@@ -1,0 +1,37 @@
+# Checks that each README snippet of the adapters section is, verbatim, the marked region of its
+# example (between "// [<tag>]" and "// [<tag>-end]", one indent level removed), so that the
+# README's code is compiled with the examples.
+# Usage: cmake -DREADME=<README.md> -DEXAMPLES=<examples/adapters> -P check_snippets.cmake
+file(READ ${README} readme)
+set(failed FALSE)
+foreach(pair "torch_fashion_mnist.cpp:readme-torch" "dlib_fashion_mnist.cpp:readme-dlib")
+  string(REPLACE ":" ";" pair ${pair})
+  list(GET pair 0 file)
+  list(GET pair 1 tag)
+  file(READ ${EXAMPLES}/${file} src)
+  string(FIND "${src}" "// [${tag}]\n" begin)
+  string(FIND "${src}" "// [${tag}-end]" end)
+  if(begin EQUAL -1 OR end EQUAL -1)
+    message(SEND_ERROR "${file}: markers [${tag}] / [${tag}-end] not found")
+    set(failed TRUE)
+    continue()
+  endif()
+  string(LENGTH "// [${tag}]\n" skip)
+  math(EXPR begin "${begin} + ${skip}")
+  math(EXPR len "${end} - ${begin}")
+  string(SUBSTRING "${src}" ${begin} ${len} region)
+  # Literal replace: CMake's regex "^" also matches where a previous match ended.
+  string(REPLACE "\n  " "\n" region "\n${region}")
+  string(SUBSTRING "${region}" 1 -1 region)
+  string(REGEX REPLACE "\n *$" "\n" region "${region}")
+  string(FIND "${readme}" "```cpp\n${region}```" at)
+  if(at EQUAL -1)
+    message(SEND_ERROR "README.md has no ```cpp block equal to the [${tag}] region of ${file}:\n"
+                       "${region}")
+    set(failed TRUE)
+  endif()
+endforeach()
+if(failed)
+  message(FATAL_ERROR "README snippets differ from the examples")
+endif()
+message(STATUS "README adapter snippets match the examples")

@@ -90,21 +90,30 @@ void final_areas_1e7(benchmark::State& state) {
 }
 BENCHMARK(final_areas_1e7)->Unit(benchmark::kMillisecond);
 
+// Argument: 1 = the default fit (authors' grid + data-scaled starts), 0 = the authors' grid only.
+lrs::fit_options fit_opts(const benchmark::State& state) {
+  lrs::fit_options o;
+  o.data_scaled_starts = state.range(0) != 0;
+  return o;
+}
+
 void fit_authors_2x20(benchmark::State& state) {
   const auto runs = authors_runs();
+  const auto opt = fit_opts(state);
   lrs::fit_result r;
-  for (auto _ : state) r = lrs::fit_annealing_law(runs);
+  for (auto _ : state) r = lrs::fit_annealing_law(runs, opt);
   report(state, r);
 }
-BENCHMARK(fit_authors_2x20)->Unit(benchmark::kMillisecond);
+BENCHMARK(fit_authors_2x20)->Arg(1)->Arg(0)->Unit(benchmark::kMillisecond);
 
 void fit_1e5_points(benchmark::State& state) {
   const auto runs = synthetic(100000, 2, 0.002);  // 2 runs x 50000 points
+  const auto opt = fit_opts(state);
   lrs::fit_result r;
-  for (auto _ : state) r = lrs::fit_annealing_law(runs);
+  for (auto _ : state) r = lrs::fit_annealing_law(runs, opt);
   report(state, r);
 }
-BENCHMARK(fit_1e5_points)->Unit(benchmark::kMillisecond);
+BENCHMARK(fit_1e5_points)->Arg(1)->Arg(0)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

@@ -71,6 +71,7 @@ TEST_CASE("fit recovers a noiseless law to 1e-6", "[analysis][scaling_law][fit]"
   opt.ftol = 0;  // converge fully: the authors' ftol stops at objective changes below 1e-9
   opt.gtol = 1e-12;
   opt.starts = {{2.1, 1.0, 0.4, 1.0}, {0.1, 11.5, 0.8, 11.5}};  // two of the authors' 54
+  opt.data_scaled_starts = false;
   const auto fit = lrs::fit_annealing_law(synthetic(truth, 1000, 0.0), opt);
   CHECK(fit.status != lrs::fit_status::no_valid_start);
   check_law(fit.law, {2.5, 0.6, 0.45, 1.5, 0, 1}, 1e-6);
@@ -105,13 +106,81 @@ TEST_CASE("fit of the authors' example data matches SciPy", "[analysis][scaling_
 
 TEST_CASE("fit of a noisy synthetic law matches SciPy and the truth",
           "[analysis][scaling_law][fit]") {
-  // 0.2% multiplicative noise on 40 points: every parameter within 2% of the truth.
+  // 0.2% multiplicative noise on 40 points: every parameter within 2% of the truth. SciPy ran
+  // the authors' 54 starts; the 6 with A = C = 1 reach the same optimum here (a cheaper test).
+  lrs::fit_options opt;
+  opt.data_scaled_starts = false;
+  for (double l0 : {0.1, 2.1})
+    for (double alpha : {0.0, 0.4, 0.8}) opt.starts.push_back({l0, 1.0, alpha, 1.0});
   const auto fit =
-      lrs::fit_annealing_law(synthetic(lrs::annealing_law(2.5, 0.6, 0.45, 1.5), 1000, 0.002));
+      lrs::fit_annealing_law(synthetic(lrs::annealing_law(2.5, 0.6, 0.45, 1.5), 1000, 0.002), opt);
   const auto ref = read_scipy("synthetic_fit_scipy.csv");
   check_law(fit.law, ref, 1e-4);
   CHECK(fit.objective <= ref.objective * (1 + 1e-6));
   check_law(fit.law, {2.5, 0.6, 0.45, 1.5, 0, 1}, 0.02);
+}
+
+namespace {
+
+// Small-model scale: a constant and a cosine run (peak -> 0 at the last step) of T steps at LR
+// `peak`, losses of `law` every `every` steps times 1 + noise * sin(0.7 k + run).
+std::vector<lrs::loss_run> small_model(const lrs::annealing_law& law, double peak, std::size_t t,
+                                       std::size_t every, double noise) {
+  std::vector<lrs::loss_run> runs(2);
+  runs[0].lr.assign(t, peak);
+  runs[1].lr.resize(t);
+  for (std::size_t i = 0; i < t; ++i)
+    runs[1].lr[i] =
+        peak * 0.5 * (1.0 + std::cos(pi * static_cast<double>(i) / static_cast<double>(t - 1)));
+  for (std::size_t j = 0; j < 2; ++j) {
+    const auto a = lrs::compute_areas(runs[j].lr);
+    double k = 0;
+    for (std::size_t s = every; s < t; s += every, k += 1) {
+      runs[j].steps.push_back(static_cast<lrs::step_t>(s));
+      runs[j].losses.push_back(law(a.s1[s], a.s2[s]) *
+                               (1.0 + noise * std::sin(0.7 * k + static_cast<double>(j))));
+    }
+  }
+  return runs;
+}
+
+struct small_case {
+  double peak;
+  std::size_t steps, every;
+  double l0, a, alpha, c;
+};
+
+}  // namespace
+
+TEST_CASE("fit recovers small-model laws that the authors' grid cannot start",
+          "[analysis][scaling_law][fit]") {
+  // Losses 0.2-1.2, LRs 0.05-0.5, 1e3-1e4 steps: S2 reaches 19-478, so every start of the
+  // authors' grid (C >= 1) predicts a negative loss or stalls; the data-scaled starts recover
+  // the truth.
+  const small_case sc = GENERATE(small_case{0.1, 3000, 100, 0.25, 2.0, 0.5, 0.002},
+                                 small_case{0.5, 10000, 250, 0.2, 5.0, 0.4, 2e-4},
+                                 small_case{0.05, 1000, 50, 0.3, 1.5, 0.6, 0.01});
+  const lrs::annealing_law truth(sc.l0, sc.a, sc.alpha, sc.c);
+  CAPTURE(sc.peak, sc.steps, sc.l0, sc.a, sc.alpha, sc.c);
+  lrs::fit_options authors_only;
+  authors_only.data_scaled_starts = false;
+  const auto runs = small_model(truth, sc.peak, sc.steps, sc.every, 0.0);
+  const auto bad = lrs::fit_annealing_law(runs, authors_only);
+  CHECK((bad.status != lrs::fit_status::converged || bad.r2 < 0.9));
+
+  lrs::fit_options opt;
+  opt.ftol = 0;
+  opt.gtol = 1e-12;
+  const auto fit = lrs::fit_annealing_law(runs, opt);
+  CHECK(fit.status == lrs::fit_status::converged);
+  check_law(fit.law, {sc.l0, sc.a, sc.alpha, sc.c, 0, 1}, 1e-6);
+  CHECK_THAT(fit.r2, WithinAbs(1.0, 1e-10));
+
+  // With the authors' tolerances and 0.2% noise: every parameter within 5% of the truth.
+  const auto noisy = lrs::fit_annealing_law(small_model(truth, sc.peak, sc.steps, sc.every, 0.002));
+  CHECK(noisy.status == lrs::fit_status::converged);
+  check_law(noisy.law, {sc.l0, sc.a, sc.alpha, sc.c, 0, 1}, 0.05);
+  CHECK(noisy.r2 > 0.99);
 }
 
 TEST_CASE("fit reports a run it cannot start", "[analysis][scaling_law][fit]") {
@@ -119,6 +188,7 @@ TEST_CASE("fit reports a run it cannot start", "[analysis][scaling_law][fit]") {
   // status says so instead of throwing.
   lrs::fit_options opt;
   opt.starts = {{0.0, 0.0, 0.0, 100.0}};
+  opt.data_scaled_starts = false;
   const auto fit =
       lrs::fit_annealing_law(synthetic(lrs::annealing_law(2.5, 0.6, 0.45, 1.5), 1000, 0.0), opt);
   CHECK(fit.status == lrs::fit_status::no_valid_start);
@@ -160,6 +230,10 @@ TEST_CASE("fit rejects bad runs with the entry and value", "[analysis][scaling_l
   opt = {};
   opt.starts = {{1, 1, -1, 1}};
   CHECK_THROWS_AS(lrs::fit_annealing_law(good, opt), lrs::invalid_argument);
+  opt = {};
+  opt.scaled_margin = -1;
+  CHECK_THROWS_WITH(lrs::fit_annealing_law(good, opt),
+                    "lrs::fit_annealing_law: scaled_margin must be >= 0, got -1");
   r.assign(1, good[0]);
   r[0].steps.resize(3);
   r[0].losses.resize(3);

@@ -61,6 +61,8 @@ void add_fit_command(CLI::App& app) {
       runs.push_back({curves[i].lr, loss.steps, loss.values});
     }
     const auto r = lrs::fit_annealing_law(runs, fo);
+    if (r.status == lrs::fit_status::no_valid_start)  // an error: nothing on stdout
+      throw usage_error("fit: no starting point gives a positive predicted loss at every point");
     std::string per_run;
     for (std::size_t i = 0; i < r.run_rmse.size(); ++i)
       per_run += fmt::format("{}{{\"loss\": \"{}\", \"rmse\": {}, \"max_rel_error\": {}}}",
@@ -74,8 +76,6 @@ void add_fit_command(CLI::App& app) {
         json_number(r.law.c()), json_number(fo.areas.lambda), json_number(r.r2),
         json_number(r.rmse), json_number(r.objective), lrs::to_string(r.status), r.iterations,
         r.starts_tried, r.starts_converged, per_run);
-    if (r.status == lrs::fit_status::no_valid_start)
-      throw usage_error("fit: no starting point gives a positive predicted loss at every point");
   });
 }
 

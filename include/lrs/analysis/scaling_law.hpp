@@ -230,6 +230,15 @@ struct fit_options {
   /// Starting points (L0, A, alpha, C), each entry >= 0. Empty (default): the authors' grid of 54,
   /// L0 in {0.1, 2.1}, A in {1, 11.5, 22}, C in {1, 11.5, 22}, alpha in {0, 0.4, 0.8}.
   std::vector<std::array<double, 4>> starts;
+  /// Also run the data-scaled starts (see fit_annealing_law): a grid of 8 starts placed from the
+  /// data's loss range and areas, minimised in a rescaled parametrisation where every term is of
+  /// order one. They make the fit work at any scale of losses and LRs (the authors' grid suits
+  /// losses ~3 and LRs ~2e-4); their answer replaces the authors' only when its objective is
+  /// lower by more than `scaled_margin` relative. Default true.
+  bool data_scaled_starts = true;
+  /// Relative objective margin by which a data-scaled start must beat the `starts` to win.
+  /// @pre >= 0. Default 1e-6: where the authors' grid reaches the optimum, its answer stands.
+  double scaled_margin = 1e-6;
 };
 
 /// How the fit ended.
@@ -331,6 +340,22 @@ class law_objective {
   double delta_;
 };
 
+/// The data-scaled starting points, in the rescaled parametrisation of fit_annealing_law
+/// (losses divided by their largest value, S1 by its largest value at a loss point, S2 by its
+/// largest magnitude): L0' in {0.5, 0.9} * min y', alpha in {0.3, 0.8}, A' such that
+/// the curve passes through max y' at the smallest S1', C' in {0, 0.3 * (max y' - min y')}.
+inline std::vector<std::array<double, 4>> scaled_grid(double y_min, double y_max, double x_min) {
+  std::vector<std::array<double, 4>> g;
+  for (double l0f : {0.5, 0.9})
+    for (double alpha : {0.3, 0.8})
+      for (double cf : {0.0, 0.3}) {
+        const double l0 = l0f * y_min;
+        const double a = std::max(y_max - l0, 1e-3 * y_max) * std::pow(x_min, alpha);
+        g.push_back({l0, a, alpha, cf * (y_max - y_min)});
+      }
+  return g;
+}
+
 inline std::vector<std::array<double, 4>> authors_grid() {
   std::vector<std::array<double, 4>> g;
   // The authors' itertools.product order: L0, A, C, alpha.
@@ -350,6 +375,14 @@ inline std::vector<std::array<double, 4>> authors_grid() {
 ///
 /// Tissue, Wang, Wang, arXiv:2408.11029; Huber delta 1e-3, lambda 0.999, 54-point grid and
 /// L-BFGS-B tolerances as in the authors' script.
+///
+/// The authors' grid suits LLM-scale data (losses ~3, LRs ~2e-4); on a small model (loss ~0.3,
+/// LR ~0.05, S2 in the tens) none of its starts converges. Unless `data_scaled_starts` is off,
+/// 8 more starts are run on the same objective in a rescaled parametrisation: losses divided
+/// by their largest value ys, S1 by its largest value s1r at a loss point, S2 by its largest
+/// magnitude s2r, and the result mapped back (L0 = ys L0', A = ys s1r^alpha A', C = ys C'/s2r).
+/// Their answer replaces the authors' only if its objective is lower by more than
+/// `scaled_margin` relative, so where the authors' procedure works its answer stands.
 /// @pre runs non-empty; each run: lr as for compute_areas; steps strictly increasing in
 ///   [0, lr.size()); losses finite and > 0, as many as steps, at least one; S1 > 0 at each loss
 ///   step (some LR before it is non-zero). At least 4 points in total.
@@ -413,6 +446,7 @@ inline std::vector<std::array<double, 4>> authors_grid() {
   for (const auto& s : opt.starts)
     for (double v : s)
       detail::require(std::isfinite(v) && v >= 0, who, "starts", "entries finite and >= 0", v);
+  detail::require_non_negative(who, "scaled_margin", opt.scaled_margin);
 
   LBFGSpp::LBFGSBParam<double> param;
   param.epsilon = opt.gtol;
@@ -428,30 +462,68 @@ inline std::vector<std::array<double, 4>> authors_grid() {
   fit_result res;
   double best_f = std::numeric_limits<double>::infinity();
   Eigen::VectorXd best_x(4);
-  const auto starts = opt.starts.empty() ? detail::authors_grid() : opt.starts;
-  for (const auto& s0 : starts) {
-    detail::law_objective fun(pts, opt.huber_delta);
-    Eigen::VectorXd x(4);
-    x << s0[0], s0[1], s0[2], s0[3];
-    Eigen::VectorXd g(4);
-    if (fun(x, g) >= detail::law_objective::invalid_value) continue;  // log undefined at start
-    ++res.starts_tried;
-    fit_status st = fit_status::converged;
-    int iters = 0;
-    double fx = 0;
-    try {
-      iters = solver.minimize(fun, x, fx, lb, ub);
-      if (iters >= opt.max_iterations) st = fit_status::max_iterations;
-    } catch (const std::exception&) {
-      st = fit_status::line_search;  // keep the best point evaluated so far
+  // Runs L-BFGS-B from each start on `points`; keeps in best_f/best_x (mapped back by `to_law`)
+  // every result whose objective is below best_f / (1 + margin).
+  const auto run_starts = [&](const detail::law_points& points,
+                              const std::vector<std::array<double, 4>>& starts, double margin,
+                              const auto& to_law) {
+    for (const auto& s0 : starts) {
+      detail::law_objective fun(points, opt.huber_delta);
+      Eigen::VectorXd x(4);
+      x << s0[0], s0[1], s0[2], s0[3];
+      Eigen::VectorXd g(4);
+      if (fun(x, g) >= detail::law_objective::invalid_value) continue;  // log undefined at start
+      ++res.starts_tried;
+      fit_status st = fit_status::converged;
+      int iters = 0;
+      double fx = 0;
+      try {
+        iters = solver.minimize(fun, x, fx, lb, ub);
+        if (iters >= opt.max_iterations) st = fit_status::max_iterations;
+      } catch (const std::exception&) {
+        st = fit_status::line_search;  // keep the best point evaluated so far
+      }
+      if (st == fit_status::converged) ++res.starts_converged;
+      const Eigen::VectorXd law_x = to_law(fun.best_x);
+      if (fun.best_f * (1 + margin) < best_f && law_x.allFinite()) {
+        best_f = fun.best_f;
+        best_x = law_x;
+        res.status = st;
+        res.iterations = iters;
+      }
     }
-    if (st == fit_status::converged) ++res.starts_converged;
-    if (fun.best_f < best_f) {
-      best_f = fun.best_f;
-      best_x = fun.best_x;
-      res.status = st;
-      res.iterations = iters;
+  };
+  run_starts(pts, opt.starts.empty() ? detail::authors_grid() : opt.starts, 0.0,
+             [](const Eigen::VectorXd& x) { return x; });
+
+  if (opt.data_scaled_starts) {
+    // The same objective in a rescaled parametrisation: with y' = y / ys, S1' = S1 / s1r and
+    // S2' = S2 / s2r, L0 + A S1^-alpha - C S2 = ys (L0' + A' S1'^-alpha - C' S2') for
+    // L0 = ys L0', A = ys s1r^alpha A', C = ys C' / s2r. Log residuals, hence the objective, are
+    // unchanged; every term is of order one, whatever the scale of the losses and LRs.
+    double ys = 0, y_min = std::numeric_limits<double>::infinity(), ln_s1r = -1e300,
+           ln_s1_min = 1e300, s2r = 0;
+    for (std::size_t i = 0; i < y.size(); ++i) {
+      ys = std::max(ys, y[i]);
+      y_min = std::min(y_min, y[i]);
+      ln_s1r = std::max(ln_s1r, pts.ln_s1[i]);
+      ln_s1_min = std::min(ln_s1_min, pts.ln_s1[i]);
+      s2r = std::max(s2r, std::abs(pts.s2[i]));
     }
+    if (!(s2r > 0) || !std::isfinite(s2r)) s2r = 1;
+    detail::law_points scaled = pts;
+    const double ln_ys = std::log(ys);
+    for (std::size_t i = 0; i < y.size(); ++i) {
+      scaled.ln_s1[i] -= ln_s1r;
+      scaled.s2[i] /= s2r;
+      scaled.ln_y[i] -= ln_ys;
+    }
+    run_starts(scaled, detail::scaled_grid(y_min / ys, 1.0, std::exp(ln_s1_min - ln_s1r)),
+               opt.scaled_margin, [&](const Eigen::VectorXd& u) {
+                 Eigen::VectorXd x(4);
+                 x << ys * u[0], ys * std::exp(u[2] * ln_s1r) * u[1], u[2], ys * u[3] / s2r;
+                 return x;
+               });
   }
   if (res.status == fit_status::no_valid_start) return res;
 

@@ -12,38 +12,15 @@
 
 #include "catch.hpp"
 
-#if defined(LRS_TOOL_PATH) && defined(__unix__)
-#include <sys/wait.h>
+#include "tool_runner.hpp"
+
+#if defined(LRS_HAVE_TOOL)
 #include <unistd.h>
 
 namespace {
 
-struct result {
-  int status = -1;
-  std::string out, err;
-};
-
-/// Runs `lrs <args>` through the shell; args must not contain double quotes.
-result run_tool(const std::string& args) {
-  char err_path[] = "/tmp/lrs_law_tool_test_XXXXXX";
-  const int fd = mkstemp(err_path);
-  REQUIRE(fd >= 0);
-  close(fd);
-  const std::string cmd = std::string("\"") + LRS_TOOL_PATH + "\" " + args + " 2>" + err_path;
-  result r;
-  FILE* pipe = popen(cmd.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  char buf[4096];
-  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;) r.out.append(buf, n);
-  const int st = pclose(pipe);
-  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  std::ifstream err(err_path);
-  std::ostringstream ss;
-  ss << err.rdbuf();
-  r.err = ss.str();
-  std::remove(err_path);
-  return r;
-}
+using tool_test::result;
+using tool_test::run_tool;
 
 /// A scratch directory whose files are removed at the end of the test case.
 class scratch {

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include <lrs/analysis/detail/golden_section.hpp>
 #include <lrs/analysis/scaling_law.hpp>
 #include <lrs/core/error.hpp>
 #include <lrs/core/math.hpp>
@@ -179,31 +180,12 @@ template <class MakeLr>
       }
     }
   } else if (out.grid.size() > 1) {
-    double a = out.grid[best > 0 ? best - 1 : 0];
-    double b = out.grid[std::min(best + 1, out.grid.size() - 1)];
-    const double g = 0.5 * (std::sqrt(5.0) - 1.0);
-    double c = b - g * (b - a), d = a + g * (b - a);
-    double fc = final_loss(c), fd = final_loss(d);
-    while (b - a > opt.tolerance) {
-      if (fc < fd) {
-        b = d;
-        d = c;
-        fd = fc;
-        c = b - g * (b - a);
-        fc = final_loss(c);
-      } else {
-        a = c;
-        c = d;
-        fc = fd;
-        d = a + g * (b - a);
-        fd = final_loss(d);
-      }
-    }
-    const double p = fc < fd ? c : d;
-    const double f = std::min(fc, fd);
-    if (f < out.final_loss) {
-      out.final_loss = f;
-      out.parameter = p;
+    const double a = out.grid[best > 0 ? best - 1 : 0];
+    const double b = out.grid[std::min(best + 1, out.grid.size() - 1)];
+    const auto m = detail::golden_section_min(final_loss, a, b, opt.tolerance);
+    if (m.f < out.final_loss) {
+      out.final_loss = m.f;
+      out.parameter = m.x;
     }
   }
   std::vector<double> lr = make_lr(out.parameter);

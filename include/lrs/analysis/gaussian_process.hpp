@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include <lrs/analysis/detail/golden_section.hpp>
 #include <lrs/core/error.hpp>
 
 namespace lrs {
@@ -458,29 +459,9 @@ class gaussian_process {
       best_i = i;
     }
   }
-  double a = std::max(lo, lo + h * (best_i - 1)), b = std::min(hi, lo + h * (best_i + 1));
-  double best_u = best_i == grid ? hi : lo + h * best_i;
-  const double inv_phi = (std::sqrt(5.0) - 1) / 2;
-  double c = b - inv_phi * (b - a), d = a + inv_phi * (b - a);
-  double fc = acq(c), fd = acq(d);
-  for (int it = 0; it < 60 && b - a > 1e-12 * (hi - lo); ++it) {
-    if (fc < fd) {
-      b = d;
-      d = c;
-      fd = fc;
-      c = b - inv_phi * (b - a);
-      fc = acq(c);
-    } else {
-      a = c;
-      c = d;
-      fc = fd;
-      d = a + inv_phi * (b - a);
-      fd = acq(d);
-    }
-  }
-  const double u = fc < fd ? c : d;
-  if (const double fu = acq(u); fu < best) best_u = u;
-  return best_u;
+  const double a = std::max(lo, lo + h * (best_i - 1)), b = std::min(hi, lo + h * (best_i + 1));
+  const auto m = detail::golden_section_min(acq, a, b, 1e-12 * (hi - lo), 60);
+  return m.f < best ? m.x : (best_i == grid ? hi : lo + h * best_i);
 }
 
 }  // namespace lrs

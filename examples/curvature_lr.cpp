@@ -13,47 +13,47 @@
 #include <lrs/analysis/lanczos.hpp>
 #include <lrs/optim.hpp>
 
-#include "curvature_common.hpp"
+#include "common/fashion_mnist.hpp"
+#include "common/mlp.hpp"
 
-namespace ce = curvature_example;
+namespace ex = lrs_example;
+using vec = Eigen::VectorXd;
 
 int main(int argc, char** argv) {
   const int epochs = argc > 1 ? std::max(1, std::atoi(argv[1])) : 3;
-  ce::dataset train = ce::load_fashion_mnist("/usr/share/datasets/fashion-mnist", "train");
-  ce::dataset test = ce::load_fashion_mnist("/usr/share/datasets/fashion-mnist", "t10k");
-  if (!train.real || !test.real) {
-    std::printf("Fashion-MNIST not found: using a synthetic 10-class task\n");
-    train = ce::synthetic(6000, 1);
-    test = ce::synthetic(1000, 2);
-  }
-  const ce::mlp net;
-  ce::vec p = net.init(42);
+  std::string note;
+  const ex::train_test data = ex::load_or_synthesize(ex::default_fashion_mnist_dir(), 0, 0, &note);
+  if (!note.empty()) std::printf("%s\n", note.c_str());
+  // The analysis runs in double: finite-difference Hessian-vector products need the precision.
+  const Eigen::MatrixXd train_x = data.train.images.cast<double>();
+  const Eigen::MatrixXd test_x = data.test.images.cast<double>();
+  const int* train_y = data.train.labels.data();
+  ex::basic_mlp<double> net(784, 64, 10);
+  vec p = net.initial_params(42);
   const auto t0 = std::chrono::steady_clock::now();
 
   // Top of the Hessian spectrum of the mean loss over columns [first, first + count), by a few
   // Lanczos steps on finite-difference Hessian-vector products.
-  const auto spectrum = [&](const ce::vec& at, Eigen::Index first, Eigen::Index count, int steps) {
-    const auto grad = [&](const ce::vec& q) {
-      ce::vec g;
-      net.loss(q, train.x, train.y, first, count, &g);
+  const auto spectrum = [&](const vec& at, Eigen::Index first, Eigen::Index count, int steps) {
+    const auto grad = [&](const vec& q) {
+      vec g;
+      net.loss_and_gradient(q, train_x.middleCols(first, count), train_y + first, g);
       return g;
     };
     // ReLU makes the gradient piecewise smooth: a tiny difference step that crosses a kink
     // returns jump / h, a spurious spike. A step of 1e-2 averages over many kinks.
     return lrs::lanczos(lrs::finite_difference_hvp(grad, at, 1e-2), at.size(), steps, 7u);
   };
-  const auto evaluate = [&](const ce::vec& at) {
-    int right = 0;
-    net.loss(at, test.x, test.y, 0, test.x.cols(), nullptr, &right);
-    return 100.0 * right / double(test.x.cols());
+  const auto evaluate = [&](const vec& at) {
+    return 100.0 * net.evaluate(at, test_x, data.test.labels.data()).accuracy;
   };
 
   // On-the-fly learner (Granziol et al.): every epoch, 20 Lanczos steps on a fixed curvature
   // batch of 1024 samples, then SSGD lr = 2 / (L + median) for the next epoch.
-  const Eigen::Index curvature_batch = std::min<Eigen::Index>(1024, train.x.cols());
-  const Eigen::Index batch = 128, steps_per_epoch = train.x.cols() / batch;
+  const Eigen::Index curvature_batch = std::min<Eigen::Index>(1024, train_x.cols());
+  const Eigen::Index batch = 128, steps_per_epoch = train_x.cols() / batch;
   std::printf("%d parameters, %lld training samples, batch %lld\n\n", int(p.size()),
-              (long long)train.x.cols(), (long long)batch);
+              (long long)train_x.cols(), (long long)batch);
   std::printf(
       "epoch  lambda_max  median    mu       2/lambda_max  ssgd_lr  hb_lr    hb_mom  "
       "train_loss  test_acc\n");
@@ -63,13 +63,13 @@ int main(int argc, char** argv) {
     const auto b = lrs::curvature_bounds(r);
     const double lr = lrs::ssgd_lr(b);
     const auto hb = lrs::heavy_ball(b);
-    const double loss = net.loss(p, train.x, train.y, 0, train.x.cols());
+    const double loss = net.evaluate(p, train_x, train_y).loss;
     std::printf("%5d  %10.4f  %8.4f  %7.4f  %12.4f  %7.4f  %7.4f  %6.4f  %10.4f  %7.2f%%\n", epoch,
                 b.l, b.median, b.mu, 2.0 / b.l, lr, hb.lr, hb.momentum, loss, evaluate(p));
     if (epoch == epochs) break;
-    ce::vec g;
+    vec g;
     for (Eigen::Index s = 0; s < steps_per_epoch; ++s) {
-      net.loss(p, train.x, train.y, s * batch, batch, &g);
+      net.loss_and_gradient(p, train_x.middleCols(s * batch, batch), train_y + s * batch, g);
       sgd.step(p, g, lr);
     }
   }
@@ -88,6 +88,7 @@ int main(int argc, char** argv) {
   for (int i = 0; i < 5; ++i)
     std::printf("%5lld  %13.4f  %12.4f  %11.4f  %9.4f\n", (long long)sizes[i], top[i], 2.0 / top[i],
                 lrs::linear_scaled_lr(lr16, 16, sizes[i]), lrs::sqrt_scaled_lr(lr16, 16, sizes[i]));
-  std::printf("\nwall time %.1f s\n", ce::seconds_since(t0));
+  std::printf("\nwall time %.1f s\n",
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   return 0;
 }

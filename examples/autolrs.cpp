@@ -17,11 +17,12 @@
 
 #include <lrs/controllers/autolrs.hpp>
 #include <lrs/io/svg.hpp>
+#include <lrs/schedules/budgeted.hpp>
 
 #include "common/fashion_mnist.hpp"
 #include "common/mlp.hpp"
 #include "common/random.hpp"
-#include "common/sweep.hpp"  // example_optimizer: SGD with momentum (stand-in for lrs::sgd)
+#include "common/sweep.hpp"  // example_optimizer: lrs::sgd with momentum
 
 namespace {
 
@@ -99,20 +100,6 @@ row run_schedule(const std::string& name, Schedule lr, lrs::step_t steps, const 
   return {name, steps, steps, e.loss, e.accuracy};
 }
 
-// cosine: peak (1 + cos(pi t / T)) / 2; REX (Chen et al. 2022): peak (1 - z) / (1 - z / 2), z =
-// t/T.
-auto cosine(double peak, lrs::step_t total) {
-  return [=](lrs::step_t t) {
-    return peak * 0.5 * (1 + std::cos(3.141592653589793 * double(t) / double(total)));
-  };
-}
-auto rex(double peak, lrs::step_t total) {  // stand-in until lrs::rex is on main
-  return [=](lrs::step_t t) {
-    const double z = double(t) / double(total);
-    return peak * (1 - z) / (1 - z / 2);
-  };
-}
-
 }  // namespace
 
 int main(int argc, char** argv) try {
@@ -168,10 +155,10 @@ int main(int argc, char** argv) try {
   const lrs::step_t kept = ctl.kept_steps(), total = ctl.total_steps();
   std::vector<row> rows{{"autolrs", kept, total, e.loss, e.accuracy}};
   for (lrs::step_t steps : {kept, total}) {
+    rows.push_back(run_schedule("cosine", lrs::cosine_decay(peak, steps), steps, train, val,
+                                data.test, hidden, batch));
     rows.push_back(
-        run_schedule("cosine", cosine(peak, steps), steps, train, val, data.test, hidden, batch));
-    rows.push_back(
-        run_schedule("rex", rex(peak, steps), steps, train, val, data.test, hidden, batch));
+        run_schedule("rex", lrs::rex(peak, steps), steps, train, val, data.test, hidden, batch));
   }
   std::printf("\n%-9s %10s %11s %10s %9s\n", "method", "kept", "trained", "test loss", "test acc");
   for (const auto& r : rows)
@@ -182,8 +169,8 @@ int main(int argc, char** argv) try {
   lrs::svg_plot plot({"AutoLRS schedule vs cosine and REX (equal kept steps)", "kept step",
                       "learning rate", true});
   std::vector<double> x, a, c, r;
-  const auto cos_k = cosine(peak, kept);
-  const auto rex_k = rex(peak, kept);
+  const auto cos_k = lrs::cosine_decay(peak, kept);
+  const auto rex_k = lrs::rex(peak, kept);
   for (lrs::step_t t = 0; t < kept; t += std::max<lrs::step_t>(1, kept / 400)) {
     x.push_back(double(t));
     a.push_back(ctl.lr_at_kept_step(t));

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Tests of the demo's shared code (examples/common): PRNG, IDX parsing, synthetic data, MLP
-// gradients, progress bar, the stand-in schedules and the determinism of the budget sweep.
+// gradients, progress bar, the budget schedules and the determinism of the budget sweep.
 #include <cmath>
 #include <cstdint>
 #include <cstdio>

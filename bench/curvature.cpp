@@ -7,7 +7,7 @@
 #include <random>
 
 #include <lrs/analysis/lanczos.hpp>
-#include <lrs/optim/regularized_newton.hpp>
+#include <lrs/analysis/regularized_newton.hpp>
 
 namespace {
 

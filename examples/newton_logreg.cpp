@@ -12,6 +12,7 @@
 #include <vector>
 
 #include <lrs/analysis/lanczos.hpp>
+#include <lrs/analysis/regularized_newton.hpp>
 #include <lrs/optim.hpp>
 
 #include "common/fashion_mnist.hpp"

@@ -5,7 +5,7 @@
 #include <limits>
 #include <string>
 
-#include <lrs/optim/regularized_newton.hpp>
+#include <lrs/analysis/regularized_newton.hpp>
 
 #include "catch.hpp"
 
@@ -61,7 +61,7 @@ struct logistic {
 }  // namespace
 
 TEST_CASE("regularized_newton iterates on a quadratic match the hand computation",
-          "[optim][newton]") {
+          "[analysis][newton]") {
   const quadratic q;
   lrs::regularized_newton_options<double> opt;
   opt.record_history = true;
@@ -95,7 +95,7 @@ TEST_CASE("regularized_newton iterates on a quadratic match the hand computation
   CHECK(r.x.isApprox(r.history[4].x));
 }
 
-TEST_CASE("regularized_newton stops on the gradient tolerance", "[optim][newton]") {
+TEST_CASE("regularized_newton stops on the gradient tolerance", "[analysis][newton]") {
   const quadratic q;
   lrs::regularized_newton_options<double> opt;
   opt.grad_tol = 1e-10;
@@ -111,7 +111,7 @@ TEST_CASE("regularized_newton stops on the gradient tolerance", "[optim][newton]
   CHECK(r.iterations <= 8);
 }
 
-TEST_CASE("regularized_newton reaches the logistic-regression minimiser", "[optim][newton]") {
+TEST_CASE("regularized_newton reaches the logistic-regression minimiser", "[analysis][newton]") {
   const logistic lr;
   // Independent reference: undamped Newton x <- x - H^-1 g to machine precision.
   vec ref = vec::Zero(4);
@@ -152,7 +152,7 @@ TEST_CASE("regularized_newton reaches the logistic-regression minimiser", "[opti
   }
 }
 
-TEST_CASE("regularized_newton: every accepted step decreases f", "[optim][newton][property]") {
+TEST_CASE("regularized_newton: every accepted step decreases f", "[analysis][newton][property]") {
   const logistic lr;
   lrs::regularized_newton_options<double> opt;
   opt.record_history = true;
@@ -164,7 +164,7 @@ TEST_CASE("regularized_newton: every accepted step decreases f", "[optim][newton
   for (std::size_t k = 1; k < r.history.size(); ++k) CHECK(r.history[k].f <= r.history[k - 1].f);
 }
 
-TEST_CASE("regularized_newton halves gamma when the Hessian is indefinite", "[optim][newton]") {
+TEST_CASE("regularized_newton halves gamma when the Hessian is indefinite", "[analysis][newton]") {
   // f = x^4/4 - x^2/2: f'' = 3x^2 - 1 < 0 near 0; minimisers +-1.
   const auto f = [](const vec& x) { return std::pow(x[0], 4) / 4 - x[0] * x[0] / 2; };
   const auto g = [](const vec& x) { return vec(vec::Constant(1, std::pow(x[0], 3) - x[0])); };
@@ -177,7 +177,7 @@ TEST_CASE("regularized_newton halves gamma when the Hessian is indefinite", "[op
   CHECK_THAT(r.x[0], WithinAbs(1.0, 1e-12));
 }
 
-TEST_CASE("regularized_newton stays at x_k when no trial is accepted", "[optim][newton]") {
+TEST_CASE("regularized_newton stays at x_k when no trial is accepted", "[analysis][newton]") {
   const vec x0 = vec::Constant(2, 0.5);
   // Finite only at x0: every trial point is rejected.
   const auto f = [&](const vec& x) {
@@ -197,7 +197,7 @@ TEST_CASE("regularized_newton stays at x_k when no trial is accepted", "[optim][
   CHECK(r.gamma == std::ldexp(1.0, -10));  // halved 5 times per iteration
 }
 
-TEST_CASE("regularized_newton validates its inputs", "[optim][newton][error]") {
+TEST_CASE("regularized_newton validates its inputs", "[analysis][newton][error]") {
   const quadratic q;
   const auto f = [&](const vec& x) { return q.f(x); };
   const auto g = [&](const vec& x) { return q.grad(x); };

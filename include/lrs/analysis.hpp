@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: MIT
-// lrs analysis layer (Eigen): tools that turn data about a run into a schedule or a prediction.
+// lrs analysis layer (umbrella header; Eigen, LBFGSpp): tools that turn data about a run into a
+// schedule or a prediction: the annealing scaling law and schedule choice, refinement from gradient
+// norms, batch-size rules, curvature (Lanczos, regularised Newton), and the GP and forecaster
+// behind AutoLRS.
 #ifndef LRS_ANALYSIS_HPP
 #define LRS_ANALYSIS_HPP
 
@@ -9,6 +12,7 @@
 #include <lrs/analysis/gaussian_process.hpp>
 #include <lrs/analysis/lanczos.hpp>
 #include <lrs/analysis/refinement.hpp>
+#include <lrs/analysis/regularized_newton.hpp>
 #include <lrs/analysis/scaling_law.hpp>
 
 #endif  // LRS_ANALYSIS_HPP

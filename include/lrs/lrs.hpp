@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: MIT
-// lrs: learning-rate schedules and budget-aware training utilities (umbrella header).
+// lrs: learning-rate schedules (umbrella header): core, every schedule and the plateau controller.
+// Standard library only: no Eigen, no file I/O. The other layers have their own umbrellas:
+// <lrs/controllers.hpp>, <lrs/optim.hpp>, <lrs/analysis.hpp> and <lrs/io.hpp>
+// (docs/architecture.md).
 #ifndef LRS_LRS_HPP
 #define LRS_LRS_HPP
 
@@ -8,14 +11,10 @@
 
 #include <lrs/core/any_schedule.hpp>
 #include <lrs/core/error.hpp>
+#include <lrs/core/math.hpp>
 #include <lrs/core/sample.hpp>
 #include <lrs/core/traits.hpp>
 #include <lrs/core/types.hpp>
-
-#include <lrs/controllers/autolrs.hpp>
-#include <lrs/controllers/reduce_lr_on_plateau.hpp>
-
-#include <lrs/io/svg.hpp>
 
 #include <lrs/schedules/budgeted.hpp>
 #include <lrs/schedules/chained.hpp>
@@ -34,5 +33,7 @@
 #include <lrs/schedules/profiles.hpp>
 #include <lrs/schedules/sequential.hpp>
 #include <lrs/schedules/step_lr.hpp>
+
+#include <lrs/controllers/reduce_lr_on_plateau.hpp>
 
 #endif  // LRS_LRS_HPP

@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: MIT
-// lrs optimizer layer on Eigen: sgd, adam, adamw (umbrella header; needs Eigen).
+// lrs optimizer layer on Eigen (umbrella header): sgd, adam, adamw, driven by an LR per step.
 #ifndef LRS_OPTIM_HPP
 #define LRS_OPTIM_HPP
 
 #include <lrs/optim/adam.hpp>
 #include <lrs/optim/common.hpp>
 #include <lrs/optim/optimizer_base.hpp>
-#include <lrs/optim/regularized_newton.hpp>
 #include <lrs/optim/scheduled.hpp>
 #include <lrs/optim/sgd.hpp>
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Gradient-regularised Newton method with adaptive gradient-normalised smoothness (dense, small
 // problems).
-#ifndef LRS_OPTIM_REGULARIZED_NEWTON_HPP
-#define LRS_OPTIM_REGULARIZED_NEWTON_HPP
+#ifndef LRS_ANALYSIS_REGULARIZED_NEWTON_HPP
+#define LRS_ANALYSIS_REGULARIZED_NEWTON_HPP
 
 #include <Eigen/Cholesky>
 #include <Eigen/Core>
@@ -267,4 +267,4 @@ template <class T, class F, class G>
 
 }  // namespace lrs
 
-#endif  // LRS_OPTIM_REGULARIZED_NEWTON_HPP
+#endif  // LRS_ANALYSIS_REGULARIZED_NEWTON_HPP

@@ -1,0 +1,12 @@
+// SPDX-License-Identifier: MIT
+// lrs I/O (umbrella header): schedule specs by name (parse_schedule and the registry), numeric CSV
+// and SVG plots.
+#ifndef LRS_IO_HPP
+#define LRS_IO_HPP
+
+#include <lrs/io/csv.hpp>
+#include <lrs/io/parse_schedule.hpp>
+#include <lrs/io/spec.hpp>
+#include <lrs/io/svg.hpp>
+
+#endif  // LRS_IO_HPP

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-# Reference values for tests/autolrs_*_test.cpp, computed with scikit-learn and SciPy.
+# Reference values for tests/analysis/autolrs_*_test.cpp and
+# tests/controllers/autolrs_controller_test.cpp, computed with scikit-learn and SciPy.
 # Run with Debian's interpreter: /usr/bin/python3 tests/data/autolrs/make_reference.py
 # (needs python3-sklearn, python3-scipy, python3-numpy). Writes gp_sklearn.txt and
 # exp_forecast_scipy.txt next to this script.

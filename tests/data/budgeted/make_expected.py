@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-# Expected values for tests/budgeted_*_test.cpp and tests/profiles_*_test.cpp, evaluated straight
-# from the formulas in docs/budgeted.md (REX: Chen, Wolfe & Kyrillidis, arXiv:2107.04197; WSD:
-# Hu et al., arXiv:2404.06395, Hagele et al., arXiv:2405.18392). Standard library only.
+# Expected values for tests/schedules/budgeted_*_test.cpp and tests/schedules/profiles_*_test.cpp,
+# evaluated straight from the formulas in docs/budgeted.md (REX: Chen, Wolfe & Kyrillidis,
+# arXiv:2107.04197; WSD: Hu et al., arXiv:2404.06395, Hagele et al., arXiv:2405.18392).
+# Standard library only.
 #   python3 tests/data/budgeted/make_expected.py   (rewrites profiles.csv and schedules.csv)
 import math
 import os

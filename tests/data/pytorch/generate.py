@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-# Golden learning rates from torch.optim.lr_scheduler for tests/pytorch_parity_test.cpp.
+# Golden learning rates from torch.optim.lr_scheduler for tests/schedules/pytorch_parity_test.cpp.
 #
 # Run with an interpreter that has torch (the committed data came from PyTorch 1.13):
 #   /usr/bin/python3 tests/data/pytorch/generate.py > tests/data/pytorch/golden.txt

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-# Reference data for tests/refinement_*_test.cpp, computed with NumPy/SciPy by the refinement
+# Reference data for tests/analysis/refinement_*_test.cpp, computed with NumPy/SciPy by the refinement
 # authors' procedure (facebookresearch/adaptive_scheduling: README.md, visual.py, find_schedule.py):
 #   fw  = 2*(int(tau*N)//2) + 1;  pad = 2*fw
 #   g   = scipy.ndimage.median_filter(np.pad(G, (0, pad), mode='reflect'), size=fw, mode='nearest')[:-pad]

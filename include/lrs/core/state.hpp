@@ -252,7 +252,18 @@ class state_writer {
     detail::put_le(hyper_, static_cast<std::uint64_t>(v), 8);
     return *this;
   }
-  state_writer& hyper(std::string_view name, int v) { return hyper(name, std::int64_t(v)); }
+  /// Any other integer type, stored as i64.
+  /// @throws lrs::invalid_argument if an unsigned value exceeds 2^63 - 1.
+  template <class I, std::enable_if_t<std::is_integral_v<I> && !std::is_same_v<I, bool> &&
+                                          !std::is_same_v<I, std::int64_t>,
+                                      int> = 0>
+  state_writer& hyper(std::string_view name, I v) {
+    if constexpr (std::is_unsigned_v<I>)
+      detail::require(std::uint64_t(v) <= std::uint64_t(std::numeric_limits<std::int64_t>::max()),
+                      "state_writer", "hyper-parameter " + std::string(name), "<= 2^63 - 1",
+                      std::uint64_t(v));
+    return hyper(name, static_cast<std::int64_t>(v));
+  }
   state_writer& hyper(std::string_view name, bool v) {
     begin_hyper(name, detail::state_value_type::boolean);
     hyper_.push_back(v ? 1 : 0);
@@ -478,7 +489,19 @@ class state_reader {
     const entry& e = find(name, detail::state_value_type::i64);
     if (e.i != here) mismatch(name, std::to_string(e.i), std::to_string(here));
   }
-  void hyper(std::string_view name, int here) { hyper(name, std::int64_t(here)); }
+  /// Any other integer type, compared as i64 (an unsigned value above 2^63 - 1 never matches).
+  template <class I, std::enable_if_t<std::is_integral_v<I> && !std::is_same_v<I, bool> &&
+                                          !std::is_same_v<I, std::int64_t>,
+                                      int> = 0>
+  void hyper(std::string_view name, I here) {
+    if constexpr (std::is_unsigned_v<I>) {
+      if (std::uint64_t(here) > std::uint64_t(std::numeric_limits<std::int64_t>::max())) {
+        const entry& e = find(name, detail::state_value_type::i64);
+        mismatch(name, std::to_string(e.i), std::to_string(here));
+      }
+    }
+    hyper(name, static_cast<std::int64_t>(here));
+  }
   void hyper(std::string_view name, bool here) {
     const entry& e = find(name, detail::state_value_type::boolean);
     if (e.b != here) mismatch(name, e.b ? "true" : "false", here ? "true" : "false");

@@ -117,7 +117,7 @@ TEST_CASE("reduce_lr_on_plateau loads the golden state written by Python and wri
   CHECK(craft_plateau(1, 2, 7) == golden);  // the crafting helper writes the golden layout
 }
 
-TEST_CASE("reduce_lr_on_plateau: every corruption throws and changes nothing; ranges checked",
+TEST_CASE("reduce_lr_on_plateau: every corruption throws and changes nothing, ranges checked",
           "[controller][plateau][state][error]") {
   auto p = golden_plateau();
   for (float m : {1.0f, 0.5f, 0.5f, 0.5f, 0.5f, 2.0f}) p.observe(m);

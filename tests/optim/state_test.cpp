@@ -177,7 +177,7 @@ TEST_CASE("a state of another optimizer, scalar type or configuration is refused
   CHECK(s3.momentum() == 0.9);
 }
 
-TEST_CASE("a crafted state with step INT64_MAX is refused; INT64_MAX - 1 steps once, then stops",
+TEST_CASE("a crafted state with step INT64_MAX is refused, INT64_MAX - 1 steps once, then stops",
           "[optim][state][error]") {
   constexpr std::int64_t max = std::numeric_limits<std::int64_t>::max();
   auto with_step = [](std::int64_t step) {

@@ -6,6 +6,7 @@
 #include <lrs/io/checkpoint.hpp>
 #include <lrs/optim.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -176,7 +177,7 @@ namespace {
 
 // The content of version v: recorder "a" holds n(v) copies of v, recorder "b" holds {v}.
 std::size_t version_length(std::uint64_t v) {
-  return 20000 + std::size_t(v % 7) * 5000;
+  return 4000 + std::size_t(v % 7) * 1000;
 }
 
 lrs::io::checkpoint version(std::uint64_t v) {
@@ -205,14 +206,29 @@ TEST_CASE("a process killed mid-save never leaves a file that loads as something
           "[io][checkpoint][kill]") {
   temp_dir dir("ckpt_kill");
   const std::string path = dir.file("run.ckpt");
+  // Kill delays span about three saves, measured here (sanitizers and load slow saves down), so
+  // that kills land before the first save, mid-write and between saves.
+  const std::string probe = dir.file("probe.ckpt");
+  const auto t0 = std::chrono::steady_clock::now();
+  for (int i = 0; i < 3; ++i) lrs::io::save_checkpoint(probe, version(std::uint64_t(i)));
+  const auto save_us =
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0)
+          .count() /
+      3;
+  fs::remove(probe);
+  const int max_delay_us = static_cast<int>(std::min<long long>(3 * save_us + 1000, 20000));
   std::mt19937_64 rng(12345);
-  std::uniform_int_distribution<int> delay_us(0, 12000);
-  constexpr int kills = 150;
+  std::uniform_int_distribution<int> delay_us(0, max_delay_us);
+  // 150 kills, or as many as fit in 5 s (at least 40) where saves are slow.
+  constexpr int max_kills = 150, min_kills = 40;
+  int kills = 0;
   int absent = 0, loaded = 0, killed_mid_write = 0;
   bool ever_saved = false;
   std::uint64_t last = 0;
   const auto start = std::chrono::steady_clock::now();
-  for (int k = 0; k < kills; ++k) {
+  for (int k = 0; k < max_kills; ++k) {
+    if (k >= min_kills && std::chrono::steady_clock::now() - start > std::chrono::seconds(5)) break;
+    ++kills;
     const std::uint64_t base = std::uint64_t(k + 1) * 1000000;
     std::fflush(nullptr);
     const pid_t child = ::fork();
@@ -250,14 +266,16 @@ TEST_CASE("a process killed mid-save never leaves a file that loads as something
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  INFO("kills " << kills << ", absent " << absent << ", loaded " << loaded
-                << ", temporary files left by a kill " << killed_mid_write << ", " << seconds
-                << " s");
+  INFO("one save " << save_us << " us, kills " << kills << ", absent " << absent << ", loaded "
+                   << loaded << ", temporary files left by a kill " << killed_mid_write << ", "
+                   << seconds << " s");
+  CHECK(kills >= min_kills);
   CHECK(absent + loaded == kills);
   CHECK(loaded > 0);
   if (std::getenv("LRS_TEST_REPORT") != nullptr)
     WARN("checkpoint kill test: " << kills << " kills, " << loaded << " complete loads, " << absent
                                   << " before the first save, " << killed_mid_write
-                                  << " kills mid-write, " << seconds << " s");
+                                  << " kills mid-write, one save " << save_us << " us, " << seconds
+                                  << " s");
 }
 #endif

@@ -4,7 +4,9 @@
 #ifndef LRS_IO_HPP
 #define LRS_IO_HPP
 
+#include <lrs/io/checkpoint.hpp>
 #include <lrs/io/csv.hpp>
+#include <lrs/io/grad_norms.hpp>
 #include <lrs/io/parse_schedule.hpp>
 #include <lrs/io/spec.hpp>
 #include <lrs/io/svg.hpp>

@@ -9,7 +9,6 @@
 #include <lrs/core/error.hpp>
 #include <lrs/io/spec.hpp>
 #include <lrs/io/specs/budgeted.hpp>
-#include <lrs/io/specs/foundation.hpp>
 #include <lrs/io/specs/pytorch.hpp>
 
 namespace lrs {
@@ -20,9 +19,8 @@ inline spec_registry& default_spec_registry() {
   static spec_registry reg = [] {
     spec_registry r;
     // One line per family of names.
-    detail::register_foundation_specs(r);
-    detail::register_budgeted_specs(r);
     detail::register_pytorch_specs(r);
+    detail::register_budgeted_specs(r);
     return r;
   }();
   return reg;

@@ -70,7 +70,7 @@ TEST_CASE("spec: 7000 nested SequentialLRs are rejected with the depth, the limi
   CHECK(f.column == 3201);
 }
 
-TEST_CASE("spec: 30000 '[' are rejected at depth 257", "[spec][error][hardening]") {
+TEST_CASE("spec: 30000 opening brackets are rejected at depth 257", "[spec][error][hardening]") {
   const failure top = failure_of(repeat("[", 30000));
   CHECK(top.message ==
         "spec nested too deeply: depth 257 at column 257 exceeds the limit of 256 nested lists "

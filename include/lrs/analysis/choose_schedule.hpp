@@ -13,6 +13,7 @@
 
 #include <lrs/analysis/detail/golden_section.hpp>
 #include <lrs/analysis/scaling_law.hpp>
+#include <lrs/core/enum_names.hpp>
 #include <lrs/core/error.hpp>
 #include <lrs/core/math.hpp>
 #include <lrs/core/types.hpp>
@@ -52,19 +53,19 @@ struct family_setup {
   }
 };
 
+/// The families' names as the tool spells them.
+template <>
+struct enum_names<schedule_family> {
+  static constexpr enum_name<schedule_family> table[] = {
+      {schedule_family::wsd_decay_fraction, "wsd"},
+      {schedule_family::cosine_floor, "cosine-floor"},
+      {schedule_family::rex_shape, "rex"},
+      {schedule_family::warmup_steps, "warmup"}};
+};
+
 /// The family's name as the tool spells it: "wsd", "cosine-floor", "rex", "warmup".
 [[nodiscard]] inline const char* to_string(schedule_family f) noexcept {
-  switch (f) {
-    case schedule_family::wsd_decay_fraction:
-      return "wsd";
-    case schedule_family::cosine_floor:
-      return "cosine-floor";
-    case schedule_family::rex_shape:
-      return "rex";
-    case schedule_family::warmup_steps:
-      return "warmup";
-  }
-  return "unknown";
+  return name_of(f);
 }
 
 /// The natural parameter range of a family: [0, 1], or [0, T - 1] for `warmup_steps`.

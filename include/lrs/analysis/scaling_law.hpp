@@ -18,6 +18,7 @@
 #include <Eigen/Core>
 
 #include <lrs/config.hpp>
+#include <lrs/core/enum_names.hpp>
 #include <lrs/core/error.hpp>
 #include <lrs/core/traits.hpp>
 #include <lrs/core/types.hpp>
@@ -28,6 +29,13 @@ namespace lrs {
 enum class warmup_convention {
   at_peak,     ///< the authors' rule: every warm-up step counts at the peak LR (default)
   as_recorded  ///< use the LR sequence exactly as given
+};
+
+/// The names of the warm-up conventions: "at_peak", "as_recorded".
+template <>
+struct enum_names<warmup_convention> {
+  static constexpr enum_name<warmup_convention> table[] = {
+      {warmup_convention::at_peak, "at_peak"}, {warmup_convention::as_recorded, "as_recorded"}};
 };
 
 /// Options of the annealing areas.
@@ -249,19 +257,18 @@ enum class fit_status {
   no_valid_start   ///< no starting point gives a positive prediction at every loss point
 };
 
+/// The names of the fit statuses.
+template <>
+struct enum_names<fit_status> {
+  static constexpr enum_name<fit_status> table[] = {{fit_status::converged, "converged"},
+                                                    {fit_status::max_iterations, "max_iterations"},
+                                                    {fit_status::line_search, "line_search"},
+                                                    {fit_status::no_valid_start, "no_valid_start"}};
+};
+
 /// The name of a fit_status ("converged", "max_iterations", "line_search", "no_valid_start").
 [[nodiscard]] inline const char* to_string(fit_status s) noexcept {
-  switch (s) {
-    case fit_status::converged:
-      return "converged";
-    case fit_status::max_iterations:
-      return "max_iterations";
-    case fit_status::line_search:
-      return "line_search";
-    case fit_status::no_valid_start:
-      return "no_valid_start";
-  }
-  return "unknown";
+  return name_of(s);
 }
 
 /// The outcome of fit_annealing_law.

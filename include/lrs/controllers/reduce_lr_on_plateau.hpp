@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include <lrs/core/enum_names.hpp>
 #include <lrs/core/error.hpp>
 #include <lrs/core/state.hpp>
 #include <lrs/core/types.hpp>
@@ -23,6 +24,19 @@ namespace lrs {
 enum class plateau_mode { min, max };
 /// Whether `threshold` is relative to the best metric or an absolute margin.
 enum class threshold_mode { rel, abs };
+
+/// PyTorch's names of the modes: "min", "max".
+template <>
+struct enum_names<plateau_mode> {
+  static constexpr enum_name<plateau_mode> table[] = {{plateau_mode::min, "min"},
+                                                      {plateau_mode::max, "max"}};
+};
+/// PyTorch's names of the threshold modes: "rel", "abs".
+template <>
+struct enum_names<threshold_mode> {
+  static constexpr enum_name<threshold_mode> table[] = {{threshold_mode::rel, "rel"},
+                                                        {threshold_mode::abs, "abs"}};
+};
 
 /// PyTorch's `torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer, mode='min', factor=0.1,
 /// patience=10, threshold=1e-4, threshold_mode='rel', cooldown=0, min_lr=0, eps=1e-8)`.

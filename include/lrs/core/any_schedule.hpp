@@ -30,8 +30,14 @@ class any_schedule {
   any_schedule() = default;
 
   /// Wraps `s`, converting its values to T.
+  // Two conditions, checked in order: is_schedule_v<any_schedule> asks whether any_schedule is
+  // copyable, which would consider this constructor again (Clang 14 in C++17 mode reports the
+  // incomplete trait instead of treating it as a failed substitution). Default template arguments
+  // are substituted in order and stop at the first failure, so the second is never instantiated
+  // for an any_schedule.
   template <class S, class D = std::decay_t<S>,
-            class = std::enable_if_t<!std::is_same_v<D, any_schedule> && is_schedule_v<D>>>
+            class = std::enable_if_t<!std::is_same_v<D, any_schedule>>,
+            class = std::enable_if_t<is_schedule_v<D>>>
   any_schedule(
       S&& s)  // NOLINT(google-explicit-constructor): implicit on purpose, like std::function
       : impl_(std::make_shared<const model<D>>(std::forward<S>(s))) {}

@@ -9,7 +9,6 @@
 #include <lrs/core/error.hpp>
 #include <lrs/io/spec.hpp>
 #include <lrs/io/specs/budgeted.hpp>
-#include <lrs/io/specs/foundation.hpp>
 #include <lrs/io/specs/pytorch.hpp>
 
 namespace lrs {
@@ -20,9 +19,8 @@ inline spec_registry& default_spec_registry() {
   static spec_registry reg = [] {
     spec_registry r;
     // One line per family of names.
-    detail::register_foundation_specs(r);
-    detail::register_budgeted_specs(r);
     detail::register_pytorch_specs(r);
+    detail::register_budgeted_specs(r);
     return r;
   }();
   return reg;
@@ -33,11 +31,15 @@ inline spec_registry& default_spec_registry() {
 ///   SequentialLR(schedulers=[LinearLR(start_factor=0.1, total_iters=10),
 ///                            CosineAnnealingLR(T_max=90)], milestones=[10])
 ///
-/// Numbers in any C/Python form (`1e-3`, `.5`, `10`), `True`/`False`, quoted or bare strings,
-/// lists, nested schedules; positional arguments follow PyTorch's order after the optimizer.
-/// `ctx.lr` is the optimizer's initial LR; `ctx.steps` the budget of budget-native schedules.
+/// Numbers in any C/Python form (`1e-3`, `.5`, `10`, `1_000`, `0x1p-3`; every finite value strtod
+/// reads, subnormal ones included), `True`/`False`, quoted or bare strings, lists, nested
+/// schedules (at most spec::max_depth = 256 nested lists and calls); positional arguments follow
+/// PyTorch's order after the optimizer; an absent parameter takes the default its registry entry
+/// lists (`lrs list`). `ctx.lr` is the optimizer's initial LR; `ctx.steps` the budget of
+/// budget-native schedules.
 /// @throws lrs::spec_error (an lrs::invalid_argument) naming the column and the problem: unknown
-/// names (with a suggestion), missing or repeated parameters, wrong types, values out of range.
+/// names (with a suggestion), missing or repeated parameters, wrong types, values out of range,
+/// numbers that overflow, nesting too deep. Text from the spec is quoted escaped.
 [[nodiscard]] inline any_schedule<double> parse_schedule(std::string_view spec,
                                                          const spec_context& ctx,
                                                          const spec_registry& registry) {

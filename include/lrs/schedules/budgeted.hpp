@@ -12,6 +12,7 @@
 #include <type_traits>
 #include <utility>
 
+#include <lrs/core/enum_names.hpp>
 #include <lrs/core/error.hpp>
 #include <lrs/core/math.hpp>
 #include <lrs/core/traits.hpp>
@@ -34,30 +35,29 @@ enum class past_end {
   cycle,  ///< start over: lr(t) = lr(t mod T) (wolfecameron/LRSchedules' cyclic REX)
 };
 
+/// The spec names of the warmup shapes.
+template <>
+struct enum_names<warmup_shape> {
+  static constexpr enum_name<warmup_shape> table[] = {{warmup_shape::linear, "linear"},
+                                                      {warmup_shape::cosine, "cosine"},
+                                                      {warmup_shape::exponential, "exponential"}};
+};
+
+/// The spec names of the past-the-end policies.
+template <>
+struct enum_names<past_end> {
+  static constexpr enum_name<past_end> table[] = {
+      {past_end::hold, "hold"}, {past_end::floor, "floor"}, {past_end::cycle, "cycle"}};
+};
+
 /// The spec name of a warmup shape: "linear", "cosine", "exponential".
 [[nodiscard]] inline std::string_view to_string(warmup_shape s) noexcept {
-  switch (s) {
-    case warmup_shape::linear:
-      return "linear";
-    case warmup_shape::cosine:
-      return "cosine";
-    case warmup_shape::exponential:
-      return "exponential";
-  }
-  return "linear";
+  return name_of(s);
 }
 
 /// The spec name of a past-the-end policy: "hold", "floor", "cycle".
 [[nodiscard]] inline std::string_view to_string(past_end p) noexcept {
-  switch (p) {
-    case past_end::hold:
-      return "hold";
-    case past_end::floor:
-      return "floor";
-    case past_end::cycle:
-      return "cycle";
-  }
-  return "hold";
+  return name_of(p);
 }
 
 /// Options of a budgeted schedule; every field has a working default.

@@ -9,6 +9,7 @@
 #include <type_traits>
 #include <utility>
 
+#include <lrs/core/enum_names.hpp>
 #include <lrs/core/error.hpp>
 #include <lrs/core/types.hpp>
 
@@ -18,6 +19,20 @@ namespace lrs {
 enum class cyclic_mode { triangular, triangular2, exp_range };
 /// What a custom scale_fn is evaluated on: the cycle number (from 1) or the step.
 enum class cyclic_scale_mode { cycle, iterations };
+
+/// PyTorch's names of the modes: "triangular", "triangular2", "exp_range".
+template <>
+struct enum_names<cyclic_mode> {
+  static constexpr enum_name<cyclic_mode> table[] = {{cyclic_mode::triangular, "triangular"},
+                                                     {cyclic_mode::triangular2, "triangular2"},
+                                                     {cyclic_mode::exp_range, "exp_range"}};
+};
+/// PyTorch's names of the scale modes: "cycle", "iterations".
+template <>
+struct enum_names<cyclic_scale_mode> {
+  static constexpr enum_name<cyclic_scale_mode> table[] = {
+      {cyclic_scale_mode::cycle, "cycle"}, {cyclic_scale_mode::iterations, "iterations"}};
+};
 
 /// PyTorch's `torch.optim.lr_scheduler.CyclicLR(optimizer, base_lr, max_lr, step_size_up=2000,
 /// step_size_down=None, mode='triangular', gamma=1.0, scale_fn=None, scale_mode='cycle',

@@ -9,6 +9,7 @@
 #include <limits>
 #include <type_traits>
 
+#include <lrs/core/enum_names.hpp>
 #include <lrs/core/error.hpp>
 #include <lrs/core/math.hpp>
 #include <lrs/core/types.hpp>
@@ -24,6 +25,19 @@ enum class anneal_strategy { cos, linear };
 ///   final_div_factor), and its momentum) forever;
 /// - `restart`: a new cycle starts every total_steps steps (t is taken modulo total_steps).
 enum class one_cycle_past_end { hold, restart };
+
+/// PyTorch's names of the anneal strategies: "cos", "linear".
+template <>
+struct enum_names<anneal_strategy> {
+  static constexpr enum_name<anneal_strategy> table[] = {{anneal_strategy::cos, "cos"},
+                                                         {anneal_strategy::linear, "linear"}};
+};
+/// The spec names of the past-the-end policies: "hold", "restart".
+template <>
+struct enum_names<one_cycle_past_end> {
+  static constexpr enum_name<one_cycle_past_end> table[] = {
+      {one_cycle_past_end::hold, "hold"}, {one_cycle_past_end::restart, "restart"}};
+};
 
 /// Total steps of a OneCycleLR given as PyTorch's `epochs` and `steps_per_epoch`.
 /// @throws lrs::invalid_argument if either is <= 0 or the product overflows.

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include <lrs/core/enum_names.hpp>
 #include <lrs/core/error.hpp>
 #include <lrs/core/math.hpp>
 
@@ -173,19 +174,26 @@ enum class decay_shape {
   one_square,  ///< 1 - u^2
 };
 
+}  // namespace lrs::profiles
+
+namespace lrs {
+/// The spec names of the decay shapes; "sqrt", "one_sqrt", "square", "one_square" are aliases.
+template <>
+struct enum_names<profiles::decay_shape> {
+  using shape = profiles::decay_shape;
+  static constexpr enum_name<shape> table[] = {
+      {shape::linear, "linear"},     {shape::cosine, "cosine"},
+      {shape::one_sqrt, "1-sqrt"},   {shape::one_square, "1-square"},
+      {shape::one_sqrt, "sqrt"},     {shape::one_sqrt, "one_sqrt"},
+      {shape::one_square, "square"}, {shape::one_square, "one_square"}};
+};
+}  // namespace lrs
+
+namespace lrs::profiles {
+
 /// The spec name of a decay shape: "linear", "cosine", "1-sqrt", "1-square".
 [[nodiscard]] inline std::string_view to_string(decay_shape s) noexcept {
-  switch (s) {
-    case decay_shape::linear:
-      return "linear";
-    case decay_shape::cosine:
-      return "cosine";
-    case decay_shape::one_sqrt:
-      return "1-sqrt";
-    case decay_shape::one_square:
-      return "1-square";
-  }
-  return "linear";
+  return name_of(s);
 }
 
 /// Warmup-stable-decay (the warmup is the budgeted schedule's): p(z) = 1 for z < 1 - decay,

@@ -81,9 +81,9 @@ TEST_CASE("the chosen parameter rebuilds choose's curve bit for bit, by factory 
     CHECK(authors_law.predict(lr, opt.areas) == c.loss);
     CHECK(c.loss.back() == c.final_loss);
     // The spec string, through the parser (no context: everything is in the string).
-    const auto parsed = lrs::parse_schedule(c.spec);
-    CHECK(values(parsed, s.steps) == c.lr);
-    CHECK(authors_law.predict(parsed, s.steps, opt.areas) == c.loss);
+    const auto parsed = values(lrs::parse_schedule(c.spec), s.steps);
+    CHECK(parsed == c.lr);
+    CHECK(authors_law.predict(parsed, opt.areas) == c.loss);
     CHECK(c.spec == lrs::family_spec(r.family, s, c.parameter));
     CHECK(values(lrs::family_schedule(r.family, s, c.parameter), s.steps) == c.lr);
   }

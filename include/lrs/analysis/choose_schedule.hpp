@@ -28,7 +28,8 @@ namespace lrs {
 /// Every member is one of the library's budgeted schedules (lrs::budgeted, schedules/budgeted.hpp)
 /// with a budget of T steps and its linear warm-up from min_lr to the peak over steps [0, W)
 /// (none when W = 0); the profile then runs over z = (t - W)/(T - W), so the last step, T - 1,
-/// has z = 1 - 1/(T - W) (REX, linear and WSD end one step above min_lr, as lrs::rex does):
+/// has z = 1 - 1/(T - W) and the decays reach min_lr only at step T (lrs::rex(1, 10) is 0.18 at
+/// t = 9):
 /// - `wsd_decay_fraction` f in [0, 1]: lrs::wsd(peak, T, f) with a linear decay to min_lr over
 ///   the last fraction f of the budget; f = 0 never decays (the `constant` profile).
 /// - `cosine_floor` rho in [0, 1]: lrs::cosine_decay from the peak to rho*peak (its min_lr);
@@ -100,7 +101,6 @@ struct family_member {
   double min_lr;  // the budgeted schedule's min_lr
   step_t warmup;  // W
   double start;   // warm-up start
-  double param;   // the parameter as used (W rounded for `warmup_steps`)
 };
 
 inline family_member family_member_of(schedule_family f, const family_setup& setup, double p,
@@ -108,12 +108,9 @@ inline family_member family_member_of(schedule_family f, const family_setup& set
   setup.validate(who);
   const auto range = family_range(f, setup);
   require_in_range(who, "parameter", p, range.first, range.second);
-  family_member m{setup.min_lr, setup.warmup_steps, setup.min_lr, p};
+  family_member m{setup.min_lr, setup.warmup_steps, setup.min_lr};
   if (f == schedule_family::cosine_floor) m.min_lr = p * setup.peak_lr;
-  if (f == schedule_family::warmup_steps) {
-    m.warmup = static_cast<step_t>(std::llround(p));
-    m.param = static_cast<double>(m.warmup);
-  }
+  if (f == schedule_family::warmup_steps) m.warmup = static_cast<step_t>(std::llround(p));
   return m;
 }
 

@@ -90,7 +90,7 @@ TEST_CASE("warm-up steps count at the peak LR by default", "[analysis][scaling_l
   const std::vector<double> lr{0.25, 0.5, 1.0, 1.0, 0.5};
   lrs::area_options opt;
   opt.lambda = 1.0;
-  // Detected warm-up: steps before the first maximum (step 2) become 1.0.
+  // Detected warm-up: the leading rise ends at step 2; steps 0 and 1 take its LR, 1.0.
   const auto a = lrs::compute_areas(lr, opt);
   check_all(a.lr, {1, 1, 1, 1, 0.5}, 0);
   check_all(a.s1, {1, 2, 3, 4, 4.5}, 1e-15);
@@ -100,13 +100,15 @@ TEST_CASE("warm-up steps count at the peak LR by default", "[analysis][scaling_l
   const auto b = lrs::compute_areas(lr, opt);
   check_all(b.s1, {0.25, 0.75, 1.75, 2.75, 3.25}, 1e-15);
   check_all(b.s2, {0, -0.25, -1.0, -1.75, -2.0}, 1e-15);
-  // An explicit warm-up length: steps 0..3 at the peak.
+  // An explicit warm-up length W = 2: steps 0..1 at the LR of step 2, the rest as recorded.
   opt.warmup = lrs::warmup_convention::at_peak;
-  opt.warmup_steps = 3;
-  check_all(lrs::compute_areas(std::vector<double>{0.25, 0.5, 1.0, 0.5, 0.5}, opt).lr,
-            {1, 1, 1, 1, 0.5}, 0);
-  opt.warmup_steps = 100;  // longer than the sequence: everything at the peak
-  check_all(lrs::compute_areas(lr, opt).lr, {1, 1, 1, 1, 1}, 0);
+  opt.warmup_steps = 2;
+  check_all(lrs::compute_areas(std::vector<double>{0.25, 0.5, 1.0, 0.5, 2.0}, opt).lr,
+            {1, 1, 1, 0.5, 2.0}, 0);
+  opt.warmup_steps = 0;  // no warm-up: as recorded
+  check_all(lrs::compute_areas(lr, opt).s2, b.s2, 0);
+  opt.warmup_steps = 5;  // beyond the sequence: an error, not "everything at the peak"
+  CHECK_THROWS_AS(lrs::compute_areas(lr, opt), lrs::invalid_argument);
 }
 
 TEST_CASE("areas of the authors' cosine example match NumPy", "[analysis][scaling_law]") {

@@ -2,15 +2,18 @@
 // Choosing a schedule with the annealing law: the families' LRs and the search.
 #include <lrs/analysis/choose_schedule.hpp>
 
+#include <cmath>
 #include <vector>
+
+#include <lrs/schedules/budgeted.hpp>
 
 #include "catch.hpp"
 
 namespace {
 
-lrs::family_setup setup11() {
+lrs::family_setup setup10() {
   lrs::family_setup s;
-  s.steps = 11;  // r = t / 10
+  s.steps = 10;  // z = t / 10, as lrs::budgeted
   s.peak_lr = 1.0;
   return s;
 }
@@ -29,29 +32,42 @@ lrs::family_setup authors_setup() {
 }  // namespace
 
 TEST_CASE("family LRs at hand-computed steps", "[analysis][scaling_law][choose]") {
+  // The members are lrs::budgeted schedules: z = (t - W) / (T - W), so the last step has
+  // z = 1 - 1/(T - W) and decays end one step above min_lr (papers.md's REX vectors).
   using F = lrs::schedule_family;
-  const auto wsd = lrs::family_lr(F::wsd_decay_fraction, setup11(), 0.2);
+  const double pi = 3.14159265358979323846;
+  const auto wsd = lrs::family_lr(F::wsd_decay_fraction, setup10(), 0.2);
   CHECK(wsd[0] == 1.0);
-  CHECK_THAT(wsd[8], WithinRel(1.0, 1e-15));  // r = 0.8 = 1 - f: the decay starts here
-  CHECK_THAT(wsd[9], WithinAbs(0.5, 1e-15));
-  CHECK_THAT(wsd[10], WithinAbs(0.0, 1e-15));
-  const auto cf = lrs::family_lr(F::cosine_floor, setup11(), 0.1);
+  CHECK_THAT(wsd[8], WithinAbs(1.0, 1e-14));  // z = 0.8 = 1 - f: the decay starts here, u = 0
+  CHECK_THAT(wsd[9], WithinAbs(0.5, 1e-14));  // u = 0.5
+  CHECK(lrs::family_lr(F::wsd_decay_fraction, setup10(), 0.0) == std::vector<double>(10, 1.0));
+  const auto cf = lrs::family_lr(F::cosine_floor, setup10(), 0.1);
   CHECK_THAT(cf[5], WithinRel(0.55, 1e-15));
-  CHECK_THAT(cf[10], WithinRel(0.1, 1e-15));
-  const auto rex = lrs::family_lr(F::rex_shape, setup11(), 0.5);
-  CHECK_THAT(rex[1], WithinRel(0.9473684211, 1e-10));  // papers.md REX d = 0.5 at p = 0.1
-  CHECK_THAT(rex[5], WithinRel(0.6666666667, 1e-10));
-  CHECK(rex[10] == 0.0);
-  CHECK(lrs::family_lr(F::rex_shape, setup11(), 1.0)[9] == 1.0);  // d = 1: a step at the end
-  auto s = setup11();
+  CHECK_THAT(cf[9], WithinRel(0.1 + 0.9 * (1 + std::cos(0.9 * pi)) / 2, 1e-15));
+  // papers.md, REX d = 0.5, T = 10 (pytorch_optimizer semantics): 1, 0.9473684211, ..., 0.1818.
+  const std::vector<double> rex_ref{1,
+                                    0.9473684211,
+                                    0.8888888889,
+                                    0.8235294118,
+                                    0.75,
+                                    0.6666666667,
+                                    0.5714285714,
+                                    0.4615384615,
+                                    0.3333333333,
+                                    0.1818181818};
+  const auto rex = lrs::family_lr(F::rex_shape, setup10(), 0.5);
+  for (std::size_t t = 0; t < 10; ++t) CHECK_THAT(rex[t], WithinAbs(rex_ref[t], 1e-10));
+  CHECK(rex[9] == lrs::rex(1.0, 10)(9));
+  CHECK(lrs::family_lr(F::rex_shape, setup10(), 1.0)[9] == 1.0);  // d = 1: a step at the end
+  auto s = setup10();
   s.steps = 12;
   s.min_lr = 0.5;
-  const auto wu = lrs::family_lr(F::warmup_steps, s, 2.0);  // warm-up 0, 0.5, then cosine
-  CHECK(wu[0] == 0.0);
-  CHECK_THAT(wu[1], WithinRel(0.5, 1e-15));
-  CHECK_THAT(wu[2], WithinRel(1.0, 1e-15));
-  CHECK_THAT(wu[11], WithinRel(0.5, 1e-15));
-  CHECK_THROWS_WITH(lrs::family_lr(F::wsd_decay_fraction, setup11(), 1.5),
+  const auto wu = lrs::family_lr(F::warmup_steps, s, 2.0);  // warm-up 0.5, 0.75, then cosine
+  CHECK(wu[0] == 0.5);
+  CHECK_THAT(wu[1], WithinRel(0.75, 1e-15));
+  CHECK(wu[2] == 1.0);
+  CHECK_THAT(wu[11], WithinRel(0.5 + 0.5 * (1 + std::cos(0.9 * pi)) / 2, 1e-15));
+  CHECK_THROWS_WITH(lrs::family_lr(F::wsd_decay_fraction, setup10(), 1.5),
                     "lrs::family_lr: parameter must be in [0, 1], got 1.5");
   s.min_lr = 2.0;
   CHECK_THROWS_WITH(lrs::family_lr(F::rex_shape, s, 0.5),

@@ -64,8 +64,11 @@ void add_choose_command(CLI::App& app) {
       for (std::size_t i = 0; i < steps.size(); ++i) steps[i] = static_cast<double>(i);
       lrs::io::write_csv(out, {"step", "lr", "loss"}, {steps, c.lr, c.loss});
     }
-    fmt::print("{{\"family\": \"{}\", \"parameter\": {}, \"final_loss\": {}, \"steps\": {}}}\n",
-               o->family, json_number(c.parameter), json_number(c.final_loss), o->steps);
+    // "spec" builds the winner (paste it into `lrs curve --steps T`); it has no quotes to escape.
+    fmt::print(
+        "{{\"family\": \"{}\", \"parameter\": {}, \"final_loss\": {}, \"steps\": {}, "
+        "\"spec\": \"{}\"}}\n",
+        o->family, json_number(c.parameter), json_number(c.final_loss), o->steps, c.spec);
   });
 }
 

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -13,33 +15,41 @@
 
 #include <lrs/analysis/detail/golden_section.hpp>
 #include <lrs/analysis/scaling_law.hpp>
+#include <lrs/core/any_schedule.hpp>
 #include <lrs/core/enum_names.hpp>
 #include <lrs/core/error.hpp>
-#include <lrs/core/math.hpp>
 #include <lrs/core/types.hpp>
+#include <lrs/schedules/budgeted.hpp>
+#include <lrs/schedules/profiles.hpp>
 
 namespace lrs {
 
 /// One-parameter schedule families that choose_schedule searches.
 ///
-/// Every member has a budget of T steps, a linear warm-up lr = peak*t/W for t < W (none when
-/// W = 0), then a decay over r = (t - W)/(T - 1 - W) in [0, 1] (the last step has r = 1):
-/// - `wsd_decay_fraction` f in [0, 1]: warmup-stable-decay, the peak until r = 1 - f, then a
-///   linear decay to min_lr: lr = min + (peak - min) * min(1, (1 - r)/f). f = 0 never decays.
-/// - `cosine_floor` rho in [0, 1]: cosine from the peak to rho*peak:
-///   lr = peak * (rho + (1 - rho) * (1 + cos(pi r))/2). min_lr is not used.
-/// - `rex_shape` d in [0, 1]: REX, lr = min + (peak - min) * (1 - r)/(1 - d r) (0 at r = 1);
-///   d = 0 is linear, d = 1/2 the paper's REX, d -> 1 a step at the end (Chen, Wolfe,
+/// Every member is one of the library's budgeted schedules (lrs::budgeted, schedules/budgeted.hpp)
+/// with a budget of T steps and its linear warm-up from min_lr to the peak over steps [0, W)
+/// (none when W = 0); the profile then runs over z = (t - W)/(T - W), so the last step, T - 1,
+/// has z = 1 - 1/(T - W) and the decays reach min_lr only at step T (lrs::rex(1, 10) is 0.18 at
+/// t = 9):
+/// - `wsd_decay_fraction` f in [0, 1]: lrs::wsd(peak, T, f) with a linear decay to min_lr over
+///   the last fraction f of the budget; f = 0 never decays (the `constant` profile).
+/// - `cosine_floor` rho in [0, 1]: lrs::cosine_decay from the peak to rho*peak (its min_lr);
+///   setup.min_lr is only the warm-up's start.
+/// - `rex_shape` d in [0, 1]: lrs::rex(peak, T, opts, d), (1 - z)/(1 - d z) from the peak to
+///   min_lr; d = 0 is linear, d = 1/2 the paper's REX, d -> 1 a step at the end (Chen, Wolfe,
 ///   Kyrillidis, arXiv:2107.04197).
-/// - `warmup_steps` W in [0, T - 1] (rounded to a whole step): the warm-up length, followed by a
-///   cosine decay to min_lr.
+/// - `warmup_steps` W in [0, T - 1] (rounded to a whole step): lrs::cosine_decay to min_lr with a
+///   W-step warm-up (setup.warmup_steps is not used).
+/// family_schedule builds the member, family_spec writes it as a spec string (lrs::parse_schedule,
+/// `lrs curve`) that builds the same schedule, value for value.
 enum class schedule_family { wsd_decay_fraction, cosine_floor, rex_shape, warmup_steps };
 
 /// The budget and LR range shared by the members of a family.
 struct family_setup {
   step_t steps = 0;         ///< budget T (number of LRs). @pre > 1
   double peak_lr = 0;       ///< peak LR. @pre > 0
-  double min_lr = 0;        ///< LR at the end of the decay. @pre 0 <= min_lr <= peak_lr
+  double min_lr = 0;        ///< LR at the end of the decay and at the warm-up's start.
+                            ///< @pre 0 <= min_lr <= peak_lr
   step_t warmup_steps = 0;  ///< linear warm-up length W (fixed, except in `warmup_steps`).
                             ///< @pre 0 <= W < T
 
@@ -75,45 +85,103 @@ struct enum_names<schedule_family> {
   return {0.0, 1.0};
 }
 
-/// The LR at every step 0..T-1 of the family member with parameter `p`.
+namespace detail {
+
+/// Shortest decimal text that std::strtod (the spec parser's reader) reads back as `v`.
+inline std::string spec_number(double v) {
+  char buf[32];
+  for (int precision = 1; precision <= 17; ++precision) {
+    std::snprintf(buf, sizeof buf, "%.*g", precision, v);
+    if (std::strtod(buf, nullptr) == v) break;
+  }
+  return buf;
+}
+
+/// The budget options of a family member: min_lr, warm-up length and start.
+struct family_member {
+  double min_lr;  // the budgeted schedule's min_lr
+  step_t warmup;  // W
+  double start;   // warm-up start
+};
+
+inline family_member family_member_of(schedule_family f, const family_setup& setup, double p,
+                                      std::string_view who) {
+  setup.validate(who);
+  const auto range = family_range(f, setup);
+  require_in_range(who, "parameter", p, range.first, range.second);
+  family_member m{setup.min_lr, setup.warmup_steps, setup.min_lr};
+  if (f == schedule_family::cosine_floor) m.min_lr = p * setup.peak_lr;
+  if (f == schedule_family::warmup_steps) m.warmup = static_cast<step_t>(std::llround(p));
+  return m;
+}
+
+}  // namespace detail
+
+/// The family member with parameter `p`, built from the library's budgeted schedules (see
+/// schedule_family): the same schedule as family_spec(f, setup, p) gives to lrs::parse_schedule.
+/// @throws lrs::invalid_argument if the setup is invalid or p is outside family_range.
+[[nodiscard]] inline any_schedule<double> family_schedule(schedule_family f,
+                                                          const family_setup& setup, double p) {
+  const auto m = detail::family_member_of(f, setup, p, "family_schedule");
+  budget_options<double> o;
+  o.min_lr = m.min_lr;
+  o.warmup_steps = m.warmup;
+  o.warmup_start = m.start;
+  const double peak = setup.peak_lr;
+  switch (f) {
+    case schedule_family::wsd_decay_fraction:
+      if (p == 0.0) return budgeted<profiles::constant, double>(peak, {}, setup.steps, o);
+      return wsd(peak, setup.steps, p, profiles::decay_shape::linear, o);
+    case schedule_family::rex_shape:
+      return rex(peak, setup.steps, o, p);
+    case schedule_family::cosine_floor:
+    case schedule_family::warmup_steps:
+      break;
+  }
+  return cosine_decay(peak, setup.steps, o);
+}
+
+/// The spec string of the family member with parameter `p`, for lrs::parse_schedule and
+/// `lrs curve`, e.g. `wsd(decay=0.24, peak=0.0002, min_lr=0, steps=20001, warmup=0)`. Numbers
+/// are written so that they read back exactly: the spec builds family_schedule(f, setup, p).
+/// @throws lrs::invalid_argument as family_schedule.
+[[nodiscard]] inline std::string family_spec(schedule_family f, const family_setup& setup,
+                                             double p) {
+  const auto m = detail::family_member_of(f, setup, p, "family_spec");
+  std::string name, own;
+  switch (f) {
+    case schedule_family::wsd_decay_fraction:
+      if (p == 0.0) {
+        name = "constant";
+      } else {
+        name = "wsd";
+        own = "decay=" + detail::spec_number(p) + ", shape=linear, ";
+      }
+      break;
+    case schedule_family::rex_shape:
+      name = "rex";
+      own = "d=" + detail::spec_number(p) + ", ";
+      break;
+    case schedule_family::cosine_floor:
+    case schedule_family::warmup_steps:
+      name = "cosine";
+      break;
+  }
+  std::string s = name + "(" + own + "peak=" + detail::spec_number(setup.peak_lr) +
+                  ", min_lr=" + detail::spec_number(m.min_lr) +
+                  ", steps=" + std::to_string(setup.steps) + ", warmup=" + std::to_string(m.warmup);
+  if (m.start != m.min_lr && m.warmup > 0) s += ", warmup_start=" + detail::spec_number(m.start);
+  return s + ")";
+}
+
+/// The LR at every step 0..T-1 of the family member with parameter `p` (family_schedule's).
 /// @throws lrs::invalid_argument if the setup is invalid or p is outside family_range.
 [[nodiscard]] inline std::vector<double> family_lr(schedule_family f, const family_setup& setup,
                                                    double p) {
-  constexpr std::string_view who = "family_lr";
-  setup.validate(who);
-  const auto range = family_range(f, setup);
-  detail::require_in_range(who, "parameter", p, range.first, range.second);
-  const double peak = setup.peak_lr, lo = setup.min_lr;
-  const step_t w =
-      f == schedule_family::warmup_steps ? static_cast<step_t>(std::lround(p)) : setup.warmup_steps;
+  (void)detail::family_member_of(f, setup, p, "family_lr");  // errors name family_lr
+  const any_schedule<double> s = family_schedule(f, setup, p);
   std::vector<double> lr(static_cast<std::size_t>(setup.steps));
-  const double span = static_cast<double>(setup.steps - 1 - w);
-  for (step_t t = 0; t < setup.steps; ++t) {
-    double v;
-    if (t < w) {
-      v = peak * static_cast<double>(t) / static_cast<double>(w);
-    } else {
-      const double r = span > 0 ? static_cast<double>(t - w) / span : 0.0;
-      const double cos_factor = 0.5 * (1.0 + std::cos(detail::pi_v<double> * r));
-      switch (f) {
-        case schedule_family::wsd_decay_fraction:
-          v = p <= 0 ? peak : lo + (peak - lo) * std::min(1.0, (1.0 - r) / p);
-          break;
-        case schedule_family::cosine_floor:
-          v = peak * (p + (1.0 - p) * cos_factor);
-          break;
-        case schedule_family::rex_shape: {
-          const double den = 1.0 - p * r;
-          v = lo + (peak - lo) * (den > 0 ? (1.0 - r) / den : 0.0);
-          break;
-        }
-        default:  // warmup_steps
-          v = lo + (peak - lo) * cos_factor;
-          break;
-      }
-    }
-    lr[static_cast<std::size_t>(t)] = std::max(v, 0.0);  // guards -0 and rounding below zero
-  }
+  for (step_t t = 0; t < setup.steps; ++t) lr[static_cast<std::size_t>(t)] = s(t);
   return lr;
 }
 
@@ -128,9 +196,10 @@ struct choose_options {
 
 /// The winner of choose_schedule.
 struct schedule_choice {
-  double parameter = 0;                 ///< the best parameter
-  double final_loss = 0;                ///< predicted loss at the last step, T - 1
-  std::vector<double> lr;               ///< the winner's LR at every step
+  double parameter = 0;    ///< the best parameter
+  std::string spec;        ///< choose_schedule: the winner's spec string (family_spec); else empty
+  double final_loss = 0;   ///< predicted loss at the last step, T - 1
+  std::vector<double> lr;  ///< the winner's LR at every step
   std::vector<double> loss;             ///< the winner's predicted loss at every step
   std::vector<double> grid;             ///< the scanned parameters
   std::vector<double> grid_final_loss;  ///< predicted final loss at each of them
@@ -199,16 +268,19 @@ template <class MakeLr>
 ///
 ///   p* = argmin_p  L0 + A * S1_p(T-1)^(-alpha) - C * S2_p(T-1)
 ///
-/// over family_range(f) (or [lo, hi] when given). See schedule_family for the members.
+/// over family_range(f). See schedule_family for the members; `spec` of the result is the
+/// winner's spec string, which builds the schedule whose curve `lr` and `loss` are.
 /// @throws lrs::invalid_argument for a bad setup, range or options.
 [[nodiscard]] inline schedule_choice choose_schedule(const annealing_law& law, schedule_family f,
                                                      const family_setup& setup,
                                                      const choose_options& opt = {}) {
   setup.validate("choose_schedule");
   const auto range = family_range(f, setup);
-  return choose_parameter(
+  schedule_choice c = choose_parameter(
       law, [&](double p) { return family_lr(f, setup, p); }, range.first, range.second, opt,
       f == schedule_family::warmup_steps);
+  c.spec = family_spec(f, setup, c.parameter);
+  return c;
 }
 
 }  // namespace lrs

@@ -44,6 +44,13 @@ struct refine_options {
   T peak = T(1);
   /// Number of steps of the schedule; 0 means the recorded number of steps. @pre budget >= 0.
   step_t budget = 0;
+  /// The authors' resampling (visual.py, `nvals`, 10000 there). 0 (default): lrs's reading, the
+  /// n recorded norms are smoothed and refined as they are, with a filter width from tau*n. N > 0:
+  /// as visual.py with nvals = N: a run shorter than N is first linearly interpolated to N points
+  /// (np.interp over np.linspace(0, 1, .)); the filter width is 2*floor(floor(tau*N)/2) + 1
+  /// whatever the run's length (1001 for tau = 0.1 and N = 10000); the smoothed norms are
+  /// interpolated to N points, and the profile has N values. @pre resample_points == 0 or >= 2.
+  step_t resample_points = 0;
 };
 
 /// The refined profile: a copyable callable `T(T z)` on the budget fraction z in [0, 1].
@@ -138,6 +145,32 @@ inline std::vector<double> refine_values(std::vector<double> g, double tau,
   return eta;
 }
 
+/// np.interp(np.linspace(0, 1, m), np.linspace(0, 1, n), y): the resampling of the refinement
+/// authors' visual.py. @pre y.size() >= 2, m >= 2.
+inline std::vector<double> refinement_resample(const std::vector<double>& y, std::size_t m) {
+  const std::size_t n = y.size();
+  if (n == m) return y;
+  // np.linspace: i * (1 / (num - 1)), the last point exactly 1.
+  const auto grid = [](std::size_t num, std::size_t i) {
+    return i + 1 == num ? 1.0 : static_cast<double>(i) * (1.0 / static_cast<double>(num - 1));
+  };
+  std::vector<double> out(m);
+  std::size_t j = 0;
+  for (std::size_t k = 0; k < m; ++k) {
+    const double x = grid(m, k);
+    while (j + 2 < n && grid(n, j + 1) <= x) ++j;
+    const double x0 = grid(n, j), x1 = grid(n, j + 1);
+    if (x >= 1.0) {
+      out[k] = y[n - 1];
+    } else if (x == x0) {
+      out[k] = y[j];
+    } else {
+      out[k] = (y[j + 1] - y[j]) / (x1 - x0) * (x - x0) + y[j];  // np.interp's slope form
+    }
+  }
+  return out;
+}
+
 }  // namespace detail
 
 /// Refines a learning-rate schedule from the per-step gradient norms of a previous run.
@@ -152,13 +185,17 @@ inline std::vector<double> refine_values(std::vector<double> g, double tau,
 ///     norms) or w_t = g_t^-1 (adam, L1 norms);
 ///  3. eta_t = w_t * sum_{p=t+1}^{n-1} w_p, so eta_{n-1} = 0;
 ///  4. normalise to a peak of 1.
+/// The filter width follows tau times the run's length n; options.resample_points = 10000
+/// reproduces the authors' visual.py instead (a width of 1001 for any run length, see
+/// refine_options).
 /// Constant norms give linear decay (n-1-t)/(n-1); large early norms give a warm-up; norms rising
 /// at the end give a faster final anneal. O(n log w) time for the filter, O(n) for the rest.
 ///
 /// @returns peak * p(t / budget) as a schedule (refined_schedule, an lrs::budgeted), the budget
 /// being the recorded number of steps unless options.budget says otherwise.
 /// @throws lrs::invalid_argument if fewer than 2 norms, a norm is negative or not finite, tau is
-/// outside [0, 1], min_norm_ratio outside (0, 1], peak negative or not finite, or budget < 0.
+/// outside [0, 1], min_norm_ratio outside (0, 1], peak negative or not finite, budget < 0, or
+/// resample_points 1 or negative.
 template <class T>
 [[nodiscard]] refined_schedule<T> refine(const std::vector<T>& norms,
                                          const refine_options<T>& options = {}) {
@@ -167,6 +204,8 @@ template <class T>
                                 static_cast<double>(options.min_norm_ratio));
   detail::require_non_negative("refine", "peak", options.peak);
   detail::require_non_negative("refine", "budget", options.budget);
+  detail::require(options.resample_points == 0 || options.resample_points >= 2, "refine",
+                  "resample_points", "0 or >= 2", options.resample_points);
   std::vector<double> g(norms.size());
   for (std::size_t t = 0; t < norms.size(); ++t) {
     if (!std::isfinite(norms[t]) || norms[t] < T(0)) {
@@ -175,9 +214,18 @@ template <class T>
     }
     g[t] = static_cast<double>(norms[t]);
   }
-  const std::vector<double> p =
-      detail::refine_values(std::move(g), static_cast<double>(options.tau), options.weighting,
-                            static_cast<double>(options.min_norm_ratio));
+  double tau = static_cast<double>(options.tau);
+  if (options.resample_points > 0) {
+    // visual.py: interpolate up to N points, filter with the width of N points, resample to N.
+    const auto m = static_cast<std::size_t>(options.resample_points);
+    if (g.size() < m) g = detail::refinement_resample(g, m);
+    const std::size_t width = detail::refinement_filter_width(tau, m);
+    if (width > 1) g = detail::refinement_median_filter(g.data(), g.size(), width);
+    g = detail::refinement_resample(g, m);
+    tau = 0.0;  // smoothed already
+  }
+  const std::vector<double> p = detail::refine_values(std::move(g), tau, options.weighting,
+                                                      static_cast<double>(options.min_norm_ratio));
   std::vector<T> values(p.size());
   std::transform(p.begin(), p.end(), values.begin(), [](double v) { return static_cast<T>(v); });
   const step_t budget = options.budget == 0 ? static_cast<step_t>(norms.size()) : options.budget;

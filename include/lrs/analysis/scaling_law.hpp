@@ -27,7 +27,7 @@ namespace lrs {
 
 /// How warm-up steps enter S1 and S2.
 enum class warmup_convention {
-  at_peak,     ///< the authors' rule: every warm-up step counts at the peak LR (default)
+  at_peak,     ///< the authors' rule: every warm-up step counts at the LR the warm-up ends on
   as_recorded  ///< use the LR sequence exactly as given
 };
 
@@ -44,9 +44,16 @@ struct area_options {
   double lambda = 0.999;
   /// Warm-up rule; see warmup_convention.
   warmup_convention warmup = warmup_convention::at_peak;
-  /// Last warm-up step W under `at_peak`: steps 0..W count at the peak LR (the sequence's
-  /// maximum). -1 (default) detects it: W = the first step at which the LR reaches its maximum,
-  /// so a schedule without warm-up is left as it is. @pre warmup_steps >= -1.
+  /// Last warm-up step W under `at_peak`: steps 0..W-1 count at the LR of step W (the authors'
+  /// "lr as max_lr in warm-up stages", their section 3.4, with W given); steps from W on are
+  /// taken as recorded. 0 means no warm-up (the sequence as recorded).
+  /// -1 (default) detects it: W is the end of the leading rise, the first step whose LR is not
+  /// below the next one's (the first local peak). A sequence whose LR does not rise from step 0
+  /// to step 1 (it starts flat or falling, at its first peak) has no warm-up. A later rise
+  /// (re-warm-up, step-up, a new cycle, continued pre-training) is never a warm-up: it is taken
+  /// as recorded and makes the annealing momentum negative. A staircase warm-up (LR held for
+  /// several steps at each level) ends the leading rise at its first level: give its W here.
+  /// @pre warmup_steps >= -1, and < the LR sequence's length when given.
   step_t warmup_steps = -1;
 
   /// @throws lrs::invalid_argument naming `who` if lambda is outside [0, 1] or warmup_steps < -1.
@@ -83,30 +90,44 @@ inline void require_lr_sequence(std::string_view who, const std::vector<double>&
   }
 }
 
-/// Applies the warm-up convention in place.
-inline void apply_warmup(std::vector<double>& lr, const area_options& opt) {
-  if (opt.warmup != warmup_convention::at_peak || lr.empty()) return;
-  const auto peak_it = std::max_element(lr.begin(), lr.end());
-  const double peak = *peak_it;
-  const auto first_peak = static_cast<step_t>(peak_it - lr.begin());
-  const step_t w = opt.warmup_steps < 0 ? first_peak : opt.warmup_steps;
-  const auto end =
-      static_cast<std::size_t>(std::min<step_t>(w, static_cast<step_t>(lr.size()) - 1));
-  for (std::size_t i = 0; i <= end; ++i) lr[i] = peak;
+/// The warm-up detected in `lr` (area_options::warmup_steps = -1): the end W of the leading rise,
+/// the first step whose LR is not below the next step's. 0 (no warm-up) when the sequence does
+/// not rise at its start.
+[[nodiscard]] inline std::size_t detect_warmup_end(const std::vector<double>& lr) noexcept {
+  std::size_t w = 0;
+  while (w + 1 < lr.size() && lr[w + 1] > lr[w]) ++w;
+  return w;
+}
+
+/// The last warm-up step W of `lr` under `opt` (0: none).
+/// @throws lrs::invalid_argument naming `who` if an explicit warmup_steps is >= lr.size().
+[[nodiscard]] inline std::size_t warmup_end(std::string_view who, const std::vector<double>& lr,
+                                            const area_options& opt) {
+  if (opt.warmup != warmup_convention::at_peak || lr.empty()) return 0;
+  if (opt.warmup_steps < 0) return detect_warmup_end(lr);
+  require(opt.warmup_steps < static_cast<step_t>(lr.size()), who, "warmup_steps",
+          "< the LR sequence's length (" + std::to_string(lr.size()) + ")", opt.warmup_steps);
+  return static_cast<std::size_t>(opt.warmup_steps);
+}
+
+/// Applies the warm-up convention in place: steps 0..W-1 take the LR of step W.
+inline void apply_warmup(std::string_view who, std::vector<double>& lr, const area_options& opt) {
+  const std::size_t w = warmup_end(who, lr, opt);
+  for (std::size_t i = 0; i < w; ++i) lr[i] = lr[w];
 }
 
 }  // namespace detail
 
-/// S1 and S2 of an LR sequence (eta_0..eta_{T-1}), in O(T): one pass to find the peak for the
-/// warm-up convention, one pass that accumulates both areas.
-/// @pre lr non-empty, every value finite and >= 0.
+/// S1 and S2 of an LR sequence (eta_0..eta_{T-1}), in O(T): the warm-up convention (see
+/// area_options::warmup_steps), then one pass that accumulates both areas.
+/// @pre lr non-empty, every value finite and >= 0; warmup_steps < lr.size() when given.
 /// @throws lrs::invalid_argument naming the bad entry (`lr[i]`) or option.
 [[nodiscard]] inline annealing_areas compute_areas(std::vector<double> lr,
                                                    const area_options& opt = {}) {
   constexpr std::string_view who = "compute_areas";
   opt.validate(who);
   detail::require_lr_sequence(who, lr);
-  detail::apply_warmup(lr, opt);
+  detail::apply_warmup(who, lr, opt);
   annealing_areas out;
   const std::size_t n = lr.size();
   out.s1.resize(n);
@@ -133,7 +154,7 @@ inline void apply_warmup(std::vector<double>& lr, const area_options& opt) {
   constexpr std::string_view who = "compute_final_areas";
   opt.validate(who);
   detail::require_lr_sequence(who, lr);
-  detail::apply_warmup(lr, opt);
+  detail::apply_warmup(who, lr, opt);
   double s1 = 0.0, s2 = 0.0, m = 0.0, prev = lr[0];
   for (const double eta : lr) {
     m = opt.lambda * m + (prev - eta);
@@ -436,6 +457,10 @@ inline std::vector<std::array<double, 4>> authors_grid() {
       if (!(std::isfinite(run.losses[i]) && run.losses[i] > 0))
         detail::throw_invalid(who, name("losses", i), "finite and > 0", run.losses[i]);
     }
+    if (opt.areas.warmup == warmup_convention::at_peak && opt.areas.warmup_steps >= t)
+      detail::throw_invalid(who, "areas.warmup_steps",
+                            "< the length of " + rn + "lr (" + std::to_string(t) + ")",
+                            opt.areas.warmup_steps);
     const annealing_areas ar = compute_areas(run.lr, opt.areas);
     for (std::size_t i = 0; i < run.steps.size(); ++i) {
       const auto s = static_cast<std::size_t>(run.steps[i]);

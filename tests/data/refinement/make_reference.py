@@ -69,3 +69,36 @@ with open(os.path.join(here, "refine.txt"), "w") as f:
             for weighting in ["sgd", "adam"]:
                 f.write(f"{len(G)} {tau!r} {weighting}\n{fmt(G)}\n")
                 f.write(f"{fmt(authors_refine(G, tau, weighting))}\n")
+
+
+# The authors' visual.py resampling (refine_options::resample_points = nvals): a run shorter than
+# nvals is linearly interpolated to nvals points; the median-filter width comes from nvals
+# (fw = 2*(int(tau*nvals)//2) + 1, 1001 for tau = 0.1 and nvals = 10000, whatever the run's length);
+# the filtered norms are interpolated to nvals points and refined there (find_closed_form_schedule).
+def visual_refine(G, tau, weighting, nvals):
+    g = np.asarray(G, dtype=np.float64)
+    glen = len(g)
+    if glen < nvals:
+        g = np.interp(np.linspace(0, 1.0, nvals), np.linspace(0, 1.0, glen), g)
+        glen = len(g)
+    fw = 2 * (int(tau * nvals) // 2) + 1
+    filtered = authors_filter(g, fw)
+    smoothed = np.interp(np.linspace(0, 1.0, nvals), np.linspace(0, 1.0, glen), filtered)
+    w = smoothed ** -2.0 if weighting == "sgd" else smoothed ** -1.0
+    tail = np.flip(np.cumsum(np.flip(w)))
+    sched = np.zeros(nvals)
+    for t in range(nvals - 1):
+        sched[t] = w[t] * tail[t + 1] / tail[-1]
+    return sched / np.max(sched)
+
+
+# Each case is three lines: "<n> <nvals> <tau> <weighting>" / <norms> / <expected nvals values>.
+rng2 = np.random.default_rng(20240401)
+with open(os.path.join(here, "refine_resampled.txt"), "w") as f:
+    for n, nvals, tau, weighting in [(200, 300, 0.1, "sgd"), (300, 300, 0.1, "adam"),
+                                     (700, 300, 0.1, "sgd"), (700, 300, 0.3, "adam"),
+                                     (60, 400, 0.1, "sgd"), (7, 40, 0.2, "sgd")]:
+        t = np.arange(n) / n
+        G = (1.0 + 4.0 * np.exp(-t / 0.05) + 2.0 * t ** 4) * rng2.lognormal(0.0, 0.3, n)
+        f.write(f"{n} {nvals} {tau!r} {weighting}\n{fmt(G)}\n")
+        f.write(f"{fmt(visual_refine(G, tau, weighting, nvals))}\n")

@@ -398,3 +398,200 @@ TEST_CASE("lanczos_lr_controller<float>", "[controllers][curvature_lr]") {
       2, o);
   CHECK_THAT(c.update(Eigen::VectorXf::Zero(4)), WithinRel(2.0 / 6.5, 1e-5));
 }
+
+namespace {
+
+// f(x) = sum d_i x_i^2 / 2 + x_i^4 / 4: H(x) = diag(d + 3 x^2) changes as training moves x.
+struct quartic {
+  vec d;
+  vec grad(const vec& x) const { return d.cwiseProduct(x) + x.cwiseProduct(x).cwiseProduct(x); }
+  controller::hvp_function hvp() const {
+    return [d = d](const vec& x, const vec& v) -> vec {
+      return (d + 3.0 * x.cwiseProduct(x)).cwiseProduct(v);
+    };
+  }
+};
+
+struct trace {
+  std::vector<double> lrs, momenta;
+  vec x;
+};
+
+// Heavy ball (v = m v + g; x -= lr v) driven by the controller for steps [from, to).
+void train(controller& c, const quartic& q, vec& x, vec& v, std::int64_t from, std::int64_t to,
+           trace& out) {
+  for (std::int64_t t = from; t < to; ++t) {
+    c.update(x);
+    out.lrs.push_back(c.lr());
+    out.momenta.push_back(c.momentum());
+    v = c.momentum() * v + q.grad(x);
+    x -= c.lr() * v;
+  }
+  out.x = x;
+}
+
+lrs::lanczos_lr_options<double> resume_options() {
+  lrs::lanczos_lr_options<double> o;
+  o.lanczos_steps = 8;  // of 16: the estimates depend on the start vector
+  o.learner = curvature_learner::heavy_ball;
+  o.first_step = 2;
+  o.initial_lr = 0.01;
+  o.initial_momentum = 0.3;
+  o.seed = 99;
+  return o;
+}
+
+}  // namespace
+
+TEST_CASE("lanczos_lr_controller: a resumed run is bit-identical", "[controllers][curvature_lr]") {
+  quartic q;
+  q.d.resize(16);
+  for (Eigen::Index i = 0; i < 16; ++i) q.d[i] = 0.1 * double(i + 1) * double(i + 1);
+  vec x0(16);
+  for (Eigen::Index i = 0; i < 16; ++i) x0[i] = std::sin(double(i + 1));
+  const auto o = resume_options();
+  const std::int64_t k = 5, total = 40;
+
+  trace whole;
+  controller a(q.hvp(), k, o);
+  vec xa = x0, va = vec::Zero(16);
+  train(a, q, xa, va, 0, total, whole);
+  REQUIRE(a.estimates() == 8);  // steps 2, 7, ..., 37
+
+  for (std::int64_t j : {0, 1, 2, 3, 12, 17, 39}) {
+    INFO("saved at step " << j);
+    trace part;
+    controller b(q.hvp(), k, o);
+    vec xb = x0, vb = vec::Zero(16);
+    train(b, q, xb, vb, 0, j, part);
+    const std::vector<unsigned char> saved = b.state();
+    controller fresh(q.hvp(), k, o);
+    fresh.load_state(saved);
+    CHECK(fresh.state() == saved);
+    train(fresh, q, xb, vb, j, total, part);
+    CHECK(part.lrs == whole.lrs);  // exact equality, every step
+    CHECK(part.momenta == whole.momenta);
+    CHECK(part.x == whole.x);
+    CHECK(fresh.state() == a.state());
+  }
+}
+
+TEST_CASE("lanczos_lr_controller: bad states throw and change nothing",
+          "[controllers][curvature_lr]") {
+  quartic q;
+  q.d = vec::LinSpaced(16, 0.5, 8.0);
+  const auto o = resume_options();
+  controller src(q.hvp(), 5, o);
+  trace tr;
+  vec x = vec::Constant(16, 0.5), v = vec::Zero(16);
+  train(src, q, x, v, 0, 9, tr);  // estimates at 2 and 7
+  const std::vector<unsigned char> good = src.state();
+
+  controller target(q.hvp(), 5, o);
+  trace tt;
+  vec y = vec::Constant(16, -0.2), w = vec::Zero(16);
+  train(target, q, y, w, 0, 4, tt);
+  const std::vector<unsigned char> before = target.state();
+  const auto unchanged = [&] {
+    CHECK(target.state() == before);
+    CHECK(target.step() == 4);
+  };
+  using Catch::Matchers::Contains;
+
+  SECTION("truncated") {
+    auto bad = good;
+    bad.resize(bad.size() - 9);
+    CHECK_THROWS_AS(target.load_state(bad), lrs::state_error);
+    CHECK_THROWS_WITH(target.load_state(bad), Contains("truncated"));
+    unchanged();
+  }
+  SECTION("a flipped payload bit") {
+    auto bad = good;
+    bad[bad.size() - 20] ^= 0x10;
+    CHECK_THROWS_WITH(target.load_state(bad), Contains("checksum mismatch"));
+    unchanged();
+  }
+  SECTION("another kind of object") {
+    lrs::state_writer wr("reduce_lr_on_plateau", lrs::state_scalar::f64);
+    CHECK_THROWS_WITH(target.load_state(wr.finish()),
+                      Contains("written by reduce_lr_on_plateau, this is lanczos_lr_controller"));
+    unchanged();
+  }
+  SECTION("another scalar type") {
+    lrs::lanczos_lr_options<float> of;
+    of.lanczos_steps = 4;
+    lrs::lanczos_lr_controller<float> f(
+        [](const Eigen::VectorXf&, const Eigen::VectorXf& vv) -> Eigen::VectorXf { return vv; }, 5,
+        of);
+    CHECK_THROWS_WITH(target.load_state(f.state()), Contains("float"));
+    unchanged();
+  }
+  SECTION("other options") {
+    controller other_interval(q.hvp(), 6, o);
+    CHECK_THROWS_WITH(other_interval.load_state(good),
+                      Contains("hyper-parameter 'interval' is 5 in the checkpoint, 6 here"));
+    auto o2 = o;
+    o2.learner = curvature_learner::heavy_ball_mn;
+    controller other_learner(q.hvp(), 5, o2);
+    CHECK_THROWS_WITH(other_learner.load_state(good), Contains("'learner'"));
+    o2 = o;
+    o2.seed = 98;
+    controller other_seed(q.hvp(), 5, o2);
+    CHECK_THROWS_WITH(other_seed.load_state(good), Contains("'seed'"));
+    CHECK(other_seed.step() == 0);
+  }
+
+  // A structurally valid state with the given payload, written by hand.
+  const auto forge = [&](std::int64_t step, double lr, double mom, std::int64_t estimates,
+                         std::int64_t failures, std::int64_t last, double l, double med,
+                         double mu) {
+    lrs::state_writer wr("lanczos_lr_controller", lrs::state_scalar::f64);
+    wr.hyper("interval", std::int64_t(5))
+        .hyper("first_step", std::int64_t(2))
+        .hyper("lanczos_steps", std::int64_t(8))
+        .hyper("learner", "heavy_ball")
+        .hyper("mu", "minimum")
+        .hyper("formula", "polyak")
+        .hyper("initial_lr", 0.01)
+        .hyper("initial_momentum", 0.3)
+        .hyper("seed", "99")
+        .hyper("on_failure", "rethrow");
+    wr.i64(step).f64(lr).f64(mom).i64(estimates).i64(failures).i64(last).f64(l).f64(med).f64(mu);
+    return wr.finish();
+  };
+  SECTION("the forged good state loads (the forge matches state())") {
+    const auto same = forge(9, src.lr(), src.momentum(), 2, 0, 7, src.bounds().l,
+                            src.bounds().median, src.bounds().mu);
+    CHECK(same == good);
+    target.load_state(same);
+    CHECK(target.step() == 9);
+    CHECK(target.lr() == src.lr());
+  }
+  SECTION("inconsistent values") {
+    const double l = 10, med = 2, mu = 0.5;
+    CHECK_THROWS_WITH(target.load_state(forge(9, 0.1, 1.0, 2, 0, 7, l, med, mu)),
+                      Contains("field 'momentum' is 1 in the checkpoint; it must be in [0, 1)"));
+    CHECK_THROWS_WITH(target.load_state(forge(9, -0.1, 0.5, 2, 0, 7, l, med, mu)),
+                      Contains("field 'lr' is -0.1"));
+    CHECK_THROWS_WITH(target.load_state(forge(9, std::nan(""), 0.5, 2, 0, 7, l, med, mu)),
+                      Contains("field 'lr' is nan"));
+    CHECK_THROWS_WITH(target.load_state(forge(9, 0.1, 0.5, 3, 0, 7, l, med, mu)),
+                      Contains("field 'estimates' is 3 in the checkpoint; it must be in [0, 2]"));
+    CHECK_THROWS_WITH(target.load_state(forge(9, 0.1, 0.5, 2, 0, 6, l, med, mu)),
+                      Contains("field 'last_estimate_step' is 6"));
+    CHECK_THROWS_WITH(target.load_state(forge(9, 0.1, 0.5, 2, 0, 12, l, med, mu)),
+                      Contains("field 'last_estimate_step' is 12 in the checkpoint; it must be in "
+                               "[-1, 8]"));
+    CHECK_THROWS_WITH(target.load_state(forge(9, 0.1, 0.5, 1, 1, 7, l, med, mu)),
+                      Contains("field 'failures' is 1 in the checkpoint; it must be 0 with "
+                               "on_failure = rethrow"));
+    CHECK_THROWS_WITH(target.load_state(forge(9, 0.1, 0.5, 2, 0, 7, l, 11.0, mu)),
+                      Contains("field 'median' is 11"));
+    CHECK_THROWS_WITH(
+        target.load_state(forge(1, 0.2, 0.3, 0, 0, -1, 0, 0, 0)),
+        Contains("field 'lr' is 0.2 in the checkpoint; it must be initial_lr = 0.01"));
+    CHECK_THROWS_WITH(target.load_state(forge(-1, 0.01, 0.3, 0, 0, -1, 0, 0, 0)),
+                      Contains("field 'step' is -1"));
+    unchanged();
+  }
+}

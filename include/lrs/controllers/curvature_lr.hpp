@@ -17,6 +17,7 @@
 
 #include <lrs/analysis/lanczos.hpp>
 #include <lrs/core/error.hpp>
+#include <lrs/core/state.hpp>
 #include <lrs/core/types.hpp>
 
 namespace lrs {
@@ -90,7 +91,7 @@ struct lanczos_lr_options {
 ///
 /// Each estimate costs `lanczos_steps` Hessian-vector products and stores `lanczos_steps`
 /// vectors of size n. state() / load_state() save and restore everything the controller holds
-/// between two update() calls (not the HVP function).
+/// between two update() calls (not the HVP function), in the lrs state format.
 /// @tparam T floating-point type of the parameters and the LR.
 template <class T = double>
 class lanczos_lr_controller {
@@ -159,8 +160,123 @@ class lanczos_lr_controller {
   [[nodiscard]] step_t interval() const noexcept { return interval_; }
   [[nodiscard]] const lanczos_lr_options<T>& options() const noexcept { return options_; }
 
+  /// The state in the lrs state format (docs/state.md): kind "lanczos_lr_controller", the scalar
+  /// type, the hyper-parameters (interval, first_step, lanczos_steps, learner, mu, formula,
+  /// initial_lr, initial_momentum, seed as a decimal string, on_failure) and the payload (step,
+  /// lr, momentum, estimates, failures, last_estimate_step, L, median, mu). The HVP function is
+  /// not saved: the loading controller has its own.
+  [[nodiscard]] std::vector<unsigned char> state() const {
+    state_writer w(type_name, state_scalar_of<T>());
+    write_hypers(w);
+    w.i64(step_).real(lr_).real(momentum_);
+    w.i64(estimates_).i64(failures_).i64(last_estimate_step_);
+    w.real(bounds_.l).real(bounds_.median).real(bounds_.mu);
+    return w.finish();
+  }
+
+  /// Restores a state() of a controller with the same scalar type and options; the next update()
+  /// then continues exactly as the saved controller would have (same LR, momentum and estimate
+  /// steps, bit for bit, given the same parameters and HVP). All or nothing.
+  /// @throws lrs::state_error (an lrs::invalid_argument) if the bytes are truncated, corrupt,
+  ///   written by another kind of object or scalar type, written with other options (the message
+  ///   names the option and both values), or hold inconsistent values (a negative or non-finite
+  ///   LR, a momentum outside [0, 1), more estimates than estimate steps, a last estimate step
+  ///   that is not an estimate step, ...); the controller is unchanged then.
+  void load_state(const std::vector<unsigned char>& bytes) {
+    state_reader r(bytes, type_name, state_scalar_of<T>());
+    check_hypers(r);
+    const step_t step = r.i64("step", 0, std::numeric_limits<step_t>::max() - 1);
+    const T lr = r.real<T>("lr");
+    const T momentum = r.real<T>("momentum");
+    const step_t estimates = r.i64("estimates", 0, estimate_steps_before(step));
+    const step_t failures = r.i64("failures", 0, estimate_steps_before(step) - estimates);
+    const step_t last = r.i64("last_estimate_step", -1, step - 1);
+    curvature_bounds_t<T> b{};
+    b.l = r.real<T>("L");
+    b.median = r.real<T>("median");
+    b.mu = r.real<T>("mu");
+    r.finish();
+    const auto field = [&](const char* name, T v, bool ok, const std::string& rule) {
+      if (!ok) r.fail_field(name, detail::format_value(v), rule);
+    };
+    if (failures > 0 && options_.on_failure == curvature_failure::rethrow)
+      r.fail_field("failures", std::to_string(failures), "0 with on_failure = rethrow");
+    if (estimates == 0) {
+      if (last != -1)
+        r.fail_field("last_estimate_step", std::to_string(last), "-1 before any estimate");
+      field("lr", lr, lr == options_.initial_lr,
+            "initial_lr = " + detail::format_value(options_.initial_lr) + " before any estimate");
+      field("momentum", momentum, momentum == options_.initial_momentum,
+            "initial_momentum = " + detail::format_value(options_.initial_momentum) +
+                " before any estimate");
+      field("L", b.l, b.l == T(0), "0 before any estimate");
+      field("median", b.median, b.median == T(0), "0 before any estimate");
+      field("mu", b.mu, b.mu == T(0), "0 before any estimate");
+    } else {
+      if (!estimates_at(last))
+        r.fail_field("last_estimate_step", std::to_string(last),
+                     "an estimate step (first_step + a multiple of interval)");
+      field("lr", lr, std::isfinite(lr) && lr > T(0), "> 0 and finite");
+      field("momentum", momentum, momentum >= T(0) && momentum < T(1), "in [0, 1)");
+      if (options_.learner == curvature_learner::ssgd)
+        field("momentum", momentum, momentum == options_.initial_momentum,
+              "initial_momentum = " + detail::format_value(options_.initial_momentum) +
+                  " with the SSGD learner");
+      field("L", b.l, std::isfinite(b.l) && b.l > T(0), "> 0 and finite");
+      field("median", b.median, b.median >= T(0) && b.median <= b.l, "in [0, L]");
+      field("mu", b.mu, b.mu >= T(0) && b.mu <= b.l, "in [0, L]");
+    }
+    step_ = step;
+    lr_ = lr;
+    momentum_ = momentum;
+    estimates_ = estimates;
+    failures_ = failures;
+    last_estimate_step_ = last;
+    bounds_ = b;
+    last_failure_.clear();
+  }
+
  private:
   static constexpr const char* type_name = "lanczos_lr_controller";
+
+  static const char* learner_name(curvature_learner l) noexcept {
+    switch (l) {
+      case curvature_learner::ssgd:
+        return "ssgd";
+      case curvature_learner::heavy_ball:
+        return "heavy_ball";
+      case curvature_learner::heavy_ball_mn:
+        return "heavy_ball_mn";
+    }
+    return "?";
+  }
+
+  // The hyper-parameters in one list, written by state() and checked by load_state().
+  template <class Sink>
+  void visit_hypers(Sink&& sink) const {
+    sink("interval", static_cast<std::int64_t>(interval_));
+    sink("first_step", static_cast<std::int64_t>(options_.first_step));
+    sink("lanczos_steps", static_cast<std::int64_t>(options_.lanczos_steps));
+    sink("learner", learner_name(options_.learner));
+    sink("mu", options_.mu == mu_rule::minimum ? "minimum" : "median");
+    sink("formula", options_.formula == momentum_formula::polyak ? "polyak" : "granziol_code");
+    sink("initial_lr", options_.initial_lr);
+    sink("initial_momentum", options_.initial_momentum);
+    sink("seed", std::to_string(options_.seed).c_str());
+    sink("on_failure",
+         options_.on_failure == curvature_failure::rethrow ? "rethrow" : "keep_previous");
+  }
+  void write_hypers(state_writer& w) const {
+    visit_hypers([&](const char* name, const auto& v) { w.hyper(name, v); });
+  }
+  void check_hypers(state_reader& r) const {
+    visit_hypers([&](const char* name, const auto& v) { r.hyper(name, v); });
+  }
+
+  // Number of estimate steps in [0, s).
+  step_t estimate_steps_before(step_t s) const noexcept {
+    return s <= options_.first_step ? 0 : (s - options_.first_step - 1) / interval_ + 1;
+  }
 
   static void check_options(const hvp_function& hvp, step_t interval,
                             const lanczos_lr_options<T>& o) {

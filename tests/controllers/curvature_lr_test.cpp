@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -594,4 +595,24 @@ TEST_CASE("lanczos_lr_controller: bad states throw and change nothing",
                       Contains("field 'step' is -1"));
     unchanged();
   }
+}
+
+TEST_CASE("lanczos_lr_controller: other exceptions from hvp propagate unchanged",
+          "[controllers][curvature_lr]") {
+  int calls = 0;
+  const auto hvp = [&](const vec&, const vec& v) -> vec {
+    if (++calls == 3) throw std::runtime_error("device lost");
+    return vec((vec(4) << 1, 2, 3, 4).finished().cwiseProduct(v));
+  };
+  lrs::lanczos_lr_options<double> o;
+  o.lanczos_steps = 4;
+  o.on_failure = lrs::curvature_failure::keep_previous;  // not a failed estimate: rethrown
+  o.initial_lr = 0.5;
+  controller c(hvp, 2, o);
+  CHECK_THROWS_AS(c.update(vec::Ones(4)), std::runtime_error);
+  CHECK(c.step() == 0);
+  CHECK(c.failures() == 0);
+  CHECK(c.lr() == 0.5);
+  CHECK_THAT(c.update(vec::Ones(4)), WithinRel(2.0 / 6.5, 1e-13));  // 2 / (L + median)
+  CHECK(c.estimates() == 1);
 }

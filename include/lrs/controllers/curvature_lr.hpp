@@ -130,8 +130,8 @@ class lanczos_lr_controller {
   ///   fails: a non-finite parameter, a Hessian-vector product of the wrong size or with a NaN or
   ///   infinite entry (the message names the training step and the Lanczos step), or a learner
   ///   with no finite answer (L + median = 0 for SSGD; L = 0 or mu = 0 for the heavy-ball
-  ///   learners). Exceptions thrown by hvp itself propagate unchanged, also leaving the
-  ///   controller unchanged.
+  ///   learners). An lrs::invalid_argument thrown by hvp counts as a failed estimate too; other
+  ///   exceptions thrown by hvp propagate unchanged, also leaving the controller unchanged.
   T update(const vector& params) {
     const step_t t = step_;
     if (estimates_at(t)) estimate(params, t);

@@ -1,17 +1,22 @@
 // SPDX-License-Identifier: MIT
-// Curvature-set LR on a Fashion-MNIST MLP: Lanczos top eigenvalue, learners, batch-size sweep.
+// Curvature-set LR on a Fashion-MNIST MLP: lrs::lanczos_lr_controller (Granziol et al.'s SSGD and
+// heavy-ball learners, re-estimated during training) next to a fixed LR and cosine with the same
+// number of steps, then the batch-size sweep of the Lanczos top eigenvalue.
 //
-// Usage: curvature_lr [epochs]   (default 3; the dataset is read from
+// Usage: curvature_lr [epochs] [interval]   (defaults 3 and 234 steps; the dataset is read from
 // /usr/share/datasets/fashion-mnist, or a synthetic task is used when it is missing)
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <string>
+#include <vector>
 
 #include <lrs/analysis/batch_size.hpp>
 #include <lrs/analysis/lanczos.hpp>
+#include <lrs/controllers/curvature_lr.hpp>
 #include <lrs/optim.hpp>
+#include <lrs/schedules/cosine_annealing_lr.hpp>
 
 #include "common/fashion_mnist.hpp"
 #include "common/mlp.hpp"
@@ -19,8 +24,27 @@
 namespace ex = lrs_example;
 using vec = Eigen::VectorXd;
 
+namespace {
+
+// Processor time of this (single-threaded) program: unlike wall time, it does not grow when
+// other programs share the cores.
+double cpu_seconds() {
+  return double(std::clock()) / CLOCKS_PER_SEC;
+}
+
+struct run_result {
+  std::string name;
+  double final_lr = 0, final_momentum = 0, train_loss = 0, test_loss = 0, test_acc = 0;
+  long long hvps = 0;
+  double seconds = 0;
+  vec params;
+};
+
+}  // namespace
+
 int main(int argc, char** argv) {
   const int epochs = argc > 1 ? std::max(1, std::atoi(argv[1])) : 3;
+  const lrs::step_t interval = argc > 2 ? std::max(1, std::atoi(argv[2])) : 234;
   std::string note;
   const ex::train_test data = ex::load_or_synthesize(ex::default_fashion_mnist_dir(), 0, 0, &note);
   if (!note.empty()) std::printf("%s\n", note.c_str());
@@ -28,67 +52,167 @@ int main(int argc, char** argv) {
   const Eigen::MatrixXd train_x = data.train.images.cast<double>();
   const Eigen::MatrixXd test_x = data.test.images.cast<double>();
   const int* train_y = data.train.labels.data();
+  const int* test_y = data.test.labels.data();
   ex::basic_mlp<double> net(784, 64, 10);
-  vec p = net.initial_params(42);
-  const auto t0 = std::chrono::steady_clock::now();
+  const vec p0 = net.initial_params(42);
 
-  // Top of the Hessian spectrum of the mean loss over columns [first, first + count), by a few
-  // Lanczos steps on finite-difference Hessian-vector products.
-  const auto spectrum = [&](const vec& at, Eigen::Index first, Eigen::Index count, int steps) {
-    const auto grad = [&](const vec& q) {
-      vec g;
-      net.loss_and_gradient(q, train_x.middleCols(first, count), train_y + first, g);
-      return g;
+  // Hessian-vector product of the mean loss over columns [first, first + count) at `at`, by
+  // central differences of the gradient. ReLU makes the gradient piecewise smooth: a tiny
+  // difference step that crosses a kink returns jump / h, a spurious spike; a step of 1e-2
+  // averages over many kinks.
+  long long hvp_count = 0;
+  const auto batch_hvp = [&](Eigen::Index first, Eigen::Index count) {
+    return [&net, &train_x, train_y, first, count, &hvp_count](const vec& at, const vec& v) {
+      const auto grad = [&](const vec& q) {
+        vec g;
+        net.loss_and_gradient(q, train_x.middleCols(first, count), train_y + first, g);
+        return g;
+      };
+      ++hvp_count;
+      return vec(lrs::finite_difference_hvp(grad, at, 1e-2)(v));
     };
-    // ReLU makes the gradient piecewise smooth: a tiny difference step that crosses a kink
-    // returns jump / h, a spurious spike. A step of 1e-2 averages over many kinks.
-    return lrs::lanczos(lrs::finite_difference_hvp(grad, at, 1e-2), at.size(), steps, 7u);
-  };
-  const auto evaluate = [&](const vec& at) {
-    return 100.0 * net.evaluate(at, test_x, data.test.labels.data()).accuracy;
   };
 
-  // On-the-fly learner (Granziol et al.): every epoch, 20 Lanczos steps on a fixed curvature
-  // batch of 1024 samples, then SSGD lr = 2 / (L + median) for the next epoch.
+  // The authors' setting: a fixed curvature batch of 1024 training samples, 20 Lanczos steps.
   const Eigen::Index curvature_batch = std::min<Eigen::Index>(1024, train_x.cols());
   const Eigen::Index batch = 128, steps_per_epoch = train_x.cols() / batch;
-  std::printf("%d parameters, %lld training samples, batch %lld\n\n", int(p.size()),
-              (long long)train_x.cols(), (long long)batch);
+  const lrs::step_t total = steps_per_epoch * epochs;
   std::printf(
-      "epoch  lambda_max  median    mu       2/lambda_max  ssgd_lr  hb_lr    hb_mom  "
-      "train_loss  test_acc\n");
-  lrs::sgd<double> sgd;  // plain SGD; the learner sets its LR each epoch
-  for (int epoch = 0; epoch <= epochs; ++epoch) {
-    const auto r = spectrum(p, 0, curvature_batch, 20);
-    const auto b = lrs::curvature_bounds(r);
-    const double lr = lrs::ssgd_lr(b);
-    const auto hb = lrs::heavy_ball(b);
-    const double loss = net.evaluate(p, train_x, train_y).loss;
-    std::printf("%5d  %10.4f  %8.4f  %7.4f  %12.4f  %7.4f  %7.4f  %6.4f  %10.4f  %7.2f%%\n", epoch,
-                b.l, b.median, b.mu, 2.0 / b.l, lr, hb.lr, hb.momentum, loss, evaluate(p));
-    if (epoch == epochs) break;
-    vec g;
-    for (Eigen::Index s = 0; s < steps_per_epoch; ++s) {
+      "%d parameters, %lld training samples, batch %lld, %d epochs = %lld steps; curvature: 20 "
+      "Lanczos steps on %lld fixed samples every %lld steps\n",
+      int(p0.size()), (long long)train_x.cols(), (long long)batch, epochs, (long long)total,
+      (long long)curvature_batch, (long long)interval);
+
+  // One training run of `total` SGD steps (batch 128, data in file order); `lr_at(t, p)` gives
+  // the LR of step t and may set the momentum.
+  lrs::sgd<double> sgd_template;
+  const auto train = [&](const std::string& name, auto&& lr_at) {
+    run_result r;
+    r.name = name;
+    const double cpu0 = cpu_seconds();
+    const long long hvp_before = hvp_count;
+    lrs::sgd<double> opt = sgd_template;
+    vec p = p0, g;
+    for (lrs::step_t t = 0; t < total; ++t) {
+      const double lr = lr_at(t, p, opt);
+      const Eigen::Index s = t % steps_per_epoch;
       net.loss_and_gradient(p, train_x.middleCols(s * batch, batch), train_y + s * batch, g);
-      sgd.step(p, g, lr);
+      opt.step(p, g, lr);
+      r.final_lr = lr;
+      r.final_momentum = opt.momentum();
     }
+    const auto train_eval = net.evaluate(p, train_x, train_y);
+    const auto test_eval = net.evaluate(p, test_x, test_y);
+    r.train_loss = train_eval.loss;
+    r.test_loss = test_eval.loss;
+    r.test_acc = 100.0 * test_eval.accuracy;
+    r.hvps = hvp_count - hvp_before;
+    r.seconds = cpu_seconds() - cpu0;
+    r.params = p;
+    return r;
+  };
+
+  std::vector<run_result> results;
+  const double fixed_lr = 0.1;
+  results.push_back(
+      train("fixed lr 0.1", [&](lrs::step_t, const vec&, lrs::sgd<double>&) { return fixed_lr; }));
+  const lrs::cosine_annealing_lr<double> cosine(0.1, total);
+  results.push_back(train("cosine 0.1 -> 0",
+                          [&](lrs::step_t t, const vec&, lrs::sgd<double>&) { return cosine(t); }));
+
+  // The controller: every `interval` steps, Lanczos at the current parameters, then the learner.
+  struct estimate_row {
+    lrs::step_t step;
+    double l, median, mu, lr, momentum;
+  };
+  struct controlled_run {
+    std::string name;
+    lrs::curvature_learner learner;
+    lrs::mu_rule mu;
+    lrs::momentum_formula formula;
+    std::vector<estimate_row> rows;
+  };
+  using learner = lrs::curvature_learner;
+  using formula = lrs::momentum_formula;
+  std::vector<controlled_run> runs;
+  runs.push_back({"SSGD", learner::ssgd, lrs::mu_rule::minimum, formula::polyak, {}});
+  runs.push_back(
+      {"heavy ball, mu min", learner::heavy_ball, lrs::mu_rule::minimum, formula::polyak, {}});
+  runs.push_back({"HB, mu min, code mom",
+                  learner::heavy_ball,
+                  lrs::mu_rule::minimum,
+                  formula::granziol_code,
+                  {}});
+  runs.push_back(
+      {"heavy ball, mu med", learner::heavy_ball, lrs::mu_rule::median, formula::polyak, {}});
+  for (auto& run : runs) {
+    lrs::lanczos_lr_options<double> o;
+    o.lanczos_steps = 20;
+    o.learner = run.learner;
+    o.mu = run.mu;
+    o.formula = run.formula;
+    o.seed = 7;
+    lrs::lanczos_lr_controller<double> ctl(batch_hvp(0, curvature_batch), interval, o);
+    results.push_back(train(run.name, [&](lrs::step_t t, const vec& p, lrs::sgd<double>& opt) {
+      ctl.update(p);
+      if (ctl.last_estimate_step() == t)
+        run.rows.push_back(
+            {t, ctl.bounds().l, ctl.bounds().median, ctl.bounds().mu, ctl.lr(), ctl.momentum()});
+      opt.set_momentum(ctl.momentum());
+      return ctl.lr();
+    }));
   }
 
+  // The LR trajectory: one column per estimate step (each value holds until the next).
+  std::printf("\nLR trajectory (values set at these steps hold until the next)\n%-31s", "step");
+  for (const auto& row : runs[0].rows) std::printf("  %8lld", (long long)row.step);
+  std::printf("\n%-31s", "cosine 0.1 -> 0: lr");
+  for (const auto& row : runs[0].rows) std::printf("  %8.4f", cosine(row.step));
+  std::printf("\n");
+  for (const auto& run : runs) {
+    const auto line = [&](const char* what, auto&& value) {
+      std::printf("%-31s", (run.name + ": " + what).c_str());
+      for (const auto& row : run.rows) std::printf("  %8.4f", value(row));
+      std::printf("\n");
+    };
+    line("L", [](const estimate_row& r) { return r.l; });
+    const bool ssgd = run.learner == lrs::curvature_learner::ssgd;
+    line(ssgd                             ? "median"
+         : run.mu == lrs::mu_rule::median ? "mu = median"
+                                          : "mu",
+         [&](const estimate_row& r) { return ssgd ? r.median : r.mu; });
+    line("lr", [](const estimate_row& r) { return r.lr; });
+    if (!ssgd) line("momentum", [](const estimate_row& r) { return r.momentum; });
+  }
+
+  std::printf(
+      "\nrun                   final_lr  momentum  train_loss  test_loss  test_acc  HVPs  "
+      "cpu_s\n");
+  for (const auto& r : results)
+    std::printf("%-20s  %8.4f  %8.4f  %10.4f  %9.4f  %7.2f%%  %4lld  %6.1f\n", r.name.c_str(),
+                r.final_lr, r.final_momentum, r.train_loss, r.test_loss, r.test_acc, r.hvps,
+                r.seconds);
+
   // Batch Hessians of smaller batches have larger top eigenvalues, so the stable LR 2/lambda_max
-  // grows with the batch size, up to a saturation point. Mean over 3 disjoint batches each.
+  // grows with the batch size, up to a saturation point. Mean over 3 disjoint batches each, at
+  // the end of the SSGD run, 12 Lanczos steps.
+  const vec& p = results[2].params;
   std::printf(
       "\nbatch  lambda_max(B)  2/lambda_max  linear rule  sqrt rule   (rules from B0 = 16)\n");
   const Eigen::Index sizes[] = {4, 16, 64, 256, 1024};
   double top[5] = {0, 0, 0, 0, 0};
   for (int i = 0; i < 5; ++i) {
-    for (int rep = 0; rep < 3; ++rep)
-      top[i] += spectrum(p, rep * sizes[i], sizes[i], 12).ritz_values.maxCoeff() / 3.0;
+    for (int rep = 0; rep < 3; ++rep) {
+      const auto hvp = batch_hvp(rep * sizes[i], sizes[i]);
+      const auto r =
+          lrs::lanczos<double>([&](const vec& v) { return hvp(p, v); }, p.size(), 12, 7u);
+      top[i] += r.ritz_values.maxCoeff() / 3.0;
+    }
   }
   const double lr16 = 2.0 / top[1];
   for (int i = 0; i < 5; ++i)
     std::printf("%5lld  %13.4f  %12.4f  %11.4f  %9.4f\n", (long long)sizes[i], top[i], 2.0 / top[i],
                 lrs::linear_scaled_lr(lr16, 16, sizes[i]), lrs::sqrt_scaled_lr(lr16, 16, sizes[i]));
-  std::printf("\nwall time %.1f s\n",
-              std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  std::printf("\nCPU time %.1f s in all\n", cpu_seconds());
   return 0;
 }

@@ -6,6 +6,7 @@
 #define LRS_CONTROLLERS_HPP
 
 #include <lrs/controllers/autolrs.hpp>
+#include <lrs/controllers/curvature_lr.hpp>
 #include <lrs/controllers/reduce_lr_on_plateau.hpp>
 
 #endif  // LRS_CONTROLLERS_HPP

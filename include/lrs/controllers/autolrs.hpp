@@ -18,6 +18,7 @@
 #include <lrs/analysis/exp_forecast.hpp>
 #include <lrs/analysis/gaussian_process.hpp>
 #include <lrs/core/error.hpp>
+#include <lrs/core/random.hpp>
 #include <lrs/core/types.hpp>
 
 namespace lrs {
@@ -54,6 +55,10 @@ struct autolrs_options {
   std::uint64_t seed = 0;      ///< seeds the first (random) candidate of each stage and GP restarts
   int acquisition_grid = 512;  ///< grid points of the acquisition search on [0, 1]
   int max_reasks = 10;         ///< re-asks when the GP proposes an LR already explored
+  /// Normalisation of the forecasts the GP is fitted to: mean_and_scale (the default; current
+  /// scikit-learn's normalize_y) or mean (the authors' pinned scikit-learn 0.21.3). See
+  /// docs/autolrs.md for when the two propose different LRs.
+  gp_normalization normalization = gp_normalization::mean_and_scale;
 };
 
 /// One stage of the tau schedule.
@@ -90,6 +95,8 @@ inline void check_autolrs_options(autolrs_options& o) {
   require_non_negative(t, "kappa", o.kappa);
   require(o.acquisition_grid >= 2, t, "acquisition_grid", ">= 2", o.acquisition_grid);
   require_non_negative(t, "max_reasks", o.max_reasks);
+  const auto norm = static_cast<int>(o.normalization);
+  require(norm >= 0 && norm <= 2, t, "normalization", "none, mean or mean_and_scale", norm);
 }
 
 inline std::string autolrs_number(double v) {
@@ -392,7 +399,9 @@ class autolrs {
 
   [[nodiscard]] double ask() {
     if (us_.empty()) return rng_.uniform();
-    gaussian_process gp;
+    gp_options gpo;
+    gpo.normalization = options_.normalization;
+    gaussian_process gp(gpo);
     gp.fit(us_, ys_, gp_seed_);
     return lcb_argmin(gp, options_.kappa, 0.0, 1.0, options_.acquisition_grid);
   }

@@ -72,42 +72,4 @@ BENCHMARK(BM_exp_forecast)
 
 }  // namespace
 
-#ifdef LRS_BENCH_BEFORE
-// The previous implementations (hand-written Cholesky and projected BFGS; least-squares quadratic
-// in place of the spline), for a ratio in one run.
-#include "before/exp_forecast.hpp"
-#include "before/gaussian_process.hpp"
-namespace {
-void BM_gp_fit_before(benchmark::State& state) {
-  std::vector<double> x, y;
-  observations(static_cast<int>(state.range(0)), x, y);
-  lrs_before::gaussian_process gp;
-  for (auto _ : state) {
-    gp.fit(x, y, std::uint64_t{1});
-    benchmark::DoNotOptimize(gp.hyperparameters().length_scale);
-  }
-}
-BENCHMARK(BM_gp_fit_before)->Arg(1)->Arg(5)->Arg(10)->Unit(benchmark::kMicrosecond);
-void BM_lcb_argmin_before(benchmark::State& state) {
-  std::vector<double> x, y;
-  observations(static_cast<int>(state.range(0)), x, y);
-  lrs_before::gaussian_process gp;
-  gp.fit(x, y, std::uint64_t{1});
-  for (auto _ : state) benchmark::DoNotOptimize(lrs_before::lcb_argmin(gp, 1e6));
-}
-BENCHMARK(BM_lcb_argmin_before)->Arg(1)->Arg(5)->Arg(10)->Unit(benchmark::kMicrosecond);
-void BM_exp_forecast_before(benchmark::State& state) {
-  const auto y = losses(static_cast<std::size_t>(state.range(0)), state.range(1) != 0);
-  for (auto _ : state)
-    benchmark::DoNotOptimize(lrs_before::exp_forecast(y, 10.0 * double(y.size())));
-}
-BENCHMARK(BM_exp_forecast_before)
-    ->Args({100, 0})
-    ->Args({800, 0})
-    ->Args({100, 1})
-    ->Args({800, 1})
-    ->Unit(benchmark::kMicrosecond);
-}  // namespace
-#endif
-
 BENCHMARK_MAIN();

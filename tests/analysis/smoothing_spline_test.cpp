@@ -138,4 +138,13 @@ TEST_CASE("smoothing spline rejects bad input", "[analysis][spline][error]") {
   CHECK_THROWS_AS(
       lrs::fit_smoothing_spline(x, {1, 2, std::numeric_limits<double>::quiet_NaN(), 3}, o),
       lrs::invalid_argument);
+  // A B-spline built by hand: degree, knot count and order, coefficient count.
+  CHECK_THROWS_AS(lrs::bspline({0, 0, 1, 1}, {1, 2}, 2), lrs::invalid_argument);
+  CHECK_THROWS_AS(lrs::bspline({0, 0, 0, 1, 1, 0}, {1, 2, 3}, 2), lrs::invalid_argument);
+  CHECK_THROWS_AS(lrs::bspline({0, 0, 0, 1, 1, 1}, {1, 2}, 2), lrs::invalid_argument);
+  CHECK_THROWS_AS(lrs::bspline({0, 0, 0, 1, 1, 1}, {1, 2, 3}, 6), lrs::invalid_argument);
+  // Bernstein form on [0, 1]: (1-x)^2 c0 + 2x(1-x) c1 + x^2 c2.
+  const lrs::bspline b({0, 0, 0, 1, 1, 1}, {1, 2, 3}, 2);
+  CHECK_THAT(b(0.25), WithinRel(0.5625 * 1 + 0.375 * 2 + 0.0625 * 3, 1e-15));
+  CHECK(std::isnan(lrs::bspline{}(0.5)));
 }

@@ -33,15 +33,27 @@ enum class spline_status {
 class bspline {
  public:
   bspline() = default;
+  /// @throws lrs::invalid_argument unless 1 <= degree <= 5, knots.size() >= 2 degree + 2,
+  ///         knots non-decreasing and coefficients.size() >= knots.size() - degree - 1.
   bspline(std::vector<double> knots, std::vector<double> coefficients, int degree)
-      : t_(std::move(knots)), c_(std::move(coefficients)), k_(degree) {}
+      : t_(std::move(knots)), c_(std::move(coefficients)), k_(degree) {
+    const char* f = "bspline";
+    detail::require(k_ >= 1 && k_ <= 5, f, "degree", "in [1, 5]", k_);
+    const auto nmin = static_cast<std::size_t>(2 * k_ + 2);
+    detail::require(t_.size() >= nmin, f, "knots.size()", ">= 2 degree + 2", t_.size());
+    detail::require(std::is_sorted(t_.begin(), t_.end()), f, "knots", "non-decreasing",
+                    "an unsorted sequence");
+    detail::require(c_.size() + static_cast<std::size_t>(k_) + 1 >= t_.size(), f,
+                    "coefficients.size()", ">= knots.size() - degree - 1", c_.size());
+  }
 
   [[nodiscard]] const std::vector<double>& knots() const noexcept { return t_; }
   [[nodiscard]] const std::vector<double>& coefficients() const noexcept { return c_; }
   [[nodiscard]] int degree() const noexcept { return k_; }
 
-  /// The spline at x (FITPACK's splev with e = 0).
+  /// The spline at x (FITPACK's splev with e = 0); NaN for a default-constructed spline.
   [[nodiscard]] double operator()(double x) const noexcept {
+    if (t_.empty()) return std::numeric_limits<double>::quiet_NaN();
     const int n = static_cast<int>(t_.size()), k1 = k_ + 1, nk1 = n - k1;
     auto t = [&](int i) { return t_[static_cast<std::size_t>(i - 1)]; };
     // Knot interval t(l) <= x < t(l+1), l in [k1, nk1] (1-based, as splev).

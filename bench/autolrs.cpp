@@ -8,6 +8,7 @@
 
 #include <lrs/analysis/exp_forecast.hpp>
 #include <lrs/analysis/gaussian_process.hpp>
+#include <lrs/core/random.hpp>
 
 namespace {
 
@@ -44,16 +45,30 @@ void BM_lcb_argmin(benchmark::State& state) {
 }
 BENCHMARK(BM_lcb_argmin)->Arg(1)->Arg(5)->Arg(10)->Unit(benchmark::kMicrosecond);
 
-// Forecast of a training-loss buffer of tau' values (10 de-noising passes + Nelder-Mead).
-void BM_exp_forecast(benchmark::State& state) {
-  const auto n = static_cast<std::size_t>(state.range(0));
+// A tau'-long training-loss buffer: unit scale and low noise (range 0: the de-noising spline is
+// the least-squares quadratic), or scale 100 with noise sigma 3 (range 1: FITPACK adds knots).
+std::vector<double> losses(std::size_t n, bool large) {
   lrs::detail::splitmix64 r(5);
   std::vector<double> y(n);
-  for (std::size_t i = 0; i < n; ++i)
-    y[i] = 0.9 * std::exp(-0.004 * double(i)) + 0.4 + 0.05 * (r.uniform() - 0.5);
-  for (auto _ : state) benchmark::DoNotOptimize(lrs::exp_forecast(y, 10.0 * double(n)));
+  for (std::size_t i = 0; i < n; ++i) {
+    const double u = r.uniform() - 0.5;
+    y[i] = large ? 100 * (0.8 * std::exp(-0.004 * double(i)) + 1.2) + 3 * std::sqrt(12.0) * u
+                 : 0.9 * std::exp(-0.004 * double(i)) + 0.4 + 0.05 * u;
+  }
+  return y;
 }
-BENCHMARK(BM_exp_forecast)->Arg(100)->Arg(800)->Unit(benchmark::kMicrosecond);
+
+// Forecast of the buffer (10 de-noising passes + Nelder-Mead).
+void BM_exp_forecast(benchmark::State& state) {
+  const auto y = losses(static_cast<std::size_t>(state.range(0)), state.range(1) != 0);
+  for (auto _ : state) benchmark::DoNotOptimize(lrs::exp_forecast(y, 10.0 * double(y.size())));
+}
+BENCHMARK(BM_exp_forecast)
+    ->Args({100, 0})
+    ->Args({800, 0})
+    ->Args({100, 1})
+    ->Args({800, 1})
+    ->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 

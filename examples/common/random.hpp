@@ -9,24 +9,21 @@
 #include <utility>
 #include <vector>
 
+#include <lrs/core/random.hpp>
+
 namespace lrs_example {
 
-/// splitmix64 (Steele, Lea, Flood 2014). Unlike std::*_distribution, whose algorithms differ
-/// between standard libraries, every draw here is fully specified, so a seed gives the same
-/// data, initialisation and batch order everywhere.
+/// The library's splitmix64 (lrs::detail::splitmix64) with the draws the examples need. Unlike
+/// std::*_distribution, whose algorithms differ between standard libraries, every draw here is
+/// fully specified, so a seed gives the same data, initialisation and batch order everywhere.
 class rng {
  public:
-  explicit rng(std::uint64_t seed) : state_(seed) {}
+  explicit rng(std::uint64_t seed) : gen_(seed) {}
 
-  std::uint64_t next() {
-    std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
+  std::uint64_t next() { return gen_.next(); }
 
   /// Uniform in [0, 1), 53 random bits.
-  double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
+  double uniform() { return gen_.uniform(); }
 
   /// Uniform in [lo, hi).
   double uniform(double lo, double hi) { return lo + (hi - lo) * uniform(); }
@@ -50,7 +47,7 @@ class rng {
   }
 
  private:
-  std::uint64_t state_;
+  lrs::detail::splitmix64 gen_;
 };
 
 /// A seed derived from a base seed and a stream number, so that streams do not overlap.

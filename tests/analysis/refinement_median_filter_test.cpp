@@ -120,24 +120,8 @@ TEST_CASE("refinement median filter matches scipy.ndimage.median_filter",
   CHECK(cases == 124);
 }
 
-TEST_CASE("sliding_median tracks replacements in any slot", "[analysis][refinement][property]") {
-  std::mt19937_64 rng(7);
-  std::uniform_real_distribution<double> u(-1, 1);
-  std::uniform_int_distribution<std::size_t> pick(0, 10);
-  std::vector<double> window(11);
-  for (double& x : window) x = u(rng);
-  lrs::detail::sliding_median<double> med(window);
-  for (int step = 0; step < 2000; ++step) {
-    const std::size_t slot = pick(rng);
-    window[slot] = (step % 5 == 0) ? window[(slot + 3) % 11] : u(rng);  // some exact ties
-    med.replace(slot, window[slot]);
-    std::vector<double> sorted = window;
-    std::nth_element(sorted.begin(), sorted.begin() + 5, sorted.end());
-    REQUIRE(med.median() == sorted[5]);
-  }
-}
-
-TEST_CASE("the two-heap fallback equals a brute-force sort", "[analysis][refinement][property]") {
+TEST_CASE("the 64-bit-rank filter (past 4e9 points) equals a brute-force sort",
+          "[analysis][refinement][property]") {
   std::mt19937_64 rng(99);
   std::uniform_int_distribution<int> small(0, 5);
   for (const std::size_t n : std::vector<std::size_t>{1, 4, 50, 333}) {
@@ -145,7 +129,7 @@ TEST_CASE("the two-heap fallback equals a brute-force sort", "[analysis][refinem
       std::vector<double> g(n);
       for (double& x : g) x = small(rng) * 0.5;
       INFO("n = " << n << ", width = " << width);
-      CHECK(lrs::detail::refinement_median_filter_heaps(g.data(), n, width) ==
+      CHECK(lrs::detail::refinement_median_filter_ranks<std::uint64_t>(g.data(), n, width) ==
             brute_force(g, width));
     }
   }

@@ -11,6 +11,7 @@
 #include <numeric>
 #include <vector>
 
+#include <lrs/analysis/smoothing_spline.hpp>
 #include <lrs/core/error.hpp>
 
 namespace lrs {
@@ -136,51 +137,14 @@ double nelder_mead_1d(F&& f, double x0, double xtol, double ftol) {
   return sim[0];
 }
 
-// Least-squares quadratic through (x, y), evaluated at `at`. Stands in for FITPACK's
-// UnivariateSpline(k=2, s=len(x)), which returns exactly this polynomial whenever its residual
-// sum of squares is <= s (always the case for loss series of moderate scale).
-inline std::vector<double> quadratic_fit(const std::vector<double>& x, const std::vector<double>& y,
-                                         const std::vector<double>& at) {
-  // Normal equations in t = (x - mid) / half in [-1, 1], where the basis 1, t, t^2 is well
-  // conditioned; solved by Gaussian elimination with partial pivoting.
-  const auto [lo_it, hi_it] = std::minmax_element(x.begin(), x.end());
-  const double mid = (*lo_it + *hi_it) / 2;
-  const double half = *hi_it > *lo_it ? (*hi_it - *lo_it) / 2 : 1.0;
-  double s[5] = {0, 0, 0, 0, 0}, r[3] = {0, 0, 0};
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    const double t = (x[i] - mid) / half, t2 = t * t;
-    s[0] += 1;
-    s[1] += t;
-    s[2] += t2;
-    s[3] += t2 * t;
-    s[4] += t2 * t2;
-    r[0] += y[i];
-    r[1] += t * y[i];
-    r[2] += t2 * y[i];
-  }
-  double m[3][4] = {{s[0], s[1], s[2], r[0]}, {s[1], s[2], s[3], r[1]}, {s[2], s[3], s[4], r[2]}};
-  for (int c = 0; c < 3; ++c) {
-    int piv = c;
-    for (int i = c + 1; i < 3; ++i)
-      if (std::abs(m[i][c]) > std::abs(m[piv][c])) piv = i;
-    for (int j = 0; j < 4; ++j) std::swap(m[c][j], m[piv][j]);
-    for (int i = c + 1; i < 3; ++i) {
-      const double f = m[c][c] != 0 ? m[i][c] / m[c][c] : 0.0;
-      for (int j = c; j < 4; ++j) m[i][j] -= f * m[c][j];
-    }
-  }
-  double p[3] = {0, 0, 0};
-  for (int i = 2; i >= 0; --i) {
-    double v = m[i][3];
-    for (int j = i + 1; j < 3; ++j) v -= m[i][j] * p[j];
-    p[i] = m[i][i] != 0 ? v / m[i][i] : 0.0;
-  }
-  std::vector<double> out(at.size());
-  for (std::size_t i = 0; i < at.size(); ++i) {
-    const double t = (at[i] - mid) / half;
-    out[i] = p[0] + p[1] * t + p[2] * t * t;
-  }
-  return out;
+// AutoLRS's de-noising spline: scipy.interpolate.UnivariateSpline(x, y, k=2) with its default
+// smoothing factor s = len(x), evaluated at `at`.
+inline std::vector<double> denoising_spline(const std::vector<double>& x,
+                                            const std::vector<double>& y,
+                                            const std::vector<double>& at) {
+  smoothing_spline_options options;
+  options.degree = 2;
+  return fit_smoothing_spline(x, y, options)(at);
 }
 
 inline bool all_finite(const std::vector<double>& v) {
@@ -212,12 +176,15 @@ inline bool all_finite(const std::vector<double>& v) {
 }
 
 /// AutoLRS's de-noising of a loss series y_0..y_{n-1} (x = 0..n-1), returning the smoothed
-/// series at every x. Training loss: 10 passes, each fitting a least-squares quadratic to the
-/// surviving points and dropping the round(0.03 m) points (m survivors, round half to even) with
-/// the largest |residual| among those whose position in the surviving series is below
-/// x[(n-1)/2]; validation loss: one pass dropping only the single largest. Then the quadratic
-/// through the survivors is evaluated at every x. When round(0.03 m) is 0 (m <= 16) no point is
-/// dropped (the authors' slice [-0:] would drop every early point).
+/// series at every x. Each pass fits SciPy's UnivariateSpline(k=2, s=m) to the m surviving points
+/// (fit_smoothing_spline: FITPACK's smoothing spline with residual sum of squares m, or the
+/// least-squares quadratic when its residual is already <= m) and drops the points with the
+/// largest |residual| among those whose position in the surviving series is below x[(n-1)/2]:
+/// training loss, 10 passes of round(0.03 m) points (round half to even); validation loss, one
+/// pass of the single largest. Then the spline through the survivors is evaluated at every x.
+/// When round(0.03 m) is 0 (m <= 16) no point is dropped (the authors' slice [-0:] would drop
+/// every early point and leave too few for the next spline).
+/// Source: `spline_iter` and `exp_forecast` in the authors' autolrs_server.py.
 /// @pre y.size() >= 3, all finite. @throws lrs::invalid_argument otherwise.
 [[nodiscard]] inline std::vector<double> denoise_loss_series(const std::vector<double>& y,
                                                              bool training = true) {
@@ -231,7 +198,7 @@ inline bool all_finite(const std::vector<double>& v) {
   std::vector<double> kx = xs, ky = y;
   const int passes = training ? 10 : 1;
   for (int pass = 0; pass < passes; ++pass) {
-    const std::vector<double> fit = detail::quadratic_fit(kx, ky, kx);
+    const std::vector<double> fit = detail::denoising_spline(kx, ky, kx);
     const std::size_t m = kx.size();
     std::vector<double> dev(m);
     for (std::size_t i = 0; i < m; ++i) dev[i] = std::abs(ky[i] - fit[i]);
@@ -254,11 +221,11 @@ inline bool all_finite(const std::vector<double>& v) {
         nx.push_back(kx[i]);
         ny.push_back(ky[i]);
       }
-    if (nx.size() < 3) break;  // keep enough points for a quadratic
+    if (nx.size() < 3) break;  // keep enough points for a spline of degree 2
     kx.swap(nx);
     ky.swap(ny);
   }
-  return detail::quadratic_fit(kx, ky, xs);
+  return detail::denoising_spline(kx, ky, xs);
 }
 
 /// The AutoLRS forecaster: de-noises `losses` (see denoise_loss_series), fits the exponential

@@ -9,12 +9,14 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include <lrs/analysis/exp_forecast.hpp>
 #include <lrs/analysis/gaussian_process.hpp>
 #include <lrs/core/error.hpp>
+#include <lrs/core/random.hpp>
 #include <lrs/core/state.hpp>
 #include <lrs/core/types.hpp>
 
@@ -52,6 +54,10 @@ struct autolrs_options {
   std::uint64_t seed = 0;      ///< seeds the first (random) candidate of each stage and GP restarts
   int acquisition_grid = 512;  ///< grid points of the acquisition search on [0, 1]
   int max_reasks = 10;         ///< re-asks when the GP proposes an LR already explored
+  /// Normalisation of the forecasts the GP is fitted to: mean_and_scale (the default; current
+  /// scikit-learn's normalize_y) or mean (the authors' pinned scikit-learn 0.21.3). See
+  /// docs/autolrs.md for when the two propose different LRs.
+  gp_normalization normalization = gp_normalization::mean_and_scale;
 };
 
 /// One stage of the tau schedule.
@@ -88,6 +94,8 @@ inline void check_autolrs_options(autolrs_options& o) {
   require_non_negative(t, "kappa", o.kappa);
   require(o.acquisition_grid >= 2, t, "acquisition_grid", ">= 2", o.acquisition_grid);
   require_non_negative(t, "max_reasks", o.max_reasks);
+  const auto norm = static_cast<int>(o.normalization);
+  require(norm >= 0 && norm <= 2, t, "normalization", "none, mean or mean_and_scale", norm);
 }
 
 }  // namespace detail
@@ -212,11 +220,11 @@ class autolrs {
 
   /// Everything the controller holds, in the lrs state format (docs/state.md): kind "autolrs",
   /// scalar type double, the hyper-parameters that shape the rest of the run (min_lr, max_lr,
-  /// candidates, tau_max, kappa, acquisition_grid, max_reasks) and the payload: the position
-  /// (stage, candidate, tau, tau', validation mode, kept and total steps), the RNG state and GP
-  /// seed, the first training loss, this stage's observations and candidates, and the history.
-  /// tau, tau_prime and seed of the options are starting values: the saved position and RNG
-  /// replace them, so they are not compared on load.
+  /// candidates, tau_max, kappa, acquisition_grid, max_reasks, normalization) and the payload: the
+  /// position (stage, candidate, tau, tau', validation mode, kept and total steps), the RNG state
+  /// and GP seed, the first training loss, this stage's observations and candidates, and the
+  /// history. tau, tau_prime and seed of the options are starting values: the saved position and
+  /// RNG replace them, so they are not compared on load.
   [[nodiscard]] std::vector<unsigned char> state() const {
     state_writer w(state_kind, state_scalar::f64);
     w.hyper("min_lr", options_.min_lr)
@@ -225,7 +233,8 @@ class autolrs {
         .hyper("tau_max", options_.tau_max)
         .hyper("kappa", options_.kappa)
         .hyper("acquisition_grid", options_.acquisition_grid)
-        .hyper("max_reasks", options_.max_reasks);
+        .hyper("max_reasks", options_.max_reasks)
+        .hyper("normalization", std::string_view(name_of(options_.normalization)));
     w.i64(stage_).i64(candidate_).i64(tau_).i64(tau_prime_).boolean(validation_);
     w.i64(kept_).i64(total_);
     w.u64(rng_.state()).u64(gp_seed_);
@@ -254,6 +263,7 @@ class autolrs {
     r.hyper("kappa", options_.kappa);
     r.hyper("acquisition_grid", options_.acquisition_grid);
     r.hyper("max_reasks", options_.max_reasks);
+    r.hyper("normalization", std::string_view(name_of(options_.normalization)));
     constexpr step_t max_steps = step_t(1) << 53;
     const step_t k = options_.candidates;
     autolrs next = *this;
@@ -332,7 +342,9 @@ class autolrs {
 
   [[nodiscard]] double ask() {
     if (us_.empty()) return rng_.uniform();
-    gaussian_process gp;
+    gp_options gpo;
+    gpo.normalization = options_.normalization;
+    gaussian_process gp(gpo);
     gp.fit(us_, ys_, gp_seed_);
     return lcb_argmin(gp, options_.kappa, 0.0, 1.0, options_.acquisition_grid);
   }

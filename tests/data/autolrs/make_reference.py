@@ -3,8 +3,8 @@
 # Reference values for tests/analysis/autolrs_*_test.cpp and
 # tests/controllers/autolrs_controller_test.cpp, computed with scikit-learn and SciPy.
 # Run with Debian's interpreter: /usr/bin/python3 tests/data/autolrs/make_reference.py
-# (needs python3-sklearn, python3-scipy, python3-numpy). Writes gp_sklearn.txt and
-# exp_forecast_scipy.txt next to this script.
+# (needs python3-sklearn, python3-scipy, python3-numpy). Writes gp_sklearn.txt,
+# gp_normalization.txt, exp_forecast_scipy.txt and spline_scipy.txt next to this script.
 import os
 
 import numpy as np
@@ -67,6 +67,56 @@ def write_gp():
         f.write("\n".join(lines) + "\n")
 
 
+# --- Target normalisation: mean only (scikit-learn 0.21.3, the authors' pin) vs mean and std ---
+# scikit-learn 0.21.3's normalize_y=True subtracts the mean only; that is normalize_y=False on
+# y - mean(y), with the mean added back to the prediction.
+def normalization_cases():
+    # Forecast losses of scale ~0.1 at 4 and 2 explored points, and of scale ~100 at 5.
+    return [
+        ("loss0.15_4pts", [0.0707, 0.8399, 0.1213, 0.5693], [0.13676, 0.14301, 0.11615, 0.17358]),
+        ("loss0.3_2pts", [0.2156, 0.3539], [0.30294, 0.30982]),
+        ("loss100_5pts", [0.05, 0.3, 0.55, 0.8, 0.95], [131.0, 118.5, 112.2, 125.9, 160.3]),
+    ]
+
+
+def write_normalization():
+    lines = ["# scikit-learn %s: the GP of gp_sklearn.txt with normalize_y=True (mode std) or "
+             "normalize_y=False on y - mean(y) (mode mean, scikit-learn 0.21.3's normalize_y)"
+             % sklearn.__version__,
+             "# case name / x / y / mode std|mean amplitude length_scale noise nll lcb_argmin"
+             " (kappa 1e6, 20001-point grid) / pred u mean std (at the fitted hyper-parameters)"]
+    for name, x, y in normalization_cases():
+        lines.append("case " + name)
+        lines.append("x " + " ".join(fmt(v) for v in x))
+        lines.append("y " + " ".join(fmt(v) for v in y))
+        for mode in ("std", "mean"):
+            kernel = ConstantKernel(1.0, (0.01, 1000.0)) * Matern(1.0, (0.01, 100.0), nu=2.5) \
+                + WhiteKernel(1.0, (1e-5, 1e5))
+            yy = np.array(y, dtype=float)
+            shift = 0.0
+            if mode == "mean":
+                shift = yy.mean()
+                yy = yy - shift
+            gp = GaussianProcessRegressor(kernel=kernel, alpha=0.0, normalize_y=(mode == "std"),
+                                          n_restarts_optimizer=2, random_state=0)
+            gp.fit(np.array(x).reshape(-1, 1), yy)
+            p = gp.kernel_.get_params()
+            amp, ls, noise = p["k1__k1__constant_value"], p["k1__k2__length_scale"], \
+                p["k2__noise_level"]
+            nll = -gp.log_marginal_likelihood_value_
+            gp.kernel_.set_params(k2__noise_level=0.0)
+            us = np.linspace(0, 1, 20001)
+            mean, std = gp.predict(us.reshape(-1, 1), return_std=True)
+            u_best = us[np.argmin(mean + shift - 1e6 * std)]
+            lines.append("mode %s %s %s %s %s %s" % (mode, fmt(amp), fmt(ls), fmt(noise), fmt(nll),
+                                                     fmt(u_best)))
+            for u in np.linspace(0, 1, 6):
+                m, sd = gp.predict(np.array([[u]]), return_std=True)
+                lines.append("pred %s %s %s" % (fmt(u), fmt(m[0] + shift), fmt(sd[0])))
+    with open(os.path.join(HERE, "gp_normalization.txt"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
 # --- Exponential forecaster: the AutoLRS procedure with SciPy's spline and Nelder-Mead --------
 def rss(beta, x, y):
     A = np.vstack([np.exp(-np.exp(beta) * x), np.ones(len(x))]).T
@@ -115,6 +165,29 @@ def series_cases():
     y = 0.6 * np.exp(-0.2 * t) + 0.3 + 0.01 * rng.randn(16)
     y[2] += 0.2
     out.append(("val16", list(y), 160, False))
+    # Series where UnivariateSpline(k=2, s=n) is not the least-squares quadratic: the residual of
+    # the quadratic exceeds s = n, so FITPACK adds knots and tunes its smoothing parameter.
+    rng = np.random.RandomState(0)
+    t = np.arange(100)
+    out.append(("issue_scale100", list(100 * (0.8 * np.exp(-0.03 * t) + 1.2) + 3 * rng.randn(100)),
+                1000, True))
+    rng = np.random.RandomState(0)
+    out.append(("issue_sigma2", list(6 * np.exp(-0.02 * t) + 4 + 2 * rng.randn(100)), 1000, True))
+    rng = np.random.RandomState(11)
+    for scale in (1e-3, 1e-1, 1e1, 1e3):
+        for sigma in (0.0, 0.5, 2.0):
+            y = scale * (0.8 * np.exp(-0.03 * t) + 1.2) + sigma * rng.randn(100)
+            y[[4, 17, 33, 80]] += scale * np.array([0.9, -0.5, 0.7, 0.4])
+            out.append(("scale%g_sigma%g" % (scale, sigma), list(y), 1000, True))
+    t = np.arange(2000)
+    y = 30 * (np.exp(-0.002 * t) + 0.5) + 2.0 * rng.randn(2000)
+    y[[10, 200, 700, 1500]] += [25, -20, 15, 10]
+    out.append(("long2000_sigma2", list(y), 20000, True))
+    y = 0.9 * np.exp(-0.002 * t) + 0.4 + 0.02 * rng.randn(2000)
+    out.append(("long2000_unit", list(y), 20000, True))
+    t = np.arange(16)
+    y = 200 * (np.exp(-0.1 * t) + 1) + 2.0 * rng.randn(16)
+    out.append(("val16_scale200", list(y), 160, False))
     return out
 
 
@@ -130,6 +203,48 @@ def write_forecast():
         f.write("\n".join(lines) + "\n")
 
 
+# --- FITPACK's smoothing spline: UnivariateSpline(x, y, k, s) ---------------------------------
+def spline_cases():
+    rng = np.random.RandomState(2024)
+    out = []
+    for n in (16, 100, 2000):
+        t = np.arange(n, dtype=float)
+        for scale in (1e-3, 1.0, 1e3):
+            for sigma in (0.0, 0.1, 2.0):
+                if n == 2000 and (scale, sigma) not in ((1e3, 2.0), (1.0, 0.1), (1e-3, 2.0)):
+                    continue
+                y = scale * (0.8 * np.exp(-30.0 * t / n) + 1.2) + sigma * rng.randn(n)
+                bad = rng.choice(n, max(2, n // 25), replace=False)
+                y[bad] += scale * rng.uniform(-1.0, 1.0, len(bad))
+                out.append(("n%d_scale%g_sigma%g" % (n, scale, sigma), t, y, 2, None))
+    t = np.sort(rng.uniform(0.0, 50.0, 60))
+    y = np.sin(t / 5.0) + 0.3 * rng.randn(60)
+    out.append(("uneven_k2_s10", t, y, 2, 10.0))
+    out.append(("uneven_k3_default", t, y, 3, None))
+    out.append(("uneven_k1_s3", t, y, 1, 3.0))
+    return out
+
+
+def write_spline():
+    lines = ["# SciPy %s: scipy.interpolate.UnivariateSpline(x, y, k, s) (FITPACK curfit)"
+             % scipy.__version__,
+             "# spline name k s(-1: default len(x)) n_knots ier residual / x / y / at / values"]
+    for name, x, y, k, s in spline_cases():
+        sp = UnivariateSpline(x, y, k=k, s=s)
+        n_knots, ier = int(sp._data[7]), int(sp._data[-1])
+        at = np.concatenate([x[::max(1, len(x) // 100)], np.linspace(x[0] - 3.0, x[-1] + 3.0, 25)])
+        lines.append("spline %s %d %s %d %d %s" % (name, k, fmt(-1 if s is None else s), n_knots,
+                                                   ier, fmt(sp.get_residual())))
+        lines.append("x " + " ".join(fmt(v) for v in x))
+        lines.append("y " + " ".join(fmt(v) for v in y))
+        lines.append("at " + " ".join(fmt(v) for v in at))
+        lines.append("values " + " ".join(fmt(v) for v in sp(at)))
+    with open(os.path.join(HERE, "spline_scipy.txt"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
 if __name__ == "__main__":
     write_gp()
+    write_normalization()
     write_forecast()
+    write_spline()

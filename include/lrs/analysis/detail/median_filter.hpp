@@ -24,153 +24,6 @@ inline std::size_t refinement_filter_width(double tau, std::size_t n) noexcept {
   return 2 * (k / 2) + 1;
 }
 
-/// Value of the padded sequence at index k in [-inf, inf): edge-replicated before 0 (SciPy's
-/// `mode='nearest'`), NumPy's `np.pad(..., mode='reflect')` after n-1 (mirror without repeating
-/// the edge, periodic with period 2(n-1) when the padding is longer than the sequence).
-template <class T>
-T refinement_padded_at(const T* g, std::size_t n, std::ptrdiff_t k) noexcept {
-  if (k <= 0 || n == 1) return g[0];
-  const auto u = static_cast<std::size_t>(k);
-  if (u < n) return g[u];
-  const std::size_t period = 2 * (n - 1);
-  const std::size_t m = u % period;
-  return m < n ? g[m] : g[period - m];
-}
-
-/// Running median of a window of fixed odd width 2h+1 whose oldest element is replaced at each
-/// step. The lower h+1 values sit in a max-heap (its root is the median), the upper h in a
-/// min-heap; each window slot knows its heap position, so a replacement is one sift (plus at most
-/// one exchange of the two roots): O(log w) per step, with no allocation after construction.
-template <class T>
-class sliding_median {
- public:
-  /// Starts with the window `init` (odd size). @pre init.size() is odd; values are not NaN.
-  explicit sliding_median(const std::vector<T>& init) : width_(init.size()), pos_(init.size()) {
-    LRS_ASSERT(width_ % 2 == 1, "sliding_median: window width must be odd");
-    std::vector<node> all(width_);
-    for (std::size_t s = 0; s < width_; ++s) all[s] = node{init[s], s};
-    std::sort(all.begin(), all.end(), [](const node& a, const node& b) { return a.v < b.v; });
-    const std::size_t h = width_ / 2;
-    // A descending array is a max-heap and an ascending one a min-heap.
-    low_.assign(all.rend() - static_cast<std::ptrdiff_t>(h + 1), all.rend());
-    high_.assign(all.begin() + static_cast<std::ptrdiff_t>(h + 1), all.end());
-    for (std::size_t i = 0; i < low_.size(); ++i) pos_[low_[i].slot] = to_low(i);
-    for (std::size_t i = 0; i < high_.size(); ++i) pos_[high_[i].slot] = to_high(i);
-  }
-
-  [[nodiscard]] T median() const noexcept { return low_[0].v; }
-
-  /// Sets the value held in window slot `slot` (0 <= slot < width) to v.
-  void replace(std::size_t slot, T v) noexcept {
-    const std::ptrdiff_t p = pos_[slot];
-    if (p >= 0) {
-      const auto i = static_cast<std::size_t>(p);
-      const T old = low_[i].v;
-      low_[i].v = v;
-      if (old < v) {
-        low_up(i);
-        balance();
-      } else if (v < old) {
-        low_down(i);
-      }
-    } else {
-      const auto j = static_cast<std::size_t>(-p - 1);
-      const T old = high_[j].v;
-      high_[j].v = v;
-      if (v < old) {
-        high_up(j);
-        balance();
-      } else if (old < v) {
-        high_down(j);
-      }
-    }
-  }
-
- private:
-  struct node {
-    T v;
-    std::size_t slot;
-  };
-
-  static std::ptrdiff_t to_low(std::size_t i) noexcept { return static_cast<std::ptrdiff_t>(i); }
-  static std::ptrdiff_t to_high(std::size_t j) noexcept {
-    return -static_cast<std::ptrdiff_t>(j) - 1;
-  }
-
-  // Restores max(low) <= min(high) after one value moved across: one exchange of the roots.
-  void balance() noexcept {
-    if (high_.empty() || !(high_[0].v < low_[0].v)) return;
-    std::swap(low_[0], high_[0]);
-    pos_[low_[0].slot] = to_low(0);
-    pos_[high_[0].slot] = to_high(0);
-    low_down(0);
-    high_down(0);
-  }
-
-  void low_up(std::size_t i) noexcept {
-    const node x = low_[i];
-    while (i > 0) {
-      const std::size_t parent = (i - 1) / 2;
-      if (!(low_[parent].v < x.v)) break;
-      low_[i] = low_[parent];
-      pos_[low_[i].slot] = to_low(i);
-      i = parent;
-    }
-    low_[i] = x;
-    pos_[x.slot] = to_low(i);
-  }
-
-  void low_down(std::size_t i) noexcept {
-    const std::size_t n = low_.size();
-    const node x = low_[i];
-    for (;;) {
-      std::size_t c = 2 * i + 1;
-      if (c >= n) break;
-      if (c + 1 < n && low_[c].v < low_[c + 1].v) ++c;
-      if (!(x.v < low_[c].v)) break;
-      low_[i] = low_[c];
-      pos_[low_[i].slot] = to_low(i);
-      i = c;
-    }
-    low_[i] = x;
-    pos_[x.slot] = to_low(i);
-  }
-
-  void high_up(std::size_t j) noexcept {
-    const node x = high_[j];
-    while (j > 0) {
-      const std::size_t parent = (j - 1) / 2;
-      if (!(x.v < high_[parent].v)) break;
-      high_[j] = high_[parent];
-      pos_[high_[j].slot] = to_high(j);
-      j = parent;
-    }
-    high_[j] = x;
-    pos_[x.slot] = to_high(j);
-  }
-
-  void high_down(std::size_t j) noexcept {
-    const std::size_t n = high_.size();
-    const node x = high_[j];
-    for (;;) {
-      std::size_t c = 2 * j + 1;
-      if (c >= n) break;
-      if (c + 1 < n && high_[c + 1].v < high_[c].v) ++c;
-      if (!(high_[c].v < x.v)) break;
-      high_[j] = high_[c];
-      pos_[high_[j].slot] = to_high(j);
-      j = c;
-    }
-    high_[j] = x;
-    pos_[x.slot] = to_high(j);
-  }
-
-  std::size_t width_;
-  std::vector<std::ptrdiff_t> pos_;  // slot -> i (max-heap) or -j-1 (min-heap)
-  std::vector<node> low_;            // max-heap of the lower h+1 values; root = median
-  std::vector<node> high_;           // min-heap of the upper h values
-};
-
 /// A set of indices in [0, n) with next/previous-member search in O(log_64 n): a 64-ary tree of
 /// bit words whose level L+1 has a bit for every non-zero word of level L.
 class bit_tree {
@@ -266,18 +119,19 @@ class bit_tree {
 /// Indices 0..n-1 ordered by g (ascending; equal values in index order). Each value becomes an
 /// order-preserving 64-bit key; an LSD radix sort orders the upper 32 bits (3 passes of 11 bits,
 /// passes with one digit skipped), then each run of equal upper halves (values within about 1e-6
-/// relative of each other) is sorted on the whole key.
-template <class T>
-std::vector<std::uint32_t> refinement_sort_indices(const T* g, std::size_t n) {
+/// relative of each other) is sorted on the whole key. Index is std::uint32_t, or std::uint64_t
+/// for n >= 2^32.
+template <class T, class Index = std::uint32_t>
+std::vector<Index> refinement_sort_indices(const T* g, std::size_t n) {
   std::vector<std::uint64_t> key(n), key2(n);
-  std::vector<std::uint32_t> idx(n), idx2(n);
+  std::vector<Index> idx(n), idx2(n);
   for (std::size_t i = 0; i < n; ++i) {
     const double v = static_cast<double>(g[i]);
     std::uint64_t bits = 0;
     std::memcpy(&bits, &v, sizeof bits);
     // Negative: flip everything (larger magnitude sorts first); positive: set the sign bit.
     key[i] = (bits >> 63) ? ~bits : (bits | (std::uint64_t{1} << 63));
-    idx[i] = static_cast<std::uint32_t>(i);
+    idx[i] = static_cast<Index>(i);
   }
   constexpr unsigned digit_bits = 11;
   constexpr std::size_t buckets = std::size_t{1} << digit_bits;
@@ -296,7 +150,7 @@ std::vector<std::uint32_t> refinement_sort_indices(const T* g, std::size_t n) {
     key.swap(key2);
     idx.swap(idx2);
   }
-  std::vector<std::pair<std::uint64_t, std::uint32_t>> run;
+  std::vector<std::pair<std::uint64_t, Index>> run;
   for (std::size_t i = 0; i < n;) {
     std::size_t j = i + 1;
     while (j < n && (key[j] >> 32) == (key[i] >> 32)) ++j;
@@ -311,7 +165,9 @@ std::vector<std::uint32_t> refinement_sort_indices(const T* g, std::size_t n) {
   return idx;
 }
 
-/// Index into g[0..n) of the padded sequence at position k (see refinement_padded_at).
+/// Index into g[0..n) of the padded sequence at position k in [-inf, inf): edge-replicated before 0
+/// (SciPy's `mode='nearest'`), NumPy's `np.pad(..., mode='reflect')` after n-1 (mirror without
+/// repeating the edge, periodic with period 2(n-1) when the padding is longer than the sequence).
 inline std::size_t refinement_padded_index(std::size_t n, std::ptrdiff_t k) noexcept {
   if (k <= 0 || n == 1) return 0;
   const auto u = static_cast<std::size_t>(k);
@@ -321,48 +177,11 @@ inline std::size_t refinement_padded_index(std::size_t n, std::ptrdiff_t k) noex
   return m < n ? m : period - m;
 }
 
-/// Two-heap version of refinement_median_filter, for sequences too long for 32-bit ranks.
-template <class T>
-std::vector<T> refinement_median_filter_heaps(const T* g, std::size_t n, std::size_t width) {
-  std::vector<T> out(n);
-  const auto h = static_cast<std::ptrdiff_t>(width / 2);
-  std::vector<T> window(width);
-  for (std::ptrdiff_t k = -h; k <= h; ++k)
-    window[static_cast<std::size_t>(k + h)] = refinement_padded_at(g, n, k);
-  sliding_median<T> med(window);
-  out[0] = med.median();
-  // Moving from output i-1 to i drops index i-1-h and takes index i+h; both use slot (i-1) % w.
-  std::size_t slot = 0;
-  for (std::size_t i = 1; i < n; ++i) {
-    med.replace(slot, refinement_padded_at(g, n, static_cast<std::ptrdiff_t>(i) + h));
-    out[i] = med.median();
-    if (++slot == width) slot = 0;
-  }
-  return out;
-}
-
-/// The refinement authors' smoothing of g[0..n) with an odd window `width`:
-///
-///   out = scipy.ndimage.median_filter(np.pad(g, (0, 2*width), mode='reflect'),
-///                                     size=width, mode='nearest')[:n]
-///
-/// i.e. out[i] = median of g over [i-h, i+h] (h = width/2), values before 0 replaced by g[0] and
-/// values past n-1 mirrored (refinement_padded_at).
-///
-/// Method: every position of the padded sequence gets a distinct rank (by value, then by index
-/// into g, then by position: a radix sort of g, O(n)); the window is a bit_tree over the ranks and
-/// the median a rank that moves to the neighbouring member when an insertion and a removal fall
-/// on opposite sides of it. O(n log_64 n) time with small, cache-friendly structures (the bit tree
-/// of n + width bits), O(n) memory.
-/// @pre n >= 1, width odd, no NaN in g.
-template <class T>
-std::vector<T> refinement_median_filter(const T* g, std::size_t n, std::size_t width) {
-  LRS_ASSERT(n >= 1 && width % 2 == 1, "refinement_median_filter: need n >= 1 and odd width");
-  if (width == 1) return std::vector<T>(g, g + n);
+// refinement_median_filter with ranks (and indices into g) of type Rank.
+template <class Rank, class T>
+std::vector<T> refinement_median_filter_ranks(const T* g, std::size_t n, std::size_t width) {
   const std::size_t h = width / 2;
   const std::size_t padded = n + 2 * h;  // positions k = -h .. n-1+h, stored at q = k + h
-  if (padded >= std::numeric_limits<std::uint32_t>::max() || n >= (std::size_t{1} << 32))
-    return refinement_median_filter_heaps(g, n, width);
   const auto index_of = [n, h](std::size_t q) {
     return refinement_padded_index(n,
                                    static_cast<std::ptrdiff_t>(q) - static_cast<std::ptrdiff_t>(h));
@@ -370,21 +189,21 @@ std::vector<T> refinement_median_filter(const T* g, std::size_t n, std::size_t w
 
   // Ranks: index j of g in value order owns a block of mult[j] consecutive ranks, one for each
   // padded position that reads g[j]; next[j] is the next unused rank of that block.
-  std::vector<std::uint32_t> next(n, 0);
+  std::vector<Rank> next(n, 0);
   for (std::size_t q = 0; q < padded; ++q) ++next[index_of(q)];
   std::vector<T> value_of_rank(padded);
   {
-    const std::vector<std::uint32_t> order = refinement_sort_indices(g, n);
-    std::uint32_t rank = 0;
-    for (const std::uint32_t j : order) {
-      const std::uint32_t m = next[j];
+    const std::vector<Rank> order = refinement_sort_indices<T, Rank>(g, n);
+    Rank rank = 0;
+    for (const Rank j : order) {
+      const Rank m = next[j];
       next[j] = rank;
       std::fill_n(value_of_rank.begin() + static_cast<std::ptrdiff_t>(rank), m, g[j]);
       rank += m;
     }
   }
 
-  std::vector<std::uint32_t> ring(width);  // rank held by each window slot
+  std::vector<Rank> ring(width);  // rank held by each window slot
   bit_tree members(padded);
   for (std::size_t q = 0; q < width; ++q) {
     ring[q] = next[index_of(q)]++;
@@ -392,7 +211,7 @@ std::vector<T> refinement_median_filter(const T* g, std::size_t n, std::size_t w
   }
   std::size_t m = 0;  // rank of the median: exactly h member ranks lie below it
   {
-    std::vector<std::uint32_t> first(ring);
+    std::vector<Rank> first(ring);
     std::nth_element(first.begin(), first.begin() + static_cast<std::ptrdiff_t>(h), first.end());
     m = first[h];
   }
@@ -402,7 +221,7 @@ std::vector<T> refinement_median_filter(const T* g, std::size_t n, std::size_t w
   for (std::size_t i = 1; i < n; ++i) {
     const std::size_t a = ring[slot];
     const std::size_t b = next[index_of(i - 1 + width)]++;
-    ring[slot] = static_cast<std::uint32_t>(b);
+    ring[slot] = static_cast<Rank>(b);
     if (++slot == width) slot = 0;
     members.reset(a);
     members.set(b);
@@ -415,6 +234,30 @@ std::vector<T> refinement_median_filter(const T* g, std::size_t n, std::size_t w
     out[i] = value_of_rank[m];
   }
   return out;
+}
+
+/// The refinement authors' smoothing of g[0..n) with an odd window `width`:
+///
+///   out = scipy.ndimage.median_filter(np.pad(g, (0, 2*width), mode='reflect'),
+///                                     size=width, mode='nearest')[:n]
+///
+/// i.e. out[i] = median of g over [i-h, i+h] (h = width/2), values before 0 replaced by g[0] and
+/// values past n-1 mirrored (refinement_padded_index).
+///
+/// Method: every position of the padded sequence gets a distinct rank (by value, then by index
+/// into g, then by position: a radix sort of g, O(n)); the window is a bit_tree over the ranks and
+/// the median a rank that moves to the neighbouring member when an insertion and a removal fall
+/// on opposite sides of it. O(n log_64 n) time with small, cache-friendly structures (the bit tree
+/// of n + width bits), O(n) memory.
+/// @pre n >= 1, width odd, no NaN in g.
+template <class T>
+std::vector<T> refinement_median_filter(const T* g, std::size_t n, std::size_t width) {
+  LRS_ASSERT(n >= 1 && width % 2 == 1, "refinement_median_filter: need n >= 1 and odd width");
+  if (width == 1) return std::vector<T>(g, g + n);
+  // 32-bit ranks halve the memory traffic; 64-bit ones only past 4e9 padded positions.
+  if (n + width < std::numeric_limits<std::uint32_t>::max())
+    return refinement_median_filter_ranks<std::uint32_t>(g, n, width);
+  return refinement_median_filter_ranks<std::uint64_t>(g, n, width);
 }
 
 }  // namespace lrs::detail

@@ -10,7 +10,7 @@
 
 #include <unistd.h>
 
-#include "catch.hpp"
+#include "../catch.hpp"
 
 namespace {
 

@@ -118,6 +118,13 @@ TEST_CASE("lrs predict --law reads lrs fit's JSON inline, from a file and from s
       CHECK_THAT(v[t], WithinRel(1.0 + 2.0 / std::sqrt(s1[t]) - 3.0 * s2[t], 1e-15));
   }
   CHECK(inline_json.out == pairs.out);
+  // A file whose name has '=' in it is still read as a file.
+  const std::string eq_file = temp_path("_lambda=0.5.json");
+  std::ofstream(eq_file) << json;
+  const auto from_eq_file = run_tool("predict --law " + eq_file + " --lr-curve " + lr);
+  CHECK(from_eq_file.status == 0);
+  CHECK(from_eq_file.out == pairs.out);
+  std::remove(eq_file.c_str());
   // --lambda overrides the JSON's: lambda 0 gives S2 = [0, 0, 0.5, 0.5, 1].
   const auto over = run_tool("predict --law " + law_file + " --lambda 0 --lr-curve " + lr);
   REQUIRE(over.status == 0);

@@ -261,16 +261,18 @@ inline std::string read_small(std::istream& in, const std::string& name) {
 }  // namespace detail
 
 /// Reads `--law`: NAME=VALUE pairs (`L0=...,A=...,alpha=...,C=...`), or the JSON that `lrs fit`
-/// prints, given inline, as the path of a file, or as `-` for stdin. The JSON's lambda comes with
-/// it. @throws usage_error naming what is wrong.
+/// prints, given inline, as the path of a file, or as `-` for stdin (text with '=' is read as
+/// pairs unless a file of that name exists). The JSON's lambda comes with it.
+/// @throws usage_error naming what is wrong.
 inline law_input read_law(const std::string& arg) {
   std::string text = arg;
   std::string from = "--law";
   if (arg == "-") {
     text = detail::read_small(std::cin, "stdin");
     from = "--law - (stdin)";
-  } else if (arg.find('=') == std::string::npos && arg.find('{') == std::string::npos) {
-    std::error_code ec;
+  } else if (std::error_code ec;
+             arg.find('{') == std::string::npos &&
+             (arg.find('=') == std::string::npos || std::filesystem::is_regular_file(arg, ec))) {
     if (std::filesystem::is_directory(arg, ec))
       throw usage_error("--law: " + arg + " is a directory, not a law");
     std::ifstream f(arg, std::ios::binary);

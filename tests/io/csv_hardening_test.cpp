@@ -67,6 +67,17 @@ TEST_CASE("csv: a line longer than the limit is an error that does not quote it"
         "loss.csv:2: line is longer than 14 bytes (is this a CSV file?)");
 }
 
+TEST_CASE("csv: limits out of range are rejected", "[io][csv][error]") {
+  lrs::io::csv_limits none;
+  none.max_line_bytes = 0;
+  CHECK_THROWS_AS(series("step,loss\n0,1\n", none), lrs::invalid_argument);
+  lrs::io::csv_limits huge;
+  huge.max_line_bytes = static_cast<std::size_t>(-1);  // would overflow the line buffer's size
+  CHECK_THROWS_WITH(series("step,loss\n0,1\n", huge),
+                    "lrs::io::read_csv: limits.max_line_bytes must be in [1, 1073741824], got " +
+                        std::to_string(static_cast<std::size_t>(-1)));
+}
+
 TEST_CASE("csv: /dev/zero ends in an error after one line's worth of bytes", "[io][csv][error]") {
   if (access("/dev/zero", R_OK) != 0) return;
   CHECK(csv_message([] { (void)lrs::io::read_csv_file("/dev/zero", {"step"}); }) ==

@@ -14,10 +14,12 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <utility>
 #include <vector>
 
 #include <lrs/config.hpp>
+#include <lrs/core/error.hpp>
 #include <lrs/core/format.hpp>
 #include <lrs/core/types.hpp>
 
@@ -85,6 +87,7 @@ struct step_series {
 /// pipe) ends in an error instead of filling memory. The defaults are far above any file of
 /// per-step numbers: a line of a few numbers is under 100 bytes, and 1 GiB holds some 40 million
 /// `step,value` rows.
+/// @pre 1 <= max_line_bytes <= 2^30 (a buffer of that size is allocated while reading).
 struct csv_limits {
   std::size_t max_line_bytes = 64 * 1024;  ///< longest accepted line, without its newline
   std::uint64_t max_total_bytes = std::uint64_t{1} << 30;  ///< largest accepted input (1 GiB)
@@ -199,12 +202,16 @@ inline std::ifstream open_csv_file(const std::string& path) {
 /// (anything strtod reads) and be finite. Messages quote at most a short excerpt of the input.
 /// @param source name used in error messages (usually the file path).
 /// @param limits longest line and largest input accepted (see csv_limits).
+/// @throws lrs::invalid_argument if `limits` breaks its precondition.
 /// @throws csv_error naming source and line: no header (empty input), a requested column missing
 ///   or duplicated in the header, a row with the wrong number of fields, an empty or non-numeric
 ///   field, NaN or infinity, no data rows, a line or an input over `limits`, or a read error.
 [[nodiscard]] inline csv_columns read_csv(std::istream& in, const std::vector<std::string>& columns,
                                           const std::string& source = "<stream>",
                                           const csv_limits& limits = {}) {
+  ::lrs::detail::require(
+      limits.max_line_bytes >= 1 && limits.max_line_bytes <= (std::size_t{1} << 30), "io::read_csv",
+      "limits.max_line_bytes", "in [1, 1073741824]", limits.max_line_bytes);
   csv_columns out;
   out.source = source;
   out.names = columns;

@@ -70,9 +70,9 @@ TEST_CASE("csv errors name the file and the line", "[io][csv][error]") {
   CHECK(csv_message([] { series("step,loss\n0,1\n5,1\n3,1\n"); }) ==
         "loss.csv:4: steps not sorted: 3 after 5");
   CHECK(csv_message([] { series("step,loss\n-1,1\n"); }) ==
-        "loss.csv:2: column 'step' must be >= 0, got -1.000000");
+        "loss.csv:2: column 'step' must be >= 0, got -1");
   CHECK(csv_message([] { series("step,loss\n1.5,1\n"); }) ==
-        "loss.csv:2: column 'step' must be a whole number, got 1.500000");
+        "loss.csv:2: column 'step' must be a whole number, got 1.5");
   CHECK(csv_message([] { (void)lrs::io::read_csv_file("/nonexistent/x.csv", {"a"}); }) ==
         "/nonexistent/x.csv: cannot open file");
 }

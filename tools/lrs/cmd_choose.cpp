@@ -40,23 +40,27 @@ void add_choose_command(CLI::App& app) {
       ->required()
       ->check(CLI::IsMember({"wsd", "cosine-floor", "rex", "warmup"}));
   cmd->add_option("--lr", o->lr, "peak LR")->required();
-  cmd->add_option("--steps", o->steps, "budget: number of steps")->required();
+  cmd->add_option("--steps", o->steps, "budget: number of steps")
+      ->required()
+      ->transform(whole_number());
   cmd->add_option("--min-lr", o->min_lr, "LR at the end of the decay (not for cosine-floor)")
       ->capture_default_str();
   cmd->add_option("--warmup", o->warmup, "linear warm-up steps (fixed unless --family warmup)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->transform(whole_number());
   cmd->add_option("--curve", o->curve_out, "write the winner's step,lr,loss to this CSV file");
   o->areas.add_to(*cmd);
   cmd->callback([o, families] {
-    const lrs::annealing_law law = parse_law(o->law);
+    const law_input law = read_law(o->law);
+    check_curve_steps("choose: ", o->steps);
     lrs::family_setup setup;
     setup.steps = o->steps;
     setup.peak_lr = o->lr;
     setup.min_lr = o->min_lr;
     setup.warmup_steps = o->warmup;
     lrs::choose_options co;
-    co.areas = o->areas.options();
-    const auto c = lrs::choose_schedule(law, families.at(o->family), setup, co);
+    co.areas = areas_for(o->areas, law);
+    const auto c = lrs::choose_schedule(law.law, families.at(o->family), setup, co);
     if (!o->curve_out.empty()) {
       std::ofstream out(o->curve_out);
       if (!out) throw usage_error("choose: cannot write " + o->curve_out);

@@ -28,7 +28,8 @@ void add_fit_command(CLI::App& app) {
   cmd->add_option("--schedule", o->schedules,
                   "schedule SPEC of a run, with --lr and --steps (instead of --lr-curve)");
   cmd->add_option("--lr", o->lr, "base LR of each --schedule (once for all, or once each)");
-  cmd->add_option("--steps", o->steps, "steps of each --schedule (once for all, or once each)");
+  cmd->add_option("--steps", o->steps, "steps of each --schedule (once for all, or once each)")
+      ->transform(whole_number());
   cmd->add_option("--loss", o->losses, "CSV step,loss of a run, in the order of the LR curves")
       ->required();
   o->areas.add_to(*cmd);

@@ -1,6 +1,7 @@
 cmake_minimum_required(VERSION 3.21)
-# Runs `lrs plot ARGS --out OUT` and checks the exit status RC; EXPECT is a regex that stderr
-# (exit 2) or stdout (exit 0) must match. On success the SVG must hold one polyline per spec.
+# Runs `lrs plot ARGS --out OUT` and checks the exit status RC; EXPECT is a regex that stderr must
+# match (the error, or the status line). On success stdout is empty and the SVG holds one polyline
+# per spec.
 string(REPLACE "|" ";" ARGS "${ARGS}")
 file(REMOVE "${OUT}")
 execute_process(COMMAND "${EXE}" plot ${ARGS} --out "${OUT}" RESULT_VARIABLE rc
@@ -9,8 +10,11 @@ if(NOT rc EQUAL RC)
   message(FATAL_ERROR "exit status ${rc}, expected ${RC}\nstdout: ${out}\nstderr: ${err}")
 endif()
 if(RC EQUAL 0)
-  if(NOT out MATCHES "${EXPECT}")
-    message(FATAL_ERROR "stdout does not match '${EXPECT}': ${out}")
+  if(NOT err MATCHES "${EXPECT}")
+    message(FATAL_ERROR "stderr does not match '${EXPECT}': ${err}")
+  endif()
+  if(NOT out STREQUAL "")
+    message(FATAL_ERROR "stdout is not empty: ${out}")
   endif()
   file(READ "${OUT}" svg)
   string(REGEX MATCHALL "<polyline" lines "${svg}")

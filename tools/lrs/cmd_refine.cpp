@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 
 #include <lrs/analysis/refinement.hpp>
+#include <lrs/core/format.hpp>
 #include <lrs/io/grad_norms.hpp>
 
 #include "commands.hpp"
@@ -46,7 +47,8 @@ void run_refine(const refine_args& a) {
   fmt::memory_buffer out;
   fmt::format_to(std::back_inserter(out), "step,lr\n");
   for (lrs::step_t t = 0; t < schedule.total_steps(); ++t) {
-    fmt::format_to(std::back_inserter(out), "{},{:.17g}\n", t, schedule(t));
+    fmt::format_to(std::back_inserter(out), "{},{}\n", t,
+                   lrs::detail::format_number(schedule(t), 17));
     if (out.size() > (1u << 16)) {
       std::fwrite(out.data(), 1, out.size(), stdout);
       out.clear();
@@ -72,8 +74,10 @@ void add_refine_command(CLI::App& app) {
                   "sgd: weights g^-2 (L2 norms); adam: weights g^-1 (L1 norms)")
       ->check(CLI::IsMember({"sgd", "adam"}))
       ->capture_default_str();
-  args->steps_option = cmd->add_option(
-      "--steps", args->steps, "steps of the new schedule (default: the recorded number of steps)");
+  args->steps_option =
+      cmd->add_option("--steps", args->steps,
+                      "steps of the new schedule (default: the recorded number of steps)")
+          ->transform(whole_number());
   cmd->add_option("--lr", args->lr, "peak learning rate")->capture_default_str();
   cmd->callback([args] { run_refine(*args); });
 }

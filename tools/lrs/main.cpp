@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
 // The lrs command-line tool: print, plot, fit, predict and refine schedules from the shell.
+#include <algorithm>
 #include <cstdio>
 #include <exception>
+#include <string>
+#include <vector>
 
 #include <fmt/core.h>
 #include <CLI/CLI.hpp>
@@ -9,6 +12,51 @@
 #include <lrs/lrs.hpp>
 
 #include "commands.hpp"
+
+namespace {
+
+/// Levenshtein distance (insertions, deletions, substitutions) between two short words.
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diag = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+std::vector<std::string> command_names(const CLI::App& app) {
+  std::vector<std::string> names;
+  for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; }))
+    names.push_back(sub->get_name());
+  return names;
+}
+
+/// "unknown command 'x'" with the closest subcommand, or the list of them.
+std::string unknown_command(const std::vector<std::string>& names, const std::string& word) {
+  std::string best;
+  std::size_t best_d = 3;  // suggest only within two edits (or a prefix of a name)
+  for (const auto& n : names) {
+    const std::size_t d = n.rfind(word, 0) == 0 && word.size() >= 2 ? 1 : edit_distance(word, n);
+    if (d < best_d) {
+      best_d = d;
+      best = n;
+    }
+  }
+  std::string msg = "unknown command '" + word + "'";
+  if (!best.empty()) return msg + "; did you mean '" + best + "'?";
+  msg += "; the commands are";
+  for (std::size_t i = 0; i < names.size(); ++i) msg += (i ? ", " : " ") + names[i];
+  return msg;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"lrs: learning-rate schedules from the shell"};
@@ -23,6 +71,15 @@ int main(int argc, char** argv) {
   lrs_tool::add_plot_command(app);
   lrs_tool::add_predict_command(app);
   lrs_tool::add_refine_command(app);
+
+  // The first word that is not an option names the subcommand.
+  if (argc > 1 && argv[1][0] != '-') {
+    const auto names = command_names(app);
+    if (std::find(names.begin(), names.end(), argv[1]) == names.end()) {
+      fmt::print(stderr, "lrs: {}\n", unknown_command(names, argv[1]));
+      return 2;
+    }
+  }
 
   try {
     app.parse(argc, argv);

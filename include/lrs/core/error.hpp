@@ -4,15 +4,13 @@
 #define LRS_CORE_ERROR_HPP
 
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
-#include <cstring>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <type_traits>
 
 #include <lrs/config.hpp>
+#include <lrs/core/format.hpp>
 
 namespace lrs {
 
@@ -25,29 +23,14 @@ class invalid_argument : public std::invalid_argument {
 
 namespace detail {
 
-/// Shortest decimal text that reads back as the same value ("0.1", not "0.10000000000000001").
+/// A value as error messages show it: numbers by format_number ("0.1", "100", "1e-300"),
+/// `bool` as "true"/"false", anything else (strings) as is.
 template <class V>
 std::string format_value(V v) {
   if constexpr (std::is_same_v<V, bool>) {
     return v ? "true" : "false";
-  } else if constexpr (std::is_integral_v<V>) {
-    return std::to_string(v);
-  } else if constexpr (std::is_floating_point_v<V>) {
-    if (std::isnan(v)) return "nan";
-    if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-    char buf[64];
-    const long double target = static_cast<long double>(v);
-    int precision = 1;
-    for (; precision <= 21; ++precision) {
-      std::snprintf(buf, sizeof buf, "%.*Lg", precision, target);
-      if (static_cast<V>(std::strtold(buf, nullptr)) == v) break;
-    }
-    // %g switches to an exponent once the exponent reaches the precision ("1e+02" for 100);
-    // whole numbers of moderate size read better written out.
-    const long double mag = std::fabs(target);
-    if (std::strchr(buf, 'e') != nullptr && mag >= 1 && mag < 1e16L && target == std::floor(target))
-      std::snprintf(buf, sizeof buf, "%.0Lf", target);
-    return buf;
+  } else if constexpr (std::is_arithmetic_v<V>) {
+    return format_number(v);
   } else {
     return std::string(v);
   }

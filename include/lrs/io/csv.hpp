@@ -3,21 +3,24 @@
 #ifndef LRS_IO_CSV_HPP
 #define LRS_IO_CSV_HPP
 
-#include <cerrno>
 #include <cmath>
 #include <cstddef>
-#include <cstdio>
+#include <cstdint>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <istream>
 #include <ostream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <utility>
 #include <vector>
 
 #include <lrs/config.hpp>
+#include <lrs/core/error.hpp>
+#include <lrs/core/format.hpp>
 #include <lrs/core/types.hpp>
 
 namespace lrs::io {
@@ -80,6 +83,16 @@ struct step_series {
   }
 };
 
+/// Bounds on what a CSV reader accepts, so that a wrong file (a binary, `/dev/zero`, an endless
+/// pipe) ends in an error instead of filling memory. The defaults are far above any file of
+/// per-step numbers: a line of a few numbers is under 100 bytes, and 1 GiB holds some 40 million
+/// `step,value` rows.
+/// @pre 1 <= max_line_bytes <= 2^30 (a buffer of that size is allocated while reading).
+struct csv_limits {
+  std::size_t max_line_bytes = 64 * 1024;  ///< longest accepted line, without its newline
+  std::uint64_t max_total_bytes = std::uint64_t{1} << 30;  ///< largest accepted input (1 GiB)
+};
+
 namespace detail {
 
 inline std::string_view trim(std::string_view s) {
@@ -109,8 +122,73 @@ inline bool is_skipped(std::string_view line) {
   return t.empty() || t.front() == '#';
 }
 
-inline std::string quote(std::string_view s) {
-  return "'" + std::string(s) + "'";
+/// `s` in single quotes for a message: at most `max_bytes` of it (cut before a UTF-8 character,
+/// then "..." and the full length), control characters written as \xNN so that none is invisible.
+inline std::string quote(std::string_view s, std::size_t max_bytes = 48) {
+  std::size_t cut = s.size();
+  if (cut > max_bytes) {
+    cut = max_bytes;
+    while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+  }
+  std::string out = "'";
+  for (std::size_t i = 0; i < cut; ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 || c == 0x7F) {
+      const char* hex = "0123456789abcdef";
+      out.append("\\x").append(1, hex[c >> 4]).append(1, hex[c & 15]);
+    } else {
+      out.push_back(s[i]);
+    }
+  }
+  out.push_back('\'');
+  if (cut < s.size())
+    out.insert(out.size() - 1, "...")
+        .append(" (" + ::lrs::detail::format_number(s.size()) + " bytes)");
+  return out;
+}
+
+/// Reads one line (without its '\n') into `line`, within `limits`; `total` counts the bytes read
+/// so far. Returns false at the end of the input. @throws csv_error for a line or an input over
+/// the limits, or a read error.
+inline bool read_line(std::istream& in, std::vector<char>& buf, std::string& line,
+                      std::uint64_t& total, const csv_limits& limits, const std::string& source,
+                      std::size_t line_no) {
+  if (buf.size() != limits.max_line_bytes + 2) buf.assign(limits.max_line_bytes + 2, '\0');
+  in.getline(buf.data(), static_cast<std::streamsize>(buf.size()));
+  const auto got = static_cast<std::uint64_t>(in.gcount());
+  if (in.bad()) LRS_THROW(csv_error(source, line_no, "read error"));
+  const bool eof = in.eof();
+  if (in.fail() && !eof)
+    LRS_THROW(csv_error(source, line_no,
+                        "line is longer than " +
+                            ::lrs::detail::format_number(limits.max_line_bytes) +
+                            " bytes (is this a CSV file?)"));
+  total += got;
+  if (total > limits.max_total_bytes)
+    LRS_THROW(csv_error(source, line_no,
+                        "input is larger than " +
+                            ::lrs::detail::format_number(limits.max_total_bytes) +
+                            " bytes, the limit of a CSV file here"));
+  if (eof && got == 0) return false;
+  const auto n = static_cast<std::size_t>(eof ? got : got - 1);
+  if (n > limits.max_line_bytes)
+    LRS_THROW(csv_error(source, line_no,
+                        "line is longer than " +
+                            ::lrs::detail::format_number(limits.max_line_bytes) +
+                            " bytes (is this a CSV file?)"));
+  line.assign(buf.data(), n);
+  if (eof) in.clear(std::ios::eofbit);  // the last line had no newline: report it, then stop
+  return true;
+}
+
+/// Opens `path` for a CSV reader. @throws csv_error if it is a directory or cannot be opened.
+inline std::ifstream open_csv_file(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    LRS_THROW(csv_error(path, 0, "is a directory, not a CSV file"));
+  std::ifstream in(path, std::ios::binary);
+  if (!in) LRS_THROW(csv_error(path, 0, "cannot open file"));
+  return in;
 }
 
 }  // namespace detail
@@ -118,27 +196,37 @@ inline std::string quote(std::string_view s) {
 /// Reads the columns `columns` (by header name) of numeric CSV text.
 ///
 /// Format: a header line of comma-separated names, then one row of numbers per line. Fields are
-/// trimmed of blanks; blank lines and lines starting with `#` are skipped; CRLF endings are
-/// accepted; columns not asked for are ignored but every row must have as many fields as the
-/// header. Every value must parse completely as a number and be finite.
+/// trimmed of blanks; blank lines and lines starting with `#` are skipped; CRLF endings and a
+/// UTF-8 byte-order mark at the start are accepted; columns not asked for are ignored but every
+/// row must have as many fields as the header. Every value must parse completely as a number
+/// (anything strtod reads) and be finite. Messages quote at most a short excerpt of the input.
 /// @param source name used in error messages (usually the file path).
+/// @param limits longest line and largest input accepted (see csv_limits).
+/// @throws lrs::invalid_argument if `limits` breaks its precondition.
 /// @throws csv_error naming source and line: no header (empty input), a requested column missing
 ///   or duplicated in the header, a row with the wrong number of fields, an empty or non-numeric
-///   field, NaN or infinity, or no data rows.
+///   field, NaN or infinity, no data rows, a line or an input over `limits`, or a read error.
 [[nodiscard]] inline csv_columns read_csv(std::istream& in, const std::vector<std::string>& columns,
-                                          const std::string& source = "<stream>") {
+                                          const std::string& source = "<stream>",
+                                          const csv_limits& limits = {}) {
+  ::lrs::detail::require(
+      limits.max_line_bytes >= 1 && limits.max_line_bytes <= (std::size_t{1} << 30), "io::read_csv",
+      "limits.max_line_bytes", "in [1, 1073741824]", limits.max_line_bytes);
   csv_columns out;
   out.source = source;
   out.names = columns;
   out.values.resize(columns.size());
 
   std::string line;
+  std::vector<char> buf;
+  std::uint64_t total = 0;
   std::size_t line_no = 0;
   std::vector<std::size_t> index(columns.size());
   std::size_t n_fields = 0;
   bool have_header = false;
-  while (std::getline(in, line)) {
+  while (detail::read_line(in, buf, line, total, limits, source, line_no + 1)) {
     ++line_no;
+    if (line_no == 1 && line.compare(0, 3, "\xEF\xBB\xBF") == 0) line.erase(0, 3);  // UTF-8 BOM
     if (detail::is_skipped(line)) continue;
     const auto fields = detail::split_fields(line);
     if (!have_header) {
@@ -156,8 +244,8 @@ inline std::string quote(std::string_view s) {
         }
         if (found == n_fields)
           LRS_THROW(csv_error(source, line_no,
-                              "missing column " + detail::quote(columns[c]) + " in header '" +
-                                  std::string(detail::trim(line)) + "'"));
+                              "missing column " + detail::quote(columns[c]) + " in header " +
+                                  detail::quote(detail::trim(line), 200)));
         index[c] = found;
       }
       continue;
@@ -187,21 +275,23 @@ inline std::string quote(std::string_view s) {
   return out;
 }
 
-/// read_csv on the file at `path`. @throws csv_error if it cannot be opened, or as read_csv.
+/// read_csv on the file at `path`.
+/// @throws csv_error if it is a directory or cannot be opened, or as read_csv.
 [[nodiscard]] inline csv_columns read_csv_file(const std::string& path,
-                                               const std::vector<std::string>& columns) {
-  std::ifstream in(path);
-  if (!in) LRS_THROW(csv_error(path, 0, "cannot open file"));
-  return read_csv(in, columns, path);
+                                               const std::vector<std::string>& columns,
+                                               const csv_limits& limits = {}) {
+  std::ifstream in = detail::open_csv_file(path);
+  return read_csv(in, columns, path, limits);
 }
 
 /// Reads a step-indexed series: columns `step_column` and `value_column`.
-/// @pre steps are whole numbers >= 0, strictly increasing (no duplicates); values finite.
+/// @pre steps are whole numbers in [0, 2^63), strictly increasing (no duplicates); values finite.
 /// @throws csv_error naming source and line for any violation, or as read_csv.
 [[nodiscard]] inline step_series read_step_series(std::istream& in, const std::string& step_column,
                                                   const std::string& value_column,
-                                                  const std::string& source = "<stream>") {
-  const csv_columns cols = read_csv(in, {step_column, value_column}, source);
+                                                  const std::string& source = "<stream>",
+                                                  const csv_limits& limits = {}) {
+  const csv_columns cols = read_csv(in, {step_column, value_column}, source, limits);
   step_series out;
   out.source = source;
   out.lines = cols.lines;
@@ -210,9 +300,12 @@ inline std::string quote(std::string_view s) {
   const std::string what = "column " + detail::quote(step_column);
   for (std::size_t r = 0; r < cols.rows(); ++r) {
     const double s = cols.values[0][r];
-    if (s < 0) cols.fail(r, what + " must be >= 0, got " + std::to_string(s));
-    if (s != std::floor(s) || s > 9.0e18)
-      cols.fail(r, what + " must be a whole number, got " + std::to_string(s));
+    if (s < 0) cols.fail(r, what + " must be >= 0, got " + ::lrs::detail::format_number(s));
+    if (s != std::floor(s))
+      cols.fail(r, what + " must be a whole number, got " + ::lrs::detail::format_number(s));
+    if (s >= 9223372036854775808.0)  // 2^63: the first double beyond every step_t
+      cols.fail(r,
+                what + " must be <= 9223372036854775807, got " + ::lrs::detail::format_number(s));
     const auto step = static_cast<step_t>(s);
     if (!out.steps.empty() && step == out.steps.back())
       cols.fail(r, "duplicate step " + std::to_string(step));
@@ -225,19 +318,19 @@ inline std::string quote(std::string_view s) {
 }
 
 /// read_step_series on the file at `path`.
+/// @throws csv_error if it is a directory or cannot be opened, or as read_step_series.
 [[nodiscard]] inline step_series read_step_series_file(const std::string& path,
                                                        const std::string& step_column,
-                                                       const std::string& value_column) {
-  std::ifstream in(path);
-  if (!in) LRS_THROW(csv_error(path, 0, "cannot open file"));
-  return read_step_series(in, step_column, value_column, path);
+                                                       const std::string& value_column,
+                                                       const csv_limits& limits = {}) {
+  std::ifstream in = detail::open_csv_file(path);
+  return read_step_series(in, step_column, value_column, path, limits);
 }
 
-/// `v` with 17 significant digits (`%.17g`): reads back as exactly the same double.
+/// `v` as the CSV writers print it: format_number with 17 significant digits (`%.17g`), which
+/// reads back as exactly the same double.
 [[nodiscard]] inline std::string format_csv_number(double v) {
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
+  return ::lrs::detail::format_number(v, 17);
 }
 
 /// Writes a header line and the rows of `columns` (all the same length) as CSV, numbers with 17

@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
-#include <cstdio>
 #include <fstream>
 #include <limits>
 #include <stdexcept>
@@ -15,6 +14,7 @@
 #include <vector>
 
 #include <lrs/core/error.hpp>
+#include <lrs/core/format.hpp>
 
 namespace lrs {
 
@@ -59,18 +59,15 @@ inline std::string svg_escape(const std::string& s) {
   return out;
 }
 
-/// A number as it reads on an axis ("0.25", "1000", "1e-05"), six significant digits at most.
+/// A number as it reads on an axis ("0.25", "1000", "1e-05"): format_number with six
+/// significant digits at most.
 inline std::string svg_number(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.6g", v);
-  return buf;
+  return format_number(v, 6);
 }
 
-/// Pixel coordinate with two decimals.
+/// Pixel coordinate with two decimals (format_fixed).
 inline std::string svg_coord(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.2f", v);
-  return buf;
+  return format_fixed(v, 2);
 }
 
 /// "Nice" tick step for [lo, hi] aiming at about `target` intervals: 1, 2 or 5 times a power of
@@ -176,8 +173,8 @@ inline std::vector<std::size_t> svg_simplify(const std::vector<double>& px,
 /// neighbours are left out), axes with "nice" ticks (1-2-5 steps, or powers of ten on a log
 /// y axis), axis labels, a title and a legend to the right of the plot.
 ///
-/// Standard library only. Numbers are written with `snprintf`, so call it under the "C" numeric
-/// locale (the default of every program that does not call `setlocale`).
+/// Standard library only. Numbers are written with std::to_chars (core/format.hpp), whatever the
+/// locale.
 ///
 /// @code
 /// lrs::svg_plot plot({"LR", "step", "learning rate"});

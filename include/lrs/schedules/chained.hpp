@@ -3,6 +3,7 @@
 #ifndef LRS_SCHEDULES_CHAINED_HPP
 #define LRS_SCHEDULES_CHAINED_HPP
 
+#include <array>
 #include <cstddef>
 #include <string>
 #include <tuple>
@@ -12,6 +13,7 @@
 
 #include <lrs/core/any_schedule.hpp>
 #include <lrs/core/error.hpp>
+#include <lrs/core/math.hpp>
 #include <lrs/core/traits.hpp>
 
 namespace lrs {
@@ -23,6 +25,13 @@ namespace lrs {
 /// Give the first child the base LR and build the others as factors (base 1): this is PyTorch's
 /// ChainedScheduler for multiplicative schedulers (StepLR, ExponentialLR, ConstantLR, LinearLR,
 /// MultiStepLR, ...), which each multiply the group's LR by their own factor.
+///
+/// The product is taken as mantissas and a separate power of two, so that no partial product
+/// overflows or underflows: it is finite wherever the true product is (a huge factor times a
+/// tiny one), and equal bit for bit to the plain product wherever that one has no
+/// subnormal or infinite partial product.
+/// @pre the true product of the children's values at every step is at most the largest value
+/// of the value type (each child being finite, as every lrs schedule is).
 /// @tparam S the children's schedule types, at least one.
 template <class... S>
 class chained {
@@ -37,7 +46,12 @@ class chained {
   /// @pre step >= 0.
   [[nodiscard]] value_type operator()(step_t step) const {
     LRS_ASSERT(step >= 0, "lrs::chained: step must be >= 0");
-    return std::apply([step](const auto&... c) { return (value_type(c(step)) * ...); }, children_);
+    const std::array<value_type, sizeof...(S)> v = std::apply(
+        [step](const auto&... c) { return std::array{value_type(c(step))...}; }, children_);
+    // Right to left, as the plain product s_1(t) * (s_2(t) * (...)) this replaces.
+    detail::scaled_product<value_type> p;
+    for (std::size_t i = v.size(); i-- > 0;) p.multiply(v[i]);
+    return p.value();
   }
 
   [[nodiscard]] const std::tuple<S...>& children() const noexcept { return children_; }
@@ -49,7 +63,8 @@ class chained {
 template <class... S>
 chained(S...) -> chained<S...>;
 
-/// chained over schedules chosen at run time, held as any_schedule<T>.
+/// chained over schedules chosen at run time, held as any_schedule<T>; the same product.
+/// @pre as chained.
 template <class T = double>
 class dynamic_chained {
  public:
@@ -67,9 +82,9 @@ class dynamic_chained {
   /// @pre step >= 0.
   [[nodiscard]] T operator()(step_t step) const {
     LRS_ASSERT(step >= 0, "lrs::dynamic_chained: step must be >= 0");
-    T out = T(1);
-    for (const auto& c : children_) out *= c(step);
-    return out;
+    detail::scaled_product<T> p;
+    for (const auto& c : children_) p.multiply(c(step));
+    return p.value();
   }
 
   [[nodiscard]] const std::vector<any_schedule<T>>& children() const noexcept { return children_; }

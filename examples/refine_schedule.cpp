@@ -9,6 +9,7 @@
 
 #include <lrs/analysis/refinement.hpp>
 #include <lrs/core/any_schedule.hpp>
+#include <lrs/io/grad_norms.hpp>
 #include <lrs/io/svg.hpp>
 #include <lrs/optim.hpp>
 
@@ -109,7 +110,7 @@ int main(int argc, char** argv) {
       };
       const char* name = adam ? "adam" : "sgd";
       const run_result first = run(linear);
-      first.norms.save(c.out + "_norms_" + name + ".csv");
+      lrs::io::save_grad_norms(c.out + "_norms_" + name + ".csv", first.norms);
       lrs::refine_options<double> o;
       o.tau = c.tau;
       o.weighting = adam ? lrs::refine_weighting::adam : lrs::refine_weighting::sgd;

@@ -169,8 +169,8 @@ TEST_CASE("reduce_lr_on_plateau: first reduction on the (patience+1)-th bad epoc
   CHECK(p.observe(1.0) == 1.0);  // bad 1
   CHECK(p.observe(1.0) == 1.0);  // bad 2
   CHECK(p.observe(1.0) == 0.5);  // bad 3 > patience
-  CHECK(p.state().num_bad_epochs == 0);
-  CHECK(p.state().last_epoch == 4);
+  CHECK(p.state_values().num_bad_epochs == 0);
+  CHECK(p.state_values().last_epoch == 4);
 }
 
 TEST_CASE("reduce_lr_on_plateau state round trip; a bad state is rejected and changes nothing",
@@ -178,7 +178,7 @@ TEST_CASE("reduce_lr_on_plateau state round trip; a bad state is rejected and ch
   lrs::reduce_lr_on_plateau<double> p({0.1, 0.2}, lrs::plateau_mode::max, 0.5, 0, 0.0,
                                       lrs::threshold_mode::abs, 2);
   for (double m : {1.0, 0.5, 0.5}) p.observe(m);
-  const auto saved = p.state();
+  const auto saved = p.state_values();
   CHECK(p.lrs() == std::vector<double>{0.05, 0.1});
   CHECK(p.in_cooldown());
 
@@ -188,8 +188,8 @@ TEST_CASE("reduce_lr_on_plateau state round trip; a bad state is rejected and ch
   for (double m : {0.1, 0.1, 0.1, 2.0, 0.3}) CHECK(p.observe(m) == q.observe(m));
   CHECK(p.lrs() == q.lrs());
 
-  auto bad = q.state();
-  const auto before = q.state();
+  auto bad = q.state_values();
+  const auto before = q.state_values();
   bad.lrs = {0.1};
   CHECK(message_of([&] { q.load_state(bad); }) ==
         "lrs::reduce_lr_on_plateau: state.lrs size must be the number of groups (2), got 1");
@@ -202,8 +202,8 @@ TEST_CASE("reduce_lr_on_plateau state round trip; a bad state is rejected and ch
   bad = before;
   bad.cooldown_counter = -3;
   CHECK_THROWS_AS(q.load_state(bad), lrs::invalid_argument);
-  CHECK(q.state().lrs == before.lrs);
-  CHECK(q.state().best == before.best);
-  CHECK(q.state().cooldown_counter == before.cooldown_counter);
-  CHECK(q.state().num_bad_epochs == before.num_bad_epochs);
+  CHECK(q.state_values().lrs == before.lrs);
+  CHECK(q.state_values().best == before.best);
+  CHECK(q.state_values().cooldown_counter == before.cooldown_counter);
+  CHECK(q.state_values().num_bad_epochs == before.num_bad_epochs);
 }

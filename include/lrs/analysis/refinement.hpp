@@ -7,11 +7,8 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
-#include <fstream>
-#include <istream>
 #include <limits>
 #include <memory>
-#include <ostream>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -19,8 +16,8 @@
 
 #include <lrs/analysis/detail/median_filter.hpp>
 #include <lrs/core/error.hpp>
+#include <lrs/core/state.hpp>
 #include <lrs/core/types.hpp>
-#include <lrs/io/csv.hpp>
 #include <lrs/schedules/budgeted.hpp>
 
 namespace lrs {
@@ -193,11 +190,11 @@ enum class grad_norm_kind {
   l1   ///< Sum of absolute values, for refine_weighting::adam.
 };
 
-/// Records the gradient norm of each optimizer step, for lrs::refine, and saves/loads it as CSV
-/// with header `step,grad_norm` and one row `t,norm` per step (t = 0, 1, 2, ...).
+/// Records the gradient norm of each optimizer step, for lrs::refine.
 ///
 /// Feed it by hand (`record(norm)`) or with the step result of an lrs optimizer (`record(info)`
-/// reads `info.grad_l2` or `info.grad_l1`). A resumed run loads the file and keeps recording: steps
+/// reads `info.grad_l2` or `info.grad_l1`). A resumed run restores it with load_state (or reads a
+/// CSV with lrs::io::load_grad_norms from <lrs/io/grad_norms.hpp>) and keeps recording: steps
 /// continue from the number loaded.
 class grad_norm_recorder {
  public:
@@ -225,45 +222,46 @@ class grad_norm_recorder {
   [[nodiscard]] const std::vector<double>& norms() const noexcept { return norms_; }
   void clear() noexcept { norms_.clear(); }
 
-  /// Writes the CSV (17 significant digits: reads back exactly).
-  void save(std::ostream& os) const {
-    std::vector<step_t> steps(norms_.size());
-    for (std::size_t t = 0; t < steps.size(); ++t) steps[t] = static_cast<step_t>(t);
-    io::write_step_series(os, "step", "grad_norm", steps, norms_);
-  }
-  /// @throws lrs::io::csv_error if the file cannot be written.
-  void save(const std::string& path) const {
-    std::ofstream f(path, std::ios::binary);
-    if (!f) LRS_THROW(io::csv_error(path, 0, "cannot open file for writing"));
-    save(f);
-    f.flush();
-    if (!f) LRS_THROW(io::csv_error(path, 0, "write failed"));
+  /// Replaces the recorded norms (norm t is that of step t).
+  /// @throws lrs::invalid_argument if a norm is negative or not finite; nothing changes then.
+  void assign(std::vector<double> norms) {
+    for (std::size_t t = 0; t < norms.size(); ++t)
+      if (!(std::isfinite(norms[t]) && norms[t] >= 0.0))
+        detail::throw_invalid("grad_norm_recorder", "grad_norm of step " + std::to_string(t),
+                              "finite and >= 0", norms[t]);
+    norms_ = std::move(norms);
   }
 
-  /// Replaces the recorded norms by those of a CSV read with lrs::io::read_step_series; `source`
-  /// names the input in messages. Rules: a header with columns `step` and `grad_norm` (others are
-  /// ignored); one row per step with steps 0, 1, 2, ... in order; norms finite and >= 0; at least
-  /// one row. Blank lines, `#` comments and CRLF endings are accepted.
-  /// @throws lrs::io::csv_error `<source>:<line>: <what>` for the first bad line; the recorder
-  /// is then unchanged.
-  void load(std::istream& is, const std::string& source = "<stream>") {
-    io::step_series s = io::read_step_series(is, "step", "grad_norm", source);
-    for (std::size_t i = 0; i < s.size(); ++i) {
-      if (s.steps[i] != static_cast<step_t>(i))
-        s.fail(i, "step must be " + std::to_string(i) + ", got " + std::to_string(s.steps[i]));
-      if (!(s.values[i] >= 0.0))
-        s.fail(i, "grad_norm must be >= 0, got " + detail::format_value(s.values[i]));
-    }
-    norms_ = std::move(s.values);
+  /// The recorded norms in the lrs state format (docs/state.md): kind "grad_norm_recorder",
+  /// scalar type double, hyper-parameter "norm" ("l2" or "l1"), payload the norms.
+  [[nodiscard]] std::vector<unsigned char> state() const {
+    state_writer w(state_kind, state_scalar::f64);
+    w.hyper("norm", kind_name(kind_));
+    w.reals(norms_);
+    return w.finish();
   }
-  /// @throws lrs::io::csv_error if the file cannot be read or is malformed (see load(istream)).
-  void load(const std::string& path) {
-    std::ifstream f(path, std::ios::binary);
-    if (!f) LRS_THROW(io::csv_error(path, 0, "cannot open file"));
-    load(f, path);
+  /// Restores a state() of a recorder of the same kind of norm. All or nothing.
+  /// @throws lrs::state_error (an lrs::invalid_argument) if the bytes are truncated, corrupt,
+  ///         from another object or kind of norm, or hold a negative or non-finite norm; the
+  ///         recorder is unchanged then.
+  void load_state(const std::vector<unsigned char>& bytes) {
+    state_reader r(bytes, state_kind, state_scalar::f64);
+    r.hyper("norm", kind_name(kind_));
+    std::vector<double> norms = r.reals<double>("norms");
+    r.finish();
+    for (std::size_t t = 0; t < norms.size(); ++t)
+      if (!(std::isfinite(norms[t]) && norms[t] >= 0.0))
+        r.fail_field("norms[" + std::to_string(t) + "]", detail::format_value(norms[t]),
+                     "finite and >= 0");
+    norms_ = std::move(norms);
   }
 
  private:
+  static constexpr const char* state_kind = "grad_norm_recorder";
+  static const char* kind_name(grad_norm_kind k) noexcept {
+    return k == grad_norm_kind::l2 ? "l2" : "l1";
+  }
+
   grad_norm_kind kind_;
   std::vector<double> norms_;
 };

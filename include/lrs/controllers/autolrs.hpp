@@ -4,13 +4,10 @@
 #define LRS_CONTROLLERS_AUTOLRS_HPP
 
 #include <algorithm>
-#include <cerrno>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <limits>
-#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -18,6 +15,7 @@
 #include <lrs/analysis/exp_forecast.hpp>
 #include <lrs/analysis/gaussian_process.hpp>
 #include <lrs/core/error.hpp>
+#include <lrs/core/state.hpp>
 #include <lrs/core/types.hpp>
 
 namespace lrs {
@@ -90,12 +88,6 @@ inline void check_autolrs_options(autolrs_options& o) {
   require_non_negative(t, "kappa", o.kappa);
   require(o.acquisition_grid >= 2, t, "acquisition_grid", ">= 2", o.acquisition_grid);
   require_non_negative(t, "max_reasks", o.max_reasks);
-}
-
-inline std::string autolrs_number(double v) {
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
 }
 
 }  // namespace detail
@@ -218,176 +210,124 @@ class autolrs {
     return (std::log10(lr) - lo) / (hi - lo);
   }
 
-  /// Everything the controller holds, as text (numbers round-trip exactly).
-  [[nodiscard]] std::string state() const {
-    std::string s = "lrs::autolrs state 1\n";
-    auto num = [&](double v) { s.append(" ").append(detail::autolrs_number(v)); };
-    auto integer = [&](auto v) { s.append(" ").append(std::to_string(v)); };
-    s.append("options");
-    num(options_.min_lr);
-    num(options_.max_lr);
-    integer(options_.candidates);
-    integer(options_.tau_max);
-    num(options_.kappa);
-    s.append("\nposition");
-    integer(stage_);
-    integer(candidate_);
-    integer(tau_);
-    integer(tau_prime_);
-    integer(validation_ ? 1 : 0);
-    integer(kept_);
-    integer(total_);
-    s.append("\nrng");
-    integer(rng_.state());
-    integer(gp_seed_);
-    s.append("\ninit_loss");
-    integer(has_init_loss_ ? 1 : 0);
-    num(init_loss_);
-    s.append("\nobserved");
-    integer(us_.size());
-    for (std::size_t i = 0; i < us_.size(); ++i) {
-      num(us_[i]);
-      num(ys_[i]);
-    }
-    s.append("\nexplored");
-    integer(lrs_.size());
-    for (std::size_t i = 0; i < lrs_.size(); ++i) {
-      num(lrs_[i]);
-      num(forecasts_[i]);
-    }
-    s.append("\nhistory");
-    integer(history_.size());
+  /// Everything the controller holds, in the lrs state format (docs/state.md): kind "autolrs",
+  /// scalar type double, the hyper-parameters that shape the rest of the run (min_lr, max_lr,
+  /// candidates, tau_max, kappa, acquisition_grid, max_reasks) and the payload: the position
+  /// (stage, candidate, tau, tau', validation mode, kept and total steps), the RNG state and GP
+  /// seed, the first training loss, this stage's observations and candidates, and the history.
+  /// tau, tau_prime and seed of the options are starting values: the saved position and RNG
+  /// replace them, so they are not compared on load.
+  [[nodiscard]] std::vector<unsigned char> state() const {
+    state_writer w(state_kind, state_scalar::f64);
+    w.hyper("min_lr", options_.min_lr)
+        .hyper("max_lr", options_.max_lr)
+        .hyper("candidates", options_.candidates)
+        .hyper("tau_max", options_.tau_max)
+        .hyper("kappa", options_.kappa)
+        .hyper("acquisition_grid", options_.acquisition_grid)
+        .hyper("max_reasks", options_.max_reasks);
+    w.i64(stage_).i64(candidate_).i64(tau_).i64(tau_prime_).boolean(validation_);
+    w.i64(kept_).i64(total_);
+    w.u64(rng_.state()).u64(gp_seed_);
+    w.boolean(has_init_loss_).f64(init_loss_);
+    w.reals(us_).reals(ys_).reals(lrs_).reals(forecasts_);
+    w.u64(history_.size());
     for (const auto& h : history_) {
-      s.append("\nstage");
-      integer(h.index);
-      integer(h.tau);
-      integer(h.tau_prime);
-      integer(h.validation ? 1 : 0);
-      num(h.lr);
-      num(h.forecast);
-      integer(h.lrs.size());
-      for (std::size_t i = 0; i < h.lrs.size(); ++i) {
-        num(h.lrs[i]);
-        num(h.forecasts[i]);
-      }
+      w.i64(h.index).i64(h.tau).i64(h.tau_prime).boolean(h.validation).f64(h.lr).f64(h.forecast);
+      w.reals(h.lrs).reals(h.forecasts);
     }
-    s.append("\nend\n");
-    return s;
+    return w.finish();
   }
 
-  /// Restores a state() of a controller built with the same options (LR range, k, tau_max,
-  /// kappa). @throws lrs::invalid_argument on a corrupt or mismatched state, leaving this
-  /// controller unchanged.
-  void load_state(const std::string& text) {
+  /// Restores a state() of a controller built with the same hyper-parameters (see state()).
+  /// Every field is checked: counts consistent (one candidate per explored LR, one history entry
+  /// per finished stage), observations in [0, 1], LRs and scores finite, and tau, tau', kept and
+  /// total steps at most 2^53 so the following stages cannot overflow. All or nothing.
+  /// @throws lrs::state_error (an lrs::invalid_argument) naming the problem; the controller is
+  ///         unchanged then.
+  void load_state(const std::vector<unsigned char>& bytes) {
+    state_reader r(bytes, state_kind, state_scalar::f64);
+    r.hyper("min_lr", options_.min_lr);
+    r.hyper("max_lr", options_.max_lr);
+    r.hyper("candidates", options_.candidates);
+    r.hyper("tau_max", options_.tau_max);
+    r.hyper("kappa", options_.kappa);
+    r.hyper("acquisition_grid", options_.acquisition_grid);
+    r.hyper("max_reasks", options_.max_reasks);
+    constexpr step_t max_steps = step_t(1) << 53;
+    const step_t k = options_.candidates;
     autolrs next = *this;
-    std::istringstream in(text);
-    auto fail = [](const std::string& what) {
-      detail::throw_invalid("autolrs", "state", "a state() of the same configuration", what);
-    };
-    auto expect = [&](const char* word) {
-      std::string w;
-      if (!(in >> w) || w != word) fail(std::string("no '") + word + "' field");
-    };
-    auto read_double = [&](bool finite) {
-      std::string w;
-      if (!(in >> w)) fail("truncated text");
-      char* end = nullptr;
-      const double v = std::strtod(w.c_str(), &end);
-      if (end == w.c_str() || *end != '\0') fail("'" + w + "' where a number was expected");
-      if (finite && !std::isfinite(v)) fail("non-finite value " + w);
-      return v;
-    };
-    auto read_int = [&](long long lo, long long hi) {
-      std::string w;
-      if (!(in >> w)) fail("truncated text");
-      char* end = nullptr;
-      errno = 0;
-      const long long v = std::strtoll(w.c_str(), &end, 10);
-      if (end == w.c_str() || *end != '\0' || errno != 0 || v < lo || v > hi)
-        fail("'" + w + "' where an integer in range was expected");
-      return v;
-    };
-    auto read_u64 = [&]() {
-      std::string w;
-      if (!(in >> w)) fail("truncated text");
-      char* end = nullptr;
-      errno = 0;
-      const unsigned long long v = std::strtoull(w.c_str(), &end, 10);
-      if (end == w.c_str() || *end != '\0' || errno != 0 || w[0] == '-')
-        fail("'" + w + "' where an unsigned integer was expected");
-      return static_cast<std::uint64_t>(v);
-    };
-    const long long max_steps = std::numeric_limits<step_t>::max() / 4;
-    std::string line;
-    if (!std::getline(in, line) || line != "lrs::autolrs state 1") fail("an unknown header");
-    expect("options");
-    const double min_lr = read_double(true), max_lr = read_double(true);
-    const auto k = read_int(1, std::numeric_limits<int>::max());
-    const auto tau_max = read_int(1, max_steps);
-    const double kappa = read_double(true);
-    if (min_lr != options_.min_lr || max_lr != options_.max_lr || k != options_.candidates ||
-        tau_max != options_.tau_max || kappa != options_.kappa)
-      fail("a state of a controller with other options");
-    expect("position");
-    next.stage_ = static_cast<int>(read_int(0, std::numeric_limits<int>::max()));
-    next.candidate_ = static_cast<int>(read_int(0, k));
-    next.tau_ = read_int(1, max_steps);
-    next.tau_prime_ = read_int(16, max_steps);
-    next.validation_ = read_int(0, 1) == 1;
-    next.kept_ = read_int(0, max_steps);
-    next.total_ = read_int(next.kept_, max_steps);
-    expect("rng");
-    next.rng_.set_state(read_u64());
-    next.gp_seed_ = read_u64();
-    expect("init_loss");
-    next.has_init_loss_ = read_int(0, 1) == 1;
-    next.init_loss_ = read_double(false);
-    expect("observed");
-    const auto n_obs = read_int(0, 1'000'000);
-    next.us_.clear();
-    next.ys_.clear();
-    for (long long i = 0; i < n_obs; ++i) {
-      const double u = read_double(true);
-      if (u < 0 || u > 1) fail("observation outside [0, 1]");
-      next.us_.push_back(u);
-      next.ys_.push_back(read_double(true));
+    next.stage_ = static_cast<int>(r.i64("stage", 0, std::numeric_limits<int>::max() - 1));
+    next.candidate_ = static_cast<int>(r.i64("candidate", 0, k));
+    next.tau_ = r.i64("tau", 1, max_steps);
+    next.tau_prime_ = r.i64("tau_prime", 16, max_steps);
+    next.validation_ = r.boolean("validation");
+    next.kept_ = r.i64("kept_steps", 0, max_steps);
+    next.total_ = r.i64("total_steps", next.kept_, max_steps);
+    next.rng_.set_state(r.u64("rng"));
+    next.gp_seed_ = r.u64("gp_seed");
+    next.has_init_loss_ = r.boolean("has_init_loss");
+    next.init_loss_ = r.f64("init_loss");
+    next.us_ = r.reals<double>("observed u");
+    next.ys_ = r.reals<double>("observed scores");
+    if (next.ys_.size() != next.us_.size())
+      r.fail(std::to_string(next.us_.size()) + " observations but " +
+             std::to_string(next.ys_.size()) + " scores");
+    for (std::size_t i = 0; i < next.us_.size(); ++i) {
+      if (!(next.us_[i] >= 0.0 && next.us_[i] <= 1.0))
+        r.fail_field("observed u", detail::format_value(next.us_[i]), "in [0, 1]");
+      check_finite(r, "observed scores", next.ys_[i]);
     }
-    expect("explored");
-    const auto n_exp = read_int(0, k);
-    if (n_exp != next.candidate_ || n_exp > n_obs) fail("inconsistent candidate counts");
-    next.lrs_.clear();
-    next.forecasts_.clear();
-    for (long long i = 0; i < n_exp; ++i) {
-      next.lrs_.push_back(read_double(true));
-      next.forecasts_.push_back(read_double(true));
+    next.lrs_ = r.reals<double>("explored lrs");
+    next.forecasts_ = r.reals<double>("explored forecasts");
+    if (next.lrs_.size() != std::size_t(next.candidate_) ||
+        next.forecasts_.size() != next.lrs_.size() || next.lrs_.size() > next.us_.size())
+      r.fail("candidate " + std::to_string(next.candidate_) + " is next, but the stage has " +
+             std::to_string(next.lrs_.size()) + " explored LRs, " +
+             std::to_string(next.forecasts_.size()) + " forecasts and " +
+             std::to_string(next.us_.size()) + " observations");
+    for (std::size_t i = 0; i < next.lrs_.size(); ++i) {
+      check_finite(r, "explored lrs", next.lrs_[i]);
+      check_finite(r, "explored forecasts", next.forecasts_[i]);
     }
-    expect("history");
-    const auto n_hist = read_int(0, 1'000'000);
-    if (n_hist != next.stage_) fail("a history length that differs from the stage index");
+    const std::size_t n_hist = r.count("history", 8 * 5 + 1 + 16);
+    if (n_hist != std::size_t(next.stage_))
+      r.fail("stage " + std::to_string(next.stage_) + " is next, but the history has " +
+             std::to_string(n_hist) + " stages");
     next.history_.clear();
-    for (long long h = 0; h < n_hist; ++h) {
-      expect("stage");
+    next.history_.reserve(n_hist);
+    for (std::size_t h = 0; h < n_hist; ++h) {
       autolrs_stage st;
-      st.index = static_cast<int>(read_int(h, h));
-      st.tau = read_int(1, max_steps);
-      st.tau_prime = read_int(1, max_steps);
-      st.validation = read_int(0, 1) == 1;
-      st.lr = read_double(true);
-      st.forecast = read_double(true);
-      const auto m = read_int(0, k);
-      for (long long i = 0; i < m; ++i) {
-        st.lrs.push_back(read_double(true));
-        st.forecasts.push_back(read_double(true));
+      st.index = static_cast<int>(r.i64("history index", step_t(h), step_t(h)));
+      st.tau = r.i64("history tau", 1, max_steps);
+      st.tau_prime = r.i64("history tau_prime", 1, max_steps);
+      st.validation = r.boolean("history validation");
+      st.lr = r.f64("history lr");
+      st.forecast = r.f64("history forecast");
+      check_finite(r, "history lr", st.lr);
+      check_finite(r, "history forecast", st.forecast);
+      st.lrs = r.reals<double>("history lrs");
+      st.forecasts = r.reals<double>("history forecasts");
+      if (st.lrs.size() != st.forecasts.size() || st.lrs.size() > std::size_t(k))
+        r.fail("stage " + std::to_string(h) + " of the history has " +
+               std::to_string(st.lrs.size()) + " LRs and " + std::to_string(st.forecasts.size()) +
+               " forecasts (at most " + std::to_string(k) + " each, as many of both)");
+      for (std::size_t i = 0; i < st.lrs.size(); ++i) {
+        check_finite(r, "history lrs", st.lrs[i]);
+        check_finite(r, "history forecasts", st.forecasts[i]);
       }
       next.history_.push_back(std::move(st));
     }
-    expect("end");
-    std::string extra;
-    if (in >> extra) fail("trailing text");
+    r.finish();
     *this = std::move(next);
   }
 
  private:
+  static constexpr const char* state_kind = "autolrs";
+  static void check_finite(const state_reader& r, const char* field, double v) {
+    if (!std::isfinite(v)) r.fail_field(field, detail::format_value(v), "finite");
+  }
+
   static constexpr double nan_score = 1e6;  // the authors tell a NaN forecast as 1e6
 
   [[nodiscard]] double ask() {

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <limits>
 #include <string>
 #include <type_traits>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include <lrs/core/error.hpp>
+#include <lrs/core/state.hpp>
 #include <lrs/core/types.hpp>
 
 namespace lrs {
@@ -95,8 +97,11 @@ class reduce_lr_on_plateau {
 
   /// Records the metric of one epoch (PyTorch's `scheduler.step(metric)`) and returns the LR of
   /// group 0 for the next epoch. A NaN metric is never an improvement.
+  /// @throws lrs::invalid_argument if 2^63 - 1 epochs were already observed; nothing changes.
   T observe(T metric) {
     state_type& s = state_;
+    detail::require(s.last_epoch < std::numeric_limits<step_t>::max(), kind, "last_epoch",
+                    "< 2^63 - 1 to count one more epoch", s.last_epoch);
     ++s.last_epoch;
     if (is_better(metric, s.best)) {
       s.best = metric;
@@ -126,21 +131,64 @@ class reduce_lr_on_plateau {
   [[nodiscard]] const std::vector<T>& lrs() const noexcept { return state_.lrs; }
   [[nodiscard]] bool in_cooldown() const noexcept { return state_.cooldown_counter > 0; }
 
-  [[nodiscard]] const state_type& state() const noexcept { return state_; }
+  /// Everything that changes while observing, as a struct (for inspection and tests).
+  [[nodiscard]] const state_type& state_values() const noexcept { return state_; }
 
-  /// Restores a saved state. @throws lrs::invalid_argument, leaving this object unchanged, if the
-  /// number of groups differs, an LR is negative or not finite, best is NaN, or a counter is
-  /// negative.
+  /// The state in the lrs state format (docs/state.md): kind "reduce_lr_on_plateau", the scalar
+  /// type, the hyper-parameters (mode, threshold_mode, factor, patience, threshold, cooldown, eps,
+  /// the number of groups and each min_lr) and the payload (the LR of each group, best,
+  /// num_bad_epochs, cooldown_counter, last_epoch).
+  [[nodiscard]] std::vector<unsigned char> state() const {
+    state_writer w(kind, state_scalar_of<T>());
+    w.hyper("mode", mode_ == plateau_mode::min ? "min" : "max")
+        .hyper("threshold_mode", thr_mode_ == threshold_mode::rel ? "rel" : "abs")
+        .hyper("factor", factor_)
+        .hyper("patience", patience_)
+        .hyper("threshold", threshold_)
+        .hyper("cooldown", cooldown_)
+        .hyper("eps", eps_);
+    write_min_lrs(w);
+    w.reals(state_.lrs).real(state_.best);
+    w.i64(state_.num_bad_epochs).i64(state_.cooldown_counter).i64(state_.last_epoch);
+    return w.finish();
+  }
+
+  /// Restores a state() of a controller of the same scalar type built with the same
+  /// hyper-parameters and number of groups. All or nothing.
+  /// @throws lrs::state_error (an lrs::invalid_argument) if the bytes are truncated, corrupt,
+  ///         from another object, or a field is out of range (see load_state(state_type)); the
+  ///         controller is unchanged then.
+  void load_state(const std::vector<unsigned char>& bytes) {
+    state_reader r(bytes, kind, state_scalar_of<T>());
+    r.hyper("mode", mode_ == plateau_mode::min ? "min" : "max");
+    r.hyper("threshold_mode", thr_mode_ == threshold_mode::rel ? "rel" : "abs");
+    r.hyper("factor", factor_);
+    r.hyper("patience", patience_);
+    r.hyper("threshold", threshold_);
+    r.hyper("cooldown", cooldown_);
+    r.hyper("eps", eps_);
+    check_min_lrs(r);
+    state_type s;
+    s.lrs = r.reals<T>("lrs");
+    s.best = r.real<T>("best");
+    s.num_bad_epochs = r.i64("num_bad_epochs");
+    s.cooldown_counter = r.i64("cooldown_counter");
+    s.last_epoch = r.i64("last_epoch");
+    r.finish();
+    validate(s, [&](const std::string& field, const std::string& value, const std::string& rule) {
+      r.fail_field(field, value, rule);
+    });
+    state_ = std::move(s);
+  }
+
+  /// Restores a saved state_values(). Rules: one LR per group, each >= 0 and finite; best not
+  /// NaN; 0 <= num_bad_epochs <= patience; 0 <= cooldown_counter <= cooldown;
+  /// 0 <= last_epoch < 2^63 - 1 (so the next observe() can count).
+  /// @throws lrs::invalid_argument, leaving this object unchanged, if a rule is broken.
   void load_state(const state_type& s) {
-    constexpr const char* type = "reduce_lr_on_plateau";
-    detail::require(s.lrs.size() == state_.lrs.size(), type, "state.lrs size",
-                    "the number of groups (" + std::to_string(state_.lrs.size()) + ")",
-                    s.lrs.size());
-    check_lrs(s.lrs);
-    detail::require(!std::isnan(s.best), type, "state.best", "a number", s.best);
-    detail::require_non_negative(type, "state.num_bad_epochs", s.num_bad_epochs);
-    detail::require_non_negative(type, "state.cooldown_counter", s.cooldown_counter);
-    detail::require_non_negative(type, "state.last_epoch", s.last_epoch);
+    validate(s, [](const std::string& field, const std::string& value, const std::string& rule) {
+      detail::throw_invalid(kind, "state." + field, rule, value);
+    });
     state_ = s;
   }
 
@@ -150,6 +198,37 @@ class reduce_lr_on_plateau {
   [[nodiscard]] step_t cooldown() const noexcept { return cooldown_; }
 
  private:
+  static constexpr const char* kind = "reduce_lr_on_plateau";
+
+  template <class Fail>
+  void validate(const state_type& s, Fail&& fail) const {
+    constexpr step_t max_step = std::numeric_limits<step_t>::max();
+    if (s.lrs.size() != state_.lrs.size())
+      fail("lrs size", std::to_string(s.lrs.size()),
+           "the number of groups (" + std::to_string(state_.lrs.size()) + ")");
+    for (std::size_t i = 0; i < s.lrs.size(); ++i)
+      if (!(std::isfinite(s.lrs[i]) && s.lrs[i] >= T(0)))
+        fail("lrs[" + std::to_string(i) + "]", detail::format_value(s.lrs[i]), ">= 0 and finite");
+    if (std::isnan(s.best)) fail("best", "nan", "a number");
+    auto range = [&](const char* field, step_t v, step_t hi) {
+      if (v < 0 || v > hi) fail(field, std::to_string(v), "in [0, " + std::to_string(hi) + "]");
+    };
+    range("num_bad_epochs", s.num_bad_epochs, patience_);
+    range("cooldown_counter", s.cooldown_counter, cooldown_);
+    range("last_epoch", s.last_epoch, max_step - 1);
+  }
+
+  void write_min_lrs(state_writer& w) const {
+    w.hyper("groups", static_cast<std::int64_t>(min_lrs_.size()));
+    for (std::size_t i = 0; i < min_lrs_.size(); ++i)
+      w.hyper("min_lr[" + std::to_string(i) + "]", min_lrs_[i]);
+  }
+  void check_min_lrs(state_reader& r) const {
+    r.hyper("groups", static_cast<std::int64_t>(min_lrs_.size()));
+    for (std::size_t i = 0; i < min_lrs_.size(); ++i)
+      r.hyper("min_lr[" + std::to_string(i) + "]", min_lrs_[i]);
+  }
+
   static void check_lrs(const std::vector<T>& lrs) {
     for (std::size_t i = 0; i < lrs.size(); ++i)
       detail::require_non_negative("reduce_lr_on_plateau", "lr[" + std::to_string(i) + "]", lrs[i]);

@@ -4,12 +4,15 @@
 #define LRS_OPTIM_ADAM_HPP
 
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
+#include <string>
 #include <type_traits>
 
 #include <Eigen/Core>
 
 #include <lrs/core/error.hpp>
+#include <lrs/core/state.hpp>
 #include <lrs/optim/common.hpp>
 #include <lrs/optim/optimizer_base.hpp>
 
@@ -84,7 +87,6 @@ class adam_base : public optimizer_base<Derived, T> {
 
  public:
   using options_type = Options;
-  static constexpr std::uint32_t kind = Decoupled ? 3 : 2;
 
   explicit adam_base(const Options& o) : opt_(o) {
     const char* type = Derived::type_name;
@@ -153,22 +155,45 @@ class adam_base : public optimizer_base<Derived, T> {
     });
   }
 
+  void write_hyper(state_writer& w) const {
+    w.hyper("beta2", opt_.beta2)
+        .hyper("eps", opt_.eps)
+        .hyper("weight_decay", opt_.weight_decay)
+        .hyper("amsgrad", opt_.amsgrad)
+        .hyper("maximize", opt_.maximize)
+        .hyper("max_grad_norm", opt_.max_grad_norm);
+  }
+  void check_hyper(state_reader& r) const {
+    r.hyper("beta2", opt_.beta2);
+    r.hyper("eps", opt_.eps);
+    r.hyper("weight_decay", opt_.weight_decay);
+    r.hyper("amsgrad", opt_.amsgrad);
+    r.hyper("maximize", opt_.maximize);
+    r.hyper("max_grad_norm", opt_.max_grad_norm);
+  }
   struct extra {
     T beta1;
   };
-  void write_extra(state_writer& w) const { w.put(opt_.beta1); }
+  void write_extra(state_writer& w) const { w.real(opt_.beta1); }
   extra read_extra(state_reader& r) const {
-    const T b1 = r.get<T>();
-    require_in_range(Derived::type_name, "state beta1", b1, T(0), T(1), false, true);
+    const T b1 = r.real<T>("beta1");
+    if (!(b1 >= T(0) && b1 < T(1))) r.fail_field("beta1", format_value(b1), "in [0, 1)");
     return {b1};
   }
-  void check_loaded(const tensor_state<T>& s) const {
-    if (s.size < 0) return;
-    const bool ams = s.buf[2].size() != 0;
-    require(s.buf[0].size() == s.size && s.buf[1].size() == s.size, Derived::type_name,
-            "state buffers", "exp_avg and exp_avg_sq for every stepped tensor", "missing");
-    require(ams == opt_.amsgrad, Derived::type_name, "state amsgrad",
-            opt_.amsgrad ? "true (as this optimizer)" : "false (as this optimizer)", ams);
+  /// amsgrad is a hyper-parameter (checked above), so a size-0 tensor, whose max buffer is empty
+  /// either way, loads too.
+  void check_loaded(const state_reader& r, std::size_t i, const tensor_state<T>& s) const {
+    const std::string tensor = "tensor " + std::to_string(i);
+    if (s.size < 0) {
+      if (s.buf[0].size() != 0 || s.buf[1].size() != 0 || s.buf[2].size() != 0)
+        r.fail(tensor + " has buffers but was never stepped");
+      return;
+    }
+    if (s.buf[0].size() != s.size || s.buf[1].size() != s.size)
+      r.fail(tensor + " lacks exp_avg or exp_avg_sq (every stepped tensor has both)");
+    if (s.buf[2].size() != (opt_.amsgrad ? s.size : 0))
+      r.fail(tensor + (opt_.amsgrad ? " lacks max_exp_avg_sq (amsgrad is on)"
+                                    : " has max_exp_avg_sq, but amsgrad is off"));
   }
   void commit_extra(const extra& e) noexcept { opt_.beta1 = e.beta1; }
 

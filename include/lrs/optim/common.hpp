@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Shared pieces of the Eigen optimizer layer: tensor views, parameter groups, step_info, the fused
-// SIMD loop, gradient norms and the checksummed state format.
+// SIMD loop, gradient norms and the per-tensor part of the optimizers' state.
 #ifndef LRS_OPTIM_COMMON_HPP
 #define LRS_OPTIM_COMMON_HPP
 
@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <cstring>
 #include <initializer_list>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -19,6 +20,7 @@
 
 #include <lrs/config.hpp>
 #include <lrs/core/error.hpp>
+#include <lrs/core/state.hpp>
 #include <lrs/core/types.hpp>
 
 namespace lrs {
@@ -200,141 +202,73 @@ struct tensor_state {
   vector_t<T> buf[3];
 };
 
-/// Appends and reads the binary state format: "LRSO" magic, version, a kind tag, sizeof(T),
-/// fields, and an FNV-1a 64-bit checksum of everything before it.
-class state_writer {
- public:
-  explicit state_writer(std::uint32_t kind, std::uint32_t scalar_size) {
-    bytes_.insert(bytes_.end(), {'L', 'R', 'S', 'O'});
-    put(std::uint32_t(1));
-    put(kind);
-    put(scalar_size);
-  }
-  template <class V>
-  void put(const V& v) {
-    static_assert(std::is_trivially_copyable_v<V>);
-    const auto* p = reinterpret_cast<const unsigned char*>(&v);
-    bytes_.insert(bytes_.end(), p, p + sizeof(V));
-  }
-  template <class T>
-  void put_array(const T* p, Eigen::Index n) {
-    const auto* b = reinterpret_cast<const unsigned char*>(p);
-    bytes_.insert(bytes_.end(), b, b + sizeof(T) * std::size_t(n));
-  }
-  std::vector<unsigned char> finish() {
-    put(fnv1a(bytes_.data(), bytes_.size()));
-    return std::move(bytes_);
-  }
-
-  static std::uint64_t fnv1a(const unsigned char* p, std::size_t n) noexcept {
-    std::uint64_t h = 1469598103934665603ull;
-    for (std::size_t i = 0; i < n; ++i) {
-      h ^= p[i];
-      h *= 1099511628211ull;
-    }
-    return h;
-  }
-
- private:
-  std::vector<unsigned char> bytes_;
-};
-
-class state_reader {
- public:
-  /// Checks magic, version, kind, scalar size and checksum up front.
-  state_reader(const std::vector<unsigned char>& bytes, std::string_view type, std::uint32_t kind,
-               std::uint32_t scalar_size)
-      : bytes_(bytes), type_(type) {
-    constexpr std::size_t header = 4 + 3 * sizeof(std::uint32_t);
-    constexpr std::size_t trailer = sizeof(std::uint64_t);
-    require(bytes.size() >= header + trailer, type, "state size",
-            ">= " + std::to_string(header + trailer) + " bytes", bytes.size());
-    require(std::memcmp(bytes.data(), "LRSO", 4) == 0, type, "state", "an lrs optimizer state",
-            "bad magic");
-    end_ = bytes.size() - trailer;
-    std::uint64_t sum = 0;
-    std::memcpy(&sum, bytes.data() + end_, trailer);
-    require(sum == state_writer::fnv1a(bytes.data(), end_), type, "state checksum",
-            "valid (state truncated or corrupt)", sum);
-    pos_ = 4;
-    const auto version = get<std::uint32_t>();
-    require(version == 1, type, "state version", "1", version);
-    const auto k = get<std::uint32_t>();
-    require(k == kind, type, "state kind",
-            "the tag of this optimizer (" + std::to_string(kind) + ")", k);
-    const auto s = get<std::uint32_t>();
-    require(s == scalar_size, type, "state scalar size", std::to_string(scalar_size) + " bytes", s);
-  }
-  template <class V>
-  V get() {
-    static_assert(std::is_trivially_copyable_v<V>);
-    need(sizeof(V));
-    V v;
-    std::memcpy(&v, bytes_.data() + pos_, sizeof(V));
-    pos_ += sizeof(V);
-    return v;
-  }
-  template <class T>
-  void get_array(T* p, Eigen::Index n) {
-    const std::size_t b = sizeof(T) * std::size_t(n);
-    need(b);
-    if (b == 0) return;  // p may be null for an empty buffer; memcpy must not see it
-    std::memcpy(p, bytes_.data() + pos_, b);
-    pos_ += b;
-  }
-  void finish() const {
-    require(pos_ == end_, type_, "state length", "exactly the encoded fields",
-            std::to_string(end_ - pos_) + " extra bytes");
-  }
-  std::size_t remaining() const noexcept { return end_ - pos_; }
-
- private:
-  void need(std::size_t n) const {
-    require(n <= end_ - pos_, type_, "state", "long enough for its fields", "truncated");
-  }
-  const std::vector<unsigned char>& bytes_;
-  std::string_view type_;
-  std::size_t pos_ = 0;
-  std::size_t end_ = 0;
-};
-
-/// Tensor-state part shared by every optimizer: per-tensor step counts and buffers.
+/// The per-tensor part of every optimizer's state: a u64 tensor count, then per tensor its step
+/// count (i64), its size (i64, -1 before its first step) and its three buffers (each a u64 count
+/// and that many reals).
 template <class T>
 void write_tensor_states(state_writer& w, const std::vector<tensor_state<T>>& states) {
-  w.put(std::uint64_t(states.size()));
+  std::size_t total = 8;
   for (const auto& s : states) {
-    w.put(s.step);
-    w.put(std::int64_t(s.size));
-    for (const auto& b : s.buf) {
-      w.put(std::int64_t(b.size()));
-      w.put_array(b.data(), b.size());
-    }
+    total += 16;
+    for (const auto& b : s.buf) total += 8 + sizeof(T) * static_cast<std::size_t>(b.size());
+  }
+  w.reserve_payload(total);
+  w.u64(states.size());
+  for (const auto& s : states) {
+    w.i64(s.step);
+    w.i64(static_cast<std::int64_t>(s.size));
+    for (const auto& b : s.buf) w.reals(b.data(), static_cast<std::size_t>(b.size()));
   }
 }
 
+/// Reads what write_tensor_states wrote, checking every field: step in [0, INT64_MAX - 1] (so the
+/// next step can still be counted), size >= -1, no step or buffer before the first step, each
+/// buffer empty or of the tensor's size. Sizes are checked against the bytes left before any
+/// allocation.
 template <class T>
-std::vector<tensor_state<T>> read_tensor_states(state_reader& r, std::string_view type) {
-  const auto count = r.get<std::uint64_t>();
-  // Each tensor needs at least 5 int64 fields: reject absurd counts before allocating.
-  require(count <= r.remaining() / (5 * sizeof(std::int64_t)), type, "state tensor count",
-          "consistent with the state length", count);
-  std::vector<tensor_state<T>> states(static_cast<std::size_t>(count));
-  for (auto& s : states) {
-    s.step = r.get<std::int64_t>();
-    s.size = static_cast<Eigen::Index>(r.get<std::int64_t>());
-    require(s.step >= 0, type, "state step", ">= 0", s.step);
-    require(s.size >= -1, type, "state tensor size", ">= -1", std::int64_t(s.size));
-    for (auto& b : s.buf) {
-      const auto n = r.get<std::int64_t>();
-      require(n == 0 || (n > 0 && n == std::int64_t(s.size)), type, "state buffer size",
-              "0 or the tensor size " + std::to_string(s.size), n);
-      require(std::uint64_t(n) * sizeof(T) <= r.remaining(), type, "state", "long enough",
-              "truncated");
-      b.resize(static_cast<Eigen::Index>(n));
-      r.get_array(b.data(), b.size());
+std::vector<tensor_state<T>> read_tensor_states(state_reader& r) {
+  constexpr std::int64_t max_i64 = std::numeric_limits<std::int64_t>::max();
+  const std::size_t count = r.count("tensor count", 16 + 3 * 8);
+  std::vector<tensor_state<T>> states(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    auto& s = states[i];
+    const std::string tensor = "tensor " + std::to_string(i);
+    s.step = r.i64(tensor + " step", 0, max_i64 - 1);
+    s.size = static_cast<Eigen::Index>(r.i64(tensor + " size", -1, max_i64));
+    if (s.size < 0 && s.step != 0)
+      r.fail(tensor + " has step " + std::to_string(s.step) + " but was never stepped (size -1)");
+    for (int b = 0; b < 3; ++b) {
+      const std::string what = tensor + " buffer " + std::to_string(b);
+      const std::size_t n = r.count(what, sizeof(T));
+      if (n != 0 && static_cast<std::int64_t>(n) != std::int64_t(s.size))
+        r.fail_field(what + " size", std::to_string(n),
+                     "0 or the tensor size " + std::to_string(s.size));
+      s.buf[b].resize(static_cast<Eigen::Index>(n));
+      r.reals_into(what, s.buf[b].data(), n);
     }
   }
   return states;
+}
+
+/// The parameter groups as hyper-parameters "groups", "group[i].lr_scale" and
+/// "group[i].weight_decay" (group 0 is always the default one).
+template <class T>
+void write_groups(state_writer& w, const std::vector<param_group<T>>& groups) {
+  w.hyper("groups", static_cast<std::int64_t>(groups.size()));
+  for (std::size_t i = 1; i < groups.size(); ++i) {
+    const std::string g = "group[" + std::to_string(i) + "].";
+    w.hyper(g + "lr_scale", groups[i].lr_scale);
+    w.hyper(g + "weight_decay", groups[i].weight_decay);
+  }
+}
+template <class T>
+void check_groups(state_reader& r, const std::vector<param_group<T>>& groups) {
+  r.hyper("groups", static_cast<std::int64_t>(groups.size()));
+  for (std::size_t i = 1; i < groups.size(); ++i) {
+    const std::string g = "group[" + std::to_string(i) + "].";
+    r.hyper(g + "lr_scale", groups[i].lr_scale);
+    r.hyper(g + "weight_decay", groups[i].weight_decay);
+  }
 }
 
 /// Validates a step's inputs against the groups and the existing per-tensor state.
@@ -344,6 +278,10 @@ void check_tensors(std::string_view type, const param_tensor<T>* tensors, std::s
   require(std::isfinite(lr) && lr >= T(0), type, "lr", ">= 0 and finite", lr);
   for (std::size_t i = 0; i < count; ++i) {
     const auto& t = tensors[i];
+    if (i < states.size())
+      require(states[i].step < std::numeric_limits<std::int64_t>::max(), type,
+              "step count of tensor " + std::to_string(i), "< 2^63 - 1 to count one more step",
+              states[i].step);
     require(t.group() < groups, type, "group of tensor " + std::to_string(i),
             "< the number of groups " + std::to_string(groups), t.group());
     if (i < states.size() && states[i].size >= 0)

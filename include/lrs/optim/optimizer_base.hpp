@@ -14,15 +14,17 @@
 #include <Eigen/Core>
 
 #include <lrs/core/error.hpp>
+#include <lrs/core/state.hpp>
 #include <lrs/optim/common.hpp>
 
 namespace lrs {
 namespace detail {
 
-/// Everything sgd, adam and adamw share. `Derived` provides `type_name`, `kind`,
+/// Everything sgd, adam and adamw share. `Derived` provides `type_name`,
 /// `max_grad_norm()`, `default_weight_decay()`, `buffers_for_first_step()`,
-/// `update(tensor, state, lr, weight_decay, grad_scale, l2, l1)`, and `write_extra` /
-/// `read_extra` / `commit_extra` for its own scalar state.
+/// `update(tensor, state, lr, weight_decay, grad_scale, l2, l1)`, `write_hyper` / `check_hyper`
+/// for its options, and `write_extra` / `read_extra` / `check_loaded` / `commit_extra` for its own
+/// state.
 template <class Derived, class T>
 class optimizer_base {
   static_assert(std::is_floating_point_v<T>, "lrs optimizers need a floating-point scalar type");
@@ -104,26 +106,34 @@ class optimizer_base {
   /// once, at the first step that uses them; their data pointers stay fixed afterwards.
   const vector_t<T>& buffer(std::size_t tensor, int b) const { return states_.at(tensor).buf[b]; }
 
-  /// Serialises the whole mutable state (step counts, buffers, current momentum or beta1) to a
-  /// checksummed byte string. Hyper-parameters and groups are configuration, not state.
-  std::vector<unsigned char> state() const {
-    state_writer w(Derived::kind, sizeof(T));
-    static_cast<const Derived&>(*this).write_extra(w);
+  /// The whole mutable state (step counts, buffers, current momentum or beta1) in the lrs state
+  /// format (docs/state.md): kind = the optimizer's name ("sgd", "adam", "adamw"), the scalar
+  /// type, the hyper-parameters (options and parameter groups) and the payload.
+  [[nodiscard]] std::vector<unsigned char> state() const {
+    const auto& self = static_cast<const Derived&>(*this);
+    state_writer w(Derived::type_name, state_scalar_of<T>());
+    self.write_hyper(w);
+    write_groups(w, groups_);
+    self.write_extra(w);
     write_tensor_states(w, states_);
     return w.finish();
   }
 
-  /// Restores a state from state(), of the same optimizer type, scalar type and structural
-  /// options.
-  /// @throws lrs::invalid_argument if the bytes are truncated, corrupt or from another
-  ///         optimizer; the optimizer is unchanged then.
+  /// Restores a state() of the same optimizer type and scalar type, built with the same options
+  /// and parameter groups (momentum / beta1 are state: they are restored, not compared).
+  /// All or nothing: every field is parsed and checked before anything changes.
+  /// @throws lrs::state_error (an lrs::invalid_argument) if the bytes are truncated, corrupt,
+  ///         from another optimizer or scalar type, from other hyper-parameters or groups, or hold
+  ///         an out-of-range field; the message says which. The optimizer is unchanged then.
   void load_state(const std::vector<unsigned char>& bytes) {
     auto& self = static_cast<Derived&>(*this);
-    state_reader r(bytes, Derived::type_name, Derived::kind, sizeof(T));
+    state_reader r(bytes, Derived::type_name, state_scalar_of<T>());
+    self.check_hyper(r);
+    check_groups(r, groups_);
     auto extra = self.read_extra(r);
-    auto states = read_tensor_states<T>(r, Derived::type_name);
+    auto states = read_tensor_states<T>(r);
     r.finish();
-    for (const auto& s : states) self.check_loaded(s);
+    for (std::size_t i = 0; i < states.size(); ++i) self.check_loaded(r, i, states[i]);
     states_ = std::move(states);
     self.commit_extra(extra);
   }

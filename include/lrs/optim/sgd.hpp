@@ -3,12 +3,16 @@
 #ifndef LRS_OPTIM_SGD_HPP
 #define LRS_OPTIM_SGD_HPP
 
+#include <cmath>
+#include <cstddef>
 #include <cstdint>
+#include <string>
 #include <type_traits>
 
 #include <Eigen/Core>
 
 #include <lrs/core/error.hpp>
+#include <lrs/core/state.hpp>
 #include <lrs/optim/common.hpp>
 #include <lrs/optim/optimizer_base.hpp>
 
@@ -83,7 +87,6 @@ class sgd : public detail::optimizer_base<sgd<T>, T> {
  public:
   using options_type = sgd_options<T>;
   static constexpr const char* type_name = "sgd";
-  static constexpr std::uint32_t kind = 1;
 
   explicit sgd(const sgd_options<T>& o = {}) : opt_(o) {
     detail::require_non_negative(type_name, "momentum", o.momentum);
@@ -151,19 +154,34 @@ class sgd : public detail::optimizer_base<sgd<T>, T> {
     });
   }
 
+  void write_hyper(state_writer& w) const {
+    w.hyper("dampening", opt_.dampening)
+        .hyper("nesterov", opt_.nesterov)
+        .hyper("weight_decay", opt_.weight_decay)
+        .hyper("maximize", opt_.maximize)
+        .hyper("max_grad_norm", opt_.max_grad_norm);
+  }
+  void check_hyper(state_reader& r) const {
+    r.hyper("dampening", opt_.dampening);
+    r.hyper("nesterov", opt_.nesterov);
+    r.hyper("weight_decay", opt_.weight_decay);
+    r.hyper("maximize", opt_.maximize);
+    r.hyper("max_grad_norm", opt_.max_grad_norm);
+  }
   struct extra {
     T momentum;
   };
-  void write_extra(detail::state_writer& w) const { w.put(opt_.momentum); }
-  extra read_extra(detail::state_reader& r) const {
-    const T m = r.get<T>();
-    detail::require(std::isfinite(m) && m >= T(0) && (!opt_.nesterov || m > T(0)), type_name,
-                    "state momentum", ">= 0 (> 0 with nesterov)", m);
+  void write_extra(state_writer& w) const { w.real(opt_.momentum); }
+  extra read_extra(state_reader& r) const {
+    const T m = r.real<T>("momentum");
+    if (!(std::isfinite(m) && m >= T(0) && (!opt_.nesterov || m > T(0))))
+      r.fail_field("momentum", detail::format_value(m),
+                   opt_.nesterov ? "> 0 and finite (nesterov)" : ">= 0 and finite");
     return {m};
   }
-  void check_loaded(const detail::tensor_state<T>& s) const {
-    detail::require(s.buf[1].size() == 0 && s.buf[2].size() == 0, type_name, "state buffers",
-                    "one momentum buffer per tensor", "extra buffers");
+  void check_loaded(const state_reader& r, std::size_t i, const detail::tensor_state<T>& s) const {
+    if (s.buf[1].size() != 0 || s.buf[2].size() != 0)
+      r.fail("tensor " + std::to_string(i) + " has buffers 1 or 2, which sgd never uses");
   }
   void commit_extra(const extra& e) noexcept { opt_.momentum = e.momentum; }
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// lrs::grad_norm_recorder: recording, CSV round trip, resumed runs and malformed files.
+// lrs::grad_norm_recorder and lrs/io/grad_norms.hpp: recording, CSV round trip, resumed runs and
+// malformed files.
 #include <cmath>
 #include <cstdio>
 #include <sstream>
@@ -7,6 +8,7 @@
 #include <vector>
 
 #include <lrs/analysis/refinement.hpp>
+#include <lrs/io/grad_norms.hpp>
 
 #include "catch.hpp"
 
@@ -22,7 +24,7 @@ std::string load_error(const std::string& csv) {
   lrs::grad_norm_recorder r;
   std::istringstream is(csv);
   try {
-    r.load(is, "norms.csv");
+    lrs::io::load_grad_norms(is, r, "norms.csv");
   } catch (const lrs::io::csv_error& e) {
     return e.what();
   }
@@ -57,12 +59,12 @@ TEST_CASE("grad_norm_recorder CSV round trip is exact", "[analysis][recorder]") 
   const std::vector<double> norms{0.1, 1.0 / 3.0, 2.5e-300, 12345.678901234567, 0.0};
   for (const double g : norms) r.record(g);
   std::ostringstream os;
-  r.save(os);
+  lrs::io::save_grad_norms(os, r);
   const std::string text = os.str();
   CHECK(text.rfind("step,grad_norm\n0,0.10000000000000001\n1,0.33333333333333331\n", 0) == 0);
   lrs::grad_norm_recorder back;
   std::istringstream is(text);
-  back.load(is);
+  lrs::io::load_grad_norms(is, back);
   CHECK(back.norms() == norms);
 }
 
@@ -71,18 +73,18 @@ TEST_CASE("grad_norm_recorder resumes a run from its file", "[analysis][recorder
   {
     lrs::grad_norm_recorder first;
     for (int t = 0; t < 3; ++t) first.record(1.0 + t);
-    first.save(path);
+    lrs::io::save_grad_norms(path, first);
   }
   lrs::grad_norm_recorder resumed;
-  resumed.load(path);
+  lrs::io::load_grad_norms(path, resumed);
   CHECK(resumed.steps() == 3);  // the next record is step 3
   resumed.record(fake_step_info{9.0, 0.0});
-  resumed.save(path);
+  lrs::io::save_grad_norms(path, resumed);
   lrs::grad_norm_recorder again;
-  again.load(path);
+  lrs::io::load_grad_norms(path, again);
   CHECK(again.norms() == std::vector<double>{1, 2, 3, 9});
   std::ostringstream os;
-  again.save(os);
+  lrs::io::save_grad_norms(os, again);
   CHECK(os.str() == "step,grad_norm\n0,1\n1,2\n2,3\n3,9\n");
   std::remove(path.c_str());
 }
@@ -91,7 +93,7 @@ TEST_CASE("grad_norm_recorder accepts CRLF, blank lines and extra columns",
           "[analysis][recorder]") {
   lrs::grad_norm_recorder r;
   std::istringstream is("step,lr,grad_norm\r\n0,0.1, 1.5\r\n\r\n1,0.1,2\r\n");
-  r.load(is);
+  lrs::io::load_grad_norms(is, r);
   CHECK(r.norms() == std::vector<double>{1.5, 2.0});
 }
 
@@ -113,8 +115,8 @@ TEST_CASE("grad_norm_recorder rejects malformed files naming file and line",
   lrs::grad_norm_recorder r;
   r.record(5.0);
   std::istringstream bad("step,grad_norm\n0,1\n1,inf\n");
-  CHECK_THROWS_AS(r.load(bad, "bad.csv"), lrs::io::csv_error);
+  CHECK_THROWS_AS(lrs::io::load_grad_norms(bad, r, "bad.csv"), lrs::io::csv_error);
   CHECK(r.norms() == std::vector<double>{5.0});
-  CHECK_THROWS_AS(r.load("/nonexistent/dir/norms.csv"), lrs::io::csv_error);
+  CHECK_THROWS_AS(lrs::io::load_grad_norms("/nonexistent/dir/norms.csv", r), lrs::io::csv_error);
   CHECK(r.norms() == std::vector<double>{5.0});
 }

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
-// Google Benchmark: lrs::sgd / adam / adamw step throughput against a STREAM triad reference.
+// Google Benchmark: lrs::sgd / adam / adamw step throughput against a STREAM triad reference,
+// and the cost of Adam's state() / load_state().
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -70,6 +72,62 @@ void BM_Triad(benchmark::State& state) {
   set_counters(state, n, triad_words);
 }
 
+// Adam's state at n parameters after one step: step count, exp_avg and exp_avg_sq of one tensor.
+template <class T>
+lrs::adam<T> stepped_adam(Eigen::Index n) {
+  using v = lrs::vector_t<T>;
+  lrs::adam<T> opt;
+  v p = v::Random(n);
+  const v g = v::Random(n);
+  opt.step(p, g, T(1e-3));
+  return opt;
+}
+
+void set_state_counters(benchmark::State& state, std::size_t bytes) {
+  state.SetBytesProcessed(state.iterations() * std::int64_t(bytes));
+  state.counters["state_bytes"] = double(bytes);
+}
+
+// state(): encode (little-endian copy) and CRC-32 into a new byte vector.
+template <class T>
+void BM_AdamState(benchmark::State& state) {
+  const lrs::adam<T> opt = stepped_adam<T>(static_cast<Eigen::Index>(state.range(0)));
+  std::size_t bytes = 0;
+  for (auto _ : state) {
+    const std::vector<unsigned char> s = opt.state();
+    bytes = s.size();
+    benchmark::DoNotOptimize(s.data());
+    benchmark::ClobberMemory();
+  }
+  set_state_counters(state, bytes);
+}
+
+// load_state(): header, CRC-32, hyper-parameters, then the buffers into temporaries and commit.
+template <class T>
+void BM_AdamLoadState(benchmark::State& state) {
+  const auto n = static_cast<Eigen::Index>(state.range(0));
+  const std::vector<unsigned char> s = stepped_adam<T>(n).state();
+  lrs::adam<T> opt;
+  for (auto _ : state) {
+    opt.load_state(s);
+    benchmark::DoNotOptimize(opt.buffer(0, 0).data());
+    benchmark::ClobberMemory();
+  }
+  set_state_counters(state, s.size());
+}
+
+// Reference: copying a byte vector of the same size.
+void BM_StateCopy(benchmark::State& state) {
+  const std::vector<unsigned char> s =
+      stepped_adam<float>(static_cast<Eigen::Index>(state.range(0))).state();
+  for (auto _ : state) {
+    std::vector<unsigned char> c = s;
+    benchmark::DoNotOptimize(c.data());
+    benchmark::ClobberMemory();
+  }
+  set_state_counters(state, s.size());
+}
+
 double minimum(const std::vector<double>& v) {
   return *std::min_element(v.begin(), v.end());
 }
@@ -89,5 +147,20 @@ LRS_OPTIM_BENCH(BM_Triad);
 LRS_OPTIM_BENCH(BM_SGD);
 LRS_OPTIM_BENCH(BM_Adam);
 LRS_OPTIM_BENCH(BM_AdamW);
+
+// State save/load at 1e6 parameters (5 repetitions, minimum CPU time).
+#define LRS_STATE_BENCH(...)              \
+  BENCHMARK(__VA_ARGS__)                  \
+      ->Arg(1000000)                      \
+      ->Unit(benchmark::kMillisecond)     \
+      ->Repetitions(5)                    \
+      ->ComputeStatistics("min", minimum) \
+      ->ReportAggregatesOnly(true)
+
+LRS_STATE_BENCH(BM_StateCopy);
+LRS_STATE_BENCH(BM_AdamState<float>);
+LRS_STATE_BENCH(BM_AdamLoadState<float>);
+LRS_STATE_BENCH(BM_AdamState<double>);
+LRS_STATE_BENCH(BM_AdamLoadState<double>);
 
 BENCHMARK_MAIN();

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "catch.hpp"
+#include "../catch.hpp"
 
 namespace {
 

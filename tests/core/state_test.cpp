@@ -11,9 +11,10 @@
 #include <iterator>
 #include <limits>
 #include <string>
+#include <utility>
 #include <vector>
 
-#include "catch.hpp"
+#include "../catch.hpp"
 
 namespace {
 
@@ -90,6 +91,22 @@ TEST_CASE("CRC-32 is zlib's", "[core][state]") {
   const char* s = "123456789";
   CHECK(lrs::detail::crc32(reinterpret_cast<const unsigned char*>(s), 9) == 0xCBF43926u);
   CHECK(lrs::detail::crc32(nullptr, 0) == 0u);
+  // Lengths around the 8-byte steps; expected values from Python's zlib.crc32 on
+  // bytes(((i*31+7)*(i//251+1))%256 for i in range(n)).
+  std::vector<unsigned char> d(100003);
+  for (std::size_t i = 0; i < d.size(); ++i)
+    d[i] = static_cast<unsigned char>(((i * 31 + 7) * (i / 251 + 1)) % 256);
+  const std::pair<std::size_t, std::uint32_t> expected[] = {
+      {1, 0x4c667a2eu},  {7, 0x3e483922u},     {8, 0xa7560428u},  {9, 0xca12fefeu},
+      {15, 0x8f77fabbu}, {16, 0x0636a895u},    {17, 0x71b8d951u}, {63, 0x794b269du},
+      {64, 0x84c86088u}, {100003, 0x55f0967cu}};
+  for (const auto& [n, crc] : expected) {
+    INFO("n = " << n);
+    CHECK(lrs::detail::crc32(d.data(), n) == crc);
+  }
+  // Continuing a CRC over two pieces gives the CRC of the whole.
+  CHECK(lrs::detail::crc32(d.data() + 13, 100003 - 13, lrs::detail::crc32(d.data(), 13)) ==
+        0x55f0967cu);
 }
 
 TEST_CASE("little-endian helpers do not depend on the host", "[core][state]") {

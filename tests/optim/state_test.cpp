@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "catch.hpp"
+#include "../catch.hpp"
 
 namespace {
 

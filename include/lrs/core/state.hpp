@@ -75,21 +75,34 @@ inline constexpr std::size_t state_crc_size = 4;
 /// Type tags of hyper-parameters.
 enum class state_value_type : std::uint8_t { f64 = 1, i64 = 2, boolean = 3, string = 4 };
 
-inline constexpr std::array<std::uint32_t, 256> make_crc32_table() noexcept {
-  std::array<std::uint32_t, 256> t{};
+/// Slicing-by-8 tables of CRC-32 (IEEE 802.3, reflected polynomial 0xEDB88320): table 0 is the
+/// classic byte table, table k advances a byte k more positions.
+inline constexpr std::array<std::array<std::uint32_t, 256>, 8> make_crc32_tables() noexcept {
+  std::array<std::array<std::uint32_t, 256>, 8> t{};
   for (std::uint32_t i = 0; i < 256; ++i) {
     std::uint32_t c = i;
     for (int k = 0; k < 8; ++k) c = (c & 1u) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-    t[i] = c;
+    t[0][i] = c;
   }
+  for (std::size_t k = 1; k < 8; ++k)
+    for (std::size_t i = 0; i < 256; ++i) t[k][i] = (t[k - 1][i] >> 8) ^ t[0][t[k - 1][i] & 0xFFu];
   return t;
 }
-inline constexpr std::array<std::uint32_t, 256> crc32_table = make_crc32_table();
+inline constexpr std::array<std::array<std::uint32_t, 256>, 8> crc32_tables = make_crc32_tables();
 
-/// CRC-32 (IEEE 802.3, reflected, as zlib.crc32 and PNG), continuing from `crc`.
+/// CRC-32 (IEEE 802.3, reflected, as zlib.crc32 and PNG), continuing from `crc`. Eight bytes per
+/// step (slicing-by-8), read byte by byte, so the result does not depend on the host's byte order.
 inline std::uint32_t crc32(const unsigned char* p, std::size_t n, std::uint32_t crc = 0) noexcept {
+  const auto& t = crc32_tables;
   crc = ~crc;
-  for (std::size_t i = 0; i < n; ++i) crc = crc32_table[(crc ^ p[i]) & 0xFFu] ^ (crc >> 8);
+  for (; n >= 8; p += 8, n -= 8) {
+    const std::uint32_t lo = (std::uint32_t(p[0]) | std::uint32_t(p[1]) << 8 |
+                              std::uint32_t(p[2]) << 16 | std::uint32_t(p[3]) << 24) ^
+                             crc;
+    crc = t[7][lo & 0xFFu] ^ t[6][(lo >> 8) & 0xFFu] ^ t[5][(lo >> 16) & 0xFFu] ^ t[4][lo >> 24] ^
+          t[3][p[4]] ^ t[2][p[5]] ^ t[1][p[6]] ^ t[0][p[7]];
+  }
+  for (std::size_t i = 0; i < n; ++i) crc = t[0][(crc ^ p[i]) & 0xFFu] ^ (crc >> 8);
   return ~crc;
 }
 
@@ -134,13 +147,14 @@ template <class V>
 void put_le_array(std::vector<unsigned char>& out, const V* p, std::size_t n) {
   static_assert(std::is_arithmetic_v<V> && (sizeof(V) == 4 || sizeof(V) == 8));
   if (n == 0) return;
+  if (host_is_little_endian()) {
+    const auto* b = reinterpret_cast<const unsigned char*>(p);
+    out.insert(out.end(), b, b + n * sizeof(V));
+    return;
+  }
   const std::size_t at = out.size();
   out.resize(at + n * sizeof(V));
   unsigned char* dst = out.data() + at;
-  if (host_is_little_endian()) {
-    std::memcpy(dst, p, n * sizeof(V));
-    return;
-  }
   for (std::size_t i = 0; i < n; ++i) {
     std::uint64_t bits;
     if constexpr (std::is_floating_point_v<V>)
@@ -238,7 +252,18 @@ class state_writer {
     detail::put_le(hyper_, static_cast<std::uint64_t>(v), 8);
     return *this;
   }
-  state_writer& hyper(std::string_view name, int v) { return hyper(name, std::int64_t(v)); }
+  /// Any other integer type, stored as i64.
+  /// @throws lrs::invalid_argument if an unsigned value exceeds 2^63 - 1.
+  template <class I, std::enable_if_t<std::is_integral_v<I> && !std::is_same_v<I, bool> &&
+                                          !std::is_same_v<I, std::int64_t>,
+                                      int> = 0>
+  state_writer& hyper(std::string_view name, I v) {
+    if constexpr (std::is_unsigned_v<I>)
+      detail::require(std::uint64_t(v) <= std::uint64_t(std::numeric_limits<std::int64_t>::max()),
+                      "state_writer", "hyper-parameter " + std::string(name), "<= 2^63 - 1",
+                      std::uint64_t(v));
+    return hyper(name, static_cast<std::int64_t>(v));
+  }
   state_writer& hyper(std::string_view name, bool v) {
     begin_hyper(name, detail::state_value_type::boolean);
     hyper_.push_back(v ? 1 : 0);
@@ -310,25 +335,30 @@ class state_writer {
   }
   state_writer& bytes(const std::vector<unsigned char>& b) { return bytes(b.data(), b.size()); }
 
-  /// Reserves room for n more payload bytes (optional, saves reallocations).
-  void reserve_payload(std::size_t n) { payload_.reserve(payload_.size() + n); }
+  /// Reserves room for n more payload bytes (optional, saves reallocations; finish() then also
+  /// fits the header and checksum without a new allocation).
+  void reserve_payload(std::size_t n) { payload_.reserve(payload_.size() + n + reserve_slack); }
 
   /// The finished state. The writer is empty afterwards.
   [[nodiscard]] std::vector<unsigned char> finish() {
-    std::vector<unsigned char> out;
-    const std::size_t total = detail::state_prefix_size + 4 + kind_.size() + 4 + 1 + 4 +
-                              hyper_.size() + 8 + payload_.size() + detail::state_crc_size;
+    std::vector<unsigned char> head;
+    const std::size_t head_size =
+        detail::state_prefix_size + 4 + kind_.size() + 4 + 1 + 4 + hyper_.size() + 8;
+    const std::size_t total = head_size + payload_.size() + detail::state_crc_size;
+    head.reserve(head_size);
+    head.insert(head.end(), detail::state_magic.begin(), detail::state_magic.end());
+    detail::put_le(head, state_format_version, 4);
+    detail::put_le(head, total, 8);
+    put_string(head, kind_);
+    detail::put_le(head, kind_version_, 4);
+    head.push_back(static_cast<unsigned char>(scalar_));
+    detail::put_le(head, hyper_count_, 4);
+    head.insert(head.end(), hyper_.begin(), hyper_.end());
+    detail::put_le(head, payload_.size(), 8);
+    // The payload is the bulk: move it back in its own buffer rather than copying it.
+    std::vector<unsigned char> out = std::move(payload_);
     out.reserve(total);
-    out.insert(out.end(), detail::state_magic.begin(), detail::state_magic.end());
-    detail::put_le(out, state_format_version, 4);
-    detail::put_le(out, total, 8);
-    put_string(out, kind_);
-    detail::put_le(out, kind_version_, 4);
-    out.push_back(static_cast<unsigned char>(scalar_));
-    detail::put_le(out, hyper_count_, 4);
-    out.insert(out.end(), hyper_.begin(), hyper_.end());
-    detail::put_le(out, payload_.size(), 8);
-    out.insert(out.end(), payload_.begin(), payload_.end());
+    out.insert(out.begin(), head.begin(), head.end());
     detail::put_le(out, detail::crc32(out.data(), out.size()), 4);
     hyper_.clear();
     payload_.clear();
@@ -354,6 +384,8 @@ class state_writer {
     hyper_.push_back(static_cast<unsigned char>(type));
     ++hyper_count_;
   }
+
+  static constexpr std::size_t reserve_slack = 1024;
 
   std::string kind_;
   state_scalar scalar_;
@@ -457,7 +489,19 @@ class state_reader {
     const entry& e = find(name, detail::state_value_type::i64);
     if (e.i != here) mismatch(name, std::to_string(e.i), std::to_string(here));
   }
-  void hyper(std::string_view name, int here) { hyper(name, std::int64_t(here)); }
+  /// Any other integer type, compared as i64 (an unsigned value above 2^63 - 1 never matches).
+  template <class I, std::enable_if_t<std::is_integral_v<I> && !std::is_same_v<I, bool> &&
+                                          !std::is_same_v<I, std::int64_t>,
+                                      int> = 0>
+  void hyper(std::string_view name, I here) {
+    if constexpr (std::is_unsigned_v<I>) {
+      if (std::uint64_t(here) > std::uint64_t(std::numeric_limits<std::int64_t>::max())) {
+        const entry& e = find(name, detail::state_value_type::i64);
+        mismatch(name, std::to_string(e.i), std::to_string(here));
+      }
+    }
+    hyper(name, static_cast<std::int64_t>(here));
+  }
   void hyper(std::string_view name, bool here) {
     const entry& e = find(name, detail::state_value_type::boolean);
     if (e.b != here) mismatch(name, e.b ? "true" : "false", here ? "true" : "false");

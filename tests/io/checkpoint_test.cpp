@@ -1,0 +1,263 @@
+// SPDX-License-Identifier: MIT
+// lrs::io::checkpoint: golden file, round trip, errors naming the file, all-or-none restore, and a
+// process killed mid-save (fork + SIGKILL) never leaving a file that loads as something else.
+#include <lrs/analysis/refinement.hpp>
+#include <lrs/controllers/reduce_lr_on_plateau.hpp>
+#include <lrs/io/checkpoint.hpp>
+#include <lrs/optim.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+#include <vector>
+
+#if defined(__unix__) || defined(__APPLE__)
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <csignal>
+#define LRS_TEST_HAVE_FORK 1
+#endif
+
+#include "../catch.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+using bytes_t = std::vector<unsigned char>;
+
+// A fresh directory for one test, removed with everything in it at the end.
+struct temp_dir {
+  fs::path path;
+  explicit temp_dir(const std::string& name) {
+    path =
+        fs::temp_directory_path() / ("lrs_" + name + "_" + std::to_string(std::random_device{}()));
+    fs::remove_all(path);
+    fs::create_directories(path);
+  }
+  ~temp_dir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+  std::string file(const std::string& name) const { return (path / name).string(); }
+};
+
+template <class F>
+std::string checkpoint_message(F&& f) {
+  try {
+    f();
+  } catch (const lrs::io::checkpoint_error& e) {
+    return e.what();
+  }
+  return "<no lrs::io::checkpoint_error>";
+}
+
+void write_bytes(const std::string& path, const bytes_t& b) {
+  std::ofstream f(path, std::ios::binary);
+  f.write(reinterpret_cast<const char*>(b.data()), static_cast<std::streamsize>(b.size()));
+}
+
+lrs::reduce_lr_on_plateau<float> golden_plateau() {
+  return lrs::reduce_lr_on_plateau<float>({0.1f, 0.2f}, lrs::plateau_mode::max, 0.5f, 3, 0.01f,
+                                          lrs::threshold_mode::abs, 2, {0.001f, 0.0f}, 1e-8f);
+}
+
+}  // namespace
+
+TEST_CASE("a golden checkpoint file written by Python loads into its objects", "[io][checkpoint]") {
+  const std::string path = std::string(LRS_TEST_DATA_DIR) + "/state/checkpoint.bin";
+  const lrs::io::checkpoint c = lrs::io::load_checkpoint(path);
+  CHECK(c.names() == std::vector<std::string>{"optimizer", "scheduler"});
+  lrs::adam<double> opt;
+  auto sched = golden_plateau();
+  lrs::io::restore_all(c, {{"optimizer", opt}, {"scheduler", sched}});
+  CHECK(opt.step_count() == 2);
+  CHECK(opt.beta1() == 0.85);
+  CHECK(sched.lrs() == std::vector<float>{0.05f, 0.1f});
+  CHECK(sched.state_values().last_epoch == 7);
+  // Written back by the C++ side: the same bytes.
+  lrs::io::checkpoint again;
+  again.add("optimizer", opt).add("scheduler", sched);
+  std::ifstream f(path, std::ios::binary);
+  const bytes_t file((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  CHECK(again.bytes() == file);
+}
+
+TEST_CASE("save_checkpoint / load_checkpoint round trip and replace the file", "[io][checkpoint]") {
+  temp_dir dir("ckpt_roundtrip");
+  const std::string path = dir.file("run.ckpt");
+  lrs::sgd_options<double> so;
+  so.momentum = 0.9;
+  lrs::sgd<double> opt(so);
+  lrs::vector_t<double> p = lrs::vector_t<double>::Ones(10), g = p;
+  opt.step(p, g, 0.1);
+  lrs::grad_norm_recorder rec;
+  rec.record(1.5);
+  lrs::io::checkpoint c;
+  c.add("opt", opt).add("norms", rec);
+  lrs::io::save_checkpoint(path, c);
+  rec.record(2.5);
+  lrs::io::save_checkpoint(path, lrs::io::checkpoint().add("opt", opt).add("norms", rec));
+
+  lrs::sgd<double> opt2(so);
+  lrs::grad_norm_recorder rec2;
+  lrs::io::restore_all(lrs::io::load_checkpoint(path), {{"opt", opt2}, {"norms", rec2}});
+  CHECK(opt2.state() == opt.state());
+  CHECK(rec2.norms() == std::vector<double>{1.5, 2.5});
+  // Only the target remains: no temporary files.
+  int files = 0;
+  for (const auto& e : fs::directory_iterator(dir.path)) {
+    (void)e;
+    ++files;
+  }
+  CHECK(files == 1);
+  CHECK_THROWS_AS(c.add("opt", opt), lrs::invalid_argument);  // names are unique
+}
+
+TEST_CASE("checkpoint errors name the file and the problem", "[io][checkpoint][error]") {
+  temp_dir dir("ckpt_errors");
+  const std::string path = dir.file("run.ckpt");
+  CHECK(checkpoint_message([&] { (void)lrs::io::load_checkpoint(path); }) ==
+        "lrs::checkpoint: " + path + ": no such file");
+  CHECK(checkpoint_message([&] { (void)lrs::io::load_checkpoint(dir.path.string()); }) ==
+        "lrs::checkpoint: " + dir.path.string() + ": not a regular file (a directory or a device)");
+
+  lrs::grad_norm_recorder rec;
+  for (int i = 0; i < 100; ++i) rec.record(i);
+  const bytes_t full = lrs::io::checkpoint().add("norms", rec).bytes();
+  write_bytes(path, bytes_t(full.begin(), full.begin() + 500));
+  CHECK(checkpoint_message([&] { (void)lrs::io::load_checkpoint(path); }) ==
+        "lrs::checkpoint: " + path + ": truncated at byte 500 of " + std::to_string(full.size()));
+  bytes_t flipped = full;
+  flipped[300] ^= 1;
+  write_bytes(path, flipped);
+  CHECK(checkpoint_message([&] { (void)lrs::io::load_checkpoint(path); }) ==
+        "lrs::checkpoint: " + path +
+            ": checksum mismatch (the bytes were corrupted after they were written)");
+  write_bytes(path, rec.state());  // a state, but not a checkpoint
+  CHECK(checkpoint_message([&] { (void)lrs::io::load_checkpoint(path); }) ==
+        "lrs::checkpoint: " + path +
+            ": checkpoint was written by grad_norm_recorder, this is checkpoint");
+
+  const std::string missing_dir = dir.file("no/such/dir/run.ckpt");
+  const std::string msg = checkpoint_message(
+      [&] { lrs::io::save_checkpoint(missing_dir, lrs::io::checkpoint().add("norms", rec)); });
+  CHECK(msg.rfind("lrs::checkpoint: " + missing_dir + ": cannot create the temporary file", 0) ==
+        0);
+}
+
+TEST_CASE("restore_all loads every object or none", "[io][checkpoint][error]") {
+  lrs::adam<double> a;
+  lrs::vector_t<double> p = lrs::vector_t<double>::Ones(4), g = p;
+  a.step(p, g, 0.1);
+  lrs::grad_norm_recorder rec;
+  rec.record(3.0);
+  const lrs::io::checkpoint c = lrs::io::checkpoint().add("opt", a).add("norms", rec);
+
+  lrs::adam<double> b;
+  lrs::grad_norm_recorder wrong(lrs::grad_norm_kind::l1);  // refuses an l2 recorder's state
+  wrong.record(9.0);
+  const bytes_t b_before = b.state(), wrong_before = wrong.state();
+  CHECK_THROWS_AS(lrs::io::restore_all(c, {{"opt", b}, {"norms", wrong}}), lrs::state_error);
+  CHECK(b.state() == b_before);  // loaded, then put back
+  CHECK(wrong.state() == wrong_before);
+  CHECK_THROWS_AS(lrs::io::restore_all(c, {{"opt", b}, {"missing", rec}}), lrs::invalid_argument);
+  CHECK(b.state() == b_before);
+}
+
+#if defined(LRS_TEST_HAVE_FORK)
+namespace {
+
+// The content of version v: recorder "a" holds n(v) copies of v, recorder "b" holds {v}.
+std::size_t version_length(std::uint64_t v) {
+  return 20000 + std::size_t(v % 7) * 5000;
+}
+
+lrs::io::checkpoint version(std::uint64_t v) {
+  lrs::grad_norm_recorder a, b;
+  a.assign(std::vector<double>(version_length(v), double(v)));
+  b.record(double(v));
+  lrs::io::checkpoint c;
+  c.add("a", a).add("b", b);
+  return c;
+}
+
+// Returns the version the file holds, or throws if it is not exactly one saved version.
+std::uint64_t check_version(const std::string& path) {
+  const lrs::io::checkpoint c = lrs::io::load_checkpoint(path);
+  lrs::grad_norm_recorder a, b;
+  lrs::io::restore_all(c, {{"a", a}, {"b", b}});
+  REQUIRE(b.norms().size() == 1);
+  const double v = b.norms()[0];
+  REQUIRE(a.norms() == std::vector<double>(version_length(std::uint64_t(v)), v));
+  return std::uint64_t(v);
+}
+
+}  // namespace
+
+TEST_CASE("a process killed mid-save never leaves a file that loads as something else",
+          "[io][checkpoint][kill]") {
+  temp_dir dir("ckpt_kill");
+  const std::string path = dir.file("run.ckpt");
+  std::mt19937_64 rng(12345);
+  std::uniform_int_distribution<int> delay_us(0, 12000);
+  constexpr int kills = 150;
+  int absent = 0, loaded = 0, killed_mid_write = 0;
+  bool ever_saved = false;
+  std::uint64_t last = 0;
+  const auto start = std::chrono::steady_clock::now();
+  for (int k = 0; k < kills; ++k) {
+    const std::uint64_t base = std::uint64_t(k + 1) * 1000000;
+    std::fflush(nullptr);
+    const pid_t child = ::fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {
+      // Saves versions base, base + 1, ... until killed. Never returns into the test runner.
+      try {
+        for (std::uint64_t v = base;; ++v) lrs::io::save_checkpoint(path, version(v));
+      } catch (...) {
+      }
+      ::_exit(3);
+    }
+    ::usleep(static_cast<useconds_t>(delay_us(rng)));
+    ::kill(child, SIGKILL);
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    REQUIRE(WIFSIGNALED(status));  // the child was saving, not failing
+    for (const auto& e : fs::directory_iterator(dir.path))
+      if (e.path().filename().string() != "run.ckpt") {
+        ++killed_mid_write;
+        fs::remove(e.path());  // a temporary file left by the kill
+      }
+    if (!fs::exists(path)) {
+      CHECK_FALSE(ever_saved);  // once a save completed, the file is never missing again
+      ++absent;
+      continue;
+    }
+    ever_saved = true;
+    const std::uint64_t v = check_version(path);
+    // Either this child's version or, if it completed no save, the previous one.
+    const bool this_child = v >= base && v < base + 1000000;
+    CHECK((this_child || v == last));
+    last = v;
+    ++loaded;
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  INFO("kills " << kills << ", absent " << absent << ", loaded " << loaded
+                << ", temporary files left by a kill " << killed_mid_write << ", " << seconds
+                << " s");
+  CHECK(absent + loaded == kills);
+  CHECK(loaded > 0);
+  if (std::getenv("LRS_TEST_REPORT") != nullptr)
+    WARN("checkpoint kill test: " << kills << " kills, " << loaded << " complete loads, " << absent
+                                  << " before the first save, " << killed_mid_write
+                                  << " kills mid-write, " << seconds << " s");
+}
+#endif

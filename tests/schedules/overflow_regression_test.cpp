@@ -160,14 +160,28 @@ TEST_CASE("chained: a product finite where the true value is", "[schedule][overf
   CHECK_THAT(c(0), WithinRel(1e150, 1e-15));  // plain product: inf
   const lrs::chained d(lrs::constant(1e-200), lrs::constant(1e-200), lrs::constant(1e300));
   CHECK_THAT(d(0), WithinRel(1e-100, 1e-15));  // plain product: 0
-  // PyTorch-style factors: MultiStepLR x1e300 at t = 1, StepLR x1e-300 every step, lr 1e10.
-  const lrs::dynamic_chained<double> e({lrs::constant(1e10),
-                                        lrs::multi_step_lr<double>(1.0, {1}, 1e300),
-                                        lrs::step_lr<double>(1.0, 1, 1e-300)});
-  CHECK(e(0) == 1e10);
-  CHECK_THAT(e(1), WithinRel(1e10, 1e-14));  // plain product: inf (then NaN once a factor is 0)
-  CHECK(e(2) == 0.0);                        // the StepLR factor 1e-600 is 0 in double
-  CHECK(e(M) == 0.0);
+  // PyTorch-style factors: lr 1e10, MultiStepLR x1e300 at t = 1, a constant factor 1e-300.
+  const lrs::dynamic_chained<double> e(
+      {lrs::constant(1e10), lrs::multi_step_lr<double>(1.0, {1}, 1e300), lrs::constant(1e-300)});
+  CHECK_THAT(e(0), WithinRel(1e-290, 1e-14));
+  CHECK_THAT(e(1), WithinRel(1e10, 1e-14));  // plain product: inf
+  CHECK_THAT(e(lrs::detail::step_max), WithinRel(1e10, 1e-14));
+  // Children whose largest values multiply past the largest double could overflow at some step:
+  // rejected when built (lr 10 x 1e300 x 1e300).
+  CHECK(message_of([] {
+          (void)lrs::dynamic_chained<double>({lrs::constant(10.0),
+                                              lrs::multi_step_lr<double>(1.0, {1}, 1e300),
+                                              lrs::multi_step_lr<double>(1.0, {2}, 1e300)});
+        }) ==
+        "lrs::chained: the product of the schedulers' largest values (10, 1e+300, 1e+300) "
+        "must be <= 1.7976931348623157e+308, got inf");
+  CHECK_THROWS_AS(lrs::chained(lrs::constant(1e200), lrs::step_lr<double>(1e200, 5)),
+                  lrs::invalid_argument);
+  // Without max_value() (a lambda) nothing is checked: the caller's precondition.
+  CHECK(lrs::chained(lrs::constant(2.0), [](lrs::step_t) { return 0.5; })(7) == 1.0);
+  CHECK(
+      std::isnan(lrs::dynamic_chained<double>({lrs::constant(2.0), [](lrs::step_t) { return 0.5; }})
+                     .max_value()));
   // Ordinary products are unchanged bit for bit.
   const lrs::chained f(lrs::constant(0.1), lrs::step_lr<double>(1.0, 7, 0.5),
                        lrs::exponential_lr<double>(1.0, 0.99));

@@ -285,6 +285,10 @@ class budgeted {
   }
 
   [[nodiscard]] T peak() const noexcept { return peak_; }
+  /// The largest value over every step (attained or approached): what a product of schedules
+  /// (chained) checks against the largest T.
+  /// (For a profile with values in [0, 1], as every built-in one.)
+  [[nodiscard]] T max_value() const noexcept { return std::max({peak_, start_, final_}); }
   [[nodiscard]] T min_lr() const noexcept { return min_; }
   [[nodiscard]] T final_value() const noexcept { return final_; }
   [[nodiscard]] step_t total_steps() const noexcept { return total_; }

@@ -3,6 +3,7 @@
 #ifndef LRS_SCHEDULES_COSINE_ANNEALING_LR_HPP
 #define LRS_SCHEDULES_COSINE_ANNEALING_LR_HPP
 
+#include <algorithm>
 #include <cmath>
 #include <type_traits>
 
@@ -55,6 +56,9 @@ class cosine_annealing_lr {
   }
 
   [[nodiscard]] T base_lr() const noexcept { return base_lr_; }
+  /// The largest value over every step (attained or approached): what a product of schedules
+  /// (chained) checks against the largest T.
+  [[nodiscard]] T max_value() const noexcept { return std::max(base_lr_, eta_min_); }
   [[nodiscard]] T eta_min() const noexcept { return eta_min_; }
   [[nodiscard]] step_t t_max() const noexcept { return t_max_; }
 

@@ -3,6 +3,7 @@
 #ifndef LRS_SCHEDULES_COSINE_ANNEALING_WARM_RESTARTS_HPP
 #define LRS_SCHEDULES_COSINE_ANNEALING_WARM_RESTARTS_HPP
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <type_traits>
@@ -75,6 +76,9 @@ class cosine_annealing_warm_restarts {
   }
 
   [[nodiscard]] T base_lr() const noexcept { return base_lr_; }
+  /// The largest value over every step (attained or approached): what a product of schedules
+  /// (chained) checks against the largest T.
+  [[nodiscard]] T max_value() const noexcept { return std::max(base_lr_, eta_min_); }
   [[nodiscard]] T eta_min() const noexcept { return eta_min_; }
   [[nodiscard]] step_t t_0() const noexcept { return t_0_; }
   [[nodiscard]] step_t t_mult() const noexcept { return t_mult_; }

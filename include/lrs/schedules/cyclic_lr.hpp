@@ -3,6 +3,7 @@
 #ifndef LRS_SCHEDULES_CYCLIC_LR_HPP
 #define LRS_SCHEDULES_CYCLIC_LR_HPP
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <limits>
@@ -117,6 +118,10 @@ class cyclic_lr {
   }
 
   [[nodiscard]] T base_lr() const noexcept { return base_lr_; }
+  /// The largest value over every step (attained or approached): what a product of schedules
+  /// (chained) checks against the largest T.
+  /// (With a custom scale_fn, under its precondition: values in [0, 1].)
+  [[nodiscard]] T max_value() const noexcept { return std::max(base_lr_, max_lr_); }
   [[nodiscard]] T max_lr() const noexcept { return max_lr_; }
   [[nodiscard]] T gamma() const noexcept { return gamma_; }
   [[nodiscard]] step_t step_size_up() const noexcept { return up_; }

@@ -49,6 +49,9 @@ class exponential_lr {
   }
 
   [[nodiscard]] T base_lr() const noexcept { return base_lr_; }
+  /// The largest value over every step (attained or approached): what a product of schedules
+  /// (chained) checks against the largest T.
+  [[nodiscard]] T max_value() const noexcept { return base_lr_; }  // gamma <= 1
   [[nodiscard]] T gamma() const noexcept { return gamma_; }
 
  private:

@@ -66,6 +66,11 @@ class multi_step_lr {
   }
 
   [[nodiscard]] T base_lr() const noexcept { return base_lr_; }
+  /// The largest value over every step (attained or approached): what a product of schedules
+  /// (chained) checks against the largest T.
+  [[nodiscard]] T max_value() const noexcept {
+    return *std::max_element(values_.begin(), values_.end());
+  }
   [[nodiscard]] T gamma() const noexcept { return gamma_; }
   /// The milestones, sorted.
   [[nodiscard]] const std::vector<step_t>& milestones() const noexcept { return milestones_; }

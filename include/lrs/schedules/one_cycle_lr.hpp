@@ -3,6 +3,7 @@
 #ifndef LRS_SCHEDULES_ONE_CYCLE_LR_HPP
 #define LRS_SCHEDULES_ONE_CYCLE_LR_HPP
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstddef>
@@ -134,6 +135,9 @@ class one_cycle_lr {
   }
 
   [[nodiscard]] T max_lr() const noexcept { return max_lr_; }
+  /// The largest value over every step (attained or approached): what a product of schedules
+  /// (chained) checks against the largest T.
+  [[nodiscard]] T max_value() const noexcept { return std::max({max_lr_, initial_, min_}); }
   [[nodiscard]] T initial_lr() const noexcept { return initial_; }
   [[nodiscard]] T min_lr() const noexcept { return min_; }
   [[nodiscard]] step_t total_steps() const noexcept { return total_steps_; }

@@ -52,6 +52,13 @@ class step_lr {
   }
 
   [[nodiscard]] T base_lr() const noexcept { return base_lr_; }
+  /// The largest value over every step (attained or approached): what a product of schedules
+  /// (chained) checks against the largest T.
+  [[nodiscard]] T max_value() const noexcept {
+    return gamma_ <= T(1)
+               ? base_lr_
+               : base_lr_ * std::pow(gamma_, static_cast<T>(detail::step_max / step_size_));
+  }
   [[nodiscard]] T gamma() const noexcept { return gamma_; }
   [[nodiscard]] step_t step_size() const noexcept { return step_size_; }
 

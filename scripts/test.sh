@@ -4,12 +4,13 @@
 #
 #   gcc   C++17  -Werror              build everything, run the tests
 #   clang C++20  ASan+UBSan -Werror   build everything, run the tests
-#   gcc   C++20  every LRS_* option ON (benchmarks too)    build only
+#   gcc   C++20  every LRS_* option ON (benchmarks too; fuzzers need Clang: skipped)  build only
 #   clang C++17  -Werror              build only (header check, tests, tools, examples)
 #   every combination of the LRS_* options                 configure only
 #   clang-format
 #
-# LRS_BUILD_ADAPTERS is covered by scripts/test-adapters.sh, the fuzzers by scripts/fuzz.sh.
+# LRS_BUILD_ADAPTERS is covered by scripts/test-adapters.sh, the fuzzers are built and run by
+# scripts/fuzz.sh (both called from .ci/run).
 # Usage: scripts/test.sh [leg-name-substring...]   (e.g. `scripts/test.sh gcc` runs the gcc legs)
 # shellcheck disable=SC2317  # the legs are functions called through run_leg
 set -uo pipefail
@@ -24,7 +25,7 @@ asan="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-poi
 
 # The LRS_* options that change what is configured (ADAPTERS: scripts/test-adapters.sh).
 options=(LRS_BUILD_TESTS LRS_BUILD_EXAMPLES LRS_BUILD_TOOLS LRS_BUILD_BENCHMARKS LRS_INSTALL
-         LRS_WARNINGS_AS_ERRORS)
+         LRS_WARNINGS_AS_ERRORS LRS_BUILD_FUZZERS)
 every_option_on=()
 for o in "${options[@]}"; do every_option_on+=("-D$o=ON"); done
 

@@ -24,10 +24,12 @@ namespace lrs {
 namespace detail {
 
 /// Throws unless the product of the children's largest values [first, last) is finite: then
-/// every product the chain can take is (each factor being at most its largest value).
+/// every product the chain can take is (each factor being at most its largest value). Checks
+/// nothing when a child does not say (NaN: an any_schedule holding a lambda).
 template <class It>
 void check_chained_max(It first, It last) {
   using T = typename std::iterator_traits<It>::value_type;
+  if (std::any_of(first, last, [](T v) { return std::isnan(v); })) return;
   scaled_product<T> p;
   std::string list;
   for (It it = first; it != last; ++it) {
@@ -87,11 +89,17 @@ class chained {
     return p.value();
   }
 
-  /// The product of the children's max_value() (only when every child has one).
+  /// The product of the children's max_value() (only when every child has one; NaN when an
+  /// any_schedule child does not say).
   template <bool B = (detail::has_max_value_v<S> && ...), std::enable_if_t<B, int> = 0>
   [[nodiscard]] value_type max_value() const {
+    const std::array<value_type, sizeof...(S)> m = std::apply(
+        [](const auto&... c) { return std::array{value_type(c.max_value())...}; }, children_);
     detail::scaled_product<value_type> p;
-    std::apply([&p](const auto&... c) { (p.multiply(value_type(c.max_value())), ...); }, children_);
+    for (const value_type v : m) {
+      if (std::isnan(v)) return v;
+      p.multiply(v);
+    }
     return p.value();
   }
 
@@ -121,8 +129,7 @@ class dynamic_chained {
                       "a schedule", "an empty schedule");
     std::vector<T> m;
     for (const auto& c : children_) m.push_back(c.max_value());
-    if (std::none_of(m.begin(), m.end(), [](T v) { return std::isnan(v); }))
-      detail::check_chained_max(m.begin(), m.end());
+    detail::check_chained_max(m.begin(), m.end());
   }
 
   /// The product of the children's max_value(); NaN if a child has none.

@@ -83,12 +83,19 @@ class sequential {
         std::index_sequence_for<S...>{});
   }
 
-  /// The largest of the children's max_value() (only when every child has one).
+  /// The largest of the children's max_value() (only when every child has one; NaN when an
+  /// any_schedule child does not say).
   template <bool B = (detail::has_max_value_v<S> && ...), std::enable_if_t<B, int> = 0>
   [[nodiscard]] value_type max_value() const {
-    return std::apply(
-        [](const auto&... c) { return std::max({static_cast<value_type>(c.max_value())...}); },
+    const std::array<value_type, sizeof...(S)> v = std::apply(
+        [](const auto&... c) { return std::array{static_cast<value_type>(c.max_value())...}; },
         children_);
+    value_type m = value_type(0);
+    for (const value_type x : v) {
+      if (std::isnan(x)) return x;
+      m = std::max(m, x);
+    }
+    return m;
   }
 
   [[nodiscard]] const milestones_type& milestones() const noexcept { return milestones_; }

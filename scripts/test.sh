@@ -1,16 +1,44 @@
 #!/usr/bin/env bash
-# Builds and runs every test: GCC C++17 with -Werror, Clang C++20 with ASan+UBSan, the header
-# self-containment check (part of both builds) and the clang-format check. Prints a summary.
+# Builds and tests lrs on GCC and Clang in C++17 and C++20, then checks the CMake options and the
+# formatting. Prints a summary; exits non-zero if any leg fails.
+#
+#   gcc   C++17  -Werror              build everything, run the tests
+#   clang C++20  ASan+UBSan -Werror   build everything, run the tests
+#   gcc   C++20  every LRS_* option ON (benchmarks too; fuzzers need Clang: skipped)  build only
+#   clang C++17  -Werror              build only (header check, tests, tools, examples)
+#   every combination of the LRS_* options                 configure only
+#   clang-format
+#
+# LRS_BUILD_ADAPTERS is covered by scripts/test-adapters.sh, the fuzzers are built and run by
+# scripts/fuzz.sh (both called from .ci/run).
+# Usage: scripts/test.sh [leg-name-substring...]   (e.g. `scripts/test.sh gcc` runs the gcc legs)
+# shellcheck disable=SC2317  # the legs are functions called through run_leg
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 
 bash scripts/install-deps.sh || exit 1
 jobs=$(nproc 2>/dev/null || echo 2)
 start=$(date +%s)
+launcher=()
+if command -v ccache >/dev/null; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi
+asan="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
 
+# The LRS_* options that change what is configured (ADAPTERS: scripts/test-adapters.sh).
+options=(LRS_BUILD_TESTS LRS_BUILD_EXAMPLES LRS_BUILD_TOOLS LRS_BUILD_BENCHMARKS LRS_INSTALL
+         LRS_WARNINGS_AS_ERRORS LRS_BUILD_FUZZERS)
+every_option_on=()
+for o in "${options[@]}"; do every_option_on+=("-D$o=ON"); done
+
+results=()
+failed=0
 run_leg() {
   local name=$1
   shift
+  if [ ${#filters[@]} -gt 0 ]; then
+    local f hit=0
+    for f in "${filters[@]}"; do [[ $name == *"$f"* ]] && hit=1; done
+    [ $hit -eq 1 ] || return 0
+  fi
   local t0
   t0=$(date +%s)
   echo "=== $name"
@@ -22,12 +50,48 @@ run_leg() {
   fi
 }
 
+configure() {
+  local dir=$1
+  shift
+  cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Debug -DLRS_WARNINGS_AS_ERRORS=ON "${launcher[@]}" "$@" \
+    >/dev/null
+}
+
 build_and_test() {
   local dir=$1
   shift
-  cmake -S . -B "$dir" -DLRS_WARNINGS_AS_ERRORS=ON "$@" >/dev/null &&
+  configure "$dir" "$@" &&
     cmake --build "$dir" -j "$jobs" &&
     ctest --test-dir "$dir" -j "$jobs" --output-on-failure --no-tests=error
+}
+
+# Builds every target of the configuration (tests, examples, tools, header check and whatever
+# else the options turn on) without running the tests.
+build_only() {
+  local dir=$1
+  shift
+  configure "$dir" "$@" && cmake --build "$dir" -j "$jobs"
+}
+
+# Configures every combination of the options in one scratch directory (each run passes every
+# option, so nothing carries over but the cache of found packages).
+configure_all_combinations() {
+  local dir=build/options n=${#options[@]} mask i args bad=0 count=0
+  rm -rf "$dir"
+  for ((mask = 0; mask < (1 << n); ++mask)); do
+    args=()
+    for ((i = 0; i < n; ++i)); do
+      args+=("-D${options[i]}=$(((mask >> i) & 1 ? 1 : 0))")
+    done
+    count=$((count + 1))
+    if ! cmake -S . -B "$dir" "${args[@]}" >"$dir.log" 2>&1; then
+      echo "configure failed: ${args[*]}"
+      tail -n 20 "$dir.log"
+      bad=1
+    fi
+  done
+  echo "configured $count combinations of ${options[*]}"
+  return "$bad"
 }
 
 format_check() {
@@ -38,12 +102,16 @@ format_check() {
   clang-format --dry-run --Werror $files
 }
 
-failed=0
-run_leg "gcc C++17 -Werror" build_and_test build/gcc -DCMAKE_BUILD_TYPE=Debug \
+filters=("$@")
+run_leg "gcc C++17 -Werror" build_and_test build/gcc \
   -DCMAKE_CXX_COMPILER=g++ -DCMAKE_CXX_STANDARD=17
-run_leg "clang C++20 ASan+UBSan" build_and_test build/clang-asan -DCMAKE_BUILD_TYPE=Debug \
-  -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_CXX_STANDARD=20 \
-  "-DCMAKE_CXX_FLAGS=-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
+run_leg "clang C++20 ASan+UBSan" build_and_test build/clang-asan \
+  -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_CXX_STANDARD=20 "-DCMAKE_CXX_FLAGS=$asan"
+run_leg "gcc C++20 every option ON (build only)" build_only build/gcc-cxx20 \
+  -DCMAKE_CXX_COMPILER=g++ -DCMAKE_CXX_STANDARD=20 "${every_option_on[@]}"
+run_leg "clang C++17 (build only)" build_only build/clang-cxx17 \
+  -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_CXX_STANDARD=17
+run_leg "configure: every combination of the LRS_* options" configure_all_combinations
 run_leg "clang-format" format_check
 
 echo

@@ -12,6 +12,18 @@
 #include <lrs/core/traits.hpp>
 
 namespace lrs {
+namespace detail {
+
+/// S says the largest value it takes (max_value()), as every lrs schedule but the lambda ones.
+template <class S, class = void>
+struct has_max_value_impl : std::false_type {};
+template <class S>
+struct has_max_value_impl<S, std::void_t<decltype(std::declval<const S&>().max_value())>>
+    : std::true_type {};
+template <class S>
+inline constexpr bool has_max_value_v = has_max_value_impl<S>::value;
+
+}  // namespace detail
 
 /// Holds any schedule behind one indirect call, for schedules chosen at run time (a config file,
 /// the command line). Copies share the immutable held schedule, so a copy costs one reference
@@ -56,6 +68,12 @@ class any_schedule {
     return impl_ ? impl_->momentum(step) : std::numeric_limits<T>::quiet_NaN();
   }
 
+  /// The held schedule's max_value() (the largest value over every step), NaN when it has none
+  /// (a lambda) or this is empty.
+  [[nodiscard]] T max_value() const {
+    return impl_ ? impl_->max_value() : std::numeric_limits<T>::quiet_NaN();
+  }
+
   [[nodiscard]] bool empty() const noexcept { return impl_ == nullptr; }
   explicit operator bool() const noexcept { return impl_ != nullptr; }
 
@@ -72,6 +90,7 @@ class any_schedule {
     virtual T value(step_t) const = 0;
     virtual bool has_momentum() const noexcept = 0;
     virtual T momentum(step_t) const = 0;
+    virtual T max_value() const = 0;
   };
   template <class S>
   struct model final : concept_t {
@@ -92,6 +111,13 @@ class any_schedule {
         return static_cast<T>(s.momentum(t));
       } else {
         (void)t;
+        return std::numeric_limits<T>::quiet_NaN();
+      }
+    }
+    T max_value() const override {
+      if constexpr (detail::has_max_value_v<S>) {
+        return static_cast<T>(s.max_value());
+      } else {
         return std::numeric_limits<T>::quiet_NaN();
       }
     }

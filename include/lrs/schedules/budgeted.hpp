@@ -8,6 +8,7 @@
 #include <cmath>
 #include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <type_traits>
 #include <utility>
@@ -139,7 +140,11 @@ class budgeted {
     if (shape_ == warmup_shape::exponential && warmup_ > 0) {
       detail::require_positive(name, "warmup_start", start_);
       detail::require_positive(name, "peak", peak_);
-      log_ratio_ = std::log(peak_ / start_);
+      // peak / start overflows or underflows for far-apart values; the difference of logs
+      // does not (and is used only then, so that the usual values do not move).
+      const T ratio = peak_ / start_;
+      log_ratio_ = std::isfinite(ratio) && ratio > T(0) ? std::log(ratio)
+                                                        : std::log(peak_) - std::log(start_);
     } else {
       detail::require_non_negative(name, "warmup_start", start_);
     }
@@ -154,6 +159,7 @@ class budgeted {
     const T p1 = static_cast<T>(profile_(T(1)));
     detail::require_finite(name, "profile(1)", p1);
     final_ = min_ + (peak_ - min_) * p1;
+    detail::require_finite(name, "min_lr + (peak - min_lr) profile(1)", final_);
     anchor_ = warmup_;
     seg_start_ = warmup_;
     z0_ = T(0);
@@ -219,8 +225,8 @@ class budgeted {
   /// ends there (new total_steps() = s + steps). Unlike rebudget() it never replays a plateau
   /// over the new budget: a WSD profile still in its stable phase starts its decay at s (z jumps
   /// to 1 - decay, where p is still 1), so the whole cool-down takes exactly `steps` steps.
-  /// @throws lrs::invalid_argument if s < warmup_steps(), s >= total_steps(), steps <= 0, or the
-  /// policy is past_end::cycle.
+  /// @throws lrs::invalid_argument if s < warmup_steps(), s >= total_steps(), steps <= 0,
+  /// s + steps > 2^63 - 1, or the policy is past_end::cycle.
   [[nodiscard]] budgeted cooldown(step_t s, step_t steps) const {
     constexpr std::string_view name = "budgeted::cooldown";
     detail::require(s >= warmup_, name, "s",
@@ -228,6 +234,9 @@ class budgeted {
     detail::require(s < total_, name, "s", "< total_steps (" + detail::format_value(total_) + ")",
                     s);
     detail::require_positive(name, "steps", steps);
+    detail::require(steps <= detail::step_max - s, name, "steps",
+                    "<= " + std::to_string(detail::step_max - s) + " (s + steps <= 2^63 - 1)",
+                    steps);
     detail::require(after_ != past_end::cycle, name, "after_end", "hold or floor", "cycle");
     budgeted out = *this;
     out.total_ = s + steps;
@@ -276,6 +285,10 @@ class budgeted {
   }
 
   [[nodiscard]] T peak() const noexcept { return peak_; }
+  /// The largest value over every step (attained or approached): what a product of schedules
+  /// (chained) checks against the largest T.
+  /// (For a profile with values in [0, 1], as every built-in one.)
+  [[nodiscard]] T max_value() const noexcept { return std::max({peak_, start_, final_}); }
   [[nodiscard]] T min_lr() const noexcept { return min_; }
   [[nodiscard]] T final_value() const noexcept { return final_; }
   [[nodiscard]] step_t total_steps() const noexcept { return total_; }
@@ -308,9 +321,19 @@ class budgeted {
       case warmup_shape::linear:
         return start_ + (peak_ - start_) * u;
       case warmup_shape::cosine:
-        return start_ + (peak_ - start_) * (T(1) - std::cos(detail::pi_v<T> * u)) / T(2);
-      case warmup_shape::exponential:
-        return start_ * std::exp(log_ratio_ * u);
+        // Halving first is exact and keeps the product from overflowing.
+        return start_ + (peak_ - start_) * ((T(1) - std::cos(detail::pi_v<T> * u)) / T(2));
+      case warmup_shape::exponential: {
+        const T v = start_ * std::exp(log_ratio_ * u);
+        if (std::isfinite(v) && v > T(0)) return v;
+        // (peak / start)^u alone overflows or underflows for far-apart ends: work with
+        // logarithms, in long double so that their rounding (~ |log| eps) costs little, and keep
+        // the result in [start, peak] where the formula puts it.
+        const long double ls = std::log(static_cast<long double>(start_));
+        const long double lp = std::log(static_cast<long double>(peak_));
+        const T w = static_cast<T>(std::exp(ls + (lp - ls) * static_cast<long double>(u)));
+        return std::clamp(w, std::min(start_, peak_), std::max(start_, peak_));
+      }
     }
     return peak_;
   }
@@ -334,7 +357,8 @@ class budgeted {
       if (shape_ == warmup_shape::linear) {
         // start + (peak - start) t / W summed: n start + (peak - start) / W * Σ t.
         const long double n = static_cast<long double>(m - a);
-        const long double st = static_cast<long double>(a + m - 1) * n / 2;
+        const long double st =
+            (static_cast<long double>(a) + static_cast<long double>(m) - 1) * n / 2;
         sum += n * start_ + static_cast<long double>(peak_ - start_) * st / warmup_;
       } else {
         for (step_t t = a; t < m; ++t) sum += warm(t);
@@ -349,7 +373,8 @@ class budgeted {
         // lr(t) = min + (peak - min) (1 - z0 - slope (t - anchor)) is affine in t; the clamp at
         // z = 1 is never reached before T.
         const long double n = static_cast<long double>(b - a);
-        const long double st = static_cast<long double>(a + b - 1) * n / 2;
+        const long double st =
+            (static_cast<long double>(a) + static_cast<long double>(b) - 1) * n / 2;
         const long double c = 1.0L - z0_ + static_cast<long double>(slope_) * anchor_;
         sum += n * min_ + static_cast<long double>(peak_ - min_) * (c * n - slope_ * st);
         return sum;
@@ -364,7 +389,9 @@ class budgeted {
   [[nodiscard]] long double windows(step_t a, step_t b) const noexcept {
     long double sum = 0;
     for (step_t t = a; t < b;) {
-      const step_t next = std::min(b, every_ == 1 ? t + 1 : window(t) + every_);
+      // The window's end, window(t) + every_, may lie past the largest step.
+      const step_t w = every_ == 1 ? t : window(t);
+      const step_t next = every_ > b - w ? b : std::min(b, w + every_);
       sum += static_cast<long double>(in_budget(t)) * (next - t);
       t = next;
     }

@@ -33,6 +33,9 @@ class constant {
   }
 
   [[nodiscard]] T value() const noexcept { return value_; }
+  /// The largest value over every step (attained or approached): what a product of schedules
+  /// (chained) checks against the largest T.
+  [[nodiscard]] T max_value() const noexcept { return value_; }
 
  private:
   T value_;

@@ -47,6 +47,9 @@ class constant_lr {
   }
 
   [[nodiscard]] T base_lr() const noexcept { return base_lr_; }
+  /// The largest value over every step (attained or approached): what a product of schedules
+  /// (chained) checks against the largest T.
+  [[nodiscard]] T max_value() const noexcept { return base_lr_; }
   [[nodiscard]] T factor() const noexcept { return factor_; }
   [[nodiscard]] step_t total_iters() const noexcept { return total_iters_; }
 

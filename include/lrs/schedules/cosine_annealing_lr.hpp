@@ -3,6 +3,7 @@
 #ifndef LRS_SCHEDULES_COSINE_ANNEALING_LR_HPP
 #define LRS_SCHEDULES_COSINE_ANNEALING_LR_HPP
 
+#include <algorithm>
 #include <cmath>
 #include <type_traits>
 
@@ -17,7 +18,9 @@ namespace lrs {
 ///   lr(t) = eta_min + (base_lr - eta_min) * (1 + cos(pi * t / T_max)) / 2
 ///
 /// Past T_max the curve continues periodically (period 2*T_max, rising back to base_lr), as
-/// PyTorch's does; wrap it in a budgeted schedule to hold the floor instead.
+/// PyTorch's does; wrap it in a budgeted schedule to hold the floor instead. Finite at every step
+/// up to 2^63 - 1 and within [min(base_lr, eta_min), max(base_lr, eta_min)] (eta_min > base_lr
+/// gives a rising cosine, exact at both ends: base_lr at t = 0, eta_min at t = T_max).
 /// Loshchilov & Hutter, "SGDR: Stochastic Gradient Descent with Warm Restarts", arXiv:1608.03983.
 /// @tparam T floating-point type of the learning rate.
 template <class T = double>
@@ -40,10 +43,11 @@ class cosine_annealing_lr {
   /// @pre step >= 0.
   [[nodiscard]] T operator()(step_t step) const noexcept {
     LRS_ASSERT(step >= 0, "lrs::cosine_annealing_lr: step must be >= 0");
-    // Reduce modulo the period first so that the cosine's argument stays small and exact.
-    const step_t r = step % (2 * t_max_);
+    // Reduce modulo the period first so that the cosine's argument stays small and exact. A
+    // period 2 T_max beyond the largest step needs no reduction (and would overflow).
+    const step_t r = t_max_ > detail::step_max / 2 ? step : step % (2 * t_max_);
     const T c = std::cos(detail::pi_v<T> * static_cast<T>(r) / static_cast<T>(t_max_));
-    return eta_min_ + (base_lr_ - eta_min_) * (T(1) + c) / T(2);
+    return detail::cosine_blend(base_lr_, eta_min_, c);
   }
 
   /// The same schedule for another base LR (one PyTorch parameter group).
@@ -52,6 +56,9 @@ class cosine_annealing_lr {
   }
 
   [[nodiscard]] T base_lr() const noexcept { return base_lr_; }
+  /// The largest value over every step (attained or approached): what a product of schedules
+  /// (chained) checks against the largest T.
+  [[nodiscard]] T max_value() const noexcept { return std::max(base_lr_, eta_min_); }
   [[nodiscard]] T eta_min() const noexcept { return eta_min_; }
   [[nodiscard]] step_t t_max() const noexcept { return t_max_; }
 

@@ -3,6 +3,7 @@
 #ifndef LRS_SCHEDULES_COSINE_ANNEALING_WARM_RESTARTS_HPP
 #define LRS_SCHEDULES_COSINE_ANNEALING_WARM_RESTARTS_HPP
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <type_traits>
@@ -19,7 +20,9 @@ namespace lrs {
 ///   lr(t) = eta_min + (base_lr - eta_min) * (1 + cos(pi * T_cur / T_i)) / 2
 ///
 /// where the i-th run lasts T_i = T_0 * T_mult^i steps and T_cur counts the steps since the last
-/// restart (integer arithmetic, as PyTorch's step() without an epoch argument). Restarts forever.
+/// restart (integer arithmetic, as PyTorch's step() without an epoch argument). Restarts forever;
+/// a run that would end past step 2^63 - 1 simply lasts to the end. Finite at every step and
+/// within [min(base_lr, eta_min), max(base_lr, eta_min)].
 /// Loshchilov & Hutter, "SGDR: Stochastic Gradient Descent with Warm Restarts", arXiv:1608.03983.
 /// @tparam T floating-point type of the learning rate.
 template <class T = double>
@@ -45,19 +48,26 @@ class cosine_annealing_warm_restarts {
   [[nodiscard]] T operator()(step_t step) const noexcept {
     LRS_ASSERT(step >= 0, "lrs::cosine_annealing_warm_restarts: step must be >= 0");
     step_t t_cur = step;
-    step_t t_i = t_0_;
+    T t_i = static_cast<T>(t_0_);
     if (t_mult_ == 1) {
       t_cur = step % t_0_;
     } else {
-      // At most ~63 rounds: T_i grows geometrically. Stop growing before it could overflow.
-      while (t_cur >= t_i) {
-        t_cur -= t_i;
-        if (t_i > std::numeric_limits<step_t>::max() / t_mult_) break;
-        t_i *= t_mult_;
+      // At most ~63 rounds: the runs grow geometrically. A run longer than the largest step
+      // (T_i * T_mult overflows) is the last one any step reaches: t_cur < T_i there, and T_i is
+      // only needed as a real number.
+      step_t run = t_0_;
+      while (t_cur >= run) {
+        t_cur -= run;
+        if (run > detail::step_max / t_mult_) {
+          t_i = static_cast<T>(run) * static_cast<T>(t_mult_);
+          break;
+        }
+        run *= t_mult_;
+        t_i = static_cast<T>(run);
       }
     }
-    const T c = std::cos(detail::pi_v<T> * static_cast<T>(t_cur) / static_cast<T>(t_i));
-    return eta_min_ + (base_lr_ - eta_min_) * (T(1) + c) / T(2);
+    const T c = std::cos(detail::pi_v<T> * static_cast<T>(t_cur) / t_i);
+    return detail::cosine_blend(base_lr_, eta_min_, c);
   }
 
   /// The same schedule for another base LR (one PyTorch parameter group).
@@ -66,6 +76,9 @@ class cosine_annealing_warm_restarts {
   }
 
   [[nodiscard]] T base_lr() const noexcept { return base_lr_; }
+  /// The largest value over every step (attained or approached): what a product of schedules
+  /// (chained) checks against the largest T.
+  [[nodiscard]] T max_value() const noexcept { return std::max(base_lr_, eta_min_); }
   [[nodiscard]] T eta_min() const noexcept { return eta_min_; }
   [[nodiscard]] step_t t_0() const noexcept { return t_0_; }
   [[nodiscard]] step_t t_mult() const noexcept { return t_mult_; }

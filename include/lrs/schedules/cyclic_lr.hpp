@@ -3,6 +3,7 @@
 #ifndef LRS_SCHEDULES_CYCLIC_LR_HPP
 #define LRS_SCHEDULES_CYCLIC_LR_HPP
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <limits>
@@ -47,6 +48,11 @@ struct enum_names<cyclic_scale_mode> {
 /// scale_fn(cycle or t). The optimizer's own LR is not used: base_lr is the lower bound, as in
 /// PyTorch. Cycles forever. Smith, "Cyclical Learning Rates for Training Neural Networks",
 /// arXiv:1506.01186.
+///
+/// With a built-in mode the LR stays in [min(base_lr, max_lr), max(base_lr, max_lr)] and the
+/// momentum between base_momentum and max_momentum at every step up to 2^63 - 1: exp_range
+/// needs gamma <= 1 (gamma^t with gamma > 1 leaves the band and overflows; PyTorch raises
+/// OverflowError once gamma^t exceeds the largest double).
 /// @tparam T floating-point type of the learning rate.
 template <class T = double>
 class cyclic_lr {
@@ -54,12 +60,14 @@ class cyclic_lr {
 
  public:
   using value_type = T;
-  /// A custom amplitude scale; must map [0, inf) into [0, 1] and be pure.
+  /// A custom amplitude scale; must map [0, inf) into [0, 1] and be pure (@pre: lrs cannot check
+  /// a callable; a scale outside [0, 1] takes the LR outside its band).
   using scale_fn_type = std::function<T(T)>;
 
   /// step_size_down = 0 means "same as step_size_up" (PyTorch's None).
   /// @throws lrs::invalid_argument if base_lr < 0, max_lr < 0, step_size_up <= 0,
-  /// step_size_down < 0, gamma <= 0, a momentum is outside [0, 1], or a value is not finite.
+  /// step_size_down < 0, gamma <= 0, gamma > 1 with mode exp_range, a momentum is outside
+  /// [0, 1], or a value is not finite.
   cyclic_lr(T base_lr, T max_lr, step_t step_size_up = 2000, step_t step_size_down = 0,
             cyclic_mode mode = cyclic_mode::triangular, T gamma = T(1), bool cycle_momentum = true,
             T base_momentum = T(0.8), T max_momentum = T(0.9))
@@ -125,6 +133,10 @@ class cyclic_lr {
   }
 
   [[nodiscard]] T base_lr() const noexcept { return base_lr_; }
+  /// The largest value over every step (attained or approached): what a product of schedules
+  /// (chained) checks against the largest T.
+  /// (With a custom scale_fn, under its precondition: values in [0, 1].)
+  [[nodiscard]] T max_value() const noexcept { return std::max(base_lr_, max_lr_); }
   [[nodiscard]] T max_lr() const noexcept { return max_lr_; }
   [[nodiscard]] T gamma() const noexcept { return gamma_; }
   [[nodiscard]] step_t step_size_up() const noexcept { return up_; }
@@ -140,6 +152,8 @@ class cyclic_lr {
     detail::require_positive(type, "step_size_up", up_);
     detail::require_positive(type, "step_size_down", down_);
     detail::require_positive(type, "gamma", gamma_);
+    if (mode_ == cyclic_mode::exp_range)
+      detail::require_in_range(type, "gamma", gamma_, T(0), T(1), true, false);
     detail::require_in_range(type, "base_momentum", base_momentum_, T(0), T(1));
     detail::require_in_range(type, "max_momentum", max_momentum_, T(0), T(1));
   }

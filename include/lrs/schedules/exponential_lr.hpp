@@ -7,6 +7,7 @@
 #include <type_traits>
 
 #include <lrs/core/error.hpp>
+#include <lrs/core/math.hpp>
 #include <lrs/core/types.hpp>
 
 namespace lrs {
@@ -15,7 +16,10 @@ namespace lrs {
 ///
 ///   lr(t) = base_lr * gamma^t
 ///
-/// gamma has no default, as in PyTorch. Defined for every t >= 0 (gamma > 1 grows without bound).
+/// gamma has no default, as in PyTorch. Defined and finite for every t >= 0. gamma > 1, which
+/// grows without bound and overflows (PyTorch reaches inf), is rejected: base_lr * gamma^t must
+/// stay finite up to t = 2^63 - 1, which leaves gamma <= 1 (for an LR range test, an exponential
+/// warmup over a bounded number of steps is lrs::budgeted with warmup_shape::exponential).
 /// @tparam T floating-point type of the learning rate.
 template <class T = double>
 class exponential_lr {
@@ -25,10 +29,12 @@ class exponential_lr {
  public:
   using value_type = T;
 
-  /// @throws lrs::invalid_argument if base_lr < 0, gamma < 0, or a value is not finite.
+  /// @throws lrs::invalid_argument if base_lr < 0, gamma < 0, gamma > 1, or a value is not finite.
   exponential_lr(T base_lr, T gamma) : base_lr_(base_lr), gamma_(gamma) {
     detail::require_non_negative("exponential_lr", "base_lr", base_lr);
     detail::require_non_negative("exponential_lr", "gamma", gamma);
+    detail::require_geometric_finite("exponential_lr", base_lr, gamma, detail::step_max,
+                                     "t <= 2^63 - 1");
   }
 
   /// @pre step >= 0.
@@ -43,6 +49,9 @@ class exponential_lr {
   }
 
   [[nodiscard]] T base_lr() const noexcept { return base_lr_; }
+  /// The largest value over every step (attained or approached): what a product of schedules
+  /// (chained) checks against the largest T.
+  [[nodiscard]] T max_value() const noexcept { return base_lr_; }  // gamma <= 1
   [[nodiscard]] T gamma() const noexcept { return gamma_; }
 
  private:

@@ -50,6 +50,9 @@ class linear_lr {
   }
 
   [[nodiscard]] T base_lr() const noexcept { return base_lr_; }
+  /// The largest value over every step (attained or approached): what a product of schedules
+  /// (chained) checks against the largest T.
+  [[nodiscard]] T max_value() const noexcept { return base_lr_ * std::max(start_, end_); }
   [[nodiscard]] T start_factor() const noexcept { return start_; }
   [[nodiscard]] T end_factor() const noexcept { return end_; }
   [[nodiscard]] step_t total_iters() const noexcept { return total_iters_; }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include <lrs/core/error.hpp>
+#include <lrs/core/math.hpp>
 #include <lrs/core/types.hpp>
 
 namespace lrs {
@@ -21,7 +22,8 @@ namespace lrs {
 ///   lr(t) = base_lr * gamma^k(t),   k(t) = number of milestones m with m <= t
 ///
 /// A milestone given twice counts twice (PyTorch keeps a Counter). Milestones may be given in any
-/// order; they are kept sorted. Defined for every t >= 0.
+/// order; they are kept sorted. Defined and finite for every t >= 0: a gamma > 1 is accepted while
+/// base_lr * gamma^(number of milestones) is finite.
 /// @tparam T floating-point type of the learning rate.
 template <class T = double>
 class multi_step_lr {
@@ -31,8 +33,8 @@ class multi_step_lr {
  public:
   using value_type = T;
 
-  /// @throws lrs::invalid_argument if base_lr < 0, gamma < 0, a milestone is negative, or a value
-  /// is not finite.
+  /// @throws lrs::invalid_argument if base_lr < 0, gamma < 0, a milestone is negative,
+  /// base_lr * gamma^(number of milestones) overflows, or a value is not finite.
   multi_step_lr(T base_lr, std::vector<step_t> milestones, T gamma = T(0.1))
       : base_lr_(base_lr), gamma_(gamma), milestones_(std::move(milestones)) {
     detail::require_non_negative("multi_step_lr", "base_lr", base_lr);
@@ -40,6 +42,9 @@ class multi_step_lr {
     for (std::size_t i = 0; i < milestones_.size(); ++i)
       detail::require_non_negative("multi_step_lr", "milestones[" + std::to_string(i) + "]",
                                    milestones_[i]);
+    detail::require_geometric_finite("multi_step_lr", base_lr, gamma,
+                                     static_cast<step_t>(milestones_.size()),
+                                     "the number of milestones");
     std::sort(milestones_.begin(), milestones_.end());
     // lr after k milestones, computed once: evaluation is a binary search and a load.
     values_.reserve(milestones_.size() + 1);
@@ -61,6 +66,11 @@ class multi_step_lr {
   }
 
   [[nodiscard]] T base_lr() const noexcept { return base_lr_; }
+  /// The largest value over every step (attained or approached): what a product of schedules
+  /// (chained) checks against the largest T.
+  [[nodiscard]] T max_value() const noexcept {
+    return *std::max_element(values_.begin(), values_.end());
+  }
   [[nodiscard]] T gamma() const noexcept { return gamma_; }
   /// The milestones, sorted.
   [[nodiscard]] const std::vector<step_t>& milestones() const noexcept { return milestones_; }

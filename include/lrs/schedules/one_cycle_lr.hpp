@@ -3,6 +3,7 @@
 #ifndef LRS_SCHEDULES_ONE_CYCLE_LR_HPP
 #define LRS_SCHEDULES_ONE_CYCLE_LR_HPP
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstddef>
@@ -72,7 +73,9 @@ class one_cycle_lr {
   using value_type = T;
 
   /// @throws lrs::invalid_argument if max_lr < 0, total_steps <= 0, pct_start is outside [0, 1],
-  /// a momentum is outside [0, 1], div_factor or final_div_factor <= 0, or a value is not finite.
+  /// a momentum is outside [0, 1], div_factor or final_div_factor <= 0, a value is not finite, or
+  /// a derived LR is not: initial = max_lr / div_factor and min = initial / final_div_factor must
+  /// be finite (a tiny factor under a huge max_lr overflows).
   one_cycle_lr(T max_lr, step_t total_steps, T pct_start = T(0.3),
                anneal_strategy strategy = anneal_strategy::cos, bool cycle_momentum = true,
                T base_momentum = T(0.85), T max_momentum = T(0.95), T div_factor = T(25),
@@ -98,7 +101,18 @@ class one_cycle_lr {
     detail::require_positive(type, "div_factor", div_factor);
     detail::require_positive(type, "final_div_factor", final_div_factor);
     initial_ = max_lr / div_factor;
+    if (!std::isfinite(initial_))
+      detail::throw_invalid(type, "div_factor",
+                            ">= " + detail::format_value(min_divisor(max_lr)) +
+                                " (the initial LR max_lr / div_factor must be finite)",
+                            div_factor);
     min_ = initial_ / final_div_factor;
+    if (!std::isfinite(min_))
+      detail::throw_invalid(type, "final_div_factor",
+                            ">= " + detail::format_value(min_divisor(initial_)) +
+                                " (the final LR max_lr / div_factor / final_div_factor must be "
+                                "finite)",
+                            final_div_factor);
     const double n = static_cast<double>(total_steps);
     const double p = static_cast<double>(pct_start);
     if (three_phase) {
@@ -135,12 +149,22 @@ class one_cycle_lr {
   }
 
   [[nodiscard]] T max_lr() const noexcept { return max_lr_; }
+  /// The largest value over every step (attained or approached): what a product of schedules
+  /// (chained) checks against the largest T.
+  [[nodiscard]] T max_value() const noexcept { return std::max({max_lr_, initial_, min_}); }
   [[nodiscard]] T initial_lr() const noexcept { return initial_; }
   [[nodiscard]] T min_lr() const noexcept { return min_; }
   [[nodiscard]] step_t total_steps() const noexcept { return total_steps_; }
   [[nodiscard]] one_cycle_past_end past_end() const noexcept { return past_end_; }
 
  private:
+  // The smallest divisor d with x / d finite.
+  static T min_divisor(T x) noexcept {
+    T d = x / std::numeric_limits<T>::max();
+    while (!std::isfinite(x / d)) d = std::nextafter(d, std::numeric_limits<T>::max());
+    return d;
+  }
+
   struct phase {
     double end_step;
     T start_lr, end_lr, start_momentum, end_momentum;

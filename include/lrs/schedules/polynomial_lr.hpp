@@ -48,6 +48,9 @@ class polynomial_lr {
   }
 
   [[nodiscard]] T base_lr() const noexcept { return base_lr_; }
+  /// The largest value over every step (attained or approached): what a product of schedules
+  /// (chained) checks against the largest T.
+  [[nodiscard]] T max_value() const noexcept { return base_lr_; }
   [[nodiscard]] T power() const noexcept { return power_; }
   [[nodiscard]] step_t total_iters() const noexcept { return total_iters_; }
 

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstddef>
 #include <string>
 #include <tuple>
@@ -82,6 +83,21 @@ class sequential {
         std::index_sequence_for<S...>{});
   }
 
+  /// The largest of the children's max_value() (only when every child has one; NaN when an
+  /// any_schedule child does not say).
+  template <bool B = (detail::has_max_value_v<S> && ...), std::enable_if_t<B, int> = 0>
+  [[nodiscard]] value_type max_value() const {
+    const std::array<value_type, sizeof...(S)> v = std::apply(
+        [](const auto&... c) { return std::array{static_cast<value_type>(c.max_value())...}; },
+        children_);
+    value_type m = value_type(0);
+    for (const value_type x : v) {
+      if (std::isnan(x)) return x;
+      m = std::max(m, x);
+    }
+    return m;
+  }
+
   [[nodiscard]] const milestones_type& milestones() const noexcept { return milestones_; }
   [[nodiscard]] const std::tuple<S...>& children() const noexcept { return children_; }
 
@@ -143,6 +159,17 @@ class dynamic_sequential {
   [[nodiscard]] T momentum(step_t step) const {
     const std::size_t seg = detail::segment_of(milestones_.begin(), milestones_.end(), step);
     return children_[seg].momentum(step - (seg == 0 ? 0 : milestones_[seg - 1]));
+  }
+
+  /// The largest of the children's max_value(); NaN if a child has none.
+  [[nodiscard]] T max_value() const {
+    T m = T(0);
+    for (const auto& c : children_) {
+      const T v = c.max_value();
+      if (std::isnan(v)) return v;
+      m = std::max(m, v);
+    }
+    return m;
   }
 
   [[nodiscard]] const std::vector<any_schedule<T>>& children() const noexcept { return children_; }

@@ -7,6 +7,7 @@
 #include <type_traits>
 
 #include <lrs/core/error.hpp>
+#include <lrs/core/math.hpp>
 #include <lrs/core/types.hpp>
 
 namespace lrs {
@@ -17,6 +18,9 @@ namespace lrs {
 ///
 /// `base_lr` is the optimizer's initial LR (PyTorch's `lr` of the param group). Defined for every
 /// t >= 0; there is no end. Follows Python's step convention (libtorch's StepLR lags one step).
+/// A growing schedule (gamma > 1) is accepted only while the LR stays finite up to step 2^63 - 1,
+/// i.e. base_lr * gamma^floor((2^63 - 1) / step_size) is finite (PyTorch overflows to inf).
+/// Finite at every step.
 /// @tparam T floating-point type of the learning rate.
 template <class T = double>
 class step_lr {
@@ -25,13 +29,15 @@ class step_lr {
  public:
   using value_type = T;
 
-  /// @throws lrs::invalid_argument if base_lr < 0, step_size <= 0, gamma < 0, or a value is not
-  /// finite.
+  /// @throws lrs::invalid_argument if base_lr < 0, step_size <= 0, gamma < 0, gamma > 1 so large
+  /// that the LR overflows before step 2^63 - 1, or a value is not finite.
   step_lr(T base_lr, step_t step_size, T gamma = T(0.1))
       : base_lr_(base_lr), gamma_(gamma), step_size_(step_size) {
     detail::require_non_negative("step_lr", "base_lr", base_lr);
     detail::require_positive("step_lr", "step_size", step_size);
     detail::require_non_negative("step_lr", "gamma", gamma);
+    detail::require_geometric_finite("step_lr", base_lr, gamma, detail::step_max / step_size,
+                                     "floor(t / step_size) for t <= 2^63 - 1");
   }
 
   /// @pre step >= 0.
@@ -46,6 +52,13 @@ class step_lr {
   }
 
   [[nodiscard]] T base_lr() const noexcept { return base_lr_; }
+  /// The largest value over every step (attained or approached): what a product of schedules
+  /// (chained) checks against the largest T.
+  [[nodiscard]] T max_value() const noexcept {
+    return gamma_ <= T(1)
+               ? base_lr_
+               : base_lr_ * std::pow(gamma_, static_cast<T>(detail::step_max / step_size_));
+  }
   [[nodiscard]] T gamma() const noexcept { return gamma_; }
   [[nodiscard]] step_t step_size() const noexcept { return step_size_; }
 

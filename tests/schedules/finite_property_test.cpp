@@ -1,0 +1,410 @@
+// SPDX-License-Identifier: MIT
+// Property: every schedule, built with any parameters its constructor accepts, returns a finite
+// value (and momentum) at every step from 0 to 2^63 - 1, inside the bounds its formula implies.
+// Sweeps each schedule kind over extreme parameters (tiny and huge LRs, huge lengths, gamma at its
+// limits) and extreme steps; run under UBSan, it also proves the integer arithmetic safe.
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <lrs/lrs.hpp>
+#include <lrs/schedules/budgeted.hpp>
+
+#include "../catch.hpp"
+
+namespace {
+
+using lrs::step_t;
+constexpr step_t M = std::numeric_limits<step_t>::max();
+
+template <class T>
+std::vector<T> lrs_values() {
+  const T mx = std::numeric_limits<T>::max();
+  return {T(0),
+          std::numeric_limits<T>::denorm_min(),
+          std::numeric_limits<T>::min(),
+          T(1e-30),
+          T(1e-3),
+          T(1),
+          T(1e30),
+          mx / T(3),
+          mx};
+}
+
+// Lengths (T_max, step_size, total_steps, ...), all >= 1.
+std::vector<step_t> lengths() {
+  return {1, 2, 3, 1000, step_t(1) << 31, step_t(1) << 53, M / 3, M / 2, M / 2 + 1, M - 1, M};
+}
+
+template <class T>
+std::vector<T> gammas() {
+  const T mx = std::numeric_limits<T>::max();
+  return {T(0), std::numeric_limits<T>::denorm_min(), T(1e-30), T(0.5), std::nextafter(T(1), T(0)),
+          T(1), std::nextafter(T(1), T(2)),           T(1.5),   T(5.1), T(1e30),
+          mx};
+}
+
+// The steps to probe for a schedule whose own length is n: 0, 1, 2, n - 1, n, n + 1, 2^31,
+// 2^53, 2^63 - 2, 2^63 - 1.
+std::vector<step_t> steps_around(step_t n) {
+  std::vector<step_t> s{0, 1, 2, step_t(1) << 31, step_t(1) << 53, M - 1, M};
+  for (step_t d : {-1, 0, 1}) {
+    if (d < 0 && n < 1) continue;
+    if (d > 0 && n == M) continue;
+    s.push_back(n + d);
+  }
+  return s;
+}
+
+/// Counts what the sweep saw, so that a test cannot pass by rejecting everything.
+struct sweep {
+  long built = 0, rejected = 0, values = 0;
+};
+
+/// Checks `lr(t)` finite and in [lo, hi] (give or take a few ulps) at every step in `ts`.
+template <class T, class F>
+void check_values(const std::string& what, const F& lr, const std::vector<step_t>& ts, T lo, T hi,
+                  sweep& sw) {
+  // a + (b - a) h rounds to within a few ulps of max(|a|, |b|) of the band.
+  const T slack = T(8) * std::numeric_limits<T>::epsilon() * std::max(std::fabs(lo), std::fabs(hi));
+  for (const step_t t : ts) {
+    const T v = lr(t);
+    ++sw.values;
+    if (!std::isfinite(v) || v < lo - slack || v > hi + slack) {
+      FAIL_CHECK(what << " at step " << t << ": " << v << " not finite in [" << lo << ", " << hi
+                      << "]");
+      return;
+    }
+  }
+}
+
+/// Builds with `make`; a rejection must be lrs::invalid_argument (never another exception).
+template <class Make, class Check>
+void try_build(const Make& make, const Check& check, sweep& sw) {
+  try {
+    const auto s = make();
+    ++sw.built;
+    check(s);
+  } catch (const lrs::invalid_argument&) {
+    ++sw.rejected;
+  }
+}
+
+template <class T>
+std::string str(T v) {
+  std::ostringstream o;
+  o.precision(17);
+  o << v;
+  return o.str();
+}
+
+}  // namespace
+
+TEMPLATE_TEST_CASE("every PyTorch-style schedule is finite at every step or rejected",
+                   "[schedule][property][overflow]", float, double) {
+  using T = TestType;
+  sweep sw;
+  const auto lr_vals = lrs_values<T>();
+
+  SECTION("constant, ConstantLR, LinearLR, PolynomialLR") {
+    for (const T b : lr_vals)
+      for (const step_t n : lengths()) {
+        const auto ts = steps_around(n);
+        try_build([&] { return lrs::constant<T>(b); },
+                  [&](const auto& s) { check_values<T>("constant", s, ts, b, b, sw); }, sw);
+        for (const T f : {T(0), T(1e-30), T(1) / T(3), T(1)}) {
+          try_build([&] { return lrs::constant_lr<T>(b, f, n); },
+                    [&](const auto& s) { check_values<T>("ConstantLR", s, ts, T(0), b, sw); }, sw);
+          try_build([&] { return lrs::linear_lr<T>(b, std::max(f, T(1e-30)), T(1) - f, n); },
+                    [&](const auto& s) { check_values<T>("LinearLR", s, ts, T(0), b, sw); }, sw);
+          try_build([&] { return lrs::polynomial_lr<T>(b, n, f * T(3)); },
+                    [&](const auto& s) { check_values<T>("PolynomialLR", s, ts, T(0), b, sw); },
+                    sw);
+        }
+      }
+    CHECK(sw.values > 0);  // (each section asserts: ctest warns on none)
+  }
+
+  SECTION("ExponentialLR, StepLR, MultiStepLR") {
+    for (const T b : lr_vals)
+      for (const T g : gammas<T>()) {
+        // A decaying schedule stays in [0, base_lr]; a growing one is only asked to be finite.
+        const T hi = g <= T(1) ? b : std::numeric_limits<T>::max();
+        const std::string tag = " base_lr " + str(b) + " gamma " + str(g);
+        try_build([&] { return lrs::exponential_lr<T>(b, g); },
+                  [&](const auto& s) {
+                    check_values<T>("ExponentialLR" + tag, s, steps_around(1000), T(0), hi, sw);
+                  },
+                  sw);
+        for (const step_t n : lengths())
+          try_build([&] { return lrs::step_lr<T>(b, n, g); },
+                    [&](const auto& s) {
+                      check_values<T>("StepLR step_size " + std::to_string(n) + tag, s,
+                                      steps_around(n), T(0), hi, sw);
+                    },
+                    sw);
+        for (const std::vector<step_t>& ms :
+             {std::vector<step_t>{}, std::vector<step_t>{0}, std::vector<step_t>{M},
+              std::vector<step_t>{1, 1, M / 2, M - 1, M}, std::vector<step_t>(64, 7)})
+          try_build([&] { return lrs::multi_step_lr<T>(b, ms, g); },
+                    [&](const auto& s) {
+                      check_values<T>("MultiStepLR" + tag, s, steps_around(M / 2), T(0), hi, sw);
+                    },
+                    sw);
+      }
+    CHECK(sw.values > 0);  // (each section asserts: ctest warns on none)
+  }
+
+  SECTION("CosineAnnealingLR and CosineAnnealingWarmRestarts") {
+    for (const T b : lr_vals)
+      for (const T e : lr_vals)
+        for (const step_t n : lengths()) {
+          const std::string tag =
+              " base_lr " + str(b) + " eta_min " + str(e) + " T " + std::to_string(n);
+          const auto ts = steps_around(n);
+          const T lo = std::min(b, e), hi = std::max(b, e);
+          try_build([&] { return lrs::cosine_annealing_lr<T>(b, n, e); },
+                    [&](const auto& s) {
+                      check_values<T>("CosineAnnealingLR" + tag, s, ts, lo, hi, sw);
+                      check_values<T>("CosineAnnealingLR" + tag, s, steps_around(2 * (n / 2)), lo,
+                                      hi, sw);
+                    },
+                    sw);
+          for (const step_t m :
+               {step_t(1), step_t(2), step_t(3), step_t(1) << 31, step_t(1) << 62, M})
+            try_build([&] { return lrs::cosine_annealing_warm_restarts<T>(b, n, m, e); },
+                      [&](const auto& s) {
+                        check_values<T>(
+                            "CosineAnnealingWarmRestarts T_mult " + std::to_string(m) + tag, s, ts,
+                            lo, hi, sw);
+                      },
+                      sw);
+        }
+    CHECK(sw.values > 0);  // (each section asserts: ctest warns on none)
+  }
+
+  SECTION("CyclicLR, its momentum included") {
+    const std::vector<T> bounds{T(0), std::numeric_limits<T>::denorm_min(), T(1e-3), T(1),
+                                std::numeric_limits<T>::max()};
+    const std::vector<step_t> halves{1, 3, step_t(1) << 53, M / 2 + 1, M};
+    for (const T lo : bounds)
+      for (const T hi : bounds)
+        for (const step_t up : halves)
+          for (const step_t down : halves)
+            for (const auto mode : {lrs::cyclic_mode::triangular, lrs::cyclic_mode::triangular2,
+                                    lrs::cyclic_mode::exp_range})
+              for (const T g : gammas<T>()) {
+                if (mode != lrs::cyclic_mode::exp_range && g != T(1)) continue;
+                const std::string tag = " " + str(lo) + ".." + str(hi) + " up " +
+                                        std::to_string(up) + " down " + std::to_string(down) +
+                                        " gamma " + str(g);
+                const auto ts = steps_around(lrs::detail::add_sat(up, down));
+                try_build(
+                    [&] { return lrs::cyclic_lr<T>(lo, hi, up, down, mode, g, true, T(0), T(1)); },
+                    [&](const auto& s) {
+                      check_values<T>("CyclicLR" + tag, s, ts, std::min(lo, hi), std::max(lo, hi),
+                                      sw);
+                      check_values<T>(
+                          "CyclicLR momentum" + tag, [&](step_t t) { return s.momentum(t); }, ts,
+                          T(0), T(1), sw);
+                    },
+                    sw);
+              }
+    CHECK(sw.values > 0);  // (each section asserts: ctest warns on none)
+  }
+
+  SECTION("OneCycleLR, its momentum included") {
+    const std::vector<T> factors{
+        std::numeric_limits<T>::denorm_min(), T(1e-30), T(1), T(25), T(1e4),
+        std::numeric_limits<T>::max()};
+    for (const T mx : lr_vals)
+      for (const step_t n : lengths())
+        for (const T div : factors)
+          for (const T fin : factors)
+            for (const T pct : {T(0), T(0.3), T(1)})
+              for (const bool three : {false, true})
+                for (const auto strat : {lrs::anneal_strategy::cos, lrs::anneal_strategy::linear})
+                  for (const auto pe :
+                       {lrs::one_cycle_past_end::hold, lrs::one_cycle_past_end::restart}) {
+                    const std::string tag = " max_lr " + str(mx) + " N " + std::to_string(n) +
+                                            " div " + str(div) + " final " + str(fin);
+                    try_build(
+                        [&] {
+                          return lrs::one_cycle_lr<T>(mx, n, pct, strat, true, T(0.85), T(0.95),
+                                                      div, fin, three, pe);
+                        },
+                        [&](const auto& s) {
+                          const T top = std::max({mx, s.initial_lr(), s.min_lr()});
+                          const auto ts = steps_around(n);
+                          check_values<T>("OneCycleLR" + tag, s, ts, T(0), top, sw);
+                          check_values<T>(
+                              "OneCycleLR momentum" + tag, [&](step_t t) { return s.momentum(t); },
+                              ts, T(0.85), T(0.95), sw);
+                        },
+                        sw);
+                  }
+    CHECK(sw.values > 0);
+  }
+
+  INFO("built " << sw.built << ", rejected " << sw.rejected << ", values " << sw.values);
+  CHECK(sw.built > 0);
+  CHECK(sw.values > 0);
+}
+
+TEMPLATE_TEST_CASE("chained and sequential of extreme children stay finite",
+                   "[schedule][property][overflow]", float, double) {
+  using T = TestType;
+  sweep sw;
+  const T mx = std::numeric_limits<T>::max();
+  for (const T b : lrs_values<T>())
+    for (const step_t n : lengths()) {
+      // PyTorch's ChainedScheduler: the base LR times factors in [0, 1].
+      const lrs::dynamic_chained<T> c(
+          {lrs::constant<T>(b), lrs::step_lr<T>(T(1), n, T(0.5)),
+           lrs::cosine_annealing_lr<T>(T(1), n, T(1e-30)), lrs::exponential_lr<T>(T(1), T(0.99)),
+           lrs::multi_step_lr<T>(T(1), {n - 1, n}, std::numeric_limits<T>::denorm_min())});
+      check_values<T>("chained", c, steps_around(n), T(0), b, sw);
+      // Factors beyond the range of T that cancel: mx^(1/2) each way (b small enough that the
+      // rounded factors' product, 1 within a few ulps, cannot take it past the largest T).
+      if (b > mx / T(4)) continue;
+      const T root = std::sqrt(mx);
+      // (Built only where the largest values multiply to a finite product: the check is
+      // conservative, these factors peak together.)
+      try_build(
+          [&] {
+            return lrs::chained(lrs::constant<T>(b), lrs::multi_step_lr<T>(T(1), {n}, root),
+                                lrs::multi_step_lr<T>(T(1), {n}, T(1) / root),
+                                lrs::multi_step_lr<T>(T(1), {n}, root),
+                                lrs::multi_step_lr<T>(T(1), {n}, T(1) / root));
+          },
+          [&](const auto& s) {
+            check_values<T>("chained, cancelling factors", s, steps_around(n), T(0),
+                            std::max(b, T(1)) * T(4), sw);
+          },
+          sw);
+      // Factors that would overflow together are refused.
+      try_build(
+          [&] {
+            return lrs::dynamic_chained<T>({lrs::constant<T>(b), lrs::constant<T>(mx),
+                                            lrs::multi_step_lr<T>(T(1), {n}, T(4))});
+          },
+          [&](const auto& s) {
+            check_values<T>("chained, x max x 4", s, steps_around(n), T(0), mx, sw);
+          },
+          sw);
+      for (const step_t m : {step_t(0), n, M})
+        try_build(
+            [&] {
+              return lrs::dynamic_sequential<T>(
+                  {lrs::linear_lr<T>(b, T(1e-30), T(1), n), lrs::cosine_annealing_lr<T>(b, n),
+                   lrs::one_cycle_lr<T>(b, n)},
+                  {m, m});
+            },
+            [&](const auto& s) {
+              check_values<T>("sequential", s, steps_around(n), T(0), std::max(b, b / T(25)), sw);
+              check_values<T>("sequential", s, steps_around(m), T(0), std::max(b, b / T(25)), sw);
+            },
+            sw);
+    }
+  INFO("built " << sw.built << ", rejected " << sw.rejected << ", values " << sw.values);
+  CHECK(sw.values > 0);
+}
+
+TEMPLATE_TEST_CASE("every budgeted schedule is finite at every step or rejected",
+                   "[schedule][property][overflow][budgeted]", float, double) {
+  using T = TestType;
+  sweep sw;
+  using any = std::function<T(step_t)>;
+  struct made {
+    any f;
+    T top;
+  };
+  // One budgeted schedule per profile, all with the same options.
+  const auto each_profile = [](T peak, step_t n, const lrs::budget_options<T>& o,
+                               const std::function<void(const std::string&, const made&)>& use,
+                               sweep& s) {
+    const auto one = [&](const std::string& name, auto profile) {
+      try_build([&] { return lrs::budgeted<decltype(profile), T>(peak, profile, n, o); },
+                [&](const auto& b) {
+                  use(name, made{b, std::max({b.peak(), b.warmup_start(), b.min_lr()})});
+                  // Re-budgeting and cooling down keep the rule.
+                  if (b.after_end() != lrs::past_end::cycle) {
+                    const step_t mid = b.warmup_steps() + (n - b.warmup_steps()) / 2;
+                    for (const step_t nt : {mid + 1, lrs::detail::add_sat(n, n), M}) {
+                      const auto r = b.rebudget(mid, nt);
+                      use(name + " rebudget " + std::to_string(nt),
+                          made{r, std::max({b.peak(), b.warmup_start(), b.min_lr()})});
+                    }
+                    const auto c = b.cooldown(mid, M - mid);
+                    use(name + " cooldown", made{c, std::max({b.peak(), b.warmup_start()})});
+                  }
+                },
+                s);
+    };
+    one("constant", lrs::profiles::constant{});
+    one("linear", lrs::profiles::linear{});
+    one("cosine", lrs::profiles::cosine{});
+    one("rex", lrs::profiles::rex(0.5));
+    one("rex d=1", lrs::profiles::rex(1.0));
+    one("exponential", lrs::profiles::exponential(1e300));
+    one("step", lrs::profiles::step(0.0, {1e-300, 0.5, 1.0}));
+    one("polynomial", lrs::profiles::polynomial(1e-300));
+    one("inverse_sqrt", lrs::profiles::inverse_sqrt(1e-320));
+    one("wsd", lrs::profiles::wsd(1e-300, lrs::profiles::decay_shape::one_sqrt));
+  };
+  const auto lr_vals = lrs_values<T>();
+  for (std::size_t i = 0; i < lr_vals.size(); ++i)
+    for (const step_t n : lengths())
+      for (const step_t w : {step_t(0), step_t(1), n / 2, n - 1})
+        for (const auto shape :
+             {lrs::warmup_shape::linear, lrs::warmup_shape::cosine, lrs::warmup_shape::exponential})
+          for (const auto after :
+               {lrs::past_end::hold, lrs::past_end::floor, lrs::past_end::cycle}) {
+            const T peak = lr_vals[i];
+            lrs::budget_options<T> o;
+            o.warmup_steps = w;
+            o.warmup = shape;
+            o.after_end = after;
+            o.min_lr = i % 3 == 0 ? T(0) : i % 3 == 1 ? peak / T(2) : peak;
+            o.warmup_start = lr_vals[(i + 3) % lr_vals.size()];
+            const step_t every[] = {1, 3, step_t(1) << 62, M};
+            o.sample_every = every[(i + static_cast<std::size_t>(shape)) % 4];
+            each_profile(
+                peak, n, o,
+                [&](const std::string& name, const made& m) {
+                  const std::string tag = " peak " + str(peak) + " T " + std::to_string(n) + " W " +
+                                          std::to_string(w) + " every " +
+                                          std::to_string(o.sample_every);
+                  check_values<T>("budgeted " + name + tag, m.f, steps_around(n), T(0), m.top, sw);
+                  check_values<T>("budgeted " + name + tag, m.f, steps_around(w), T(0), m.top, sw);
+                },
+                sw);
+          }
+  INFO("built " << sw.built << ", rejected " << sw.rejected << ", values " << sw.values);
+  CHECK(sw.built > 0);
+}
+
+TEST_CASE("budgeted areas over extreme ranges are finite", "[schedule][property][overflow]") {
+  // Closed forms (linear profile, linear warmup) and window sums at the end of a 2^63 - 1 budget.
+  for (const step_t every : {step_t(1), step_t(3), step_t(1) << 62, M}) {
+    lrs::budget_options<double> o;
+    o.sample_every = every;
+    o.warmup_steps = M / 2;
+    for (const auto& s : {lrs::linear_decay(1.0, M, o), lrs::linear_decay(1e300, M, o)}) {
+      for (const step_t a : {M / 2 - 2, M - 5}) {
+        const double v = s.area(a, std::min(a + 4, M));
+        CHECK(std::isfinite(v));
+        CHECK(v >= 0.0);
+      }
+      CHECK(std::isfinite(s.area(M - 3, M)));
+    }
+    const auto c = lrs::cosine_decay(1.0, M, o);
+    CHECK(std::isfinite(c.area(M - 5, M)));
+    CHECK(std::isfinite(c.area(M / 2 - 2, M / 2 + 2)));
+  }
+}

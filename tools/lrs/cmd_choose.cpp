@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: MIT
 // `lrs choose`: the best member of a schedule family under a fitted annealing law; JSON out.
 #include <fstream>
-#include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <fmt/core.h>
 #include <CLI/CLI.hpp>
 
 #include <lrs/analysis/choose_schedule.hpp>
+#include <lrs/core/enum_names.hpp>
 #include <lrs/io/csv.hpp>
 
 #include "commands.hpp"
@@ -29,16 +30,13 @@ void add_choose_command(CLI::App& app) {
       "choose", "Best parameter of a schedule family by the law's predicted final loss; JSON out");
   cmd->add_option("--law", o->law, "L0=...,A=...,alpha=...,C=... (as `lrs fit` prints them)")
       ->required();
-  const std::map<std::string, lrs::schedule_family> families{
-      {"wsd", lrs::schedule_family::wsd_decay_fraction},
-      {"cosine-floor", lrs::schedule_family::cosine_floor},
-      {"rex", lrs::schedule_family::rex_shape},
-      {"warmup", lrs::schedule_family::warmup_steps}};
+  std::vector<std::string> families;  // the names of lrs::schedule_family's table
+  for (const auto& f : lrs::enum_names<lrs::schedule_family>::table) families.emplace_back(f.name);
   cmd->add_option("--family", o->family,
                   "wsd (decay fraction), cosine-floor (floor/peak), rex (shape d), warmup "
                   "(warm-up steps, cosine after)")
       ->required()
-      ->check(CLI::IsMember({"wsd", "cosine-floor", "rex", "warmup"}));
+      ->check(CLI::IsMember(families));
   cmd->add_option("--lr", o->lr, "peak LR")->required();
   cmd->add_option("--steps", o->steps, "budget: number of steps")
       ->required()
@@ -50,7 +48,7 @@ void add_choose_command(CLI::App& app) {
       ->transform(whole_number());
   cmd->add_option("--curve", o->curve_out, "write the winner's step,lr,loss to this CSV file");
   o->areas.add_to(*cmd);
-  cmd->callback([o, families] {
+  cmd->callback([o] {
     const law_input law = read_law(o->law);
     check_curve_steps("choose: ", o->steps);
     lrs::family_setup setup;
@@ -60,7 +58,8 @@ void add_choose_command(CLI::App& app) {
     setup.warmup_steps = o->warmup;
     lrs::choose_options co;
     co.areas = areas_for(o->areas, law);
-    const auto c = lrs::choose_schedule(law.law, families.at(o->family), setup, co);
+    const auto c =
+        lrs::choose_schedule(law.law, *lrs::parse_enum<lrs::schedule_family>(o->family), setup, co);
     if (!o->curve_out.empty()) {
       std::ofstream out(o->curve_out);
       if (!out) throw usage_error("choose: cannot write " + o->curve_out);

@@ -191,6 +191,16 @@ TEST_CASE("autolrs: state round trip, every corruption throws and changes nothin
   CHECK(message_of([&] { d.load_state(good); }) ==
         "lrs::autolrs: load_state: hyper-parameter 'acquisition_grid' is 64 in the checkpoint, "
         "128 here");
+
+  // The GP's target normalisation changes every later proposal, so it must match too.
+  lrs::autolrs_options authors = o;
+  authors.normalization = lrs::gp_normalization::mean;
+  lrs::autolrs e(authors);
+  const bytes_t e_before = e.state();
+  CHECK(message_of([&] { e.load_state(good); }) ==
+        "lrs::autolrs: load_state: hyper-parameter 'normalization' is 'mean_and_scale' in the "
+        "checkpoint, 'mean' here");
+  CHECK(e.state() == e_before);
 }
 
 TEST_CASE("autolrs refuses crafted positions that would overflow or disagree",
@@ -202,6 +212,7 @@ TEST_CASE("autolrs refuses crafted positions that would overflow or disagree",
     w.hyper("min_lr", o.min_lr).hyper("max_lr", o.max_lr).hyper("candidates", o.candidates);
     w.hyper("tau_max", o.tau_max).hyper("kappa", o.kappa);
     w.hyper("acquisition_grid", o.acquisition_grid).hyper("max_reasks", o.max_reasks);
+    w.hyper("normalization", "mean_and_scale");
     w.i64(0).i64(candidate).i64(tau).i64(16).boolean(false).i64(kept).i64(kept);
     w.u64(1).u64(2).boolean(false).f64(0.0);
     const std::vector<double> v(explored, 0.5);

@@ -161,9 +161,9 @@ TEST_CASE("spec: every finite number strtod reads is accepted", "[spec][hardenin
   CHECK(gamma_of("2.2250738585072014e-308") == std::numeric_limits<double>::min());
   // Underflow to zero, as Python's float('1e-400') and strtod give.
   CHECK(gamma_of("1e-400") == 0.0);
-  // Hexadecimal floating point (C's strtod, Python's float.fromhex): 0x1.8p1 = 1.5 * 2 = 3.
+  // Hexadecimal floating point (C's strtod, Python's float.fromhex): 0x1.8p-1 = 1.5 / 2 = 0.75.
   CHECK(gamma_of("0x1p-2") == 0.25);
-  CHECK(gamma_of("0x1.8p1") == 3.0);
+  CHECK(gamma_of("0x1.8p-1") == 0.75);
   const lrs::spec::call c = lrs::parse_spec("F(a=1.7976931348623157e308, b=-inf, c=+inf, d=0x10)");
   CHECK(c.args[0].val.number == std::numeric_limits<double>::max());
   CHECK(c.args[1].val.number == -std::numeric_limits<double>::infinity());

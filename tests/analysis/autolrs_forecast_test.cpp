@@ -128,3 +128,18 @@ TEST_CASE("the forecaster rejects too-short series", "[analysis][forecast][error
   CHECK_THROWS_AS(lrs::fit_exponential({0.0, 1.0}, {1.0}), lrs::invalid_argument);
   CHECK_THROWS_AS(lrs::fit_exponential({0.0, 1.0}, {1.0, 0.5}, {0.0, 1e-5}), lrs::invalid_argument);
 }
+
+TEST_CASE("forecast of finite but huge losses is NaN, as for non-finite ones",
+          "[autolrs][forecast]") {
+  // Sum-reduced losses that blow up: 1e308 / (t + 1) is finite, but the least squares of the
+  // spline and of the exponential fit square it. Before, this threw "y must be all finite".
+  std::vector<double> huge(100);
+  for (std::size_t t = 0; t < huge.size(); ++t) huge[t] = 1e308 / double(t + 1);
+  CHECK(std::isnan(lrs::exp_forecast(huge, 1000.0)));
+  CHECK(std::isnan(lrs::exp_forecast(huge, 1000.0, false)));
+  // Just above the documented bound: NaN, without throwing.
+  std::vector<double> big(100);
+  for (std::size_t t = 0; t < big.size(); ++t)
+    big[t] = 1.1 * lrs::exp_forecast_max_abs_loss * (0.8 * std::exp(-0.03 * double(t)) + 1.2);
+  CHECK(std::isnan(lrs::exp_forecast(big, 150.0)));
+}

@@ -228,21 +228,34 @@ inline bool all_finite(const std::vector<double>& v) {
   return detail::denoising_spline(kx, ky, xs);
 }
 
+/// Largest |loss| the forecaster attempts to fit: the least squares behind the spline and the
+/// exponential fit square and sum the losses, which overflow past about 1e154. Closer to this
+/// bound a fit may still overflow; its forecast is then NaN too (see exp_forecast_model).
+inline constexpr double exp_forecast_max_abs_loss = 1e150;
+
 /// The AutoLRS forecaster: de-noises `losses` (see denoise_loss_series), fits the exponential
 /// model on x = 0..n-1 (see fit_exponential) and returns it. A series with a NaN or infinite
-/// value gives a model of NaNs (the controller scores it as the authors' code does, 1e6).
+/// value, or a value beyond exp_forecast_max_abs_loss in magnitude (whose squares overflow),
+/// gives a model of NaNs, as does a fit whose result is not finite; the controller scores such
+/// a forecast as the authors' code scores a NaN one, 1e6.
 /// @pre losses.size() >= 3. @throws lrs::invalid_argument otherwise.
 [[nodiscard]] inline exp_model exp_forecast_model(const std::vector<double>& losses,
                                                   bool training = true,
                                                   exp_fit_options options = {}) {
   detail::require(losses.size() >= 3, "exp_forecast", "losses.size()", ">= 3", losses.size());
-  if (!detail::all_finite(losses)) {
-    const double nan = std::numeric_limits<double>::quiet_NaN();
-    return {nan, nan, nan};
-  }
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const exp_model none{nan, nan, nan};
+  const bool in_range = std::all_of(losses.begin(), losses.end(), [](double y) {
+    return std::isfinite(y) && std::abs(y) <= exp_forecast_max_abs_loss;
+  });
+  if (!in_range) return none;
   std::vector<double> xs(losses.size());
   std::iota(xs.begin(), xs.end(), 0.0);
-  return fit_exponential(xs, denoise_loss_series(losses, training), options);
+  const std::vector<double> smooth = denoise_loss_series(losses, training);
+  if (!detail::all_finite(smooth)) return none;
+  const exp_model m = fit_exponential(xs, smooth, options);
+  if (!(std::isfinite(m.a) && std::isfinite(m.b) && std::isfinite(m.c))) return none;
+  return m;
 }
 
 /// The forecast loss at index `at` (counted from the first loss of the series): the model of

@@ -9,27 +9,12 @@
 #include <fmt/core.h>
 #include <CLI/CLI.hpp>
 
+#include <lrs/io/spec/parser.hpp>  // edit_distance, as the spec language suggests names
 #include <lrs/lrs.hpp>
 
 #include "commands.hpp"
 
 namespace {
-
-/// Levenshtein distance (insertions, deletions, substitutions) between two short words.
-std::size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diag = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diag = up;
-    }
-  }
-  return row[b.size()];
-}
 
 std::vector<std::string> command_names(const CLI::App& app) {
   std::vector<std::string> names;
@@ -43,7 +28,8 @@ std::string unknown_command(const std::vector<std::string>& names, const std::st
   std::string best;
   std::size_t best_d = 3;  // suggest only within two edits (or a prefix of a name)
   for (const auto& n : names) {
-    const std::size_t d = n.rfind(word, 0) == 0 && word.size() >= 2 ? 1 : edit_distance(word, n);
+    const std::size_t d =
+        n.rfind(word, 0) == 0 && word.size() >= 2 ? 1 : lrs::spec::detail::edit_distance(word, n);
     if (d < best_d) {
       best_d = d;
       best = n;

@@ -67,6 +67,15 @@ TEST_CASE("rex: numbers before the options, the older order still reads",
   check_same(lrs::rex(0.1, 300, o), lrs::rex(0.1, 300, 0.5, o), 400);
 }
 
+TEST_CASE("linear_decay and cosine_decay take min_lr as a number too", "[vocabulary][budgeted]") {
+  lrs::budget_options<double> o;
+  o.min_lr = 0.003;
+  check_same(lrs::cosine_decay(0.03, 190, 0.003), lrs::cosine_decay(0.03, 190, o), 300);
+  check_same(lrs::linear_decay(0.03, 190, 0.003), lrs::linear_decay(0.03, 190, o), 300);
+  check_same(lrs::cosine_decay(0.03, 190, 0.0), lrs::cosine_decay(0.03, 190), 300);
+  CHECK(lrs::cosine_decay(0.03, 190, 0.003)(1000) == 0.003);
+}
+
 TEST_CASE("sequential: schedules first like dynamic_sequential, milestones-first still reads",
           "[vocabulary][sequential]") {
   const lrs::sequential older({4, 9}, lrs::constant(0.5), lrs::step_lr(1.0, 2, 0.5),

@@ -443,6 +443,25 @@ template <class T>
   return {peak, profiles::cosine{}, total_steps, opts};
 }
 
+/// Linear decay from peak to min_lr over the budget, no other option: the same schedule as
+/// `linear_decay(peak, total_steps, opts)` with `opts.min_lr = min_lr`.
+template <class T>
+[[nodiscard]] budgeted<profiles::linear, T> linear_decay(T peak, step_t total_steps, T min_lr) {
+  budget_options<T> o;
+  o.min_lr = min_lr;
+  return {peak, profiles::linear{}, total_steps, o};
+}
+
+/// Cosine decay from peak to min_lr over the budget, no other option: the same schedule as
+/// `cosine_decay(peak, total_steps, opts)` with `opts.min_lr = min_lr`. It stays at min_lr
+/// past the end (unlike cosine_annealing_lr, which rises again after T_max).
+template <class T>
+[[nodiscard]] budgeted<profiles::cosine, T> cosine_decay(T peak, step_t total_steps, T min_lr) {
+  budget_options<T> o;
+  o.min_lr = min_lr;
+  return {peak, profiles::cosine{}, total_steps, o};
+}
+
 /// Warmup-stable-decay: peak until the last `decay` fraction of the budget, then `shape` down to
 /// min_lr (the warmup, if any, from opts). Hu et al., arXiv:2404.06395.
 template <class T>

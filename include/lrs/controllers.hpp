@@ -7,6 +7,7 @@
 
 #include <lrs/controllers/autolrs.hpp>
 #include <lrs/controllers/curvature_lr.hpp>
+#include <lrs/controllers/plateau_scaled.hpp>
 #include <lrs/controllers/reduce_lr_on_plateau.hpp>
 
 #endif  // LRS_CONTROLLERS_HPP

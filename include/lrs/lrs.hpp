@@ -15,9 +15,11 @@
 #include <lrs/core/sample.hpp>
 #include <lrs/core/traits.hpp>
 #include <lrs/core/types.hpp>
+#include <lrs/core/vocabulary.hpp>
 
 #include <lrs/schedules/budgeted.hpp>
 #include <lrs/schedules/chained.hpp>
+#include <lrs/schedules/combinators.hpp>
 #include <lrs/schedules/constant.hpp>
 #include <lrs/schedules/constant_lr.hpp>
 #include <lrs/schedules/cosine_annealing_lr.hpp>
@@ -33,6 +35,7 @@
 #include <lrs/schedules/profiles.hpp>
 #include <lrs/schedules/sequential.hpp>
 #include <lrs/schedules/step_lr.hpp>
+#include <lrs/schedules/warmup.hpp>
 
 #include <lrs/controllers/reduce_lr_on_plateau.hpp>
 

@@ -95,18 +95,18 @@ TEST_CASE("family spec strings", "[analysis][scaling_law][choose]") {
   s.steps = 20001;
   s.peak_lr = 2e-4;
   CHECK(lrs::family_spec(F::wsd_decay_fraction, s, 0.25) ==
-        "wsd(decay=0.25, shape=linear, peak=0.0002, min_lr=0, steps=20001, warmup=0)");
+        "wsd(decay=0.25, shape=linear, peak=0.0002, min_lr=0, total_steps=20001, warmup_steps=0)");
   CHECK(lrs::family_spec(F::wsd_decay_fraction, s, 0.0) ==
-        "constant(peak=0.0002, min_lr=0, steps=20001, warmup=0)");
+        "constant(peak=0.0002, min_lr=0, total_steps=20001, warmup_steps=0)");
   CHECK(lrs::family_spec(F::rex_shape, s, 0.1) ==
-        "rex(d=0.1, peak=0.0002, min_lr=0, steps=20001, warmup=0)");
+        "rex(d=0.1, peak=0.0002, min_lr=0, total_steps=20001, warmup_steps=0)");
   CHECK(lrs::family_spec(F::warmup_steps, s, 499.6) ==
-        "cosine(peak=0.0002, min_lr=0, steps=20001, warmup=500)");
+        "cosine(peak=0.0002, min_lr=0, total_steps=20001, warmup_steps=500)");
   s.warmup_steps = 10;
   s.min_lr = 1e-6;
   // 0.55 * 2e-4 is 0.00011000000000000002 in binary: written so that it reads back exactly.
   CHECK(lrs::family_spec(F::cosine_floor, s, 0.55) ==
-        "cosine(peak=0.0002, min_lr=0.00011000000000000002, steps=20001, warmup=10, "
+        "cosine(peak=0.0002, min_lr=0.00011000000000000002, total_steps=20001, warmup_steps=10, "
         "warmup_start=1e-06)");
   CHECK_THROWS_WITH(lrs::family_spec(F::rex_shape, s, -0.5),
                     "lrs::family_spec: parameter must be in [0, 1], got -0.5");

@@ -29,7 +29,7 @@ void check_same(const lrs::any_schedule<double>& parsed, const S& expected, step
 }  // namespace
 
 TEST_CASE("rex spec with warmup and floor, peak and steps from the context", "[spec][budgeted]") {
-  const auto s = lrs::parse_schedule("rex(min_lr=0.001, warmup=50)", ctx(0.1, 1000));
+  const auto s = lrs::parse_schedule("rex(min_lr=0.001, warmup_steps=50)", ctx(0.1, 1000));
   lrs::budget_options<double> o;
   o.min_lr = 0.001;
   o.warmup_steps = 50;
@@ -44,7 +44,8 @@ TEST_CASE("every budget-native name parses and builds its profile", "[spec][budg
   const auto c = ctx(0.5, 200);
   namespace p = lrs::profiles;
   check_same(lrs::parse_schedule("constant", c), lrs::budgeted(0.5, p::constant{}, 200), 210);
-  check_same(lrs::parse_schedule("linear(peak=2, steps=100)", c), lrs::linear_decay(2.0, 100), 110);
+  check_same(lrs::parse_schedule("linear(peak=2, total_steps=100)", c), lrs::linear_decay(2.0, 100),
+             110);
   check_same(lrs::parse_schedule("cosine", c), lrs::cosine_decay(0.5, 200), 210);
   check_same(lrs::parse_schedule("rex(0.9)", c), lrs::rex(0.5, 200, {}, 0.9), 210);
   check_same(lrs::parse_schedule("exponential(rate=2)", c),
@@ -73,14 +74,14 @@ TEST_CASE("warmup, sampling and past-the-end options in specs", "[spec][budgeted
   o.sample_every = 25;
   o.after_end = lrs::past_end::floor;
   o.min_lr = 0.002;
-  check_same(lrs::parse_schedule("cosine(min_lr=0.002, warmup=0.1, warmup_start=0.01, "
-                                 "warmup_shape=cosine, sample_every=25, after=floor)",
+  check_same(lrs::parse_schedule("cosine(min_lr=0.002, warmup_fraction=0.1, warmup_start=0.01, "
+                                 "warmup_shape=cosine, sample_every=25, past_end=floor)",
                                  c),
              lrs::cosine_decay(0.1, 400, o), 450);
   lrs::budget_options<double> e;
   e.steps_per_epoch = 39;
   e.after_end = lrs::past_end::cycle;
-  check_same(lrs::parse_schedule("linear(steps_per_epoch=39, after=cycle)", c),
+  check_same(lrs::parse_schedule("linear(steps_per_epoch=39, past_end=cycle)", c),
              lrs::linear_decay(0.1, 400, e), 900);
 }
 
@@ -89,16 +90,16 @@ TEST_CASE("bad budget-native specs name the parameter", "[spec][budgeted][error]
   CHECK_THROWS_AS(lrs::parse_schedule("rex(d=2)", c), lrs::spec_error);
   CHECK_THROWS_WITH(lrs::parse_schedule("rex(d=2)", c),
                     "lrs::rex: d must be in [0, 1], got 2 (in rex at column 1)");
-  CHECK_THROWS_AS(lrs::parse_schedule("rex(warmup=1.5)", c), lrs::spec_error);
-  CHECK_THROWS_AS(lrs::parse_schedule("rex(warmup=100)", c), lrs::spec_error);
+  CHECK_THROWS_AS(lrs::parse_schedule("rex(warmup_steps=1.5)", c), lrs::spec_error);
+  CHECK_THROWS_AS(lrs::parse_schedule("rex(warmup_steps=100)", c), lrs::spec_error);
   CHECK_THROWS_AS(lrs::parse_schedule("rex(warmup_shape=square)", c), lrs::spec_error);
   CHECK_THROWS_AS(lrs::parse_schedule("wsd(shape=log)", c), lrs::spec_error);
-  CHECK_THROWS_AS(lrs::parse_schedule("cosine(after=wrap)", c), lrs::spec_error);
+  CHECK_THROWS_AS(lrs::parse_schedule("cosine(past_end=wrap)", c), lrs::spec_error);
   CHECK_THROWS_AS(lrs::parse_schedule("cosine(min_lr=0.5)", c), lrs::spec_error);
   CHECK_THROWS_AS(lrs::parse_schedule("rex(dd=0.5)", c), lrs::spec_error);
   lrs::spec_context no_steps;
   no_steps.lr = 0.1;
   CHECK_THROWS_WITH(lrs::parse_schedule("rex", no_steps),
                     Catch::Matchers::Contains("needs a budget"));
-  CHECK(lrs::parse_schedule("rex(steps=10)", no_steps)(10) == 0.0);
+  CHECK(lrs::parse_schedule("rex(total_steps=10)", no_steps)(10) == 0.0);
 }

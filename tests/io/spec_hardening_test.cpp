@@ -254,6 +254,6 @@ TEST_CASE("spec: the registry lists each default once, as the binding uses it",
   CHECK(default_of("rex", "d") == "0.5");
   CHECK(default_of("step", "fractions") == "[0.3, 0.6, 0.9]");
   CHECK(default_of("wsd", "shape") == "linear");
-  CHECK(default_of("wsd", "after") == "hold");
+  CHECK(default_of("wsd", "past_end") == "hold");
   CHECK(default_of("wsd", "peak") == "--lr");
 }

@@ -142,8 +142,9 @@ inline family_member family_member_of(schedule_family f, const family_setup& set
 }
 
 /// The spec string of the family member with parameter `p`, for lrs::parse_schedule and
-/// `lrs curve`, e.g. `wsd(decay=0.24, peak=0.0002, min_lr=0, steps=20001, warmup=0)`. Numbers
-/// are written so that they read back exactly: the spec builds family_schedule(f, setup, p).
+/// `lrs curve`, e.g. `wsd(decay=0.24, peak=0.0002, min_lr=0, total_steps=20001, warmup_steps=0)`.
+/// Numbers are written so that they read back exactly: the spec builds family_schedule(f, setup,
+/// p).
 /// @throws lrs::invalid_argument as family_schedule.
 [[nodiscard]] inline std::string family_spec(schedule_family f, const family_setup& setup,
                                              double p) {
@@ -169,7 +170,8 @@ inline family_member family_member_of(schedule_family f, const family_setup& set
   }
   std::string s = name + "(" + own + "peak=" + detail::spec_number(setup.peak_lr) +
                   ", min_lr=" + detail::spec_number(m.min_lr) +
-                  ", steps=" + std::to_string(setup.steps) + ", warmup=" + std::to_string(m.warmup);
+                  ", total_steps=" + std::to_string(setup.steps) +
+                  ", warmup_steps=" + std::to_string(m.warmup);
   if (m.start != m.min_lr && m.warmup > 0) s += ", warmup_start=" + detail::spec_number(m.start);
   return s + ")";
 }

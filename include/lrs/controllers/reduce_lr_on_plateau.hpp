@@ -38,6 +38,21 @@ struct enum_names<threshold_mode> {
                                                         {threshold_mode::abs, "abs"}};
 };
 
+/// The hyper-parameters of ReduceLROnPlateau's rule by name, PyTorch's defaults: for
+/// reduce_lr_on_plateau (instead of nine positional arguments) and plateau_scaled.
+template <class T = double>
+struct plateau_options {
+  plateau_mode mode = plateau_mode::min;  ///< whether a smaller (min) or larger metric is better
+  T factor = T(0.1);                      ///< multiplier at each cut, in [0, 1)
+  step_t patience = 10;                   ///< bad epochs tolerated before a cut
+  T threshold = T(1e-4);                  ///< what counts as an improvement
+  lrs::threshold_mode threshold_mode = lrs::threshold_mode::rel;
+  step_t cooldown = 0;  ///< epochs after a cut during which bad epochs are not counted
+  T min_lr = T(0);      ///< reduce_lr_on_plateau: the LR's floor
+  T min_factor = T(0);  ///< plateau_scaled: the factor's floor (its min_lr must stay 0)
+  T eps = T(1e-8);      ///< a cut smaller than eps is skipped
+};
+
 /// PyTorch's `torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer, mode='min', factor=0.1,
 /// patience=10, threshold=1e-4, threshold_mode='rel', cooldown=0, min_lr=0, eps=1e-8)`.
 ///
@@ -108,6 +123,14 @@ class reduce_lr_on_plateau {
                                 T min_lr = T(0), T eps = T(1e-8))
       : reduce_lr_on_plateau(std::vector<T>{lr}, mode, factor, patience, threshold, thr_mode,
                              cooldown, std::vector<T>{min_lr}, eps) {}
+
+  /// One parameter group with initial LR `lr` and the hyper-parameters by name (the same
+  /// controller as the positional form; opts.min_factor is not used here).
+  /// @throws as the positional form.
+  reduce_lr_on_plateau(T lr, const plateau_options<T>& opts)
+      : reduce_lr_on_plateau(std::vector<T>{lr}, opts.mode, opts.factor, opts.patience,
+                             opts.threshold, opts.threshold_mode, opts.cooldown,
+                             std::vector<T>{opts.min_lr}, opts.eps) {}
 
   /// Records the metric of one epoch (PyTorch's `scheduler.step(metric)`) and returns the LR of
   /// group 0 for the next epoch. A NaN metric is never an improvement.

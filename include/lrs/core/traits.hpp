@@ -32,6 +32,35 @@ struct has_momentum_flag_impl<S, std::void_t<decltype(std::declval<const S&>().h
 template <class S>
 inline constexpr bool has_momentum_flag_v = has_momentum_flag_impl<S>::value;
 
+template <class S, class = void>
+struct has_area_impl : std::false_type {};
+template <class S>
+struct has_area_impl<S, std::void_t<decltype(std::declval<const S&>().area(step_t{}, step_t{}))>>
+    : std::true_type {};
+/// S sums itself over a range of steps (s.area(first, last)), in closed form or faster than a
+/// pass over the steps.
+template <class S>
+inline constexpr bool has_area_v = has_area_impl<S>::value;
+
+template <class S, class = void>
+struct has_rebudget_impl : std::false_type {};
+template <class S>
+struct has_rebudget_impl<
+    S, std::void_t<decltype(std::declval<const S&>().rebudget(step_t{}, step_t{}))>>
+    : std::true_type {};
+/// S is budgeted: s.rebudget(s, new_total) gives the same schedule with another end.
+template <class S>
+inline constexpr bool has_rebudget_v = has_rebudget_impl<S>::value;
+
+template <class S, class = void>
+struct has_total_steps_impl : std::false_type {};
+template <class S>
+struct has_total_steps_impl<S, std::void_t<decltype(std::declval<const S&>().total_steps())>>
+    : std::true_type {};
+/// S knows its budget (s.total_steps()).
+template <class S>
+inline constexpr bool has_total_steps_v = has_total_steps_impl<S>::value;
+
 }  // namespace detail
 
 /// True when `S` is a schedule: a copyable type whose `const S&` is callable with a step_t and

@@ -9,18 +9,20 @@
 #include <lrs/core/error.hpp>
 #include <lrs/io/spec.hpp>
 #include <lrs/io/specs/budgeted.hpp>
+#include <lrs/io/specs/combinators.hpp>
 #include <lrs/io/specs/pytorch.hpp>
 
 namespace lrs {
 
 /// The registry of every built-in schedule name (PyTorch's names with PyTorch's parameter
-/// spelling, and the budget-native names). Add your own names to it before parsing.
+/// spelling, the budget-native names and the combinators). Add your own names to it before parsing.
 inline spec_registry& default_spec_registry() {
   static spec_registry reg = [] {
     spec_registry r;
     // One line per family of names.
     detail::register_pytorch_specs(r);
     detail::register_budgeted_specs(r);
+    detail::register_combinator_specs(r);
     return r;
   }();
   return reg;

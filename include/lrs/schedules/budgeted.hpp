@@ -18,50 +18,30 @@
 #include <lrs/core/math.hpp>
 #include <lrs/core/traits.hpp>
 #include <lrs/core/types.hpp>
+#include <lrs/core/vocabulary.hpp>
 #include <lrs/schedules/profiles.hpp>
+#include <lrs/schedules/warmup.hpp>
 
 namespace lrs {
-
-/// Shape of the warmup that precedes the profile, over u = t / W in [0, 1).
-enum class warmup_shape {
-  linear,       ///< start + (peak - start) u
-  cosine,       ///< start + (peak - start) (1 - cos(pi u)) / 2
-  exponential,  ///< start (peak / start)^u; needs start > 0
-};
-
-/// What a budgeted schedule returns for steps t >= T.
-enum class past_end {
-  hold,   ///< the final value min_lr + (peak - min_lr) p(1) (the default)
-  floor,  ///< min_lr
-  cycle,  ///< start over: lr(t) = lr(t mod T) (wolfecameron/LRSchedules' cyclic REX)
-};
-
-/// The spec names of the warmup shapes.
-template <>
-struct enum_names<warmup_shape> {
-  static constexpr enum_name<warmup_shape> table[] = {{warmup_shape::linear, "linear"},
-                                                      {warmup_shape::cosine, "cosine"},
-                                                      {warmup_shape::exponential, "exponential"}};
-};
-
-/// The spec names of the past-the-end policies.
-template <>
-struct enum_names<past_end> {
-  static constexpr enum_name<past_end> table[] = {
-      {past_end::hold, "hold"}, {past_end::floor, "floor"}, {past_end::cycle, "cycle"}};
-};
-
-/// The spec name of a warmup shape: "linear", "cosine", "exponential".
-[[nodiscard]] inline std::string_view to_string(warmup_shape s) noexcept {
-  return name_of(s);
+namespace detail {
+/// The value of an option that has a newer and an older name: whichever differs from the
+/// default. @throws lrs::invalid_argument if both differ from it and from each other.
+template <class E>
+[[nodiscard]] E newer_or_older(std::string_view type, std::string_view newer,
+                               std::string_view older, E a, E b, E def) {
+  if (a != def && b != def && a != b)
+    throw_invalid(type, std::string(older) + " (the older name of " + std::string(newer) + ")",
+                  std::string("unset or equal to ") + std::string(newer) + " (" + name_of(a) + ")",
+                  name_of(b));
+  return a != def ? a : b;
 }
-
-/// The spec name of a past-the-end policy: "hold", "floor", "cycle".
-[[nodiscard]] inline std::string_view to_string(past_end p) noexcept {
-  return name_of(p);
-}
+}  // namespace detail
 
 /// Options of a budgeted schedule; every field has a working default.
+///
+/// The warm-up fields are sugar over with_warmup: a budgeted schedule with a warm-up of W steps
+/// equals `with_warmup(<the same schedule over T - W steps>, W, {warmup_shape, warmup_start})`
+/// (prefix mode) at every step, for past_end hold and floor (cycle repeats the warm-up too).
 template <class T = double>
 struct budget_options {
   /// Floor: lr = min_lr + (peak - min_lr) p(z). @pre 0 <= min_lr <= peak.
@@ -70,15 +50,23 @@ struct budget_options {
   step_t warmup_steps = 0;
   /// Warmup length as a fraction of T (W = round(fraction T)); use this or warmup_steps.
   double warmup_fraction = 0.0;
-  /// Value at step 0 of the warmup; min_lr when not given.
+  /// Value at step 0 of the warmup; min_lr when not given (unlike with_warmup's default).
   std::optional<T> warmup_start;
-  warmup_shape warmup = warmup_shape::linear;
+  /// Shape of the warm-up.
+  lrs::warmup_shape warmup_shape = lrs::warmup_shape::linear;
   /// Sampling rate: re-read the profile every k steps (counted from the end of the warmup) and
   /// hold it in between. 1 = every step.
   step_t sample_every = 1;
   /// Sample once per epoch of this many steps (same as sample_every); 0 = not used.
   step_t steps_per_epoch = 0;
-  past_end after_end = past_end::hold;
+  /// What steps t >= T return: hold (the final value), floor (min_lr) or cycle.
+  lrs::past_end past_end = lrs::past_end::hold;
+
+  /// Older name of warmup_shape, still read: give one of the two (if both differ from the
+  /// default they must agree).
+  lrs::warmup_shape warmup = lrs::warmup_shape::linear;
+  /// Older name of past_end, still read, as `warmup` above.
+  lrs::past_end after_end = lrs::past_end::hold;
 };
 
 /// A budget-native schedule: a profile p over a budget of T steps, scaled to [min_lr, peak].
@@ -135,16 +123,13 @@ class budgeted {
                                           opts.warmup_fraction * static_cast<double>(total_steps)));
     detail::require(warmup_ < total_, name, "warmup_steps",
                     "< total_steps (" + detail::format_value(total_) + ")", warmup_);
-    shape_ = opts.warmup;
+    shape_ = detail::newer_or_older(name, "warmup_shape", "warmup", opts.warmup_shape, opts.warmup,
+                                    lrs::warmup_shape::linear);
     start_ = opts.warmup_start ? *opts.warmup_start : min_;
-    if (shape_ == warmup_shape::exponential && warmup_ > 0) {
+    if (shape_ == lrs::warmup_shape::exponential && warmup_ > 0) {
       detail::require_positive(name, "warmup_start", start_);
       detail::require_positive(name, "peak", peak_);
-      // peak / start overflows or underflows for far-apart values; the difference of logs
-      // does not (and is used only then, so that the usual values do not move).
-      const T ratio = peak_ / start_;
-      log_ratio_ = std::isfinite(ratio) && ratio > T(0) ? std::log(ratio)
-                                                        : std::log(peak_) - std::log(start_);
+      log_ratio_ = detail::warmup_log_ratio(start_, peak_);
     } else {
       detail::require_non_negative(name, "warmup_start", start_);
     }
@@ -154,7 +139,8 @@ class budgeted {
       detail::throw_invalid(name, "sample_every", "1 when steps_per_epoch is given",
                             opts.sample_every);
     every_ = opts.steps_per_epoch > 0 ? opts.steps_per_epoch : opts.sample_every;
-    after_ = opts.after_end;
+    after_ = detail::newer_or_older(name, "past_end", "after_end", opts.past_end, opts.after_end,
+                                    lrs::past_end::hold);
     detail::require_finite(name, "profile(0)", static_cast<T>(profile_(T(0))));
     const T p1 = static_cast<T>(profile_(T(1)));
     detail::require_finite(name, "profile(1)", p1);
@@ -170,8 +156,8 @@ class budgeted {
   [[nodiscard]] T operator()(step_t step) const noexcept {
     LRS_ASSERT(step >= 0, "lrs::budgeted: step must be >= 0");
     if (step >= total_) {
-      if (after_ == past_end::hold) return final_;
-      if (after_ == past_end::floor) return min_;
+      if (after_ == lrs::past_end::hold) return final_;
+      if (after_ == lrs::past_end::floor) return min_;
       step %= total_;
     }
     return in_budget(step);
@@ -188,7 +174,7 @@ class budgeted {
   /// z in [z(s), 1], is stretched (or squeezed) linearly over [s, new_total). Either way the
   /// sampling windows keep their grid and the past-the-end policy stays.
   /// @throws lrs::invalid_argument if s < 0, s >= total_steps(), new_total <= s or
-  /// new_total <= warmup_steps(), or the policy is past_end::cycle.
+  /// new_total <= warmup_steps(), or the policy is lrs::past_end::cycle.
   [[nodiscard]] budgeted rebudget(step_t s, step_t new_total) const {
     constexpr std::string_view name = "budgeted::rebudget";
     detail::require_non_negative(name, "s", s);
@@ -196,7 +182,7 @@ class budgeted {
                     s);
     detail::require(new_total > s && new_total > warmup_, name, "new_total",
                     "> s and > warmup_steps", new_total);
-    detail::require(after_ != past_end::cycle, name, "after_end", "hold or floor", "cycle");
+    detail::require(after_ != lrs::past_end::cycle, name, "after_end", "hold or floor", "cycle");
     budgeted out = *this;
     out.total_ = new_total;
     if (s <= warmup_ && !prior_) {
@@ -226,7 +212,7 @@ class budgeted {
   /// over the new budget: a WSD profile still in its stable phase starts its decay at s (z jumps
   /// to 1 - decay, where p is still 1), so the whole cool-down takes exactly `steps` steps.
   /// @throws lrs::invalid_argument if s < warmup_steps(), s >= total_steps(), steps <= 0,
-  /// s + steps > 2^63 - 1, or the policy is past_end::cycle.
+  /// s + steps > 2^63 - 1, or the policy is lrs::past_end::cycle.
   [[nodiscard]] budgeted cooldown(step_t s, step_t steps) const {
     constexpr std::string_view name = "budgeted::cooldown";
     detail::require(s >= warmup_, name, "s",
@@ -237,7 +223,7 @@ class budgeted {
     detail::require(steps <= detail::step_max - s, name, "steps",
                     "<= " + std::to_string(detail::step_max - s) + " (s + steps <= 2^63 - 1)",
                     steps);
-    detail::require(after_ != past_end::cycle, name, "after_end", "hold or floor", "cycle");
+    detail::require(after_ != lrs::past_end::cycle, name, "after_end", "hold or floor", "cycle");
     budgeted out = *this;
     out.total_ = s + steps;
     out.prior_ = std::make_shared<const budgeted>(*this);
@@ -264,9 +250,9 @@ class budgeted {
     if (last > total_) {
       const step_t a = std::max(first, total_);
       const step_t n = last - a;
-      if (after_ == past_end::hold) {
+      if (after_ == lrs::past_end::hold) {
         sum += static_cast<long double>(final_) * n;
-      } else if (after_ == past_end::floor) {
+      } else if (after_ == lrs::past_end::floor) {
         sum += static_cast<long double>(min_) * n;
       } else {
         const step_t c0 = a / total_, c1 = last / total_;  // cycle indices
@@ -294,9 +280,13 @@ class budgeted {
   [[nodiscard]] step_t total_steps() const noexcept { return total_; }
   [[nodiscard]] step_t warmup_steps() const noexcept { return warmup_; }
   [[nodiscard]] T warmup_start() const noexcept { return start_; }
-  [[nodiscard]] warmup_shape warmup() const noexcept { return shape_; }
+  [[nodiscard]] lrs::warmup_shape warmup_shape() const noexcept { return shape_; }
+  /// Older name of warmup_shape().
+  [[nodiscard]] lrs::warmup_shape warmup() const noexcept { return shape_; }
   [[nodiscard]] step_t sample_every() const noexcept { return every_; }
-  [[nodiscard]] past_end after_end() const noexcept { return after_; }
+  [[nodiscard]] lrs::past_end past_end() const noexcept { return after_; }
+  /// Older name of past_end().
+  [[nodiscard]] lrs::past_end after_end() const noexcept { return after_; }
   [[nodiscard]] const Profile& profile() const noexcept { return profile_; }
 
  private:
@@ -315,27 +305,9 @@ class budgeted {
     if (t < seg_start_ && prior_) return prior_->z_of(t);
     return t < warmup_ ? T(0) : z_at(t);
   }
+  // The warm-up is with_warmup's curve (budget_options' warm-up fields are sugar over it).
   [[nodiscard]] T warm(step_t t) const noexcept {
-    const T u = static_cast<T>(t) / static_cast<T>(warmup_);
-    switch (shape_) {
-      case warmup_shape::linear:
-        return start_ + (peak_ - start_) * u;
-      case warmup_shape::cosine:
-        // Halving first is exact and keeps the product from overflowing.
-        return start_ + (peak_ - start_) * ((T(1) - std::cos(detail::pi_v<T> * u)) / T(2));
-      case warmup_shape::exponential: {
-        const T v = start_ * std::exp(log_ratio_ * u);
-        if (std::isfinite(v) && v > T(0)) return v;
-        // (peak / start)^u alone overflows or underflows for far-apart ends: work with
-        // logarithms, in long double so that their rounding (~ |log| eps) costs little, and keep
-        // the result in [start, peak] where the formula puts it.
-        const long double ls = std::log(static_cast<long double>(start_));
-        const long double lp = std::log(static_cast<long double>(peak_));
-        const T w = static_cast<T>(std::exp(ls + (lp - ls) * static_cast<long double>(u)));
-        return std::clamp(w, std::min(start_, peak_), std::max(start_, peak_));
-      }
-    }
-    return peak_;
+    return detail::warmup_curve(shape_, start_, peak_, log_ratio_, t, warmup_);
   }
   // 0 <= t < T.
   [[nodiscard]] T in_budget(step_t t) const noexcept {
@@ -354,7 +326,7 @@ class budgeted {
     }
     if (a < warmup_ && a < b) {
       const step_t m = std::min(b, warmup_);
-      if (shape_ == warmup_shape::linear) {
+      if (shape_ == lrs::warmup_shape::linear) {
         // start + (peak - start) t / W summed: n start + (peak - start) / W * Σ t.
         const long double n = static_cast<long double>(m - a);
         const long double st =
@@ -403,10 +375,10 @@ class budgeted {
   step_t total_;
   step_t warmup_ = 0;
   T start_ = T(0);
-  warmup_shape shape_ = warmup_shape::linear;
+  lrs::warmup_shape shape_ = lrs::warmup_shape::linear;
   T log_ratio_ = T(0);
   step_t every_ = 1;
-  past_end after_ = past_end::hold;
+  lrs::past_end after_ = lrs::past_end::hold;
   T final_ = T(0);
   // z(t) = z0_ + slope_ (max(w(t), anchor_) - anchor_) for t >= seg_start_; before that, prior_.
   step_t anchor_ = 0, seg_start_ = 0;
@@ -419,11 +391,15 @@ budgeted(T, Profile, step_t) -> budgeted<Profile, T>;
 template <class T, class Profile>
 budgeted(T, Profile, step_t, const budget_options<T>&) -> budgeted<Profile, T>;
 
-/// Σ s(t) for t in [first, last) for any schedule: one pass, accumulated in long double.
+/// Σ s(t) for t in [first, last) for any schedule: the schedule's own area() when it has one
+/// (closed forms, combinators over such schedules), else one pass, accumulated in long double.
 /// @throws lrs::invalid_argument if first < 0 or last < first.
 template <class S>
 [[nodiscard]] schedule_value_t<S> area(const S& s, step_t first, step_t last) {
   LRS_REQUIRE_SCHEDULE(S);
+  if constexpr (detail::has_area_v<S>) {
+    return static_cast<schedule_value_t<S>>(s.area(first, last));
+  }
   detail::require_non_negative("area", "first", first);
   detail::require(last >= first, "area", "last", ">= first", last);
   long double sum = 0;
@@ -438,10 +414,18 @@ template <class Profile, class T>
 }
 
 /// REX (d = 0.5 by default; 0.9 is the co-author's variant): peak (1 - z) / (1 - d z).
+/// Numbers first, then the options: `rex(peak, total_steps, d, opts)`.
 /// Chen, Wolfe & Kyrillidis, arXiv:2107.04197. @throws as budgeted and profiles::rex.
 template <class T>
+[[nodiscard]] budgeted<profiles::rex, T> rex(T peak, step_t total_steps, double d = 0.5,
+                                             const budget_options<T>& opts = {}) {
+  return {peak, profiles::rex(d), total_steps, opts};
+}
+
+/// The earlier order, options before d: `rex(peak, total_steps, opts, d)` (the same schedule).
+template <class T>
 [[nodiscard]] budgeted<profiles::rex, T> rex(T peak, step_t total_steps,
-                                             const budget_options<T>& opts = {}, double d = 0.5) {
+                                             const budget_options<T>& opts, double d = 0.5) {
   return {peak, profiles::rex(d), total_steps, opts};
 }
 
@@ -457,6 +441,25 @@ template <class T>
 [[nodiscard]] budgeted<profiles::cosine, T> cosine_decay(T peak, step_t total_steps,
                                                          const budget_options<T>& opts = {}) {
   return {peak, profiles::cosine{}, total_steps, opts};
+}
+
+/// Linear decay from peak to min_lr over the budget, no other option: the same schedule as
+/// `linear_decay(peak, total_steps, opts)` with `opts.min_lr = min_lr`.
+template <class T>
+[[nodiscard]] budgeted<profiles::linear, T> linear_decay(T peak, step_t total_steps, T min_lr) {
+  budget_options<T> o;
+  o.min_lr = min_lr;
+  return {peak, profiles::linear{}, total_steps, o};
+}
+
+/// Cosine decay from peak to min_lr over the budget, no other option: the same schedule as
+/// `cosine_decay(peak, total_steps, opts)` with `opts.min_lr = min_lr`. It stays at min_lr
+/// past the end (unlike cosine_annealing_lr, which rises again after T_max).
+template <class T>
+[[nodiscard]] budgeted<profiles::cosine, T> cosine_decay(T peak, step_t total_steps, T min_lr) {
+  budget_options<T> o;
+  o.min_lr = min_lr;
+  return {peak, profiles::cosine{}, total_steps, o};
 }
 
 /// Warmup-stable-decay: peak until the last `decay` fraction of the budget, then `shape` down to

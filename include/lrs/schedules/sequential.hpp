@@ -61,6 +61,14 @@ class sequential {
   using value_type = std::common_type_t<schedule_value_t<S>...>;
   using milestones_type = std::array<step_t, sizeof...(S) - 1>;
 
+  /// Schedules first, then milestones, like dynamic_sequential and lrs::join.
+  /// @throws lrs::invalid_argument if a milestone is negative or smaller than the one before.
+  sequential(std::tuple<S...> children, const milestones_type& milestones)
+      : milestones_(milestones), children_(std::move(children)) {
+    detail::check_milestones("sequential", milestones_.begin(), milestones_.end());
+  }
+
+  /// The earlier order, milestones first (kept; the same schedule as the form above).
   /// @throws lrs::invalid_argument if a milestone is negative or smaller than the one before.
   explicit sequential(const milestones_type& milestones, S... children)
       : milestones_(milestones), children_(std::move(children)...) {
@@ -98,6 +106,23 @@ class sequential {
     return m;
   }
 
+  /// Σ lr(t) over [first, last), from the children's own area() (only when every child has
+  /// one). @throws lrs::invalid_argument if first < 0 or last < first.
+  template <bool B = (detail::has_area_v<S> && ...), std::enable_if_t<B, int> = 0>
+  [[nodiscard]] value_type area(step_t first, step_t last) const {
+    detail::require_non_negative("sequential::area", "first", first);
+    detail::require(last >= first, "sequential::area", "last", ">= first", last);
+    long double sum = 0;
+    while (first < last) {
+      const std::size_t seg = detail::segment_of(milestones_.begin(), milestones_.end(), first);
+      const step_t start = seg == 0 ? 0 : milestones_[seg - 1];
+      const step_t end = seg < milestones_.size() ? std::min(last, milestones_[seg]) : last;
+      sum += area_of(seg, first - start, end - start, std::index_sequence_for<S...>{});
+      first = end;
+    }
+    return static_cast<value_type>(sum);
+  }
+
   [[nodiscard]] const milestones_type& milestones() const noexcept { return milestones_; }
   [[nodiscard]] const std::tuple<S...>& children() const noexcept { return children_; }
 
@@ -112,12 +137,23 @@ class sequential {
     return out;
   }
 
+  template <std::size_t... I>
+  long double area_of(std::size_t seg, step_t a, step_t b, std::index_sequence<I...>) const {
+    long double out = 0;
+    (void)((seg == I ? (out = static_cast<long double>(std::get<I>(children_).area(a, b)), true)
+                     : false) ||
+           ...);
+    return out;
+  }
+
   milestones_type milestones_;
   std::tuple<S...> children_;
 };
 
 template <class... S>
 sequential(const std::array<step_t, sizeof...(S) - 1>&, S...) -> sequential<S...>;
+template <class... S>
+sequential(std::tuple<S...>, const std::array<step_t, sizeof...(S) - 1>&) -> sequential<S...>;
 
 /// sequential over schedules chosen at run time: the same semantics as lrs::sequential, with the
 /// children held as any_schedule<T> and the milestones in a vector.

@@ -130,7 +130,12 @@ class spec_args {
       } else if (!param(name)) {
         std::vector<std::string> names;
         for (const spec_param& p : e.params) names.push_back(p.name);
-        const std::string hint = spec::detail::closest(name, names);
+        std::string hint = spec::detail::closest(name, names);
+        // Words the spec language renamed to match the C++ API.
+        static constexpr std::pair<const char*, const char*> renamed[] = {
+            {"steps", "total_steps"}, {"warmup", "warmup_steps"}, {"after", "past_end"}};
+        for (const auto& [older, newer] : renamed)
+          if (name == older && param(newer)) hint = newer;
         fail("unknown parameter " + spec::detail::quote(name) + " for " + e.name + " at column " +
                  std::to_string(a.column) + (hint.empty() ? "" : "; did you mean '" + hint + "'?"),
              a.column);
@@ -227,20 +232,29 @@ class spec_args {
                                               const spec_context& ctx) const {
     const spec::argument* a = find(name);
     if (!a) return missing<any_schedule<double>>(name);
-    if (a->val.type != spec::value::kind::call) wrong_type(*a, "a schedule");
-    return builder_.build(*a->val.nested, ctx);
+    if (!is_schedule(a->val)) wrong_type(*a, "a schedule");
+    return build(a->val, ctx);
   }
   /// A list of nested schedules (a single one counts as a list of one), each built with `ctx`.
   [[nodiscard]] std::vector<any_schedule<double>> schedules(std::string_view name,
                                                             const spec_context& ctx) const {
+    return schedules_each(name, [&](std::size_t) { return ctx; });
+  }
+
+  /// A list of nested schedules (a single one counts as a list of one), the i-th built with
+  /// ctx_of(i) (a spec_context): e.g. each segment of a join with its own budget.
+  template <class F>
+  [[nodiscard]] std::vector<any_schedule<double>> schedules_each(std::string_view name,
+                                                                 F&& ctx_of) const {
     const spec::argument* a = find(name);
     if (!a) return missing<std::vector<any_schedule<double>>>(name);
-    if (a->val.type == spec::value::kind::call) return {builder_.build(*a->val.nested, ctx)};
+    if (is_schedule(a->val)) return {build(a->val, ctx_of(std::size_t{0}))};
     if (a->val.type != spec::value::kind::list) wrong_type(*a, "a list of schedules");
     std::vector<any_schedule<double>> out;
-    for (const spec::value& v : a->val.items) {
-      if (v.type != spec::value::kind::call) wrong_item(*a, v, "a schedule");
-      out.push_back(builder_.build(*v.nested, ctx));
+    for (std::size_t i = 0; i < a->val.items.size(); ++i) {
+      const spec::value& v = a->val.items[i];
+      if (!is_schedule(v)) wrong_item(*a, v, "a schedule");
+      out.push_back(build(v, ctx_of(i)));
     }
     return out;
   }
@@ -253,6 +267,18 @@ class spec_args {
   }
 
  private:
+  // A nested schedule: a call, or a bare name standing for a call without arguments
+  // (`with_warmup(cosine, 500)` as `with_warmup(cosine(), 500)`).
+  static bool is_schedule(const spec::value& v) noexcept {
+    return v.type == spec::value::kind::call || v.type == spec::value::kind::string;
+  }
+  any_schedule<double> build(const spec::value& v, const spec_context& ctx) const {
+    if (v.type == spec::value::kind::call) return builder_.build(*v.nested, ctx);
+    spec::call c;
+    c.name = v.text;
+    c.column = v.column;
+    return builder_.build(c, ctx);
+  }
   [[noreturn]] static void fail(const std::string& msg, std::size_t column) {
     LRS_THROW(spec_error(msg, column));
   }

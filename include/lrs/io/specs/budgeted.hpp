@@ -4,7 +4,6 @@
 #ifndef LRS_IO_SPECS_BUDGETED_HPP
 #define LRS_IO_SPECS_BUDGETED_HPP
 
-#include <cmath>
 #include <string>
 #include <utility>
 #include <vector>
@@ -23,15 +22,17 @@ inline std::vector<spec_param> budgeted_common_params() {
   return {
       {"peak", "--lr", "peak learning rate", true},
       {"min_lr", literal(d.min_lr), "floor: lr = min_lr + (peak - min_lr) p(t/T)"},
-      {"steps", "--steps", "budget T in steps", true},
-      {"warmup", literal(d.warmup_steps),
-       "warmup: whole number of steps, or a fraction of T in (0, 1)"},
-      {"warmup_start", "min_lr", "LR at step 0 of the warmup", true},
-      {"warmup_shape", literal(d.warmup, false), enum_choices<warmup_shape>()},
+      {"total_steps", "--steps", "budget T in steps", true},
+      {"warmup_steps", literal(d.warmup_steps), "warm-up length W in steps"},
+      {"warmup_fraction", literal(d.warmup_fraction),
+       "warm-up length as a fraction of T in [0, 1) (instead of warmup_steps)"},
+      {"warmup_start", "min_lr", "LR at step 0 of the warm-up", true},
+      {"warmup_shape", literal(d.warmup_shape, false), enum_choices<warmup_shape>()},
       {"sample_every", literal(d.sample_every), "re-read the profile every k steps"},
       {"steps_per_epoch", literal(d.steps_per_epoch),
        "re-read the profile once per epoch of this many steps"},
-      {"after", literal(d.after_end, false), "past T: hold (final value), floor (min_lr) or cycle"},
+      {"past_end", literal(d.past_end, false),
+       "past T: hold (final value), floor (min_lr) or cycle"},
   };
 }
 
@@ -44,29 +45,21 @@ struct budgeted_spec_common {
 
 inline budgeted_spec_common read_budgeted_common(const spec_args& a, const spec_context& ctx) {
   budgeted_spec_common c{a.number("peak", ctx.lr), 0, {}};
-  if (a.has("steps")) {
-    c.steps = a.integer("steps");
+  if (a.has("total_steps")) {
+    c.steps = a.integer("total_steps");
   } else if (ctx.steps) {
     c.steps = *ctx.steps;
   } else {
-    a.fail_at("steps", "needs a budget: give steps=... (or --steps)");
+    a.fail_at("total_steps", "needs a budget: give total_steps=... (or --steps)");
   }
   c.opts.min_lr = a.number("min_lr");
-  const double w = a.number("warmup");
-  if (w > 0.0 && w < 1.0) {
-    c.opts.warmup_fraction = w;
-  } else {
-    if (!(w >= 0.0) || w != std::floor(w))
-      a.fail_at("warmup",
-                "warmup must be a whole number of steps >= 0 or a fraction in (0, 1), got " +
-                    detail::format_value(w));
-    c.opts.warmup_steps = a.integer("warmup");
-  }
+  c.opts.warmup_steps = a.integer("warmup_steps");
+  c.opts.warmup_fraction = a.number("warmup_fraction");
   if (a.has("warmup_start")) c.opts.warmup_start = a.number("warmup_start");
-  c.opts.warmup = a.choice<warmup_shape>("warmup_shape");
+  c.opts.warmup_shape = a.choice<warmup_shape>("warmup_shape");
   c.opts.sample_every = a.integer("sample_every");
   c.opts.steps_per_epoch = a.integer("steps_per_epoch");
-  c.opts.after_end = a.choice<past_end>("after");
+  c.opts.past_end = a.choice<past_end>("past_end");
   return c;
 }
 
@@ -88,7 +81,7 @@ void add_budgeted_spec(spec_registry& reg, std::string name, std::string summary
 /// Registers the budget-native names; each profile parameter's default is the profile's own.
 inline void register_budgeted_specs(spec_registry& reg) {
   using spec::literal;
-  add_budgeted_spec(reg, "constant", "peak (budgeted: warmup, floor, sampling apply)", {},
+  add_budgeted_spec(reg, "constant", "peak (budgeted: warm-up, floor, sampling apply)", {},
                     [](const spec_args&) { return profiles::constant{}; });
   add_budgeted_spec(reg, "linear", "min_lr + (peak - min_lr)(1 - z), z = t/T", {},
                     [](const spec_args&) { return profiles::linear{}; });

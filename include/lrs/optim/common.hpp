@@ -272,22 +272,27 @@ void check_groups(state_reader& r, const std::vector<param_group<T>>& groups) {
   }
 }
 
-/// Validates a step's inputs against the groups and the existing per-tensor state.
+/// Validates a step's inputs against the groups and the existing per-tensor state. Messages are
+/// built only on failure: a step may hold thousands of tensors.
 template <class T>
 void check_tensors(std::string_view type, const param_tensor<T>* tensors, std::size_t count,
                    const std::vector<tensor_state<T>>& states, std::size_t groups, T lr) {
   require(std::isfinite(lr) && lr >= T(0), type, "lr", ">= 0 and finite", lr);
+  const auto name = [](const char* what, std::size_t i) {
+    return std::string(what) + " of tensor " + std::to_string(i);
+  };
   for (std::size_t i = 0; i < count; ++i) {
     const auto& t = tensors[i];
-    if (i < states.size())
-      require(states[i].step < std::numeric_limits<std::int64_t>::max(), type,
-              "step count of tensor " + std::to_string(i), "< 2^63 - 1 to count one more step",
-              states[i].step);
-    require(t.group() < groups, type, "group of tensor " + std::to_string(i),
-            "< the number of groups " + std::to_string(groups), t.group());
-    if (i < states.size() && states[i].size >= 0)
-      require(t.size() == states[i].size, type, "size of tensor " + std::to_string(i),
-              "its size at the first step (" + std::to_string(states[i].size) + ")", t.size());
+    if (i < states.size() && states[i].step == std::numeric_limits<std::int64_t>::max())
+      throw_invalid(type, name("step count", i), "< 2^63 - 1 to count one more step",
+                    states[i].step);
+    if (t.group() >= groups)
+      throw_invalid(type, name("group", i), "< the number of groups " + std::to_string(groups),
+                    t.group());
+    if (i < states.size() && states[i].size >= 0 && t.size() != states[i].size)
+      throw_invalid(type, name("size", i),
+                    "its size at the first step (" + std::to_string(states[i].size) + ")",
+                    t.size());
   }
 }
 

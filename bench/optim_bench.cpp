@@ -1,11 +1,16 @@
 // SPDX-License-Identifier: MIT
 // Google Benchmark: lrs::sgd / adam / adamw step throughput against a STREAM triad reference,
-// and the cost of Adam's state() / load_state().
+// on 1 and N threads, over flat tensors and real models' tensor shapes, and the cost of Adam's
+// state() / load_state().
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
+#include <memory>
+#include <new>
 #include <vector>
 
 #include <Eigen/Core>
@@ -88,6 +93,194 @@ void BM_Triad(benchmark::State& state) {
   }
   set_counters(state, n, triad_words);
 }
+
+// ---- Threads: triad, flat tensors and model shapes on 1 and N threads -------------------------
+// Rows are `BM_<what>/<size or model>/<threads>`. Allocations during the timed steps are counted
+// by the replaced operator new below and reported as `allocs_per_step` (expected: 0).
+
+}  // namespace
+
+// Counts every allocation of the program (read around the timed loops of the thread benches).
+static std::atomic<std::int64_t> allocations{0};
+void* operator new(std::size_t n) {
+  allocations.fetch_add(1, std::memory_order_relaxed);
+  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept {
+  std::free(p);
+}
+void operator delete(void* p, std::size_t) noexcept {
+  std::free(p);
+}
+
+namespace {
+
+// Pools shared by the benchmarks, started once per thread count.
+lrs::thread_pool* pool_for(std::int64_t threads) {
+  static std::vector<std::unique_ptr<lrs::thread_pool>> pools(65);
+  if (threads <= 1) return nullptr;
+  auto& p = pools[static_cast<std::size_t>(threads)];
+  if (!p) p = std::make_unique<lrs::thread_pool>(static_cast<std::size_t>(threads));
+  return p.get();
+}
+
+// Triad a = b + s c over chunks of lrs::detail::step_chunk elements spread over the pool, as the
+// optimizer steps spread theirs.
+void BM_TriadThreads(benchmark::State& state) {
+  const auto n = static_cast<Eigen::Index>(state.range(0));
+  lrs::thread_pool* pool = pool_for(state.range(1));
+  vec a = vec::Zero(n);
+  const vec b = vec::Random(n), c = vec::Random(n);
+  const float s = 0.5f;
+  constexpr Eigen::Index chunk = lrs::detail::step_chunk;
+  const auto chunks = static_cast<std::size_t>((n + chunk - 1) / chunk);
+  auto task = [&](std::size_t k) {
+    const Eigen::Index begin = Eigen::Index(k) * chunk;
+    const Eigen::Index len = std::min(chunk, n - begin);
+    a.segment(begin, len).noalias() = b.segment(begin, len) + s * c.segment(begin, len);
+  };
+  for (auto _ : state) {
+    if (pool != nullptr)
+      pool->run(chunks, task);
+    else
+      for (std::size_t k = 0; k < chunks; ++k) task(k);
+    benchmark::DoNotOptimize(a.data());
+    benchmark::ClobberMemory();
+  }
+  set_counters(state, n, triad_words);
+}
+
+// A model's parameter tensors: one flat buffer per role (params, grads), cut into the shapes.
+struct model_tensors {
+  vec p, g;
+  std::vector<lrs::param_tensor<float>> tensors;
+  explicit model_tensors(const std::vector<std::int64_t>& sizes) {
+    std::int64_t total = 0;
+    for (auto n : sizes) total += n;
+    p = vec::Random(total);
+    g = vec::Random(total) * 1e-3f;
+    std::int64_t at = 0;
+    for (auto n : sizes) {
+      tensors.emplace_back(p.data() + at, g.data() + at, n);
+      at += n;
+    }
+  }
+};
+
+// GPT-2 small (124M): wte, wpe, 12 blocks of 12 tensors, ln_f: 148 tensors, 124 439 808 floats.
+std::vector<std::int64_t> gpt2_small_sizes() {
+  const std::int64_t d = 768;
+  std::vector<std::int64_t> s = {50257 * d, 1024 * d};
+  for (int layer = 0; layer < 12; ++layer) {
+    const std::int64_t block[] = {d, d, d * 3 * d, 3 * d, d * d,     d,
+                                  d, d, d * 4 * d, 4 * d, 4 * d * d, d};
+    s.insert(s.end(), std::begin(block), std::end(block));
+  }
+  s.push_back(d);
+  s.push_back(d);
+  return s;
+}
+
+// ResNet-50 (torchvision): stem, 16 bottlenecks (4 with a downsample), fc: 161 tensors,
+// 25 557 032 floats.
+std::vector<std::int64_t> resnet50_sizes() {
+  std::vector<std::int64_t> s = {64 * 3 * 7 * 7, 64, 64};
+  std::int64_t in = 64;
+  const std::int64_t planes[] = {64, 128, 256, 512}, blocks[] = {3, 4, 6, 3};
+  for (int l = 0; l < 4; ++l) {
+    const std::int64_t w = planes[l];
+    for (std::int64_t b = 0; b < blocks[l]; ++b) {
+      const std::int64_t t[] = {w * in, w, w, w * w * 9, w, w, 4 * w * w, 4 * w, 4 * w};
+      s.insert(s.end(), std::begin(t), std::end(t));
+      if (b == 0) {
+        const std::int64_t ds[] = {4 * w * in, 4 * w, 4 * w};
+        s.insert(s.end(), std::begin(ds), std::end(ds));
+      }
+      in = 4 * w;
+    }
+  }
+  s.push_back(1000 * 2048);
+  s.push_back(1000);
+  return s;
+}
+
+// range(0): 0 = GPT-2 small, 1 = ResNet-50, 2 = 10 000 tensors of 64, 3 = one tensor of 640 000,
+// any other value n = one flat tensor of n floats. range(1): threads.
+std::vector<std::int64_t> shapes(std::int64_t which) {
+  switch (which) {
+    case 0:
+      return gpt2_small_sizes();
+    case 1:
+      return resnet50_sizes();
+    case 2:
+      return std::vector<std::int64_t>(10000, 64);
+    case 3:
+      return {640000};
+    default:
+      return {which};
+  }
+}
+
+template <class Opt>
+void run_threaded(benchmark::State& state, Opt& opt, std::int64_t words) {
+  model_tensors m(shapes(state.range(0)));
+  opt.set_thread_pool(pool_for(state.range(1)));
+  opt.step(m.tensors, 1e-3f);  // first step allocates the state
+  const std::int64_t allocs_before = allocations.load();
+  for (auto _ : state) {
+    const auto info = opt.step(m.tensors, 1e-3f);
+    benchmark::DoNotOptimize(info);
+    benchmark::ClobberMemory();
+  }
+  state.counters["allocs_per_step"] =
+      double(allocations.load() - allocs_before) / double(state.iterations());
+  state.counters["tensors"] = double(m.tensors.size());
+  set_counters(state, m.p.size(), words);
+}
+
+void BM_SGDThreads(benchmark::State& state) {
+  lrs::sgd_options<float> o;
+  o.momentum = 0.9f;
+  lrs::sgd<float> opt(o);
+  run_threaded(state, opt, sgd_words);
+}
+void BM_AdamThreads(benchmark::State& state) {
+  lrs::adam<float> opt;
+  run_threaded(state, opt, adam_words);
+}
+void BM_AdamWThreads(benchmark::State& state) {
+  lrs::adamw<float> opt;
+  run_threaded(state, opt, adam_words);
+}
+
+// Flat 1e7 and 1e8, GPT-2 small, ResNet-50 on 1 and 2 threads (3 repetitions, median reported);
+// the triad at the same element counts.
+void thread_args(benchmark::internal::Benchmark* b) {
+  for (std::int64_t n :
+       {std::int64_t(10000000), std::int64_t(100000000), std::int64_t(0), std::int64_t(1)})
+    for (std::int64_t t : {1, 2}) b->Args({n, t});
+}
+void triad_thread_args(benchmark::internal::Benchmark* b) {
+  for (std::int64_t n : {std::int64_t(640000), std::int64_t(10000000), std::int64_t(25557032),
+                         std::int64_t(100000000), std::int64_t(124439808)})
+    for (std::int64_t t : {1, 2}) b->Args({n, t});
+}
+void small_tensor_args(benchmark::internal::Benchmark* b) {
+  for (std::int64_t n : {2, 3})
+    for (std::int64_t t : {1, 2}) b->Args({n, t});
+}
+#define LRS_THREAD_BENCH(fn, args)                                                             \
+  BENCHMARK(fn)->Apply(args)->Repetitions(3)->ReportAggregatesOnly(true)->UseRealTime()->Unit( \
+      benchmark::kMillisecond)
+
+LRS_THREAD_BENCH(BM_TriadThreads, triad_thread_args);
+LRS_THREAD_BENCH(BM_SGDThreads, thread_args);
+LRS_THREAD_BENCH(BM_AdamThreads, thread_args);
+LRS_THREAD_BENCH(BM_AdamWThreads, thread_args);
+LRS_THREAD_BENCH(BM_SGDThreads, small_tensor_args);
+LRS_THREAD_BENCH(BM_AdamThreads, small_tensor_args);
+LRS_THREAD_BENCH(BM_AdamWThreads, small_tensor_args);
 
 // Adam's state at n parameters after one step: step count, exp_avg and exp_avg_sq of one tensor.
 template <class T>

@@ -90,10 +90,12 @@ void final_areas_1e7(benchmark::State& state) {
 }
 BENCHMARK(final_areas_1e7)->Unit(benchmark::kMillisecond);
 
-// Argument: 1 = the default fit (authors' grid + data-scaled starts), 0 = the authors' grid only.
+// First argument: 1 = the default fit (authors' grid + data-scaled starts), 0 = the authors' grid
+// only. Second (if any): fit_options::threads.
 lrs::fit_options fit_opts(const benchmark::State& state) {
   lrs::fit_options o;
   o.data_scaled_starts = state.range(0) != 0;
+  if (state.range(1) > 0) o.threads = static_cast<std::size_t>(state.range(1));
   return o;
 }
 
@@ -104,7 +106,7 @@ void fit_authors_2x20(benchmark::State& state) {
   for (auto _ : state) r = lrs::fit_annealing_law(runs, opt);
   report(state, r);
 }
-BENCHMARK(fit_authors_2x20)->Arg(1)->Arg(0)->Unit(benchmark::kMillisecond);
+BENCHMARK(fit_authors_2x20)->Args({1, 1})->Args({0, 1})->Unit(benchmark::kMillisecond);
 
 void fit_1e5_points(benchmark::State& state) {
   const auto runs = synthetic(100000, 2, 0.002);  // 2 runs x 50000 points
@@ -113,7 +115,13 @@ void fit_1e5_points(benchmark::State& state) {
   for (auto _ : state) r = lrs::fit_annealing_law(runs, opt);
   report(state, r);
 }
-BENCHMARK(fit_1e5_points)->Arg(1)->Arg(0)->Unit(benchmark::kMillisecond);
+BENCHMARK(fit_1e5_points)
+    ->Args({1, 1})
+    ->Args({0, 1})
+    ->Args({1, 2})
+    ->Args({0, 2})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 }  // namespace
 

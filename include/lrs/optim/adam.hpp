@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 #include <type_traits>
+#include <vector>
 
 #include <Eigen/Core>
 
@@ -115,37 +116,57 @@ class adam_base : public optimizer_base<Derived, T> {
   T default_weight_decay() const noexcept { return opt_.weight_decay; }
   int buffers_for_first_step() const noexcept { return opt_.amsgrad ? 3 : 2; }
 
-  void update(const param_tensor<T>& t, tensor_state<T>& s, T lr, T wd, T clip, double& l2,
-              double& l1) {
+  // This step's scalars of one tensor (prepare), read by update_range on any thread.
+  struct prepared {
+    T scale, wd, decay, bc2_sqrt, neg_step_size;
+  };
+  void reserve_prepared(std::size_t count) {
+    if (prep_.size() < count) prep_.resize(count);
+  }
+
+  void prepare(std::size_t i, const param_tensor<T>&, tensor_state<T>& s, T lr, T wd, T clip) {
     const std::int64_t step = ++s.step;
-    // Scalars in double, as PyTorch computes them in Python floats.
+    // Scalars in double, as PyTorch computes them in Python floats. The tensors of a step usually
+    // share their step count: the two powers are computed once for them.
     const double b1 = double(opt_.beta1), b2 = double(opt_.beta2);
-    const double bc1 = 1.0 - std::pow(b1, double(step));
-    const double bc2 = 1.0 - std::pow(b2, double(step));
-    const double step_size = double(lr) / bc1;
-    const T scale = opt_.maximize ? -clip : clip;
-    T* vmax = opt_.amsgrad ? s.buf[2].data() : nullptr;
+    if (step != pow_step_ || b1 != pow_b1_ || b2 != pow_b2_) {
+      pow_step_ = step;
+      pow_b1_ = b1;
+      pow_b2_ = b2;
+      bc1_ = 1.0 - std::pow(b1, double(step));
+      bc2_ = 1.0 - std::pow(b2, double(step));
+    }
+    const double step_size = double(lr) / bc1_;
+    prep_[i] = {opt_.maximize ? -clip : clip, wd, static_cast<T>(1.0 - double(lr) * double(wd)),
+                static_cast<T>(std::sqrt(bc2_)), static_cast<T>(-step_size)};
+  }
+
+  void update_range(std::size_t i, const param_tensor<T>& t, tensor_state<T>& s, Eigen::Index begin,
+                    Eigen::Index end, double& l2, double& l1) const {
+    const prepared& q = prep_[i];
+    const double b1 = double(opt_.beta1), b2 = double(opt_.beta2);
+    T* vmax = opt_.amsgrad ? s.buf[2].data() + begin : nullptr;
     auto run = [&](auto l2_on, auto dec_on, auto ams_on) {
       using K =
           adam_kernel<T, decltype(l2_on)::value, decltype(dec_on)::value, decltype(ams_on)::value>;
-      const K k{t.params(),
-                s.buf[0].data(),
-                s.buf[1].data(),
+      const K k{t.params() + begin,
+                s.buf[0].data() + begin,
+                s.buf[1].data() + begin,
                 vmax,
-                t.grads(),
-                scale,
-                wd,
-                static_cast<T>(1.0 - double(lr) * double(wd)),
+                t.grads() + begin,
+                q.scale,
+                q.wd,
+                q.decay,
                 opt_.beta1,
                 static_cast<T>(1.0 - b1),
                 opt_.beta2,
                 static_cast<T>(1.0 - b2),
-                static_cast<T>(std::sqrt(bc2)),
+                q.bc2_sqrt,
                 opt_.eps,
-                static_cast<T>(-step_size)};
-      fused_loop<T>(t.size(), k, l2, l1);
+                q.neg_step_size};
+      fused_loop<T>(end - begin, k, l2, l1);
     };
-    with_bool(wd != T(0), [&](auto wd_on) {
+    with_bool(q.wd != T(0), [&](auto wd_on) {
       with_bool(opt_.amsgrad, [&](auto ams_on) {
         if constexpr (Decoupled)
           run(std::false_type{}, wd_on, ams_on);
@@ -198,6 +219,10 @@ class adam_base : public optimizer_base<Derived, T> {
   void commit_extra(const extra& e) noexcept { opt_.beta1 = e.beta1; }
 
   Options opt_;
+  std::vector<prepared> prep_;
+  // Cache of the bias corrections 1 - beta^step for the last (step, beta1, beta2).
+  std::int64_t pow_step_ = -1;
+  double pow_b1_ = 0, pow_b2_ = 0, bc1_ = 1, bc2_ = 1;
 };
 
 }  // namespace detail

@@ -21,6 +21,7 @@
 #include <lrs/config.hpp>
 #include <lrs/core/error.hpp>
 #include <lrs/core/state.hpp>
+#include <lrs/core/thread_pool.hpp>
 #include <lrs/core/types.hpp>
 
 namespace lrs {
@@ -271,24 +272,120 @@ void check_groups(state_reader& r, const std::vector<param_group<T>>& groups) {
   }
 }
 
-/// Validates a step's inputs against the groups and the existing per-tensor state.
+/// Validates a step's inputs against the groups and the existing per-tensor state. Messages are
+/// built only on failure: a step may hold thousands of tensors.
 template <class T>
 void check_tensors(std::string_view type, const param_tensor<T>* tensors, std::size_t count,
                    const std::vector<tensor_state<T>>& states, std::size_t groups, T lr) {
   require(std::isfinite(lr) && lr >= T(0), type, "lr", ">= 0 and finite", lr);
+  const auto name = [](const char* what, std::size_t i) {
+    return std::string(what) + " of tensor " + std::to_string(i);
+  };
   for (std::size_t i = 0; i < count; ++i) {
     const auto& t = tensors[i];
-    if (i < states.size())
-      require(states[i].step < std::numeric_limits<std::int64_t>::max(), type,
-              "step count of tensor " + std::to_string(i), "< 2^63 - 1 to count one more step",
-              states[i].step);
-    require(t.group() < groups, type, "group of tensor " + std::to_string(i),
-            "< the number of groups " + std::to_string(groups), t.group());
-    if (i < states.size() && states[i].size >= 0)
-      require(t.size() == states[i].size, type, "size of tensor " + std::to_string(i),
-              "its size at the first step (" + std::to_string(states[i].size) + ")", t.size());
+    if (i < states.size() && states[i].step == std::numeric_limits<std::int64_t>::max())
+      throw_invalid(type, name("step count", i), "< 2^63 - 1 to count one more step",
+                    states[i].step);
+    if (t.group() >= groups)
+      throw_invalid(type, name("group", i), "< the number of groups " + std::to_string(groups),
+                    t.group());
+    if (i < states.size() && states[i].size >= 0 && t.size() != states[i].size)
+      throw_invalid(type, name("size", i),
+                    "its size at the first step (" + std::to_string(states[i].size) + ")",
+                    t.size());
   }
 }
+
+/// Elements per chunk of a step. A step cuts its tensors into pieces of at most this many
+/// elements (a tensor's pieces start at multiples of it) and packs consecutive pieces into chunks
+/// of at most this many elements (small tensors grouped, large ones split). The cut depends on the
+/// tensor sizes alone, never on the number of threads. A multiple of norm_block and of every
+/// packet size.
+inline constexpr Eigen::Index step_chunk = Eigen::Index(1) << 16;
+
+/// Elements [begin, end) of tensor `tensor` of a step.
+struct step_piece {
+  std::size_t tensor;
+  Eigen::Index begin, end;
+};
+
+/// The fixed cut of a step's tensors into chunks, and one slot of partial norm sums per chunk.
+/// Rebuilt only when the tensor count or sizes change, so a step with the same tensors as the
+/// previous one allocates nothing.
+class step_plan {
+ public:
+  /// Makes the plan match these tensors (no allocation if they match the last ones).
+  template <class T>
+  void update(const param_tensor<T>* tensors, std::size_t count) {
+    bool same = count == sizes_.size();
+    for (std::size_t i = 0; same && i < count; ++i) same = sizes_[i] == tensors[i].size();
+    if (same) return;
+    std::vector<Eigen::Index> sizes(count);
+    for (std::size_t i = 0; i < count; ++i) sizes[i] = tensors[i].size();
+    build(std::move(sizes));
+  }
+
+  std::size_t chunks() const noexcept { return first_.size() - 1; }
+  const step_piece* begin(std::size_t chunk) const noexcept {
+    return pieces_.data() + first_[chunk];
+  }
+  const step_piece* end(std::size_t chunk) const noexcept {
+    return pieces_.data() + first_[chunk + 1];
+  }
+
+  /// Runs `piece_fn(piece, l2, l1)` over every piece of every chunk, the chunks spread over `pool`
+  /// (nullptr or size 1: on the caller, in order). Within a chunk, pieces run in order into
+  /// sums that start at 0; the chunks' sums are then added in chunk order into l2 and l1, so the
+  /// result does not depend on the pool's size or on which thread ran which chunk.
+  template <class PieceFn>
+  void for_each_chunk(thread_pool* pool, const PieceFn& piece_fn, double& l2, double& l1) {
+    const std::size_t n = chunks();
+    auto task = [&](std::size_t c) {
+      double a = 0, b = 0;
+      for (const step_piece* p = begin(c); p != end(c); ++p) piece_fn(*p, a, b);
+      sums_[2 * c] = a;
+      sums_[2 * c + 1] = b;
+    };
+    if (pool != nullptr && pool->size() > 1 && n > 1) {
+      pool->run(n, task);
+    } else {
+      for (std::size_t c = 0; c < n; ++c) task(c);
+    }
+    for (std::size_t c = 0; c < n; ++c) {
+      l2 += sums_[2 * c];
+      l1 += sums_[2 * c + 1];
+    }
+  }
+
+ private:
+  void build(std::vector<Eigen::Index> sizes) {
+    std::vector<step_piece> pieces;
+    std::vector<std::size_t> first{0};
+    Eigen::Index filled = 0;
+    for (std::size_t i = 0; i < sizes.size(); ++i) {
+      for (Eigen::Index b = 0; b < sizes[i]; b += step_chunk) {
+        const Eigen::Index e = sizes[i] - b > step_chunk ? b + step_chunk : sizes[i];
+        if (filled > 0 && filled + (e - b) > step_chunk) {
+          first.push_back(pieces.size());
+          filled = 0;
+        }
+        pieces.push_back({i, b, e});
+        filled += e - b;
+      }
+    }
+    if (filled > 0) first.push_back(pieces.size());
+    std::vector<double> sums(2 * (first.size() - 1));
+    sizes_ = std::move(sizes);
+    pieces_ = std::move(pieces);
+    first_ = std::move(first);
+    sums_ = std::move(sums);
+  }
+
+  std::vector<Eigen::Index> sizes_;
+  std::vector<step_piece> pieces_;
+  std::vector<std::size_t> first_{0};  // chunk c holds pieces_[first_[c], first_[c + 1])
+  std::vector<double> sums_;           // l2, l1 partial sums of each chunk
+};
 
 /// Global-norm clipping and norms for a step. With clipping on, one read pass over the gradients
 /// computes the norms first (the scale must be known before any update); otherwise the update
@@ -300,19 +397,39 @@ struct clip_pass {
   T scale = T(1);
 };
 
+/// The step's global norms and clip coefficient from the sums of squares (l2) and of absolute
+/// values (l1) of every gradient of the step. The one place where partial sums become the norm
+/// and the scale: PyTorch's clip_coef = max_norm / (total_norm + 1e-6), clamped to at most 1, in T
+/// arithmetic (NaN stays NaN).
 template <class T>
-clip_pass<T> clip_prepass(const param_tensor<T>* tensors, std::size_t count, T max_norm) {
+clip_pass<T> clip_from_sums(double l2, double l1, T max_norm) {
   clip_pass<T> c;
-  if (!(max_norm > T(0))) return c;
-  for (std::size_t i = 0; i < count; ++i)
-    grad_norms(tensors[i].grads(), tensors[i].size(), c.l2, c.l1);
   c.done = true;
-  // PyTorch: clip_coef = max_norm / (total_norm + 1e-6), clamped to at most 1, in T arithmetic.
-  const T total = static_cast<T>(std::sqrt(c.l2));
+  c.l2 = l2;
+  c.l1 = l1;
+  const T total = static_cast<T>(std::sqrt(l2));
   const T coef = max_norm / (total + T(1e-6));
   c.scale = coef < T(1) ? coef : T(1);
   if (std::isnan(coef)) c.scale = coef;
   return c;
+}
+
+/// With clipping on (max_norm > 0): the norm pass over the gradients of the step, in the plan's
+/// chunks on the pool, then clip_from_sums. Off: nothing (scale 1, done false).
+template <class T>
+clip_pass<T> clip_prepass(const param_tensor<T>* tensors, step_plan& plan, thread_pool* pool,
+                          T max_norm) {
+  if (!(max_norm > T(0))) return clip_pass<T>{};
+  // Local partial sums of this step's gradients.
+  double l2 = 0, l1 = 0;
+  plan.for_each_chunk(
+      pool,
+      [tensors](const step_piece& p, double& a, double& b) {
+        grad_norms(tensors[p.tensor].grads() + p.begin, p.end - p.begin, a, b);
+      },
+      l2, l1);
+  // Global norm and clip coefficient from the sums.
+  return clip_from_sums(l2, l1, max_norm);
 }
 
 template <class T>

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -15,16 +16,22 @@
 
 #include <lrs/core/error.hpp>
 #include <lrs/core/state.hpp>
+#include <lrs/core/thread_pool.hpp>
 #include <lrs/optim/common.hpp>
 
 namespace lrs {
 namespace detail {
 
 /// Everything sgd, adam and adamw share. `Derived` provides `type_name`,
-/// `max_grad_norm()`, `default_weight_decay()`, `buffers_for_first_step()`,
-/// `update(tensor, state, lr, weight_decay, grad_scale, l2, l1)`, `write_hyper` / `check_hyper`
-/// for its options, and `write_extra` / `read_extra` / `check_loaded` / `commit_extra` for its own
-/// state.
+/// `max_grad_norm()`, `default_weight_decay()`, `buffers_for_first_step()`, the two halves of an
+/// update, `write_hyper` / `check_hyper` for its options, and `write_extra` / `read_extra` /
+/// `check_loaded` / `commit_extra` for its own state. The update halves are
+/// - `prepare(i, tensor, state, lr, weight_decay, grad_scale)`: on the calling thread, once per
+///   tensor and step, before any element is touched: counts the step, allocates lazy buffers and
+///   stores the tensor's scalars of this step;
+/// - `update_range(i, tensor, state, begin, end, l2, l1) const`: elements [begin, end) of tensor i,
+///   on any thread of the pool, concurrently with other ranges; writes only those elements of the
+///   parameters and buffers, adds grad^2 and |grad| of them to l2 and l1.
 template <class Derived, class T>
 class optimizer_base {
   static_assert(std::is_floating_point_v<T>, "lrs optimizers need a floating-point scalar type");
@@ -53,9 +60,10 @@ class optimizer_base {
   step_info<T> step(const param_tensor<T>* tensors, std::size_t count, T lr) {
     auto& self = static_cast<Derived&>(*this);
     check_tensors(Derived::type_name, tensors, count, states_, groups_.size(), lr);
-    const clip_pass<T> clip = clip_prepass(tensors, count, self.max_grad_norm());
+    plan_.update(tensors, count);
+    const clip_pass<T> clip = clip_prepass(tensors, plan_, pool_, self.max_grad_norm());
     if (states_.size() < count) states_.resize(count);
-    double l2 = 0, l1 = 0;
+    self.reserve_prepared(count);
     for (std::size_t i = 0; i < count; ++i) {
       const auto& t = tensors[i];
       auto& s = states_[i];
@@ -65,8 +73,17 @@ class optimizer_base {
       }
       const auto& g = groups_[t.group()];
       const T wd = g.weight_decay < T(0) ? self.default_weight_decay() : g.weight_decay;
-      self.update(t, s, lr * g.lr_scale, wd, clip.scale, l2, l1);
+      self.prepare(i, t, s, lr * g.lr_scale, wd, clip.scale);
     }
+    double l2 = 0, l1 = 0;
+    const Derived& cself = self;
+    auto* states = states_.data();
+    plan_.for_each_chunk(
+        pool_,
+        [&cself, tensors, states](const step_piece& p, double& a, double& b) {
+          cself.update_range(p.tensor, tensors[p.tensor], states[p.tensor], p.begin, p.end, a, b);
+        },
+        l2, l1);
     step_info<T> info;
     if (clip.done) {
       l2 = clip.l2;
@@ -141,11 +158,39 @@ class optimizer_base {
   /// Forgets all per-tensor state (the next step is a first step again).
   void reset() { states_.clear(); }
 
+  /// Runs the following steps on n threads (the caller and n - 1 workers of a pool this optimizer
+  /// starts now and owns; copies of the optimizer share it). n = 1 (the default) runs on the
+  /// caller and drops the pool. Results are bit-identical for every n.
+  /// @throws lrs::invalid_argument if n is 0 or above 4096.
+  void set_threads(std::size_t n) {
+    require(n >= 1 && n <= 4096, Derived::type_name, "threads", "in [1, 4096]", n);
+    if (n == 1) {
+      owned_pool_.reset();
+      pool_ = nullptr;
+      return;
+    }
+    owned_pool_ = std::make_shared<thread_pool>(n);
+    pool_ = owned_pool_.get();
+  }
+  /// Runs the following steps on a pool the caller owns (nullptr: on the calling thread alone).
+  /// @pre the pool outlives every step of this optimizer that uses it.
+  void set_thread_pool(thread_pool* pool) noexcept {
+    owned_pool_.reset();
+    pool_ = pool;
+  }
+  /// Threads a step runs on: the pool's size, or 1.
+  std::size_t threads() const noexcept { return pool_ != nullptr ? pool_->size() : 1; }
+
  protected:
   optimizer_base() : groups_(1, param_group<T>{}) {}
 
   std::vector<tensor_state<T>> states_;
   std::vector<param_group<T>> groups_;
+
+ private:
+  step_plan plan_;
+  std::shared_ptr<thread_pool> owned_pool_;
+  thread_pool* pool_ = nullptr;
 };
 
 /// Calls f with std::integral_constant<bool, b>, so a run-time flag picks a compiled kernel.

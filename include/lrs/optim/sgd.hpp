@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 #include <type_traits>
+#include <vector>
 
 #include <Eigen/Core>
 
@@ -115,8 +116,17 @@ class sgd : public detail::optimizer_base<sgd<T>, T> {
   T default_weight_decay() const noexcept { return opt_.weight_decay; }
   int buffers_for_first_step() const noexcept { return 0; }  // allocated lazily, see update
 
-  void update(const param_tensor<T>& t, detail::tensor_state<T>& s, T lr, T wd, T clip, double& l2,
-              double& l1) {
+  // This step's scalars of one tensor (prepare), read by update_range on any thread.
+  struct prepared {
+    T scale, wd, momentum, neg_lr;
+    int mode;  // 0 no momentum, 1 first step with momentum (buf = d), 2 buf = m buf + (1 - damp) d
+  };
+  void reserve_prepared(std::size_t count) {
+    if (prep_.size() < count) prep_.resize(count);
+  }
+
+  void prepare(std::size_t i, const param_tensor<T>& t, detail::tensor_state<T>& s, T lr, T wd,
+               T clip) {
     const T m = opt_.momentum;
     int mode = 0;
     if (m != T(0)) {
@@ -128,24 +138,35 @@ class sgd : public detail::optimizer_base<sgd<T>, T> {
       }
     }
     ++s.step;
-    const T scale = opt_.maximize ? -clip : clip;
+    prep_[i] = {opt_.maximize ? -clip : clip, wd, m, -lr, mode};
+  }
+
+  void update_range(std::size_t i, const param_tensor<T>& t, detail::tensor_state<T>& s,
+                    Eigen::Index begin, Eigen::Index end, double& l2, double& l1) const {
+    const prepared& q = prep_[i];
+    T* buf = q.mode != 0 ? s.buf[0].data() + begin : nullptr;
     auto run = [&](auto wd_on, auto mode_c, auto nest_c) {
       using K = detail::sgd_kernel<T, decltype(wd_on)::value, decltype(mode_c)::value,
                                    decltype(nest_c)::value>;
-      const K k{
-          t.params(), t.grads(), s.buf[0].data(), scale, wd, m, static_cast<T>(1 - opt_.dampening),
-          -lr};
-      detail::fused_loop<T>(t.size(), k, l2, l1);
+      const K k{t.params() + begin,
+                t.grads() + begin,
+                buf,
+                q.scale,
+                q.wd,
+                q.momentum,
+                static_cast<T>(1 - opt_.dampening),
+                q.neg_lr};
+      detail::fused_loop<T>(end - begin, k, l2, l1);
     };
     using zero = std::integral_constant<int, 0>;
     using one = std::integral_constant<int, 1>;
     using two = std::integral_constant<int, 2>;
-    detail::with_bool(wd != T(0), [&](auto wd_on) {
-      if (mode == 0) {
+    detail::with_bool(q.wd != T(0), [&](auto wd_on) {
+      if (q.mode == 0) {
         run(wd_on, zero{}, std::false_type{});
       } else {
         detail::with_bool(opt_.nesterov, [&](auto nest) {
-          if (mode == 1)
+          if (q.mode == 1)
             run(wd_on, one{}, nest);
           else
             run(wd_on, two{}, nest);
@@ -186,6 +207,7 @@ class sgd : public detail::optimizer_base<sgd<T>, T> {
   void commit_extra(const extra& e) noexcept { opt_.momentum = e.momentum; }
 
   sgd_options<T> opt_;
+  std::vector<prepared> prep_;
 };
 
 }  // namespace lrs

@@ -22,6 +22,7 @@
 #include <lrs/core/error.hpp>
 #include <lrs/core/state.hpp>
 #include <lrs/core/types.hpp>
+#include <lrs/optim/norm_reduction.hpp>
 
 namespace lrs {
 
@@ -300,13 +301,21 @@ struct clip_pass {
   T scale = T(1);
 };
 
+/// With a norm_reduction (`reduce` non-null), the norms are always computed here, exactly and
+/// order-independently (norm_reduction.hpp), and reduced across ranks by the hook.
 template <class T>
-clip_pass<T> clip_prepass(const param_tensor<T>* tensors, std::size_t count, T max_norm) {
+clip_pass<T> clip_prepass(const param_tensor<T>* tensors, std::size_t count, T max_norm,
+                          const norm_reduction* reduce = nullptr) {
   clip_pass<T> c;
-  if (!(max_norm > T(0))) return c;
-  for (std::size_t i = 0; i < count; ++i)
-    grad_norms(tensors[i].grads(), tensors[i].size(), c.l2, c.l1);
+  if (!(max_norm > T(0)) && reduce == nullptr) return c;
+  if (reduce == nullptr) {
+    for (std::size_t i = 0; i < count; ++i)
+      grad_norms(tensors[i].grads(), tensors[i].size(), c.l2, c.l1);
+  } else {
+    reduce_grad_norms(tensors, count, *reduce, c.l2, c.l1);
+  }
   c.done = true;
+  if (!(max_norm > T(0))) return c;
   // PyTorch: clip_coef = max_norm / (total_norm + 1e-6), clamped to at most 1, in T arithmetic.
   const T total = static_cast<T>(std::sqrt(c.l2));
   const T coef = max_norm / (total + T(1e-6));

@@ -16,6 +16,7 @@
 #include <lrs/core/error.hpp>
 #include <lrs/core/state.hpp>
 #include <lrs/optim/common.hpp>
+#include <lrs/optim/norm_reduction.hpp>
 
 namespace lrs {
 namespace detail {
@@ -53,7 +54,8 @@ class optimizer_base {
   step_info<T> step(const param_tensor<T>* tensors, std::size_t count, T lr) {
     auto& self = static_cast<Derived&>(*this);
     check_tensors(Derived::type_name, tensors, count, states_, groups_.size(), lr);
-    const clip_pass<T> clip = clip_prepass(tensors, count, self.max_grad_norm());
+    const clip_pass<T> clip =
+        clip_prepass(tensors, count, self.max_grad_norm(), reduce_ ? &reduce_ : nullptr);
     if (states_.size() < count) states_.resize(count);
     double l2 = 0, l1 = 0;
     for (std::size_t i = 0; i < count; ++i) {
@@ -141,11 +143,19 @@ class optimizer_base {
   /// Forgets all per-tensor state (the next step is a first step again).
   void reset() { states_.clear(); }
 
+  /// Sets the cross-rank reduction of the gradient-norm partial sums (norm_reduction.hpp), for
+  /// sharded data-parallel steps; an empty function (the default) turns it off. While set, every
+  /// step computes its norms exactly in a read pass before the update, even without clipping, so
+  /// that the clip coefficient and step_info's norms are the same bits on every rank and in a
+  /// one-process run with a no-op reduction. Not part of state().
+  void set_norm_reduction(norm_reduction reduce) { reduce_ = std::move(reduce); }
+
  protected:
   optimizer_base() : groups_(1, param_group<T>{}) {}
 
   std::vector<tensor_state<T>> states_;
   std::vector<param_group<T>> groups_;
+  norm_reduction reduce_;
 };
 
 /// Calls f with std::integral_constant<bool, b>, so a run-time flag picks a compiled kernel.

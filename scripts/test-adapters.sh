@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Builds and runs the libtorch and dlib adapter tests and builds the adapter examples (GCC, C++17,
-# Debug, -Werror; no sanitizers: neither framework is built with them). Separate from
-# scripts/test.sh because libtorch's headers take minutes to compile.
+# Builds and runs the libtorch and dlib adapter tests (among them the two-rank libtorch test over
+# Gloo on 127.0.0.1, which needs libgloo-dev) and builds the adapter examples (GCC, C++17, Debug,
+# -Werror; no sanitizers: neither framework is built with them). Separate from scripts/test.sh
+# because libtorch's headers take minutes to compile.
 # Usage: scripts/test-adapters.sh [build dir, default build/adapters]
 set -uo pipefail
 cd "$(dirname "$0")/.."

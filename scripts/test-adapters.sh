@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
-# Builds and runs the libtorch and dlib adapter tests and builds the adapter examples (GCC, C++17,
-# Debug, -Werror; no sanitizers: neither framework is built with them). Separate from
-# scripts/test.sh because libtorch's headers take minutes to compile.
+# Builds and runs the libtorch and dlib adapter tests (among them the two-rank libtorch test over
+# Gloo on 127.0.0.1, which needs libgloo-dev) and builds the adapter examples (GCC, C++17, Debug,
+# -Werror; no sanitizers: neither framework is built with them). Separate from scripts/test.sh
+# because libtorch's headers take minutes to compile.
 # Usage: scripts/test-adapters.sh [build dir, default build/adapters]
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/install-deps.sh libtorch-dev libdlib-dev || exit 1
+bash scripts/install-deps.sh libtorch-dev libgloo-dev libdlib-dev || exit 1
 dir=${1:-build/adapters}
 jobs=$(nproc 2>/dev/null || echo 2)
 start=$(date +%s)
-targets=(lrs_torch_adapter_tests lrs_dlib_adapter_tests torch_fashion_mnist dlib_fashion_mnist)
+targets=(lrs_torch_adapter_tests lrs_torch_distributed_test lrs_dlib_adapter_tests torch_fashion_mnist
+         torch_distributed dlib_fashion_mnist)
 
 cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER=g++ -DCMAKE_CXX_STANDARD=17 \
   -DLRS_WARNINGS_AS_ERRORS=ON -DLRS_BUILD_ADAPTERS=ON >/dev/null || exit 1

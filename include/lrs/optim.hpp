@@ -5,6 +5,7 @@
 
 #include <lrs/optim/adam.hpp>
 #include <lrs/optim/common.hpp>
+#include <lrs/optim/norm_reduction.hpp>
 #include <lrs/optim/optimizer_base.hpp>
 #include <lrs/optim/schedule_free.hpp>
 #include <lrs/optim/scheduled.hpp>

@@ -23,6 +23,7 @@
 #include <lrs/core/state.hpp>
 #include <lrs/core/thread_pool.hpp>
 #include <lrs/core/types.hpp>
+#include <lrs/optim/norm_reduction.hpp>
 
 namespace lrs {
 
@@ -414,11 +415,29 @@ clip_pass<T> clip_from_sums(double l2, double l1, T max_norm) {
   return c;
 }
 
-/// With clipping on (max_norm > 0): the norm pass over the gradients of the step, in the plan's
-/// chunks on the pool, then clip_from_sums. Off: nothing (scale 1, done false).
+/// Norms from the exact, order-independent partial sums of this rank's gradients, reduced across
+/// ranks by `reduce` (norm_reduction.hpp); computed whether or not clipping is on, so that
+/// step_info's norms are the same bits on every rank.
 template <class T>
-clip_pass<T> clip_prepass(const param_tensor<T>* tensors, step_plan& plan, thread_pool* pool,
-                          T max_norm) {
+clip_pass<T> clip_reduced(const param_tensor<T>* tensors, std::size_t count, T max_norm,
+                          const norm_reduction& reduce) {
+  double l2 = 0, l1 = 0;
+  reduce_grad_norms(tensors, count, reduce, l2, l1);
+  if (max_norm > T(0)) return clip_from_sums(l2, l1, max_norm);
+  clip_pass<T> c;
+  c.done = true;
+  c.l2 = l2;
+  c.l1 = l1;
+  return c;
+}
+
+/// With clipping on (max_norm > 0): the norm pass over the gradients of the step, in the plan's
+/// chunks on the pool, then clip_from_sums. Off: nothing (scale 1, done false). With a
+/// norm_reduction (`reduce` non-null): clip_reduced instead, on the calling thread.
+template <class T>
+clip_pass<T> clip_prepass(const param_tensor<T>* tensors, std::size_t count, step_plan& plan,
+                          thread_pool* pool, T max_norm, const norm_reduction* reduce = nullptr) {
+  if (reduce != nullptr) return clip_reduced(tensors, count, max_norm, *reduce);
   if (!(max_norm > T(0))) return clip_pass<T>{};
   // Local partial sums of this step's gradients.
   double l2 = 0, l1 = 0;
@@ -429,6 +448,17 @@ clip_pass<T> clip_prepass(const param_tensor<T>* tensors, step_plan& plan, threa
       },
       l2, l1);
   // Global norm and clip coefficient from the sums.
+  return clip_from_sums(l2, l1, max_norm);
+}
+
+/// clip_prepass on the calling thread, tensor by tensor (optimizers without a step plan).
+template <class T>
+clip_pass<T> clip_prepass(const param_tensor<T>* tensors, std::size_t count, T max_norm,
+                          const norm_reduction* reduce = nullptr) {
+  if (reduce != nullptr) return clip_reduced(tensors, count, max_norm, *reduce);
+  if (!(max_norm > T(0))) return clip_pass<T>{};
+  double l2 = 0, l1 = 0;
+  for (std::size_t i = 0; i < count; ++i) grad_norms(tensors[i].grads(), tensors[i].size(), l2, l1);
   return clip_from_sums(l2, l1, max_norm);
 }
 

@@ -18,6 +18,7 @@
 #include <lrs/core/state.hpp>
 #include <lrs/core/thread_pool.hpp>
 #include <lrs/optim/common.hpp>
+#include <lrs/optim/norm_reduction.hpp>
 
 namespace lrs {
 namespace detail {
@@ -61,7 +62,8 @@ class optimizer_base {
     auto& self = static_cast<Derived&>(*this);
     check_tensors(Derived::type_name, tensors, count, states_, groups_.size(), lr);
     plan_.update(tensors, count);
-    const clip_pass<T> clip = clip_prepass(tensors, plan_, pool_, self.max_grad_norm());
+    const clip_pass<T> clip = clip_prepass(tensors, count, plan_, pool_, self.max_grad_norm(),
+                                           reduce_ ? &reduce_ : nullptr);
     if (states_.size() < count) states_.resize(count);
     self.reserve_prepared(count);
     for (std::size_t i = 0; i < count; ++i) {
@@ -181,6 +183,13 @@ class optimizer_base {
   /// Threads a step runs on: the pool's size, or 1.
   std::size_t threads() const noexcept { return pool_ != nullptr ? pool_->size() : 1; }
 
+  /// Sets the cross-rank reduction of the gradient-norm partial sums (norm_reduction.hpp), for
+  /// sharded data-parallel steps; an empty function (the default) turns it off. While set, every
+  /// step computes its norms exactly in a read pass before the update, even without clipping, so
+  /// that the clip coefficient and step_info's norms are the same bits on every rank and in a
+  /// one-process run with a no-op reduction. Not part of state().
+  void set_norm_reduction(norm_reduction reduce) { reduce_ = std::move(reduce); }
+
  protected:
   optimizer_base() : groups_(1, param_group<T>{}) {}
 
@@ -191,6 +200,7 @@ class optimizer_base {
   step_plan plan_;
   std::shared_ptr<thread_pool> owned_pool_;
   thread_pool* pool_ = nullptr;
+  norm_reduction reduce_;
 };
 
 /// Calls f with std::integral_constant<bool, b>, so a run-time flag picks a compiled kernel.

@@ -58,6 +58,23 @@ void BM_AdamW(benchmark::State& state) {
   run_optimizer(state, opt, adam_words);
 }
 
+// Schedule-free (lrs/optim/schedule_free.hpp): SGD reads y (the params), g, z, x and writes y, z,
+// x; AdamW also reads and writes v.
+constexpr std::int64_t sgd_schedule_free_words = 7;
+constexpr std::int64_t adamw_schedule_free_words = 9;
+
+void BM_SGDScheduleFree(benchmark::State& state) {
+  lrs::sgd_schedule_free<float> opt;
+  run_optimizer(state, opt, sgd_schedule_free_words);
+}
+
+void BM_AdamWScheduleFree(benchmark::State& state) {
+  lrs::adamw_schedule_free_options<float> o;
+  o.weight_decay = 1e-2f;
+  lrs::adamw_schedule_free<float> opt(o);
+  run_optimizer(state, opt, adamw_schedule_free_words);
+}
+
 void BM_Triad(benchmark::State& state) {
   const auto n = static_cast<Eigen::Index>(state.range(0));
   vec a = vec::Zero(n);
@@ -147,6 +164,8 @@ LRS_OPTIM_BENCH(BM_Triad);
 LRS_OPTIM_BENCH(BM_SGD);
 LRS_OPTIM_BENCH(BM_Adam);
 LRS_OPTIM_BENCH(BM_AdamW);
+LRS_OPTIM_BENCH(BM_SGDScheduleFree);
+LRS_OPTIM_BENCH(BM_AdamWScheduleFree);
 
 // State save/load at 1e6 parameters (5 repetitions, minimum CPU time).
 #define LRS_STATE_BENCH(...)              \

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: MIT
-// lrs optimizer layer on Eigen (umbrella header): sgd, adam, adamw, driven by an LR per step.
+// lrs optimizer layer on Eigen (umbrella header): sgd, adam, adamw, schedule-free SGD and AdamW.
 #ifndef LRS_OPTIM_HPP
 #define LRS_OPTIM_HPP
 
 #include <lrs/optim/adam.hpp>
 #include <lrs/optim/common.hpp>
 #include <lrs/optim/optimizer_base.hpp>
+#include <lrs/optim/schedule_free.hpp>
 #include <lrs/optim/scheduled.hpp>
 #include <lrs/optim/sgd.hpp>
 

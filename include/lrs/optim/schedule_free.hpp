@@ -1,0 +1,642 @@
+// SPDX-License-Identifier: MIT
+// lrs::sgd_schedule_free and lrs::adamw_schedule_free: Schedule-Free SGD and AdamW (Defazio et al.,
+// "The Road Less Scheduled", NeurIPS 2024), driven by an LR per step like the other optimizers.
+#ifndef LRS_OPTIM_SCHEDULE_FREE_HPP
+#define LRS_OPTIM_SCHEDULE_FREE_HPP
+
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <initializer_list>
+#include <limits>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include <lrs/core/error.hpp>
+#include <lrs/core/state.hpp>
+#include <lrs/optim/common.hpp>
+
+namespace lrs {
+
+/// Hyper-parameters of lrs::sgd_schedule_free; defaults are the authors' SGDScheduleFree's
+/// (facebookresearch/schedule_free; their default lr is 1.0, passed per step here).
+template <class T = double>
+struct sgd_schedule_free_options {
+  T momentum = T(0.9);       ///< in (0, 1): y = momentum * x + (1 - momentum) * z
+  T weight_decay = T(0);     ///< >= 0, L2 penalty added to the gradient at y
+  T r = T(0);                ///< >= 0, polynomial weighting (k+1)^r of the average
+  T weight_lr_power = T(2);  ///< >= 0, the average weights lr_max^weight_lr_power
+  T max_grad_norm = T(0);    ///< > 0: clip the global gradient L2 norm to it; 0: no clipping
+};
+
+/// Hyper-parameters of lrs::adamw_schedule_free; defaults are the authors' AdamWScheduleFree's
+/// (their default lr is 0.0025, passed per step here).
+template <class T = double>
+struct adamw_schedule_free_options {
+  T beta1 = T(0.9);          ///< in [0, 1): y = beta1 * x + (1 - beta1) * z
+  T beta2 = T(0.999);        ///< in [0, 1)
+  T eps = T(1e-8);           ///< > 0, added to sqrt(v / (1 - beta2^(k+1)))
+  T weight_decay = T(0);     ///< >= 0, decoupled: z -= lr * weight_decay * (y or z)
+  bool decay_at_z = false;   ///< take the weight decay at z instead of y
+  T inner_momentum = T(0);   ///< in [0, 1); > 0: the update uses a bias-corrected EMA of g
+  T r = T(0);                ///< >= 0, polynomial weighting (k+1)^r of the average
+  T weight_lr_power = T(2);  ///< >= 0, the average weights lr_max^weight_lr_power
+  T max_grad_norm = T(0);    ///< > 0: clip the global gradient L2 norm to it; 0: no clipping
+};
+
+namespace detail {
+
+/// Per parameter group: updates done (k), the largest LR seen (-1 before the first) and the sum
+/// of the averaging weights.
+struct sf_group_state {
+  std::int64_t k = 0;
+  double lr_max = -1.0;
+  double weight_sum = 0.0;
+};
+
+/// Per tensor: its size (-1 before its first step) and up to four buffers (z, x, v, m).
+template <class T>
+struct sf_tensor_state {
+  Eigen::Index size = -1;
+  vector_t<T> buf[4];
+};
+
+/// The y = beta * x + (1 - beta) * z line, shared by the step and train() so that a round trip
+/// eval() -> train() gives back the very bits the step wrote.
+template <class P>
+inline P sf_y(const P& x, const P& z, const P& beta, const P& one_minus_beta) {
+  namespace ei = Eigen::internal;
+  return ei::padd(ei::pmul(x, beta), ei::pmul(z, one_minus_beta));
+}
+
+template <class T, bool WD>
+struct sgd_sf_kernel {
+  T* p;  // y
+  const T* g;
+  T* z;
+  T* x;
+  T grad_scale, wd, neg_lr, one_minus_c, c, beta, one_minus_beta;
+
+  template <class P>
+  void apply(Eigen::Index i, P& l2, P& l1) const {
+    namespace ei = Eigen::internal;
+    const P graw = ei::ploadu<P>(g + i);
+    accumulate_norms(graw, l2, l1);
+    P gv = ei::pmul(graw, ei::pset1<P>(grad_scale));
+    if constexpr (WD) gv = ei::padd(gv, ei::pmul(ei::pset1<P>(wd), ei::ploadu<P>(p + i)));
+    const P zv = ei::padd(ei::ploadu<P>(z + i), ei::pmul(ei::pset1<P>(neg_lr), gv));
+    const P xv = ei::padd(ei::pmul(ei::ploadu<P>(x + i), ei::pset1<P>(one_minus_c)),
+                          ei::pmul(ei::pset1<P>(c), zv));
+    ei::pstoreu(z + i, zv);
+    ei::pstoreu(x + i, xv);
+    ei::pstoreu(p + i, sf_y(xv, zv, ei::pset1<P>(beta), ei::pset1<P>(one_minus_beta)));
+  }
+};
+
+template <class T, bool WD, bool AtZ, bool Inner>
+struct adamw_sf_kernel {
+  T* p;  // y
+  const T* g;
+  T* z;
+  T* x;
+  T* v;
+  T* m;
+  T grad_scale, neg_lr_wd, beta2, one_minus_beta2, bc2, eps, inner, one_minus_inner, bc1, neg_lr,
+      one_minus_c, c, beta, one_minus_beta;
+
+  template <class P>
+  void apply(Eigen::Index i, P& l2, P& l1) const {
+    namespace ei = Eigen::internal;
+    const P graw = ei::ploadu<P>(g + i);
+    accumulate_norms(graw, l2, l1);
+    const P gv = ei::pmul(graw, ei::pset1<P>(grad_scale));
+    P zv = ei::ploadu<P>(z + i);
+    if constexpr (WD) {
+      const P at = AtZ ? zv : ei::ploadu<P>(p + i);
+      zv = ei::padd(zv, ei::pmul(ei::pset1<P>(neg_lr_wd), at));
+    }
+    const P vv = ei::padd(ei::pmul(ei::ploadu<P>(v + i), ei::pset1<P>(beta2)),
+                          ei::pmul(ei::pmul(ei::pset1<P>(one_minus_beta2), gv), gv));
+    ei::pstoreu(v + i, vv);
+    const P denom = ei::padd(exact_sqrt(ei::pdiv(vv, ei::pset1<P>(bc2))), ei::pset1<P>(eps));
+    P num = gv;
+    if constexpr (Inner) {
+      const P mv = ei::padd(ei::pmul(ei::ploadu<P>(m + i), ei::pset1<P>(inner)),
+                            ei::pmul(ei::pset1<P>(one_minus_inner), gv));
+      ei::pstoreu(m + i, mv);
+      num = ei::pdiv(mv, ei::pset1<P>(bc1));
+    }
+    zv = ei::padd(zv, ei::pdiv(ei::pmul(ei::pset1<P>(neg_lr), num), denom));
+    const P xv = ei::padd(ei::pmul(ei::ploadu<P>(x + i), ei::pset1<P>(one_minus_c)),
+                          ei::pmul(ei::pset1<P>(c), zv));
+    ei::pstoreu(z + i, zv);
+    ei::pstoreu(x + i, xv);
+    ei::pstoreu(p + i, sf_y(xv, zv, ei::pset1<P>(beta), ei::pset1<P>(one_minus_beta)));
+  }
+};
+
+/// params = beta * x + (1 - beta) * z (train) or params = x (eval), one pass.
+template <class T, bool Train>
+struct sf_switch_kernel {
+  T* p;
+  const T* z;
+  const T* x;
+  T beta, one_minus_beta;
+
+  template <class P>
+  void apply(Eigen::Index i, P&, P&) const {
+    namespace ei = Eigen::internal;
+    const P xv = ei::ploadu<P>(x + i);
+    if constexpr (Train)
+      ei::pstoreu(p + i,
+                  sf_y(xv, ei::ploadu<P>(z + i), ei::pset1<P>(beta), ei::pset1<P>(one_minus_beta)));
+    else
+      ei::pstoreu(p + i, xv);
+  }
+};
+
+/// What the two schedule-free optimizers share: modes, groups and their averaging weights, the
+/// step overloads, clipping and the state. `Derived` provides `type_name`, `max_grad_norm()`,
+/// `default_weight_decay()`, `average_beta()`, `buffer_count()`, `update(...)` and
+/// `write_hyper` / `check_hyper`.
+template <class Derived, class T>
+class schedule_free_base {
+  static_assert(std::is_floating_point_v<T>, "lrs optimizers need a floating-point scalar type");
+
+ public:
+  using scalar_type = T;
+
+  /// One update of a single tensor (tensor 0, group 0). params must hold y (train mode).
+  /// @param lr learning rate of this update, e.g. `warmup_schedule(t)`.
+  /// @throws lrs::invalid_argument in eval mode, if sizes differ, if the size differs from the
+  ///         first step, or if lr is negative or not finite; nothing is changed then.
+  step_info<T> step(Eigen::Ref<vector_t<T>> params, const Eigen::Ref<const vector_t<T>>& grads,
+                    T lr) {
+    require(grads.size() == params.size(), Derived::type_name, "grads size",
+            "equal to params size " + std::to_string(params.size()), grads.size());
+    const param_tensor<T> t(params.data(), grads.data(), params.size(), 0);
+    return step(&t, 1, lr);
+  }
+
+  /// One update of several tensors. Pass the tensors in the same order every step; clipping uses
+  /// the global norm over all of them. Every group counts one update per call.
+  /// @throws lrs::invalid_argument in eval mode, on a bad lr, group index or size, or if the
+  ///         averaging weight overflows; nothing is changed then.
+  step_info<T> step(const param_tensor<T>* tensors, std::size_t count, T lr) {
+    auto& self = static_cast<Derived&>(*this);
+    require(training_, Derived::type_name, "mode", "train to step (call train(params) first)",
+            "eval");
+    require(std::isfinite(lr) && lr >= T(0), Derived::type_name, "lr", ">= 0 and finite", lr);
+    for (std::size_t i = 0; i < count; ++i) {
+      const auto& t = tensors[i];
+      require(t.group() < groups_.size(), Derived::type_name,
+              "group of tensor " + std::to_string(i),
+              "< the number of groups " + std::to_string(groups_.size()), t.group());
+      if (i < states_.size() && states_[i].size >= 0)
+        require(t.size() == states_[i].size, Derived::type_name,
+                "size of tensor " + std::to_string(i),
+                "its size at the first step (" + std::to_string(states_[i].size) + ")", t.size());
+    }
+    // The group scalars of this update, in double as the reference computes them in Python.
+    std::vector<sf_group_state> next(gstates_);
+    std::vector<double> lrs(groups_.size()), cs(groups_.size());
+    for (std::size_t gi = 0; gi < groups_.size(); ++gi) {
+      auto& gs = next[gi];
+      require(gs.k < std::numeric_limits<std::int64_t>::max(), Derived::type_name,
+              "update count of group " + std::to_string(gi), "< 2^63 - 1", gs.k);
+      const double lr_g = double(lr) * double(groups_[gi].lr_scale);
+      gs.lr_max = lr_g > gs.lr_max ? lr_g : gs.lr_max;
+      const double weight = std::pow(double(gs.k + 1), double(self.r())) *
+                            std::pow(gs.lr_max, double(self.weight_lr_power()));
+      gs.weight_sum += weight;
+      require(std::isfinite(weight) && std::isfinite(gs.weight_sum), Derived::type_name,
+              "averaging weight (k+1)^r * lr_max^weight_lr_power of group " + std::to_string(gi),
+              "finite (lower r or weight_lr_power)", weight);
+      lrs[gi] = lr_g;
+      cs[gi] = gs.weight_sum > 0.0 ? weight / gs.weight_sum : 0.0;
+      ++gs.k;
+    }
+    const clip_pass<T> clip = clip_prepass(tensors, count, self.max_grad_norm());
+    if (states_.size() < count) states_.resize(count);
+    double l2 = 0, l1 = 0;
+    for (std::size_t i = 0; i < count; ++i) {
+      const auto& t = tensors[i];
+      auto& s = states_[i];
+      if (s.size < 0) {
+        s.size = t.size();
+        const Eigen::Map<const vector_t<T>> p0(t.params(), t.size());
+        s.buf[0] = p0;  // z
+        s.buf[1] = p0;  // x
+        for (int b = 2; b < self.buffer_count(); ++b) s.buf[b].setZero(t.size());
+      }
+      const std::size_t gi = t.group();
+      const auto& g = groups_[gi];
+      const T wd = g.weight_decay < T(0) ? self.default_weight_decay() : g.weight_decay;
+      self.update(t, s, gstates_[gi].k, lrs[gi], cs[gi], double(wd), clip.scale, l2, l1);
+    }
+    gstates_ = std::move(next);
+    step_info<T> info;
+    if (clip.done) {
+      l2 = clip.l2;
+      l1 = clip.l1;
+    }
+    info.grad_l2 = static_cast<T>(std::sqrt(l2));
+    info.grad_l1 = static_cast<T>(l1);
+    info.clip_scale = clip.scale;
+    return info;
+  }
+  step_info<T> step(const std::vector<param_tensor<T>>& tensors, T lr) {
+    return step(tensors.data(), tensors.size(), lr);
+  }
+  step_info<T> step(std::initializer_list<param_tensor<T>> tensors, T lr) {
+    return step(tensors.begin(), tensors.size(), lr);
+  }
+
+  /// Switches to eval mode: params = x, the averaged point to evaluate (and to ship) the model
+  /// at. Tensors never stepped are left as they are. A no-op in eval mode.
+  /// @throws lrs::invalid_argument if a size differs from the tensor's; nothing is changed then.
+  void eval(Eigen::Ref<vector_t<T>> params) {
+    const param_tensor<T> t(params.data(), params.data(), params.size(), 0);
+    eval(&t, 1);
+  }
+  /// eval() of several tensors, given as for step (their gradients are not read).
+  void eval(const param_tensor<T>* tensors, std::size_t count) { switch_to(false, tensors, count); }
+  void eval(const std::vector<param_tensor<T>>& tensors) { eval(tensors.data(), tensors.size()); }
+  void eval(std::initializer_list<param_tensor<T>> tensors) {
+    eval(tensors.begin(), tensors.size());
+  }
+
+  /// Switches to train mode: params = y = beta * x + (1 - beta) * z, bit for bit what the last
+  /// step left in them, so eval() then train() is an exact round trip. A no-op in train mode.
+  /// @throws lrs::invalid_argument if a size differs from the tensor's; nothing is changed then.
+  void train(Eigen::Ref<vector_t<T>> params) {
+    const param_tensor<T> t(params.data(), params.data(), params.size(), 0);
+    train(&t, 1);
+  }
+  void train(const param_tensor<T>* tensors, std::size_t count) { switch_to(true, tensors, count); }
+  void train(const std::vector<param_tensor<T>>& tensors) { train(tensors.data(), tensors.size()); }
+  void train(std::initializer_list<param_tensor<T>> tensors) {
+    train(tensors.begin(), tensors.size());
+  }
+
+  /// true in train mode (the initial mode: params hold y), false in eval mode (params hold x).
+  bool training() const noexcept { return training_; }
+
+  /// Adds a parameter group and returns its index. Group 0 always exists (lr_scale 1, the
+  /// optimizer's weight_decay). A new group starts its own update count and average.
+  /// @throws lrs::invalid_argument if lr_scale < 0 or a value is not finite.
+  std::size_t add_group(const param_group<T>& g) {
+    validate_group(Derived::type_name, g);
+    groups_.push_back(g);
+    gstates_.emplace_back();
+    return groups_.size() - 1;
+  }
+  /// @pre i < group_count()
+  const param_group<T>& group(std::size_t i) const { return groups_.at(i); }
+  std::size_t group_count() const noexcept { return groups_.size(); }
+  /// Updates done so far by group i (the authors' group['k']).
+  /// @pre i < group_count()
+  std::int64_t step_count(std::size_t group = 0) const { return gstates_.at(group).k; }
+  /// The largest LR group i has seen (lr * lr_scale), -1 before its first update.
+  /// @pre i < group_count()
+  double lr_max(std::size_t group = 0) const { return gstates_.at(group).lr_max; }
+  /// Sum of the averaging weights of group i so far.
+  /// @pre i < group_count()
+  double weight_sum(std::size_t group = 0) const { return gstates_.at(group).weight_sum; }
+  /// Number of tensors with state.
+  std::size_t tensor_count() const noexcept { return states_.size(); }
+  /// z of tensor i (the base SGD / Adam sequence); empty before its first step.
+  /// @pre i < tensor_count()
+  const vector_t<T>& z(std::size_t tensor) const { return states_.at(tensor).buf[0]; }
+  /// x of tensor i (the weighted average, the point to evaluate at); empty before its first step.
+  /// @pre i < tensor_count()
+  const vector_t<T>& x(std::size_t tensor) const { return states_.at(tensor).buf[1]; }
+  /// State buffer b of tensor i: 0 z, 1 x, 2 exp_avg_sq, 3 exp_avg (AdamW; empty if absent).
+  /// @pre i < tensor_count(), b in [0, 4)
+  const vector_t<T>& buffer(std::size_t tensor, int b) const { return states_.at(tensor).buf[b]; }
+
+  /// The whole mutable state (mode, per-group k / lr_max / weight_sum, per-tensor z, x and
+  /// moments) in the lrs state format (docs/state.md): kind = the optimizer's name, the scalar
+  /// type, the hyper-parameters (options and parameter groups) and the payload. The parameters
+  /// themselves (y in train mode, x in eval mode) are the caller's to save.
+  [[nodiscard]] std::vector<unsigned char> state() const {
+    const auto& self = static_cast<const Derived&>(*this);
+    state_writer w(Derived::type_name, state_scalar_of<T>());
+    self.write_hyper(w);
+    write_groups(w, groups_);
+    w.boolean(training_);
+    w.u64(gstates_.size());
+    for (const auto& g : gstates_) w.i64(g.k).f64(g.lr_max).f64(g.weight_sum);
+    w.u64(states_.size());
+    for (const auto& s : states_) {
+      w.i64(static_cast<std::int64_t>(s.size));
+      for (const auto& b : s.buf) w.reals(b.data(), static_cast<std::size_t>(b.size()));
+    }
+    return w.finish();
+  }
+
+  /// Restores a state() of the same optimizer and scalar type, built with the same options and
+  /// parameter groups, including the mode. All or nothing: every field is parsed and checked
+  /// before anything changes.
+  /// @throws lrs::state_error (an lrs::invalid_argument) if the bytes are truncated, corrupt,
+  ///         from another optimizer or scalar type, from other hyper-parameters or groups, or
+  ///         hold an out-of-range field; the message says which. The optimizer is unchanged then.
+  void load_state(const std::vector<unsigned char>& bytes) {
+    const auto& self = static_cast<const Derived&>(*this);
+    constexpr std::int64_t max_i64 = std::numeric_limits<std::int64_t>::max();
+    state_reader r(bytes, Derived::type_name, state_scalar_of<T>());
+    self.check_hyper(r);
+    check_groups(r, groups_);
+    const bool training = r.boolean("mode");
+    const std::size_t ng = r.count("group state count", 24);
+    if (ng != groups_.size())
+      r.fail_field("group state count", std::to_string(ng),
+                   "the number of groups " + std::to_string(groups_.size()));
+    std::vector<sf_group_state> gs(ng);
+    for (std::size_t i = 0; i < ng; ++i) {
+      const std::string g = "group " + std::to_string(i);
+      gs[i].k = r.i64(g + " k", 0, max_i64 - 1);
+      gs[i].lr_max = r.f64(g + " lr_max");
+      gs[i].weight_sum = r.f64(g + " weight_sum");
+      if (!(gs[i].lr_max == -1.0 || (gs[i].lr_max >= 0.0 && std::isfinite(gs[i].lr_max))))
+        r.fail_field(g + " lr_max", format_value(gs[i].lr_max), "-1 or >= 0 and finite");
+      if (!(gs[i].weight_sum >= 0.0 && std::isfinite(gs[i].weight_sum)))
+        r.fail_field(g + " weight_sum", format_value(gs[i].weight_sum), ">= 0 and finite");
+      if (gs[i].k == 0 && (gs[i].lr_max != -1.0 || gs[i].weight_sum != 0.0))
+        r.fail(g + " has lr_max or weight_sum but no update");
+    }
+    const std::size_t nt = r.count("tensor count", 8 + 4 * 8);
+    std::vector<sf_tensor_state<T>> ts(nt);
+    for (std::size_t i = 0; i < nt; ++i) {
+      auto& s = ts[i];
+      const std::string tensor = "tensor " + std::to_string(i);
+      s.size = static_cast<Eigen::Index>(r.i64(tensor + " size", -1, max_i64));
+      for (int b = 0; b < 4; ++b) {
+        const std::string what = tensor + " buffer " + std::to_string(b);
+        const std::size_t n = r.count(what, sizeof(T));
+        const bool want = s.size >= 0 && b < self.buffer_count();
+        const std::int64_t expect = want ? std::int64_t(s.size) : 0;
+        if (static_cast<std::int64_t>(n) != expect)
+          r.fail_field(what + " size", std::to_string(n), std::to_string(expect));
+        s.buf[b].resize(static_cast<Eigen::Index>(n));
+        r.reals_into(what, s.buf[b].data(), n);
+      }
+    }
+    r.finish();
+    states_ = std::move(ts);
+    gstates_ = std::move(gs);
+    training_ = training;
+  }
+
+  /// Forgets all state: per-tensor buffers, group counts and averages; back to train mode.
+  void reset() {
+    states_.clear();
+    for (auto& g : gstates_) g = sf_group_state{};
+    training_ = true;
+  }
+
+ protected:
+  schedule_free_base() : groups_(1, param_group<T>{}), gstates_(1) {}
+
+  void switch_to(bool train, const param_tensor<T>* tensors, std::size_t count) {
+    require(count >= states_.size(), Derived::type_name,
+            train ? "tensor count of train()" : "tensor count of eval()",
+            ">= the number of tensors stepped (" + std::to_string(states_.size()) + ")", count);
+    for (std::size_t i = 0; i < count && i < states_.size(); ++i)
+      if (states_[i].size >= 0)
+        require(tensors[i].size() == states_[i].size, Derived::type_name,
+                "size of tensor " + std::to_string(i),
+                "its size at the first step (" + std::to_string(states_[i].size) + ")",
+                tensors[i].size());
+    if (training_ == train) return;
+    const double beta = double(static_cast<const Derived&>(*this).average_beta());
+    for (std::size_t i = 0; i < count && i < states_.size(); ++i) {
+      const auto& s = states_[i];
+      if (s.size < 0) continue;
+      double l2 = 0, l1 = 0;
+      auto run = [&](auto train_c) {
+        const sf_switch_kernel<T, decltype(train_c)::value> k{tensors[i].params(), s.buf[0].data(),
+                                                              s.buf[1].data(), static_cast<T>(beta),
+                                                              static_cast<T>(1.0 - beta)};
+        fused_loop<T>(s.size, k, l2, l1);
+      };
+      if (train)
+        run(std::true_type{});
+      else
+        run(std::false_type{});
+    }
+    training_ = train;
+  }
+
+  std::vector<sf_tensor_state<T>> states_;
+  std::vector<param_group<T>> groups_;
+  std::vector<sf_group_state> gstates_;
+  bool training_ = true;
+};
+
+}  // namespace detail
+
+/// Schedule-Free SGD (Defazio, Yang, Mehta, Mishchenko, Khaled, Cutkosky, "The Road Less
+/// Scheduled", NeurIPS 2024, arXiv:2405.15682), exactly as the authors' SGDScheduleFreeReference
+/// (facebookresearch/schedule_free), with the warm-up moved out: lr is the caller's, per step.
+/// Per group, at update k = 0, 1, ... with lr = lr_arg * lr_scale:
+///
+///   lr_max = max(lr_max, lr),  w = (k+1)^r * lr_max^weight_lr_power,  c = w / sum(w)  (0 if 0)
+///   g = g + weight_decay * y,  z = z - lr * g
+///   x = (1 - c) * x + c * z,   y = momentum * x + (1 - momentum) * z
+///
+/// The gradient is taken at y (the params in train mode); evaluate at x (eval()). Memory: z and
+/// x per tensor, y lives in the params (the reference keeps x, y and z besides the params).
+/// @throws lrs::invalid_argument from the constructor if momentum is outside (0, 1), or
+///         weight_decay, r, weight_lr_power or max_grad_norm is negative or not finite.
+template <class T = double>
+class sgd_schedule_free : public detail::schedule_free_base<sgd_schedule_free<T>, T> {
+  using base = detail::schedule_free_base<sgd_schedule_free<T>, T>;
+  friend base;
+
+ public:
+  using options_type = sgd_schedule_free_options<T>;
+  static constexpr const char* type_name = "sgd_schedule_free";
+
+  explicit sgd_schedule_free(const options_type& o = {}) : opt_(o) {
+    detail::require_in_range(type_name, "momentum", o.momentum, T(0), T(1), true, true);
+    detail::require_non_negative(type_name, "weight_decay", o.weight_decay);
+    detail::require_non_negative(type_name, "r", o.r);
+    detail::require_non_negative(type_name, "weight_lr_power", o.weight_lr_power);
+    detail::require_non_negative(type_name, "max_grad_norm", o.max_grad_norm);
+  }
+
+  const options_type& options() const noexcept { return opt_; }
+
+ private:
+  T max_grad_norm() const noexcept { return opt_.max_grad_norm; }
+  T default_weight_decay() const noexcept { return opt_.weight_decay; }
+  T average_beta() const noexcept { return opt_.momentum; }
+  T r() const noexcept { return opt_.r; }
+  T weight_lr_power() const noexcept { return opt_.weight_lr_power; }
+  int buffer_count() const noexcept { return 2; }
+
+  void update(const param_tensor<T>& t, detail::sf_tensor_state<T>& s, std::int64_t /*k*/,
+              double lr, double c, double wd, T clip, double& l2, double& l1) const {
+    const double beta = double(opt_.momentum);
+    auto run = [&](auto wd_on) {
+      const detail::sgd_sf_kernel<T, decltype(wd_on)::value> k{t.params(),
+                                                               t.grads(),
+                                                               s.buf[0].data(),
+                                                               s.buf[1].data(),
+                                                               clip,
+                                                               static_cast<T>(wd),
+                                                               static_cast<T>(-lr),
+                                                               static_cast<T>(1.0 - c),
+                                                               static_cast<T>(c),
+                                                               opt_.momentum,
+                                                               static_cast<T>(1.0 - beta)};
+      detail::fused_loop<T>(t.size(), k, l2, l1);
+    };
+    if (wd != 0.0)
+      run(std::true_type{});
+    else
+      run(std::false_type{});
+  }
+
+  void write_hyper(state_writer& w) const {
+    w.hyper("momentum", opt_.momentum)
+        .hyper("weight_decay", opt_.weight_decay)
+        .hyper("r", opt_.r)
+        .hyper("weight_lr_power", opt_.weight_lr_power)
+        .hyper("max_grad_norm", opt_.max_grad_norm);
+  }
+  void check_hyper(state_reader& r) const {
+    r.hyper("momentum", opt_.momentum);
+    r.hyper("weight_decay", opt_.weight_decay);
+    r.hyper("r", opt_.r);
+    r.hyper("weight_lr_power", opt_.weight_lr_power);
+    r.hyper("max_grad_norm", opt_.max_grad_norm);
+  }
+
+  options_type opt_;
+};
+
+/// Schedule-Free AdamW (Defazio et al., NeurIPS 2024, arXiv:2405.15682), exactly as the authors'
+/// AdamWScheduleFreeReference (facebookresearch/schedule_free), with the warm-up moved out: lr is
+/// the caller's, per step. Per group, at update k = 0, 1, ... with lr = lr_arg * lr_scale and
+/// lr_max, w, c as in lrs::sgd_schedule_free:
+///
+///   z = z - lr * weight_decay * (decay_at_z ? z : y)
+///   v = beta2 * v + (1 - beta2) * g^2,   denom = sqrt(v / (1 - beta2^(k+1))) + eps
+///   n = g, or with inner_momentum: m = im * m + (1 - im) * g,  n = m / (1 - im^(k+1))
+///   z = z - lr * n / denom
+///   x = (1 - c) * x + c * z,   y = beta1 * x + (1 - beta1) * z
+///
+/// The gradient is taken at y (the params in train mode); evaluate at x (eval()). Memory: z, x
+/// and v per tensor (and m with inner_momentum); y lives in the params.
+/// @throws lrs::invalid_argument from the constructor if beta1, beta2 or inner_momentum is
+///         outside [0, 1), eps <= 0, or weight_decay, r, weight_lr_power or max_grad_norm is
+///         negative or not finite.
+template <class T = double>
+class adamw_schedule_free : public detail::schedule_free_base<adamw_schedule_free<T>, T> {
+  using base = detail::schedule_free_base<adamw_schedule_free<T>, T>;
+  friend base;
+
+ public:
+  using options_type = adamw_schedule_free_options<T>;
+  static constexpr const char* type_name = "adamw_schedule_free";
+
+  explicit adamw_schedule_free(const options_type& o = {}) : opt_(o) {
+    detail::require_in_range(type_name, "beta1", o.beta1, T(0), T(1), false, true);
+    detail::require_in_range(type_name, "beta2", o.beta2, T(0), T(1), false, true);
+    detail::require_positive(type_name, "eps", o.eps);
+    detail::require_non_negative(type_name, "weight_decay", o.weight_decay);
+    detail::require_in_range(type_name, "inner_momentum", o.inner_momentum, T(0), T(1), false,
+                             true);
+    detail::require_non_negative(type_name, "r", o.r);
+    detail::require_non_negative(type_name, "weight_lr_power", o.weight_lr_power);
+    detail::require_non_negative(type_name, "max_grad_norm", o.max_grad_norm);
+  }
+
+  const options_type& options() const noexcept { return opt_; }
+
+ private:
+  T max_grad_norm() const noexcept { return opt_.max_grad_norm; }
+  T default_weight_decay() const noexcept { return opt_.weight_decay; }
+  T average_beta() const noexcept { return opt_.beta1; }
+  T r() const noexcept { return opt_.r; }
+  T weight_lr_power() const noexcept { return opt_.weight_lr_power; }
+  int buffer_count() const noexcept { return opt_.inner_momentum != T(0) ? 4 : 3; }
+
+  void update(const param_tensor<T>& t, detail::sf_tensor_state<T>& s, std::int64_t k, double lr,
+              double c, double wd, T clip, double& l2, double& l1) const {
+    const double b1 = double(opt_.beta1), b2 = double(opt_.beta2);
+    const double im = double(opt_.inner_momentum);
+    const double bc2 = 1.0 - std::pow(b2, double(k + 1));
+    const double bc1 = im != 0.0 ? 1.0 - std::pow(im, double(k + 1)) : 1.0;
+    auto run = [&](auto wd_on, auto at_z, auto inner_on) {
+      using K = detail::adamw_sf_kernel<T, decltype(wd_on)::value, decltype(at_z)::value,
+                                        decltype(inner_on)::value>;
+      const K kern{t.params(),
+                   t.grads(),
+                   s.buf[0].data(),
+                   s.buf[1].data(),
+                   s.buf[2].data(),
+                   s.buf[3].data(),
+                   clip,
+                   static_cast<T>(-(lr * wd)),
+                   opt_.beta2,
+                   static_cast<T>(1.0 - b2),
+                   static_cast<T>(bc2),
+                   opt_.eps,
+                   opt_.inner_momentum,
+                   static_cast<T>(1.0 - im),
+                   static_cast<T>(bc1),
+                   static_cast<T>(-lr),
+                   static_cast<T>(1.0 - c),
+                   static_cast<T>(c),
+                   opt_.beta1,
+                   static_cast<T>(1.0 - b1)};
+      detail::fused_loop<T>(t.size(), kern, l2, l1);
+    };
+    auto with = [](bool b, auto&& f) {
+      if (b)
+        f(std::true_type{});
+      else
+        f(std::false_type{});
+    };
+    with(wd != 0.0, [&](auto wd_on) {
+      with(opt_.decay_at_z,
+           [&](auto at_z) { with(im != 0.0, [&](auto inner_on) { run(wd_on, at_z, inner_on); }); });
+    });
+  }
+
+  void write_hyper(state_writer& w) const {
+    w.hyper("beta1", opt_.beta1)
+        .hyper("beta2", opt_.beta2)
+        .hyper("eps", opt_.eps)
+        .hyper("weight_decay", opt_.weight_decay)
+        .hyper("decay_at_z", opt_.decay_at_z)
+        .hyper("inner_momentum", opt_.inner_momentum)
+        .hyper("r", opt_.r)
+        .hyper("weight_lr_power", opt_.weight_lr_power)
+        .hyper("max_grad_norm", opt_.max_grad_norm);
+  }
+  void check_hyper(state_reader& r) const {
+    r.hyper("beta1", opt_.beta1);
+    r.hyper("beta2", opt_.beta2);
+    r.hyper("eps", opt_.eps);
+    r.hyper("weight_decay", opt_.weight_decay);
+    r.hyper("decay_at_z", opt_.decay_at_z);
+    r.hyper("inner_momentum", opt_.inner_momentum);
+    r.hyper("r", opt_.r);
+    r.hyper("weight_lr_power", opt_.weight_lr_power);
+    r.hyper("max_grad_norm", opt_.max_grad_norm);
+  }
+
+  options_type opt_;
+};
+
+}  // namespace lrs
+
+#endif  // LRS_OPTIM_SCHEDULE_FREE_HPP

@@ -65,6 +65,7 @@ void validate(const sweep_options& o) {
     if (s.empty()) bad("--schedules: empty schedule in the list");
     for (std::size_t j = 0; j < i; ++j)
       if (o.schedules[j] == s) bad("--schedules: '" + s + "' is given twice");
+    if (s == lrs_example::schedule_free_name()) continue;
     try {
       (void)lrs_example::make_budget_schedule(s, o.lr(), 100);
     } catch (const std::exception& e) {
@@ -244,6 +245,7 @@ int run(int argc, char** argv) {
   sweep_options o;
   o.epochs = 5;
   o.seeds = 3;
+  o.schedules.push_back(lrs_example::schedule_free_name());
   std::string data_dir = lrs_example::default_fashion_mnist_dir(), out = "budget_sweep_out";
   bool synthetic = false, quiet = false;
   long train_size = 0, test_size = 0;
@@ -264,7 +266,7 @@ int run(int argc, char** argv) {
                  "Schedules separated by ';' (or ',' outside brackets): the names constant, step, "
                  "exponential, linear, cosine, onecycle, wsd, rex, or any spec `lrs list` knows, "
                  "e.g. \"rex;wsd(decay=0.1, shape='1-sqrt');CosineAnnealingLR(T_max=500)\" "
-                 "(default: the eight names)");
+                 "and schedule-free (default: the eight names and schedule-free)");
   app.add_option("--optimizer", o.optimizer, "sgd (with momentum) or adam")->capture_default_str();
   app.add_option("--seed", o.seed, "First seed of the initialisation and data order")
       ->capture_default_str();
@@ -316,7 +318,7 @@ int run(int argc, char** argv) {
   const auto full = lrs_example::full_budget_steps(o, data);
   const auto layout = lrs_example::sweep_layout_of(o, data);
   const auto candidates = lrs_example::sweep_candidates(o);
-  const auto schedules = lrs_example::sweep_schedules(o);
+  const auto schedules = lrs_example::sweep_schedules(o, full);
   const std::size_t jobs = lrs_example::count_jobs(candidates, layout, schedules);
   std::printf("data:      %s\n", data.description.c_str());
   std::printf("model:     MLP %ld-%d-%d, ReLU, softmax cross-entropy\n",

@@ -22,8 +22,10 @@
 #include <lrs/core/types.hpp>
 #include <lrs/io/parse_schedule.hpp>
 #include <lrs/optim/adam.hpp>
+#include <lrs/optim/schedule_free.hpp>
 #include <lrs/optim/sgd.hpp>
 #include <lrs/schedules/budgeted.hpp>
+#include <lrs/schedules/lambda_lr.hpp>
 #include <lrs/schedules/one_cycle_lr.hpp>
 #include <lrs/schedules/profiles.hpp>
 
@@ -34,6 +36,13 @@
 #include "sweep_engine.hpp"
 
 namespace lrs_example {
+
+/// The row of the schedule-free optimizer: one run with the authors' warm-up and a constant LR,
+/// evaluated at every budget.
+inline const std::string& schedule_free_name() {
+  static const std::string name = "schedule-free";
+  return name;
+}
 
 /// The schedules of the sweep, in table order (the REX paper's baselines plus WSD and REX).
 inline const std::vector<std::string>& sweep_schedule_names() {
@@ -121,10 +130,13 @@ inline std::vector<std::string> split_schedule_list(const std::vector<std::strin
 }
 
 /// The sweep's optimizer: lrs::sgd with momentum (torch.optim.SGD) or lrs::adam (torch.optim.Adam
-/// defaults: betas 0.9, 0.999, eps 1e-8), stepping the MLP's one flat parameter vector.
+/// defaults: betas 0.9, 0.999, eps 1e-8), or their schedule-free counterparts
+/// lrs::sgd_schedule_free (with the same momentum) and lrs::adamw_schedule_free (the authors'
+/// defaults), stepping the MLP's one flat parameter vector.
 class example_optimizer {
  public:
-  /// @throws std::invalid_argument for a kind other than "sgd" or "adam", or a bad momentum.
+  /// @throws std::invalid_argument for a kind other than "sgd", "adam", "sgd_schedule_free" or
+  /// "adamw_schedule_free", or a bad momentum.
   example_optimizer(const std::string& kind, float momentum) : kind_(kind), momentum_(momentum) {
     make();
   }
@@ -145,14 +157,35 @@ class example_optimizer {
 
   /// The optimizer's state in the lrs state format (docs/state.md).
   [[nodiscard]] std::vector<unsigned char> state() const {
-    return sgd_ ? sgd_->state() : adam_->state();
+    if (sgd_) return sgd_->state();
+    if (adam_) return adam_->state();
+    if (sgd_sf_) return sgd_sf_->state();
+    return adamw_sf_->state();
   }
   /// @throws lrs::state_error for a state of another optimizer or other options.
   void load_state(const std::vector<unsigned char>& bytes) {
     if (sgd_)
       sgd_->load_state(bytes);
-    else
+    else if (adam_)
       adam_->load_state(bytes);
+    else if (sgd_sf_)
+      sgd_sf_->load_state(bytes);
+    else
+      adamw_sf_->load_state(bytes);
+  }
+  /// True for the schedule-free optimizers, whose model is evaluated at eval_point().
+  [[nodiscard]] bool schedule_free() const { return sgd_sf_ || adamw_sf_; }
+  /// The point to evaluate the model at: `p` itself, or for a schedule-free optimizer the
+  /// average x (opt.eval on a copy; this optimizer stays in train mode).
+  [[nodiscard]] Eigen::VectorXf eval_point(const Eigen::VectorXf& p) const {
+    Eigen::VectorXf x = p;
+    if (!schedule_free()) return x;
+    example_optimizer copy(*this);
+    if (copy.sgd_sf_)
+      copy.sgd_sf_->eval(x);
+    else
+      copy.adamw_sf_->eval(x);
+    return x;
   }
 
  private:
@@ -163,24 +196,37 @@ class example_optimizer {
       sgd_.emplace(o);
     } else if (kind_ == "adam") {
       adam_.emplace();
+    } else if (kind_ == "sgd_schedule_free") {
+      lrs::sgd_schedule_free_options<float> o;
+      o.momentum = momentum_;
+      sgd_sf_.emplace(o);
+    } else if (kind_ == "adamw_schedule_free") {
+      adamw_sf_.emplace();
     } else {
-      throw std::invalid_argument("unknown optimizer '" + kind_ + "' (choose from sgd, adam)");
+      throw std::invalid_argument("unknown optimizer '" + kind_ +
+                                  "' (choose from sgd, adam, sgd_schedule_free, "
+                                  "adamw_schedule_free)");
     }
   }
 
  public:
-  /// SGD's momentum or Adam's beta1, for schedules that cycle it.
+  /// SGD's momentum or Adam's beta1, for schedules that cycle it (the schedule-free optimizers
+  /// keep theirs).
   void set_momentum(float m) {
     if (sgd_)
       sgd_->set_momentum(m);
-    else
+    else if (adam_)
       adam_->set_beta1(m);
   }
   void step(Eigen::VectorXf& p, const Eigen::VectorXf& g, float lr) {
     if (sgd_)
       sgd_->step(p, g, lr);
-    else
+    else if (adam_)
       adam_->step(p, g, lr);
+    else if (sgd_sf_)
+      sgd_sf_->step(p, g, lr);
+    else
+      adamw_sf_->step(p, g, lr);
   }
 
  private:
@@ -188,6 +234,8 @@ class example_optimizer {
   float momentum_;
   std::optional<lrs::sgd<float>> sgd_;
   std::optional<lrs::adam<float>> adam_;
+  std::optional<lrs::sgd_schedule_free<float>> sgd_sf_;
+  std::optional<lrs::adamw_schedule_free<float>> adamw_sf_;
 };
 
 /// Everything a sweep depends on. Budgets are percentages of the full run, in (0, 100].
@@ -253,13 +301,15 @@ class mlp_task {
     std::vector<int> yb;
   };
 
-  /// @throws std::invalid_argument for a schedule-free row (not available with this optimizer).
+  /// A run of `c` for `seed`: sgd or adam, or for a schedule-free row their schedule-free
+  /// counterparts (sgd_schedule_free with the same momentum, adamw_schedule_free).
   state init(const candidate& c, std::uint64_t seed) const {
-    if (c.schedule_free)
-      throw std::invalid_argument("schedule-free training is not available in this build");
+    const std::string kind =
+        c.schedule_free ? (o_.optimizer == "sgd" ? "sgd_schedule_free" : "adamw_schedule_free")
+                        : o_.optimizer;
     mlp net(data_.train.features(), o_.hidden, data_.train.classes);
     state s{net.initial_params(derive_seed(seed, 0)),
-            example_optimizer(o_.optimizer, o_.momentum),
+            example_optimizer(kind, o_.momentum),
             seed,
             net,
             {},
@@ -295,12 +345,12 @@ class mlp_task {
   run_metrics evaluate(const state& s) const {
     mlp net(data_.train.features(), o_.hidden, data_.train.classes);
     run_metrics m;
-    const auto test = net.evaluate(s.params, data_.test.images, data_.test.labels.data());
+    const Eigen::VectorXf p = s.opt.eval_point(s.params);  // x for a schedule-free run
+    const auto test = net.evaluate(p, data_.test.images, data_.test.labels.data());
     m.test_accuracy = test.accuracy;
     m.test_loss = test.loss;
     const Eigen::Index ne = std::min<Eigen::Index>(o_.train_eval, data_.train.size());
-    m.train_loss =
-        net.evaluate(s.params, data_.train.images.leftCols(ne), data_.train.labels.data()).loss;
+    m.train_loss = net.evaluate(p, data_.train.images.leftCols(ne), data_.train.labels.data()).loss;
     return m;
   }
 
@@ -309,10 +359,11 @@ class mlp_task {
   sweep_options o_;
 };
 
-/// The rows of the table for `o.schedules`: each name or spec as given.
+/// The rows of the table for `o.schedules`: each name or spec as given; the name
+/// schedule_free_name() is the schedule-free row.
 inline std::vector<candidate> sweep_candidates(const sweep_options& o) {
   std::vector<candidate> c;
-  for (const auto& s : o.schedules) c.push_back({s, s, false});
+  for (const auto& s : o.schedules) c.push_back({s, s, s == schedule_free_name()});
   return c;
 }
 
@@ -326,10 +377,24 @@ inline sweep_layout sweep_layout_of(const sweep_options& o, const train_test& da
   return l;
 }
 
-/// The schedules of `o`: make_budget_schedule at peak o.lr().
-inline schedule_factory sweep_schedules(const sweep_options& o) {
+/// The LR of the schedule-free row, the same at every budget (so that one run serves them all):
+/// the authors' linear warm-up (t + 1) / W over the first 5 % of the full run, then constant at
+/// their default LR, 1.0 for SGD and 0.0025 for AdamW (facebookresearch/schedule_free).
+inline lrs::any_schedule<double> schedule_free_lr(const sweep_options& o, lrs::step_t full_steps) {
+  const double lr = o.optimizer == "sgd" ? 1.0 : 0.0025;
+  const auto warmup = static_cast<double>(
+      std::max<lrs::step_t>(1, std::llround(0.05 * static_cast<double>(full_steps))));
+  return lrs::lambda_lr(
+      lr, [warmup](lrs::step_t t) { return std::min(1.0, static_cast<double>(t + 1) / warmup); });
+}
+
+/// The schedules of `o`: make_budget_schedule at peak o.lr(), and schedule_free_lr for the
+/// schedule-free row.
+inline schedule_factory sweep_schedules(const sweep_options& o, lrs::step_t full_steps) {
   const double peak = o.lr();
-  return [peak](const std::string& spec, lrs::step_t steps) {
+  const auto sf = schedule_free_lr(o, full_steps);
+  return [peak, sf](const std::string& spec, lrs::step_t steps) {
+    if (spec == schedule_free_name()) return sf;
     return make_budget_schedule(spec, peak, steps);
   };
 }
@@ -339,7 +404,8 @@ inline schedule_factory sweep_schedules(const sweep_options& o) {
 inline std::vector<run_result> run_sweep(const train_test& data, const sweep_options& o,
                                          progress* bar = nullptr) {
   const mlp_task task(data, o);
-  return run_sweep(task, sweep_candidates(o), sweep_layout_of(o, data), sweep_schedules(o), bar);
+  return run_sweep(task, sweep_candidates(o), sweep_layout_of(o, data),
+                   sweep_schedules(o, full_budget_steps(o, data)), bar);
 }
 
 }  // namespace lrs_example

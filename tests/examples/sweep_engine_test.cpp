@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "../examples/common/schedule_free_run.hpp"
 #include "../examples/common/stats.hpp"
 #include "../examples/common/sweep.hpp"
 #include "catch.hpp"
@@ -117,6 +118,40 @@ TEST_CASE("sweep: results do not depend on the thread count", "[example][sweep]"
   }
   // Seeds differ from each other.
   CHECK(one[0].loss != one[1].loss);
+}
+
+TEST_CASE("sweep: the schedule-free row is one run, evaluated at x at every budget",
+          "[example][sweep][schedule_free]") {
+  const auto data = synthetic_classification(512, 128, 9, 10);
+  auto o = small_options();
+  o.schedules = {schedule_free_name()};
+  o.seeds = 1;
+  const auto r = run_sweep(data, o);
+  REQUIRE(r.size() == 4);
+  CHECK(compute_in_runs(r, schedule_free_name(), 5, 64) == 1.0);
+  // The same numbers from examples/common/schedule_free_run.hpp, written separately: one run
+  // with schedule-free SGD (lr 1, warm-up over 5 % of the full run), x evaluated at each budget.
+  schedule_free_config c;
+  c.optimizer = "sgd";
+  c.lr = 1.0;
+  c.warmup_percent = 5;
+  const auto points = train_schedule_free(data, o, c);
+  REQUIRE(points.size() == 4);
+  for (std::size_t b = 0; b < 4; ++b) {
+    CHECK(r[b].steps == points[b].steps);
+    CHECK(r[b].metrics.test_accuracy == points[b].test_accuracy);
+    CHECK(r[b].metrics.test_loss == points[b].test_loss);
+    CHECK(r[b].metrics.train_loss == points[b].train_loss);
+  }
+  // With Adam: schedule-free AdamW at 0.0025; a budget alone gives the same numbers.
+  o.optimizer = "adam";
+  const auto a = run_sweep(data, o);
+  auto alone = o;
+  alone.budgets = {50};
+  const auto half = run_sweep(data, alone);
+  CHECK(half[0].shared_steps == 0);
+  check_same_run(a[2], half[0]);
+  CHECK(a[2].lr[10] == 0.0025);
 }
 
 namespace {

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing (with Fashion-MNIST), builds the examples in Release and runs the main
-# demo, budget_sweep, with its defaults: every schedule at every training budget, a table on
-# stdout, CSVs and SVG plots in build/demo/budget_sweep/.
-# Usage: scripts/demo.sh [budget_sweep options...]   (see --help; --out overrides the directory)
+# demo, budget_sweep, with its defaults: every schedule at every training budget over 3 seeds, on
+# every core, a table on stdout, CSVs and SVG plots in build/demo/budget_sweep/.
+# Usage: scripts/demo.sh [budget_sweep options...]   (see --help; --out and --threads override)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,8 +12,13 @@ cmake -S . -B build/demo -DCMAKE_BUILD_TYPE=Release -DLRS_BUILD_TESTS=OFF -DLRS_
   >/dev/null
 cmake --build build/demo -j "$jobs" --target budget_sweep
 
+# Every core (the runs are independent; the numbers do not depend on the thread count).
 out=(--out build/demo/budget_sweep)
+threads=(--threads "$jobs")
 for arg in "$@"; do
-  case $arg in --out | --out=*) out=() ;; esac
+  case $arg in
+    --out | --out=*) out=() ;;
+    --threads | --threads=*) threads=() ;;
+  esac
 done
-./build/demo/examples/budget_sweep "${out[@]}" "$@"
+./build/demo/examples/budget_sweep "${out[@]}" "${threads[@]}" "$@"

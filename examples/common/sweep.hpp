@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// The budget sweep behind examples/budget_sweep: every schedule x every budget, same init and data.
+// The budget sweep behind examples/budget_sweep: every schedule x every budget x every seed of an
+// MLP on Fashion-MNIST (the task), on the generic engine of sweep_engine.hpp.
 #ifndef LRS_EXAMPLES_COMMON_SWEEP_HPP
 #define LRS_EXAMPLES_COMMON_SWEEP_HPP
 
@@ -19,9 +20,12 @@
 
 #include <lrs/core/any_schedule.hpp>
 #include <lrs/core/types.hpp>
+#include <lrs/io/parse_schedule.hpp>
 #include <lrs/optim/adam.hpp>
+#include <lrs/optim/schedule_free.hpp>
 #include <lrs/optim/sgd.hpp>
 #include <lrs/schedules/budgeted.hpp>
+#include <lrs/schedules/lambda_lr.hpp>
 #include <lrs/schedules/one_cycle_lr.hpp>
 #include <lrs/schedules/profiles.hpp>
 
@@ -29,8 +33,16 @@
 #include "mlp.hpp"
 #include "progress.hpp"
 #include "random.hpp"
+#include "sweep_engine.hpp"
 
 namespace lrs_example {
+
+/// The row of the schedule-free optimizer: one run with the authors' warm-up and a constant LR,
+/// evaluated at every budget.
+inline const std::string& schedule_free_name() {
+  static const std::string name = "schedule-free";
+  return name;
+}
 
 /// The schedules of the sweep, in table order (the REX paper's baselines plus WSD and REX).
 inline const std::vector<std::string>& sweep_schedule_names() {
@@ -56,7 +68,11 @@ inline const std::vector<std::string>& sweep_schedule_names() {
 /// All but onecycle are lrs::budgeted schedules with the lrs::profiles of the same name; onecycle
 /// is lrs::one_cycle_lr, whose cycled momentum (0.95 -> 0.85 -> 0.95) train_one applies to SGD's
 /// momentum or Adam's beta1 at every step, as PyTorch does.
-/// @throws std::invalid_argument for an unknown name or total_steps < 1.
+/// Any other string is a spec (`"wsd(decay=0.1, shape='1-sqrt')"`,
+/// `"CosineAnnealingLR(T_max=500)"`, `lrs list` shows every name) read by lrs::parse_schedule with
+/// lr = peak and the run's length as the budget of budget-native schedules.
+/// @throws std::invalid_argument (lrs::invalid_argument from the parser) for a spec that does
+/// not parse or total_steps < 1.
 inline lrs::any_schedule<double> make_budget_schedule(const std::string& name, double peak,
                                                       lrs::step_t total_steps) {
   if (total_steps < 1)
@@ -70,44 +86,156 @@ inline lrs::any_schedule<double> make_budget_schedule(const std::string& name, d
   if (name == "wsd") return lrs::wsd(peak, total_steps);
   if (name == "rex") return lrs::rex(peak, total_steps);
   if (name == "onecycle") return lrs::one_cycle_lr<double>(peak, total_steps);
-  std::string allowed;
-  for (const auto& n : sweep_schedule_names()) allowed += (allowed.empty() ? "" : ", ") + n;
-  throw std::invalid_argument("unknown schedule '" + name + "' (choose from " + allowed + ")");
+  lrs::spec_context ctx;
+  ctx.lr = peak;
+  ctx.steps = total_steps;
+  return lrs::parse_schedule(name, ctx);
+}
+
+/// The schedules of a --schedules list: "rex;wsd(decay=0.1, shape='1-sqrt'),cosine" -> {"rex",
+/// "wsd(decay=0.1, shape='1-sqrt')", "cosine"}: split at ';' and at ',' outside brackets and
+/// quotes, spaces around each trimmed.
+inline std::vector<std::string> split_schedule_list(const std::vector<std::string>& args) {
+  std::vector<std::string> out;
+  for (const auto& a : args) {
+    std::string cur;
+    int depth = 0;
+    char quote = 0;
+    const auto flush = [&] {
+      const auto b = cur.find_first_not_of(" \t"), e = cur.find_last_not_of(" \t");
+      if (b != std::string::npos)
+        out.push_back(cur.substr(b, e - b + 1));
+      else
+        out.emplace_back();
+      cur.clear();
+    };
+    for (const char c : a) {
+      if (quote != 0) {
+        if (c == quote) quote = 0;
+      } else if (c == '\'' || c == '"') {
+        quote = c;
+      } else if (c == '(' || c == '[' || c == '{') {
+        ++depth;
+      } else if (c == ')' || c == ']' || c == '}') {
+        --depth;
+      } else if (c == ';' || (c == ',' && depth == 0)) {
+        flush();
+        continue;
+      }
+      cur += c;
+    }
+    flush();
+  }
+  return out;
 }
 
 /// The sweep's optimizer: lrs::sgd with momentum (torch.optim.SGD) or lrs::adam (torch.optim.Adam
-/// defaults: betas 0.9, 0.999, eps 1e-8), stepping the MLP's one flat parameter vector.
+/// defaults: betas 0.9, 0.999, eps 1e-8), or their schedule-free counterparts
+/// lrs::sgd_schedule_free (with the same momentum) and lrs::adamw_schedule_free (the authors'
+/// defaults), stepping the MLP's one flat parameter vector.
 class example_optimizer {
  public:
-  /// @throws std::invalid_argument for a kind other than "sgd" or "adam", or a bad momentum.
-  example_optimizer(const std::string& kind, float momentum) {
-    if (kind == "sgd") {
+  /// @throws std::invalid_argument for a kind other than "sgd", "adam", "sgd_schedule_free" or
+  /// "adamw_schedule_free", or a bad momentum.
+  example_optimizer(const std::string& kind, float momentum) : kind_(kind), momentum_(momentum) {
+    make();
+  }
+  /// A copy goes through the library's state format (state() / load_state()): a run branched off
+  /// a saved state continues exactly as the run it was saved from.
+  example_optimizer(const example_optimizer& other)
+      : kind_(other.kind_), momentum_(other.momentum_) {
+    make();
+    load_state(other.state());
+  }
+  example_optimizer& operator=(const example_optimizer& other) {
+    if (this != &other) *this = example_optimizer(other);
+    return *this;
+  }
+  example_optimizer(example_optimizer&&) noexcept = default;
+  example_optimizer& operator=(example_optimizer&&) noexcept = default;
+  ~example_optimizer() = default;
+
+  /// The optimizer's state in the lrs state format (docs/state.md).
+  [[nodiscard]] std::vector<unsigned char> state() const {
+    if (sgd_) return sgd_->state();
+    if (adam_) return adam_->state();
+    if (sgd_sf_) return sgd_sf_->state();
+    return adamw_sf_->state();
+  }
+  /// @throws lrs::state_error for a state of another optimizer or other options.
+  void load_state(const std::vector<unsigned char>& bytes) {
+    if (sgd_)
+      sgd_->load_state(bytes);
+    else if (adam_)
+      adam_->load_state(bytes);
+    else if (sgd_sf_)
+      sgd_sf_->load_state(bytes);
+    else
+      adamw_sf_->load_state(bytes);
+  }
+  /// True for the schedule-free optimizers, whose model is evaluated at eval_point().
+  [[nodiscard]] bool schedule_free() const { return sgd_sf_ || adamw_sf_; }
+  /// The point to evaluate the model at: `p` itself, or for a schedule-free optimizer the
+  /// average x (opt.eval on a copy; this optimizer stays in train mode).
+  [[nodiscard]] Eigen::VectorXf eval_point(const Eigen::VectorXf& p) const {
+    Eigen::VectorXf x = p;
+    if (!schedule_free()) return x;
+    example_optimizer copy(*this);
+    if (copy.sgd_sf_)
+      copy.sgd_sf_->eval(x);
+    else
+      copy.adamw_sf_->eval(x);
+    return x;
+  }
+
+ private:
+  void make() {
+    if (kind_ == "sgd") {
       lrs::sgd_options<float> o;
-      o.momentum = momentum;
+      o.momentum = momentum_;
       sgd_.emplace(o);
-    } else if (kind == "adam") {
+    } else if (kind_ == "adam") {
       adam_.emplace();
+    } else if (kind_ == "sgd_schedule_free") {
+      lrs::sgd_schedule_free_options<float> o;
+      o.momentum = momentum_;
+      sgd_sf_.emplace(o);
+    } else if (kind_ == "adamw_schedule_free") {
+      adamw_sf_.emplace();
     } else {
-      throw std::invalid_argument("unknown optimizer '" + kind + "' (choose from sgd, adam)");
+      throw std::invalid_argument("unknown optimizer '" + kind_ +
+                                  "' (choose from sgd, adam, sgd_schedule_free, "
+                                  "adamw_schedule_free)");
     }
   }
-  /// SGD's momentum or Adam's beta1, for schedules that cycle it.
+
+ public:
+  /// SGD's momentum or Adam's beta1, for schedules that cycle it (the schedule-free optimizers
+  /// keep theirs).
   void set_momentum(float m) {
     if (sgd_)
       sgd_->set_momentum(m);
-    else
+    else if (adam_)
       adam_->set_beta1(m);
   }
   void step(Eigen::VectorXf& p, const Eigen::VectorXf& g, float lr) {
     if (sgd_)
       sgd_->step(p, g, lr);
-    else
+    else if (adam_)
       adam_->step(p, g, lr);
+    else if (sgd_sf_)
+      sgd_sf_->step(p, g, lr);
+    else
+      adamw_sf_->step(p, g, lr);
   }
 
  private:
+  std::string kind_;
+  float momentum_;
   std::optional<lrs::sgd<float>> sgd_;
   std::optional<lrs::adam<float>> adam_;
+  std::optional<lrs::sgd_schedule_free<float>> sgd_sf_;
+  std::optional<lrs::adamw_schedule_free<float>> adamw_sf_;
 };
 
 /// Everything a sweep depends on. Budgets are percentages of the full run, in (0, 100].
@@ -120,24 +248,19 @@ struct sweep_options {
   std::string optimizer = "sgd";
   std::vector<double> budgets = {10, 25, 50, 100};
   std::vector<std::string> schedules = sweep_schedule_names();
-  std::uint64_t seed = 1;
+  std::uint64_t seed = 1;  ///< the first seed
+  int seeds = 1;           ///< seeds seed, seed + 1, ..., seed + seeds - 1
   int threads = 2;
   Eigen::Index train_eval = 10000;  ///< training examples used for the final training loss
 
   [[nodiscard]] double lr() const {
     return peak_lr > 0 ? peak_lr : (optimizer == "adam" ? 0.002 : 0.05);
   }
-};
-
-/// The outcome of one (schedule, budget) run.
-struct run_result {
-  std::string schedule;
-  double budget = 0;  ///< percent of the full run
-  lrs::step_t steps = 0;
-  double test_accuracy = 0, test_loss = 0;
-  double train_loss = 0;    ///< on the first train_eval training examples, after training
-  std::vector<double> lr;   ///< per step
-  std::vector<float> loss;  ///< per step, minibatch loss before the update
+  [[nodiscard]] std::vector<std::uint64_t> seed_list() const {
+    std::vector<std::uint64_t> v;
+    for (int i = 0; i < seeds; ++i) v.push_back(seed + static_cast<std::uint64_t>(i));
+    return v;
+  }
 };
 
 /// Updates per epoch: whole batches only.
@@ -158,95 +281,131 @@ inline lrs::step_t budget_steps(const sweep_options& o, const train_test& data, 
              std::llround(budget / 100.0 * static_cast<double>(full_budget_steps(o, data)))));
 }
 
-/// One run: initialisation from `seed`, batches in the order fixed by `seed` (a fresh shuffle per
-/// epoch), so every run sees the same data in the same order; shorter budgets see a prefix.
-inline run_result train_one(const train_test& data, const sweep_options& o,
-                            const std::string& schedule, double budget) {
-  run_result r;
-  r.schedule = schedule;
-  r.budget = budget;
-  r.steps = budget_steps(o, data, budget);
-  const auto sched = make_budget_schedule(schedule, o.lr(), r.steps);
-  mlp net(data.train.features(), o.hidden, data.train.classes);
-  Eigen::VectorXf params = net.initial_params(derive_seed(o.seed, 0));
-  Eigen::VectorXf grad;
-  example_optimizer opt(o.optimizer, o.momentum);
-  const lrs::step_t spe = steps_per_epoch(o, data);
-  std::vector<Eigen::Index> order(static_cast<std::size_t>(data.train.size()));
-  Eigen::MatrixXf xb(data.train.features(), o.batch);
-  std::vector<int> yb(static_cast<std::size_t>(o.batch));
-  r.lr.reserve(static_cast<std::size_t>(r.steps));
-  r.loss.reserve(static_cast<std::size_t>(r.steps));
-  for (lrs::step_t t = 0; t < r.steps; ++t) {
-    const lrs::step_t in_epoch = t % spe;
-    if (in_epoch == 0) {
-      for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<Eigen::Index>(i);
-      rng shuffle_rng(derive_seed(o.seed, 1000 + static_cast<std::uint64_t>(t / spe)));
-      shuffle_rng.shuffle(order);
-    }
-    for (int j = 0; j < o.batch; ++j) {
-      const Eigen::Index i = order[static_cast<std::size_t>(in_epoch * o.batch + j)];
-      xb.col(j) = data.train.images.col(i);
-      yb[static_cast<std::size_t>(j)] = data.train.labels[static_cast<std::size_t>(i)];
-    }
-    const double lr = sched(t);
-    if (sched.has_momentum()) opt.set_momentum(static_cast<float>(sched.momentum(t)));
-    const float loss = net.loss_and_gradient(params, xb, yb.data(), grad);
-    opt.step(params, grad, static_cast<float>(lr));
-    r.lr.push_back(lr);
-    r.loss.push_back(loss);
+/// The sweep's task (see sweep_engine.hpp): the MLP trained with example_optimizer on minibatches
+/// of `data`. A run of seed s starts from the initialisation drawn from s and sees the batches in
+/// the order fixed by s (a fresh shuffle per epoch), whatever its schedule and budget: shorter
+/// budgets see a prefix.
+class mlp_task {
+ public:
+  mlp_task(const train_test& data, const sweep_options& o) : data_(data), o_(o) {}
+
+  struct state {
+    Eigen::VectorXf params;
+    example_optimizer opt;
+    std::uint64_t seed = 0;
+    mlp net;  // scratch buffers only
+    std::vector<Eigen::Index> order;
+    lrs::step_t epoch = -1;  // of `order`
+    Eigen::VectorXf grad;
+    Eigen::MatrixXf xb;
+    std::vector<int> yb;
+  };
+
+  /// A run of `c` for `seed`: sgd or adam, or for a schedule-free row their schedule-free
+  /// counterparts (sgd_schedule_free with the same momentum, adamw_schedule_free).
+  state init(const candidate& c, std::uint64_t seed) const {
+    const std::string kind =
+        c.schedule_free ? (o_.optimizer == "sgd" ? "sgd_schedule_free" : "adamw_schedule_free")
+                        : o_.optimizer;
+    mlp net(data_.train.features(), o_.hidden, data_.train.classes);
+    state s{net.initial_params(derive_seed(seed, 0)),
+            example_optimizer(kind, o_.momentum),
+            seed,
+            net,
+            {},
+            -1,
+            {},
+            {},
+            {}};
+    s.order.resize(static_cast<std::size_t>(data_.train.size()));
+    s.xb.resize(data_.train.features(), o_.batch);
+    s.yb.resize(static_cast<std::size_t>(o_.batch));
+    return s;
   }
-  const auto test = net.evaluate(params, data.test.images, data.test.labels.data());
-  r.test_accuracy = test.accuracy;
-  r.test_loss = test.loss;
-  const Eigen::Index ne = std::min<Eigen::Index>(o.train_eval, data.train.size());
-  r.train_loss =
-      net.evaluate(params, data.train.images.leftCols(ne), data.train.labels.data()).loss;
-  return r;
+
+  float step(state& s, lrs::step_t t, double lr, std::optional<double> momentum) const {
+    const lrs::step_t spe = steps_per_epoch(o_, data_), epoch = t / spe, in_epoch = t % spe;
+    if (epoch != s.epoch) {
+      for (std::size_t i = 0; i < s.order.size(); ++i) s.order[i] = static_cast<Eigen::Index>(i);
+      rng shuffle_rng(derive_seed(s.seed, 1000 + static_cast<std::uint64_t>(epoch)));
+      shuffle_rng.shuffle(s.order);
+      s.epoch = epoch;
+    }
+    for (int j = 0; j < o_.batch; ++j) {
+      const Eigen::Index i = s.order[static_cast<std::size_t>(in_epoch * o_.batch + j)];
+      s.xb.col(j) = data_.train.images.col(i);
+      s.yb[static_cast<std::size_t>(j)] = data_.train.labels[static_cast<std::size_t>(i)];
+    }
+    if (momentum) s.opt.set_momentum(static_cast<float>(*momentum));
+    const float loss = s.net.loss_and_gradient(s.params, s.xb, s.yb.data(), s.grad);
+    s.opt.step(s.params, s.grad, static_cast<float>(lr));
+    return loss;
+  }
+
+  run_metrics evaluate(const state& s) const {
+    mlp net(data_.train.features(), o_.hidden, data_.train.classes);
+    run_metrics m;
+    const Eigen::VectorXf p = s.opt.eval_point(s.params);  // x for a schedule-free run
+    const auto test = net.evaluate(p, data_.test.images, data_.test.labels.data());
+    m.test_accuracy = test.accuracy;
+    m.test_loss = test.loss;
+    const Eigen::Index ne = std::min<Eigen::Index>(o_.train_eval, data_.train.size());
+    m.train_loss = net.evaluate(p, data_.train.images.leftCols(ne), data_.train.labels.data()).loss;
+    return m;
+  }
+
+ private:
+  const train_test& data_;
+  sweep_options o_;
+};
+
+/// The rows of the table for `o.schedules`: each name or spec as given; the name
+/// schedule_free_name() is the schedule-free row.
+inline std::vector<candidate> sweep_candidates(const sweep_options& o) {
+  std::vector<candidate> c;
+  for (const auto& s : o.schedules) c.push_back({s, s, s == schedule_free_name()});
+  return c;
 }
 
-/// Every schedule x every budget, on `threads` threads. Results are in schedule-major order
-/// (schedules[0] at every budget, then schedules[1], ...) and do not depend on the thread count.
-/// @throws the first exception a run threw.
+/// The layout of `o` on `data`: budgets in steps, seeds, threads.
+inline sweep_layout sweep_layout_of(const sweep_options& o, const train_test& data) {
+  sweep_layout l;
+  l.budgets = o.budgets;
+  for (const double b : o.budgets) l.steps.push_back(budget_steps(o, data, b));
+  l.seeds = o.seed_list();
+  l.threads = o.threads;
+  return l;
+}
+
+/// The LR of the schedule-free row, the same at every budget (so that one run serves them all):
+/// the authors' linear warm-up (t + 1) / W over the first 5 % of the full run, then constant at
+/// their default LR, 1.0 for SGD and 0.0025 for AdamW (facebookresearch/schedule_free).
+inline lrs::any_schedule<double> schedule_free_lr(const sweep_options& o, lrs::step_t full_steps) {
+  const double lr = o.optimizer == "sgd" ? 1.0 : 0.0025;
+  const auto warmup = static_cast<double>(
+      std::max<lrs::step_t>(1, std::llround(0.05 * static_cast<double>(full_steps))));
+  return lrs::lambda_lr(
+      lr, [warmup](lrs::step_t t) { return std::min(1.0, static_cast<double>(t + 1) / warmup); });
+}
+
+/// The schedules of `o`: make_budget_schedule at peak o.lr(), and schedule_free_lr for the
+/// schedule-free row.
+inline schedule_factory sweep_schedules(const sweep_options& o, lrs::step_t full_steps) {
+  const double peak = o.lr();
+  const auto sf = schedule_free_lr(o, full_steps);
+  return [peak, sf](const std::string& spec, lrs::step_t steps) {
+    if (spec == schedule_free_name()) return sf;
+    return make_budget_schedule(spec, peak, steps);
+  };
+}
+
+/// Every schedule x every budget x every seed of `o` on the MLP (run_sweep of sweep_engine.hpp):
+/// results in the order schedule, budget, seed; independent of the thread count.
 inline std::vector<run_result> run_sweep(const train_test& data, const sweep_options& o,
                                          progress* bar = nullptr) {
-  const std::size_t nb = o.budgets.size(), n = o.schedules.size() * nb;
-  std::vector<run_result> results(n);
-  // Longest runs first, for a better balance between threads.
-  std::vector<std::size_t> queue(n);
-  for (std::size_t i = 0; i < n; ++i) queue[i] = i;
-  std::stable_sort(queue.begin(), queue.end(), [&](std::size_t a, std::size_t b) {
-    return o.budgets[a % nb] > o.budgets[b % nb];
-  });
-  if (bar != nullptr) {
-    double work = 0;
-    for (std::size_t i = 0; i < n; ++i)
-      work += static_cast<double>(budget_steps(o, data, o.budgets[i % nb]));
-    bar->set_total_work(work);
-  }
-  std::atomic<std::size_t> next{0};
-  std::exception_ptr error;
-  std::mutex error_mutex;
-  const auto worker = [&] {
-    for (std::size_t k; (k = next.fetch_add(1)) < n;) {
-      const std::size_t i = queue[k];
-      try {
-        results[i] = train_one(data, o, o.schedules[i / nb], o.budgets[i % nb]);
-      } catch (...) {
-        std::lock_guard<std::mutex> lock(error_mutex);
-        if (!error) error = std::current_exception();
-      }
-      if (bar != nullptr)
-        bar->advance(1, static_cast<double>(budget_steps(o, data, o.budgets[i % nb])));
-    }
-  };
-  const int nt = std::max(1, std::min<int>(o.threads, static_cast<int>(n)));
-  std::vector<std::thread> pool;
-  for (int i = 1; i < nt; ++i) pool.emplace_back(worker);
-  worker();
-  for (auto& th : pool) th.join();
-  if (error) std::rethrow_exception(error);
-  return results;
+  const mlp_task task(data, o);
+  return run_sweep(task, sweep_candidates(o), sweep_layout_of(o, data),
+                   sweep_schedules(o, full_budget_steps(o, data)), bar);
 }
 
 }  // namespace lrs_example

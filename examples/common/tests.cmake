@@ -6,7 +6,7 @@ if(NOT LRS_BUILD_TESTS OR NOT TARGET budget_sweep)
 endif()
 set(_lrs_check ${CMAKE_CURRENT_LIST_DIR}/check_budget_sweep.cmake)
 set(_lrs_tiny
-    "--synthetic|--train-size|256|--test-size|64|--epochs|1|--hidden|8|--batch|32|--schedules|linear,onecycle|--budgets|50,100|--quiet")
+    "--synthetic|--train-size|256|--test-size|64|--epochs|1|--hidden|8|--batch|32|--schedules|linear,onecycle|--budgets|50,100|--seeds|2|--quiet")
 add_test(NAME budget_sweep_deterministic
          COMMAND ${CMAKE_COMMAND} -DMODE=deterministic -DEXE=$<TARGET_FILE:budget_sweep>
                  "-DARGS=${_lrs_tiny}" -DWORK=${CMAKE_CURRENT_BINARY_DIR}/check_deterministic -P
@@ -15,7 +15,11 @@ foreach(
   case IN
   ITEMS "budget_zero|--budgets|0|each budget must be in \\(0, 100\\] percent of the full run, got 0"
         "budget_over|--budgets|10,150|each budget must be in \\(0, 100\\] percent of the full run, got 150"
-        "unknown_schedule|--schedules|linear,sqrt|unknown schedule 'sqrt' \\(choose from constant,"
+        "unknown_schedule|--schedules|linear,sqrt|--schedules: 'sqrt': "
+        "bad_spec|--schedules|rex,wsd(decay=2)|--schedules: 'wsd\\(decay=2\\)': .*decay"
+        "twice|--schedules|rex,rex|--schedules: 'rex' is given twice"
+        "budget_twice|--budgets|50,50|--budgets: 50 is given twice"
+        "no_seeds|--seeds|0|--seeds must be >= 1, got 0"
         "unknown_option|--warmup|5|--warmup"
         "bad_epochs|--epochs|0|--epochs must be > 0, got 0"
         "bad_optimizer|--optimizer|lamb|--optimizer must be sgd or adam, got 'lamb'"

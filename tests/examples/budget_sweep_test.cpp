@@ -238,9 +238,22 @@ TEST_CASE("budget schedules: rescaled profiles against the REX paper's vectors",
   CHECK_THAT(wsd(80), WithinRel(1.0, 1e-12));
   CHECK_THAT(wsd(90), WithinRel(0.5, 1e-12));
   CHECK_THAT(wsd(99), WithinRel(0.05, 1e-12));
-  CHECK_THROWS_WITH(make_budget_schedule("sqrt", 1.0, 10),
-                    "unknown schedule 'sqrt' (choose from constant, step, exponential, linear, "
-                    "cosine, onecycle, wsd, rex)");
+  // Any other name is a spec for the library's parser, with peak and budget from the sweep.
+  const auto spec = make_budget_schedule("wsd(decay=0.5, shape='1-sqrt')", 2.0, 100);
+  CHECK(spec(49) == 2.0);
+  CHECK_THAT(spec(75), WithinRel(2.0 * (1 - std::sqrt(0.5)), 1e-12));  // u = (0.75 - 0.5) / 0.5
+  const auto torch = make_budget_schedule("CosineAnnealingLR(T_max=10)", 1.0, 100);
+  CHECK_THAT(torch(5), WithinAbs(0.5, 1e-12));  // (1 + cos(pi / 2)) / 2
+  CHECK_THROWS_AS(make_budget_schedule("sqrt", 1.0, 10), std::invalid_argument);
+}
+
+TEST_CASE("--schedules lists split at ';' and at top-level ','", "[example][schedule]") {
+  CHECK(split_schedule_list({"rex;wsd(decay=0.1, shape='1-sqrt');cosine(min_lr=1e-4)"}) ==
+        std::vector<std::string>{"rex", "wsd(decay=0.1, shape='1-sqrt')", "cosine(min_lr=1e-4)"});
+  CHECK(split_schedule_list({"linear,onecycle", " step ; x(a=[1, 2], b=';')"}) ==
+        std::vector<std::string>{"linear", "onecycle", "step", "x(a=[1, 2], b=';')"});
+  CHECK(split_schedule_list({"a;;b"}) ==
+        std::vector<std::string>{"a", "", "b"});  // validated later
 }
 
 namespace {
@@ -270,12 +283,12 @@ TEST_CASE("budget sweep: same options and seed give the same numbers", "[example
   for (std::size_t i = 0; i < a.size(); ++i) {
     CHECK(a[i].schedule == o.schedules[i / 2]);
     CHECK(a[i].budget == o.budgets[i % 2]);
-    CHECK(a[i].test_accuracy == b[i].test_accuracy);
-    CHECK(a[i].train_loss == b[i].train_loss);
+    CHECK(a[i].metrics.test_accuracy == b[i].metrics.test_accuracy);
+    CHECK(a[i].metrics.train_loss == b[i].metrics.train_loss);
     CHECK(a[i].loss == b[i].loss);
     CHECK(a[i].lr == b[i].lr);
     CHECK(a[i].loss == c[i].loss);  // thread count does not matter
-    CHECK(a[i].test_accuracy == c[i].test_accuracy);
+    CHECK(a[i].metrics.test_accuracy == c[i].metrics.test_accuracy);
   }
   // 512 / 32 = 16 steps per epoch: 8 steps at 50 %, 16 at 100 %.
   CHECK(a[0].steps == 8);
@@ -302,8 +315,8 @@ TEST_CASE("budget sweep: training reduces the loss", "[example][sweep]") {
   o.schedules = {"cosine"};
   const auto r = run_sweep(data, o).at(0);
   CHECK(r.steps == 64);
-  CHECK(r.train_loss < 0.7 * r.loss[0]);  // from about 2.4 (chance is log 10 = 2.3)
-  CHECK(r.test_accuracy > 0.3);           // chance is 0.1
+  CHECK(r.metrics.train_loss < 0.7 * r.loss[0]);  // from about 2.4 (chance is log 10 = 2.3)
+  CHECK(r.metrics.test_accuracy > 0.3);           // chance is 0.1
 }
 
 TEST_CASE("budget sweep: training with Adam reduces the loss", "[example][sweep]") {
@@ -316,7 +329,7 @@ TEST_CASE("budget sweep: training with Adam reduces the loss", "[example][sweep]
   o.budgets = {100};
   o.schedules = {"cosine"};
   const auto a = run_sweep(data, o).at(0);
-  CHECK(a.train_loss < 0.7 * a.loss[0]);
-  CHECK(a.test_accuracy > 0.3);
+  CHECK(a.metrics.train_loss < 0.7 * a.loss[0]);
+  CHECK(a.metrics.test_accuracy > 0.3);
   CHECK(a.loss[1] != a.loss[0]);
 }

@@ -27,34 +27,63 @@ void check_ticks(const lrs::detail::svg_axis& a, const std::vector<double>& expe
 
 }  // namespace
 
-TEST_CASE("svg axis: nice linear ticks in 1-2-5 steps", "[io][svg]") {
-  check_ticks(lrs::detail::make_axis(0.0, 1.0, false), {0, 0.2, 0.4, 0.6, 0.8, 1.0});
-  // rough step 0.907/5 = 0.18 -> 0.2; range widened to [0, 1].
-  check_ticks(lrs::detail::make_axis(0.013, 0.92, false), {0, 0.2, 0.4, 0.6, 0.8, 1.0});
-  check_ticks(lrs::detail::make_axis(0.0, 1000.0, false), {0, 200, 400, 600, 800, 1000});
-  // rough step 90/5 = 18 -> 20; [10, 100] -> [0, 100].
-  check_ticks(lrs::detail::make_axis(10.0, 100.0, false), {0, 20, 40, 60, 80, 100});
-  // rough step 0.05/5 = 0.01: the range is already on multiples of the step
-  check_ticks(lrs::detail::make_axis(0.83, 0.88, false), {0.83, 0.84, 0.85, 0.86, 0.87, 0.88});
-  // degenerate: [5, 5] -> [4.5, 5.5], step 0.2 -> [4.4, 5.6]
-  check_ticks(lrs::detail::make_axis(5.0, 5.0, false), {4.4, 4.6, 4.8, 5.0, 5.2, 5.4, 5.6});
-  const auto a = lrs::detail::make_axis(-0.3, 0.3, false);
+TEST_CASE("svg axis: nice linear ticks in 1-2-5 steps inside the range", "[io][svg]") {
+  using lrs::detail::make_axis;
+  // pad 0 (the x axis): the axis is exactly the data's range.
+  check_ticks(make_axis(0.0, 1.0, false, 0), {0, 0.2, 0.4, 0.6, 0.8, 1.0});
+  const auto x = make_axis(0.0, 2339.0, false, 0);  // 2340 steps: ends at 2339, not 2500
+  CHECK(x.lo == 0.0);
+  CHECK(x.hi == 2339.0);
+  check_ticks(x, {0, 500, 1000, 1500, 2000});
+  // rough step 0.907/5 = 0.18 -> 0.2; ticks inside [0.013, 0.92] only.
+  check_ticks(make_axis(0.013, 0.92, false, 0), {0.2, 0.4, 0.6, 0.8});
+  // rough step 0.05/5 = 0.01
+  check_ticks(make_axis(0.83, 0.88, false, 0), {0.83, 0.84, 0.85, 0.86, 0.87, 0.88});
+  // 5 % headroom (the y axis): [0, 1] -> [-0.05, 1.05], so 0 and 1 are off the frame.
+  const auto y = make_axis(0.0, 1.0, false);
+  CHECK_THAT(y.lo, WithinAbs(-0.05, 1e-12));
+  CHECK_THAT(y.hi, WithinAbs(1.05, 1e-12));
+  check_ticks(y, {0, 0.2, 0.4, 0.6, 0.8, 1.0});
+  // degenerate: [5, 5] -> [4.5, 5.5], ticks every 0.2
+  check_ticks(make_axis(5.0, 5.0, false), {4.6, 4.8, 5.0, 5.2, 5.4});
+  const auto a = make_axis(-0.3, 0.3, false, 0);
   CHECK_THAT(a.lo, WithinAbs(-0.3, 1e-12));
   CHECK_THAT(a.hi, WithinAbs(0.3, 1e-12));
   CHECK(a.ticks[3] == 0.0);  // exactly zero, printed "0" and not "-5.55e-17"
+  CHECK(a.labels[3] == "0");
 }
 
-TEST_CASE("svg axis: log ticks at powers of ten", "[io][svg]") {
-  const auto a = lrs::detail::make_axis(0.003, 0.5, true);
-  CHECK_THAT(a.lo, WithinRel(1e-3, 1e-12));
-  CHECK_THAT(a.hi, WithinRel(1.0, 1e-12));
-  check_ticks(a, {1e-3, 1e-2, 1e-1, 1.0});
-  const auto b = lrs::detail::make_axis(0.1, 0.1, true);  // one value: one decade, 1-2-5
-  check_ticks(b, {0.1, 0.2, 0.5, 1.0});
-  check_ticks(lrs::detail::make_axis(0.15, 7.0, true), {0.1, 0.2, 0.5, 1, 2, 5, 10});
-  const auto c = lrs::detail::make_axis(1e-12, 1.0, true);  // 12 decades: every 2nd
+TEST_CASE("svg axis: log ticks at powers of ten, with headroom", "[io][svg]") {
+  using lrs::detail::make_axis;
+  const auto a = make_axis(0.003, 0.5, true);  // 2.22 decades, 0.11 of headroom each side
+  CHECK_THAT(std::log10(a.lo),
+             WithinAbs(std::log10(0.003) - 0.05 * std::log10(0.5 / 0.003), 1e-12));
+  CHECK_THAT(std::log10(a.hi), WithinAbs(std::log10(0.5) + 0.05 * std::log10(0.5 / 0.003), 1e-12));
+  check_ticks(a, {1e-2, 1e-1});
+  CHECK(a.labels == std::vector<std::string>{"0.01", "0.1"});
+  const auto b = make_axis(0.1, 0.1, true);  // one value: half a decade each side, 1-2-5
+  check_ticks(b, {0.05, 0.1, 0.2});
+  // Loss-like data in [0.25, 2.6]: 2 and 5 times the powers of ten inside.
+  check_ticks(make_axis(0.25, 2.6, true), {0.5, 1, 2});
+  const auto c = make_axis(1e-12, 1.0, true);  // 12 decades: every 2nd
   CHECK(c.ticks.size() == 7);
   CHECK_THAT(c.ticks[1], WithinRel(1e-10, 1e-9));
+  // Within one power of ten: linear 1-2-5 ticks, so the axis has at least two.
+  CHECK(make_axis(0.3, 0.6, true).ticks.size() >= 2);
+}
+
+TEST_CASE("svg tick labels: one notation per axis", "[io][svg]") {
+  using lrs::detail::svg_tick_labels;
+  CHECK(svg_tick_labels({1e-5, 1e-4, 1e-3}) == std::vector<std::string>{"1e-5", "1e-4", "1e-3"});
+  CHECK(svg_tick_labels({1e-4, 2e-4, 5e-4, 1e-3}) ==
+        std::vector<std::string>{"1e-4", "2e-4", "5e-4", "1e-3"});
+  CHECK(svg_tick_labels({0, 2.5e-5, 5e-5}) == std::vector<std::string>{"0", "2.5e-5", "5e-5"});
+  CHECK(svg_tick_labels({0.001, 0.01, 0.1}) == std::vector<std::string>{"0.001", "0.01", "0.1"});
+  CHECK(svg_tick_labels({0, 0.25, 0.5}) == std::vector<std::string>{"0", "0.25", "0.5"});
+  CHECK(svg_tick_labels({1e4, 1e5, 1e6}) == std::vector<std::string>{"1e4", "1e5", "1e6"});
+  // An axis from a 1e-5 to 1e-2 schedule: never "0.0001" next to "1e-05".
+  for (const auto& l : lrs::detail::make_axis(1e-5, 1e-2, true).labels)
+    CHECK(l.find('e') != std::string::npos);
 }
 
 TEST_CASE("svg numbers read as on an axis", "[io][svg]") {
@@ -75,10 +104,12 @@ TEST_CASE("svg plot: document, coordinates, legend", "[io][svg]") {
   CHECK(s.substr(s.size() - 7) == "</svg>\n");
   CHECK(count(s, "<polyline") == 2);
   CHECK(count(s, "<circle") == 0);
-  // plot area: left 78, width 820-78-190 = 552; top 20 (no title), height 480-20-58 = 402
-  CHECK(s.find("points=\"78.00,422.00 630.00,20.00\"") != std::string::npos);
+  // plot area: left 78, width 820-78-190 = 552; top 20 (no title), height 480-20-58 = 402;
+  // x in [0, 1] exactly, y in [-0.05, 1.05]: y = 0 at 20 + 402 * 1.05 / 1.1 = 403.73, y = 1 at
+  // 20 + 402 * 0.05 / 1.1 = 38.27
+  CHECK(s.find("points=\"78.00,403.73 630.00,38.27\"") != std::string::npos);
   // three collinear points: the middle one is left out
-  CHECK(s.find("points=\"78.00,20.00 630.00,422.00\"") != std::string::npos);
+  CHECK(s.find("points=\"78.00,38.27 630.00,403.73\"") != std::string::npos);
   CHECK(s.find(">a &amp; b</text>") != std::string::npos);  // legend entry, escaped
   CHECK(s.find(">second</text>") != std::string::npos);
   CHECK(s.find(">0.4</text>") != std::string::npos);  // a tick label
@@ -98,8 +129,12 @@ TEST_CASE("svg plot: log y and markers", "[io][svg]") {
   CHECK(count(s, "<circle") == 3);
   CHECK(s.find(">0.01</text>") != std::string::npos);
   CHECK(s.find(">T</text>") != std::string::npos);
-  // top 44 with a title, height 480-44-58 = 378; y = 0.1 is halfway between 0.01 and 1
+  // top 44 with a title, height 480-44-58 = 378; y = 0.1 is halfway between 0.01 and 1, and
+  // so between the padded ends 10^-2.1 and 10^0.1
   CHECK(s.find("cy=\"233.00\"") != std::string::npos);
+  // markers at the ends are whole: nothing is clipped
+  CHECK(s.find("clip-path") == std::string::npos);
+  CHECK(s.find("cx=\"78.00\"") != std::string::npos);
 }
 
 TEST_CASE("svg plot: bad series are rejected and leave the plot unchanged", "[io][svg][error]") {
@@ -169,6 +204,77 @@ TEST_CASE("svg legend: long names are shortened, the tooltip keeps them", "[io][
   p.add_series(name, {0.0, 1.0}, {1.0, 2.0});
   const std::string s = p.str();
   CHECK(s.find("<title>" + name + "</title>") != std::string::npos);
-  // legend up to 40 % of 820 px: (328 - 56) / 7 = 38 characters, "..." included
-  CHECK(s.find(">" + std::string(35, 'n') + "...</text>") != std::string::npos);
+  // cut at 60 characters, "..." included
+  CHECK(s.find(">" + std::string(57, 'n') + "...</text>") != std::string::npos);
+  // The document widens for the legend (56 + 7 * 60 = 476 px instead of 190): the plot area keeps
+  // its 552 px from x = 78 to 630.
+  CHECK(p.document_width() == 820 + 476 - 190);
+  CHECK(s.find("width=\"1106\"") != std::string::npos);
+  CHECK(s.find("points=\"78.00,") != std::string::npos);
+  CHECK(s.find(" 630.00,") != std::string::npos);
+}
+
+TEST_CASE("svg plot: headroom, x range, palette, legend order, bands", "[io][svg]") {
+  // A constant LR at the peak over 2340 steps next to a decay to 0: both lines clear the frame.
+  std::vector<double> x(2340), flat(2340, 0.05), decay(2340);
+  for (std::size_t t = 0; t < x.size(); ++t) {
+    x[t] = static_cast<double>(t);
+    decay[t] = 0.05 * (1 - static_cast<double>(t) / 2340);
+  }
+  lrs::svg_plot p({"", "step", "lr"});
+  p.add_series("constant", x, flat);
+  p.add_series("linear", x, decay);
+  const auto ya = p.y_axis();
+  const double span = ya.hi - ya.lo;
+  CHECK((ya.hi - 0.05) / span > 0.04);  // the constant line is >= 4 % of the height below the top
+  CHECK((decay.back() - ya.lo) / span > 0.04);
+  CHECK(p.x_axis().hi == 2339.0);  // x ends at the last step
+  CHECK(p.x_axis().lo == 0.0);
+
+  // Okabe-Ito, seven distinct colours; then the same colours dashed.
+  std::vector<std::string> colours;
+  for (std::size_t i = 0; i < 7; ++i) colours.push_back(lrs::svg_plot::colour(i));
+  CHECK(colours == std::vector<std::string>{"#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9",
+                                            "#CC79A7", "#000000"});
+  CHECK(lrs::svg_plot::dash(6).empty());
+  CHECK(!lrs::svg_plot::dash(7).empty());
+  CHECK(lrs::svg_plot::dash(14) != lrs::svg_plot::dash(7));
+  lrs::svg_plot many;
+  for (int i = 0; i < 9; ++i) many.add_series("s" + std::to_string(i), {0, 1}, {0, 1.0 * i});
+  const std::string m = many.str();
+  CHECK(count(m, "<polyline class=\"series\" stroke=\"#0072B2\" stroke-dasharray=") == 1);
+
+  // Legend from the highest last value down; ties and the option off keep the order added.
+  lrs::svg_plot l;
+  l.add_series("low", {0, 1}, {5, 1});
+  l.add_series("high", {0, 1}, {0, 3});
+  l.add_series("mid", {0, 1}, {9, 2});
+  CHECK(l.legend_order() == std::vector<std::size_t>{1, 2, 0});
+  const std::string ls = l.str();
+  CHECK(ls.find(">high</text>") < ls.find(">mid</text>"));
+  CHECK(ls.find(">mid</text>") < ls.find(">low</text>"));
+  lrs::svg_plot_options keep;
+  keep.legend_by_last_value = false;
+  lrs::svg_plot k(keep);
+  k.add_series("low", {0, 1}, {5, 1});
+  k.add_series("high", {0, 1}, {0, 3});
+  CHECK(k.legend_order() == std::vector<std::size_t>{0, 1});
+
+  // A band: one shaded polygon under the lines, inside the y range.
+  lrs::svg_plot b;
+  b.add_series("mean", {10, 25, 50, 100}, {80, 84, 86, 87}, {79, 83.5, 85.8, 86.9},
+               {81, 84.5, 86.2, 87.1});
+  const std::string bs = b.str();
+  CHECK(count(bs, "<polygon class=\"band\"") == 1);
+  CHECK(bs.find("fill-opacity=\"0.18\"") != std::string::npos);
+  CHECK(bs.find("<polygon") < bs.find("<polyline"));
+  CHECK(b.y_axis().lo < 79);
+  CHECK(b.y_axis().hi > 87.1);
+  CHECK(b.x_axis().hi == 100);
+  const std::string before = bs;
+  CHECK_THROWS_WITH(b.add_series("bad", {0, 1}, {1, 1}, {0, 2}, {2, 1.5}),
+                    "lrs::svg_plot: lo must be <= hi (1.5), got 2");
+  CHECK_THROWS_WITH(b.add_series("bad", {0, 1}, {1, 1}, {0}, {2, 2}),
+                    "lrs::svg_plot: lo must be as long as x (2 points), got 1 points");
+  CHECK(b.str() == before);
 }

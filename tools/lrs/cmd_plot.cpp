@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
-// `lrs plot`: the learning rates of one or more schedule specs over N steps, as an SVG line plot.
+// `lrs plot`: the learning rates of one or more schedule specs over N steps, and series read from
+// CSV files (a recorded LR, `lrs predict` output), as an SVG line plot.
 #include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstddef>
 #include <cstdio>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <utility>
@@ -14,6 +16,7 @@
 #include <CLI/CLI.hpp>
 
 #include <lrs/core/types.hpp>
+#include <lrs/io/csv.hpp>
 #include <lrs/io/parse_schedule.hpp>
 #include <lrs/io/svg.hpp>
 
@@ -30,7 +33,61 @@ struct plot_options {
   std::string title;
   bool log_y = false;
   std::vector<std::string> specs;
+  std::vector<std::string> csvs;  // FILE or FILE:COLUMN
 };
+
+/// The header fields of a CSV file (its first line that is not blank or a comment).
+std::vector<std::string> csv_header(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw usage_error(fmt::format("plot: --csv: cannot open '{}'", path));
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.compare(0, 3, "\xEF\xBB\xBF") == 0) line.erase(0, 3);
+    if (lrs::io::detail::is_skipped(line)) continue;
+    std::vector<std::string> out;
+    for (const auto f : lrs::io::detail::split_fields(line)) out.emplace_back(f);
+    return out;
+  }
+  throw usage_error(fmt::format("plot: --csv: '{}' has no header line", path));
+}
+
+/// `--csv FILE[:COLUMN]`: x from the column `step`, y from COLUMN (default: the first column
+/// that is not `step`). The part after the last ':' is the column unless it holds a '/'.
+struct csv_series {
+  std::string label, file, column;
+  std::vector<double> x, y;
+};
+
+csv_series read_csv_series(const std::string& arg) {
+  csv_series c;
+  c.label = arg;
+  c.file = arg;
+  const auto colon = arg.rfind(':');
+  if (colon != std::string::npos && colon + 1 < arg.size() &&
+      arg.find('/', colon) == std::string::npos) {
+    c.file = arg.substr(0, colon);
+    c.column = arg.substr(colon + 1);
+  }
+  if (c.column.empty()) {
+    for (const auto& h : csv_header(c.file))
+      if (h != "step") {
+        c.column = h;
+        break;
+      }
+    if (c.column.empty())
+      throw usage_error(
+          fmt::format("plot: --csv: '{}' has no column besides 'step' to plot", c.file));
+    c.label = c.file + ":" + c.column;
+  }
+  try {
+    const auto s = lrs::io::read_step_series_file(c.file, "step", c.column);
+    c.x.assign(s.steps.begin(), s.steps.end());
+    c.y = s.values;
+  } catch (const lrs::io::csv_error& e) {
+    throw usage_error(fmt::format("plot: --csv: {}", e.what()));
+  }
+  return c;
+}
 
 /// `name` ends in ".svg" (any case).
 bool is_svg_path(const std::string& name) {
@@ -45,23 +102,33 @@ void run_plot(const plot_options& o) {
     throw usage_error(fmt::format(
         "plot: --out must name a .svg file (or be - for stdout), got '{}': only SVG is written",
         o.out));
-  if (!(o.lr > 0) || !std::isfinite(o.lr))
+  if (o.specs.empty() && o.csvs.empty())
+    throw usage_error("plot: give at least one schedule spec or --csv FILE[:COLUMN]");
+  if (!o.specs.empty() && o.lr == 0)
+    throw usage_error("plot: --lr is required to plot a schedule spec");
+  if (!o.specs.empty() && o.steps == 0)
+    throw usage_error("plot: --steps is required to plot a schedule spec");
+  if (!o.specs.empty() && (!(o.lr > 0) || !std::isfinite(o.lr)))
     throw usage_error(fmt::format("plot: --lr must be > 0, got {}", o.lr));
-  if (o.steps < 1) throw usage_error(fmt::format("plot: --steps must be >= 1, got {}", o.steps));
+  if (o.steps < 0 || (!o.specs.empty() && o.steps < 1))
+    throw usage_error(fmt::format("plot: --steps must be >= 1, got {}", o.steps));
   if (o.steps > 10'000'000)
     throw usage_error(fmt::format("plot: --steps must be <= 10000000, got {}", o.steps));
+  std::vector<csv_series> csvs;
+  for (const auto& arg : o.csvs) csvs.push_back(read_csv_series(arg));
   lrs::spec_context ctx;
-  ctx.lr = o.lr;
-  ctx.steps = o.steps;
+  ctx.lr = o.lr > 0 ? o.lr : 1.0;
+  if (o.steps > 0) ctx.steps = o.steps;
   lrs::svg_plot_options po;
-  po.title =
-      o.title.empty() ? fmt::format("Learning rate over {} steps (lr {})", o.steps, o.lr) : o.title;
+  if (!o.title.empty())
+    po.title = o.title;
+  else if (!o.specs.empty())
+    po.title = fmt::format("Learning rate over {} steps (lr {})", o.steps, o.lr);
+  else
+    po.title = csvs.size() == 1 ? csvs[0].label : "CSV series";
   po.x_label = "step";
-  po.y_label = "learning rate";
+  po.y_label = o.specs.empty() && csvs.size() == 1 ? csvs[0].column : "learning rate";
   po.log_y = o.log_y;
-  std::size_t longest = 0;
-  for (const auto& spec : o.specs) longest = std::max(longest, spec.size());
-  if (longest > 24) po.width = 1100;  // room for long specs in the legend
   lrs::svg_plot plot(po);
   std::vector<double> x(static_cast<std::size_t>(o.steps));
   for (lrs::step_t t = 0; t < o.steps; ++t) x[static_cast<std::size_t>(t)] = static_cast<double>(t);
@@ -99,6 +166,14 @@ void run_plot(const plot_options& o) {
       throw usage_error(fmt::format("plot: cannot plot '{}': {}", spec, e.what()));
     }
   }
+  for (auto& c : csvs) {
+    if (o.log_y)
+      for (const double v : c.y)
+        if (!(v > 0))
+          throw usage_error(fmt::format(
+              "plot: --csv '{}': cannot plot {} on a log y axis (values must be > 0)", c.label, v));
+    plot.add_series(c.label, std::move(c.x), std::move(c.y));
+  }
   const std::string where = o.out == "-" ? "stdout" : o.out;
   if (o.out == "-") {
     const std::string doc = plot.str();
@@ -109,8 +184,13 @@ void run_plot(const plot_options& o) {
   }
   // Status lines go to stderr: stdout is for data (the SVG itself with --out -).
   for (const auto& n : notes) fmt::print(stderr, "{}\n", n);
-  fmt::print(stderr, "wrote {} ({} schedule{}, steps 0..{})\n", where, o.specs.size(),
-             o.specs.size() == 1 ? "" : "s", o.steps - 1);
+  std::string what;
+  if (!o.specs.empty())
+    what = fmt::format("{} schedule{}, steps 0..{}", o.specs.size(), o.specs.size() == 1 ? "" : "s",
+                       o.steps - 1);
+  if (!o.csvs.empty())
+    what += fmt::format("{}{} CSV series", what.empty() ? "" : ", ", o.csvs.size());
+  fmt::print(stderr, "wrote {} ({})\n", where, what);
 }
 
 }  // namespace
@@ -119,19 +199,21 @@ void add_plot_command(CLI::App& app) {
   auto o = std::make_shared<plot_options>();
   CLI::App* cmd = app.add_subcommand(
       "plot", "Plot the learning rate of one or more schedule specs over N steps as an SVG file");
-  cmd->add_option("--lr", o->lr, "Initial (peak) learning rate the specs scale")->required();
+  cmd->add_option("--lr", o->lr, "Initial (peak) learning rate the specs scale");
   cmd->add_option("--steps", o->steps,
                   "Number of steps to plot (also the budget of "
                   "budget-native schedules)")
-      ->required()
       ->transform(whole_number());
   cmd->add_option("--out,-o", o->out, "Output SVG file (.svg), or - for stdout")->required();
   cmd->add_option("--title", o->title, "Plot title");
   cmd->add_flag("--log-y", o->log_y,
                 "Logarithmic learning-rate axis (steps with LR <= 0 are left out, with a note)");
+  cmd->add_option("--csv", o->csvs,
+                  "Also plot a CSV series: FILE[:COLUMN], x from the column 'step', y from COLUMN "
+                  "(default: the first other column), e.g. `lrs predict` output (repeatable)");
   cmd->add_option("specs", o->specs,
-                  "Schedule specs in PyTorch call syntax, e.g. 'CosineAnnealingLR(T_max=100)'")
-      ->required();
+                  "Schedule specs in PyTorch call syntax, e.g. 'CosineAnnealingLR(T_max=100)' "
+                  "(needs --lr and --steps)");
   cmd->callback([o] { run_plot(*o); });
 }
 

@@ -10,7 +10,7 @@ foreach(
         "bad_spec|2|--lr|0.1|--steps|100|CosineAnnealingLR(Tmax=100)|^lrs: unknown parameter 'Tmax' for CosineAnnealingLR at column 19; did you mean 'T_max'"
         "zero_steps|2|--lr|0.1|--steps|0|StepLR(step_size=30)|^lrs: plot: --steps must be >= 1, got 0"
         "zero_on_log_axis|0|--lr|0.1|--steps|20|--log-y|StepLR(step_size=10, gamma=0)|^lrs: note: 'StepLR\\(step_size=10, gamma=0\\)': 10 of 20 steps have LR <= 0 \\(the first at step 10\\) and are left out of the log-y plot"
-        "no_spec|2|--lr|0.1|--steps|10|specs is required")
+        "no_spec|2|--lr|0.1|--steps|10|^lrs: plot: give at least one schedule spec or --csv FILE\\[:COLUMN\\]")
   string(REPLACE "|" ";" _parts "${case}")
   list(GET _parts 0 _name)
   list(GET _parts 1 _rc)

@@ -25,8 +25,11 @@ struct svg_plot_options {
   std::string y_label;   ///< left of the y axis, rotated
   bool log_y = false;    ///< logarithmic y axis (every y must then be > 0)
   bool markers = false;  ///< a dot at every point as well as the line
-  int width = 820;       ///< pixels, >= 300
+  int width = 820;       ///< pixels, >= 300; grows when the legend needs more room
   int height = 480;      ///< pixels, >= 200
+  /// Legend entries from the highest last value to the lowest (the order of the lines at the
+  /// right end of the plot); false: in the order the series were added.
+  bool legend_by_last_value = true;
 };
 
 namespace detail {
@@ -80,49 +83,102 @@ inline double nice_step(double lo, double hi, int target = 5) {
   return k * mag;
 }
 
-/// Axis range and ticks. Linear: [lo, hi] widened to multiples of a nice step, ticks at every
-/// multiple. Log: [10^floor(log10 lo), 10^ceil(log10 hi)], ticks at powers of ten (also at 2 and 5
-/// times them over one or two decades; every k-th decade over more than 8). A degenerate range is
-/// widened around its value.
+/// Axis range, ticks and tick labels.
 struct svg_axis {
   double lo = 0, hi = 1;
   bool log = false;
   std::vector<double> ticks;
+  std::vector<std::string> labels;  ///< one per tick, all in one notation (svg_tick_labels)
 };
 
-inline svg_axis make_axis(double lo, double hi, bool log) {
+/// Tick labels in one notation: plain decimals ("0.25", "1000") when every tick reads well so
+/// (nonzero magnitudes in [1e-3, 1e5)), else every label in scientific notation with the shortest
+/// mantissa ("1e-4", "2.5e-5", "1e6"), never "0.0001" next to "1e-05". Zero is "0".
+inline std::vector<std::string> svg_tick_labels(const std::vector<double>& ticks) {
+  bool plain = true;
+  for (const double t : ticks) {
+    const double m = std::abs(t);
+    if (m != 0 && (m < 1e-3 || m >= 1e5)) plain = false;
+  }
+  std::vector<std::string> out;
+  for (const double t : ticks) {
+    if (t == 0 || plain) {
+      out.push_back(t == 0 ? "0" : format_number(t, 6));
+      continue;
+    }
+    const int e = static_cast<int>(std::floor(std::log10(std::abs(t)) + 1e-9));
+    double mant = t / std::pow(10.0, e);
+    mant = std::round(mant * 1e5) / 1e5;
+    out.push_back(format_number(mant, 6) + "e" + std::to_string(e));
+  }
+  return out;
+}
+
+/// The axis over data in [lo, hi] (lo <= hi, finite; > 0 on a log axis), with `pad` (a fraction
+/// of the data's span, of its decades on a log axis) of headroom on each side so that no line
+/// lies on the frame; pad = 0 ends the axis exactly at the data (the x axis). A degenerate range
+/// is widened around its value (by 10 %, or by 1 around zero; by half a decade on a log axis).
+/// Linear ticks: the multiples of a 1-2-5 step (nice_step) inside the range. Log ticks: the
+/// powers of ten inside it (over more than 8 decades only those whose exponent is a multiple of k,
+/// about decades / 8), with 2 and 5 times them when the range spans two decades or less, and 1-2-5
+/// linear ticks when that still leaves fewer than two.
+inline svg_axis make_axis(double lo, double hi, bool log, double pad = 0.05) {
   svg_axis a;
   a.log = log;
   if (log) {
-    double l = std::floor(std::log10(lo)), h = std::ceil(std::log10(hi));
-    if (h <= l) h = l + 1;
+    double l = std::log10(lo), h = std::log10(hi);
+    if (!(h > l)) {
+      l -= 0.5;
+      h += 0.5;
+    } else {
+      const double p = pad * (h - l);
+      l -= p;
+      h += p;
+    }
     a.lo = std::pow(10.0, l);
     a.hi = std::pow(10.0, h);
-    const int decades = static_cast<int>(h - l);
+    const auto inside = [&](double v) { return v >= a.lo * (1 - 1e-9) && v <= a.hi * (1 + 1e-9); };
+    const int e0 = static_cast<int>(std::floor(l)), e1 = static_cast<int>(std::ceil(h));
+    const int decades = e1 - e0;
     const int every = decades > 8 ? (decades + 7) / 8 : 1;
-    for (int e = 0; e <= decades; e += every) {
-      a.ticks.push_back(std::pow(10.0, l + e));
-      if (decades <= 2 && e < decades) {  // few decades: 2 and 5 as well
-        a.ticks.push_back(2 * std::pow(10.0, l + e));
-        a.ticks.push_back(5 * std::pow(10.0, l + e));
+    for (int e = e0; e <= e1; ++e) {
+      const double p10 = std::pow(10.0, e);
+      if (((e % every) + every) % every == 0 && inside(p10)) a.ticks.push_back(p10);
+      if (h - l <= 2.0 + 1e-9) {
+        if (inside(2 * p10)) a.ticks.push_back(2 * p10);
+        if (inside(5 * p10)) a.ticks.push_back(5 * p10);
       }
     }
+    if (a.ticks.size() < 2) {
+      a.ticks.clear();
+      const double step = nice_step(a.lo, a.hi);
+      for (double v = std::ceil(a.lo / step - 1e-9) * step; v <= a.hi * (1 + 1e-9); v += step)
+        if (v > 0) a.ticks.push_back(std::round(v / step) * step);
+    }
+    std::sort(a.ticks.begin(), a.ticks.end());
+    a.labels = svg_tick_labels(a.ticks);
     return a;
   }
   if (!(hi > lo)) {
-    const double pad = lo == 0.0 ? 1.0 : std::abs(lo) * 0.1;
-    lo -= pad;
-    hi += pad;
+    const double p = lo == 0.0 ? 1.0 : std::abs(lo) * 0.1;
+    lo -= p;
+    hi += p;
+  } else {
+    const double p = pad * (hi - lo);
+    lo -= p;
+    hi += p;
   }
+  a.lo = lo;
+  a.hi = hi;
   const double step = nice_step(lo, hi);
-  a.lo = std::floor(lo / step + 1e-9) * step;
-  a.hi = std::ceil(hi / step - 1e-9) * step;
-  const long n = std::lround((a.hi - a.lo) / step);
-  for (long i = 0; i <= n; ++i) {
-    double v = a.lo + static_cast<double>(i) * step;
+  const long first = std::lround(std::ceil(lo / step - 1e-9)),
+             last = std::lround(std::floor(hi / step + 1e-9));
+  for (long i = first; i <= last; ++i) {
+    double v = static_cast<double>(i) * step;
     if (std::abs(v) < step * 1e-9) v = 0.0;
-    a.ticks.push_back(std::round(v / step) * step);
+    a.ticks.push_back(v);
   }
+  a.labels = svg_tick_labels(a.ticks);
   return a;
 }
 
@@ -169,9 +225,19 @@ inline std::vector<std::size_t> svg_simplify(const std::vector<double>& px,
 }  // namespace detail
 
 /// A line plot written as a standalone SVG 1.1 document that any browser shows: one polyline per
-/// series in a ten-colour palette (points within a quarter pixel of a straight line through their
-/// neighbours are left out), axes with "nice" ticks (1-2-5 steps, or powers of ten on a log
-/// y axis), axis labels, a title and a legend to the right of the plot.
+/// series (points within a quarter pixel of a straight line through their neighbours are left
+/// out), optionally with a shaded band (say, mean +- sd over seeds), axes with "nice" ticks (1-2-5
+/// steps, or powers of ten on a log y axis) in one notation per axis, axis labels, a title and a
+/// legend to the right of the plot.
+///
+/// What a reader can trust: the x axis ends where the data ends; the y axis has 5 % headroom
+/// (of the span, of the decades on a log axis) above and below the data and bands, so that no
+/// line lies on the frame; nothing is clipped; colours come from the Okabe-Ito palette, which
+/// stays distinguishable with the common colour-vision deficiencies (its yellow left out: too
+/// pale on white), and series 8 on repeat them dashed, then dotted; the legend lists the series
+/// in the order of their last value (highest first; legend_by_last_value); a long name widens
+/// the document, never narrows the plot area (names longer than 60 characters are cut with
+/// "...", the full name stays in the line's tooltip).
 ///
 /// Standard library only. Numbers are written with std::to_chars (core/format.hpp), whatever the
 /// locale.
@@ -183,6 +249,11 @@ inline std::vector<std::size_t> svg_simplify(const std::vector<double>& px,
 /// @endcode
 class svg_plot {
  public:
+  /// Left, right (legend), top and bottom margins around the plot area, in pixels, with a title.
+  static constexpr double margin_left = 78, legend_width = 190, margin_top = 44, margin_bottom = 58;
+  /// Longest legend name drawn in full.
+  static constexpr std::size_t legend_max_chars = 60;
+
   /// @throws lrs::invalid_argument if width < 300 or height < 200.
   explicit svg_plot(svg_plot_options options = {}) : opt_(std::move(options)) {
     detail::require(opt_.width >= 300, "svg_plot", "width", ">= 300", opt_.width);
@@ -193,42 +264,74 @@ class svg_plot {
   /// @throws lrs::invalid_argument if x is empty, the sizes differ, a value is not finite, or the
   /// y axis is logarithmic and a y is <= 0. The plot is unchanged when it throws.
   svg_plot& add_series(std::string name, std::vector<double> x, std::vector<double> y) {
-    detail::require(!x.empty(), "svg_plot", "x", "non-empty", "0 points");
-    detail::require(y.size() == x.size(), "svg_plot", "y",
-                    "as long as x (" + std::to_string(x.size()) + " points)",
-                    std::to_string(y.size()) + " points");
-    for (const double v : x) detail::require_finite("svg_plot", "x", v);
-    for (const double v : y) {
-      detail::require_finite("svg_plot", "y", v);
-      if (opt_.log_y) detail::require(v > 0.0, "svg_plot", "y", "> 0 on a log y axis", v);
-    }
-    series_.push_back({std::move(name), std::move(x), std::move(y)});
+    check(x, y, "y");
+    series_.push_back({std::move(name), std::move(x), std::move(y), {}, {}});
+    return *this;
+  }
+
+  /// Adds a series with a band from lo[i] to hi[i] around it (drawn shaded in the series'
+  /// colour, under every line), e.g. mean -+ standard deviation over seeds.
+  /// @throws lrs::invalid_argument as the other overload, and if lo or hi differ in size from x,
+  /// are not finite, lo[i] > hi[i], or (log y axis) lo[i] <= 0. The plot is unchanged then.
+  svg_plot& add_series(std::string name, std::vector<double> x, std::vector<double> y,
+                       std::vector<double> lo, std::vector<double> hi) {
+    check(x, y, "y");
+    check(x, lo, "lo");
+    check(x, hi, "hi");
+    for (std::size_t i = 0; i < lo.size(); ++i)
+      detail::require(lo[i] <= hi[i], "svg_plot", "lo", "<= hi (" + svg_number(hi[i]) + ")", lo[i]);
+    series_.push_back({std::move(name), std::move(x), std::move(y), std::move(lo), std::move(hi)});
     return *this;
   }
 
   [[nodiscard]] std::size_t size() const noexcept { return series_.size(); }
   [[nodiscard]] const svg_plot_options& options() const noexcept { return opt_; }
 
-  /// The x axis (range and ticks) the plot will draw.
+  /// The x axis (range and ticks) the plot will draw: exactly the range of the data.
   [[nodiscard]] detail::svg_axis x_axis() const { return axis(true); }
-  /// The y axis (range and ticks) the plot will draw.
+  /// The y axis (range and ticks) the plot will draw: the data and bands with 5 % headroom.
   [[nodiscard]] detail::svg_axis y_axis() const { return axis(false); }
+
+  /// Colour of series i: the Okabe-Ito palette without its yellow, seven colours.
+  static std::string colour(std::size_t i) {
+    static const char* const colours[] = {"#0072B2", "#E69F00", "#009E73", "#D55E00",
+                                          "#56B4E9", "#CC79A7", "#000000"};
+    return colours[i % 7];
+  }
+  /// Dash pattern of series i: solid for the first seven, then dashed, then dotted, repeating.
+  static std::string dash(std::size_t i) {
+    static const char* const dashes[] = {"", "7 4", "2 3"};
+    return dashes[(i / 7) % 3];
+  }
+
+  /// Indices of the series in legend order (see legend_by_last_value; ties keep the order added).
+  [[nodiscard]] std::vector<std::size_t> legend_order() const {
+    std::vector<std::size_t> order(series_.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    if (opt_.legend_by_last_value)
+      std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        return series_[a].y.back() > series_[b].y.back();
+      });
+    return order;
+  }
+
+  /// Width of the document: options().width, plus what the legend needs beyond legend_width.
+  [[nodiscard]] double document_width() const {
+    std::size_t longest = 0;
+    for (const auto& ser : series_)
+      longest = std::max(longest, detail::svg_shorten(ser.name, legend_max_chars).size());
+    const double legend = std::max(legend_width, 56.0 + 7.0 * static_cast<double>(longest));
+    return opt_.width + (legend - legend_width);
+  }
 
   /// The SVG document.
   [[nodiscard]] std::string str() const {
     using detail::svg_coord;
     using detail::svg_escape;
-    using detail::svg_number;
-    const double w = opt_.width, h = opt_.height;
-    // The legend sits right of the plot and widens for long names, up to 40 % of the width;
-    // longer names are cut there with '...' (the full name stays in the line's tooltip).
-    std::size_t longest = 0;
-    for (const auto& ser : series_) longest = std::max(longest, ser.name.size());
-    const double right = std::min(std::max(190.0, 0.4 * w),
-                                  std::max(190.0, 56.0 + 7.0 * static_cast<double>(longest)));
-    const auto legend_chars = static_cast<std::size_t>((right - 56.0) / 7.0);
-    const double left = 78, top = opt_.title.empty() ? 20 : 44, bottom = 58;
-    const double pw = w - left - right, ph = h - top - bottom;
+    const double w = document_width(), h = opt_.height;
+    const double left = margin_left, top = opt_.title.empty() ? 20 : margin_top,
+                 bottom = margin_bottom;
+    const double pw = opt_.width - left - legend_width, ph = h - top - bottom;
     const detail::svg_axis xa = x_axis(), ya = y_axis();
     const auto tx = [&](double v) { return left + (v - xa.lo) / (xa.hi - xa.lo) * pw; };
     const auto ty = [&](double v) {
@@ -247,9 +350,6 @@ class svg_plot {
       s += "<text x=\"" + svg_coord(left + pw / 2) +
            "\" y=\"26\" text-anchor=\"middle\" font-size=\"15\" font-weight=\"bold\">" +
            svg_escape(opt_.title) + "</text>\n";
-    s += "<defs><clipPath id=\"plot-area\"><rect x=\"" + svg_coord(left) + "\" y=\"" +
-         svg_coord(top) + "\" width=\"" + svg_coord(pw) + "\" height=\"" + svg_coord(ph) +
-         "\"/></clipPath></defs>\n";
     // Grid and ticks.
     s += "<g class=\"grid\" stroke=\"#e0e0e0\" stroke-width=\"1\">\n";
     for (const double t : xa.ticks)
@@ -259,15 +359,15 @@ class svg_plot {
       s += "<line x1=\"" + svg_coord(left) + "\" y1=\"" + svg_coord(ty(t)) + "\" x2=\"" +
            svg_coord(left + pw) + "\" y2=\"" + svg_coord(ty(t)) + "\"/>\n";
     s += "</g>\n<g class=\"ticks\">\n";
-    for (const double t : xa.ticks)
-      s += "<text x=\"" + svg_coord(tx(t)) + "\" y=\"" + svg_coord(top + ph + 18) +
-           "\" text-anchor=\"middle\">" + svg_number(t) + "</text>\n";
-    for (const double t : ya.ticks)
-      s += "<text x=\"" + svg_coord(left - 8) + "\" y=\"" + svg_coord(ty(t) + 4) +
-           "\" text-anchor=\"end\">" + svg_number(t) + "</text>\n";
+    for (std::size_t i = 0; i < xa.ticks.size(); ++i)
+      s += "<text x=\"" + svg_coord(tx(xa.ticks[i])) + "\" y=\"" + svg_coord(top + ph + 18) +
+           "\" text-anchor=\"middle\">" + xa.labels[i] + "</text>\n";
+    for (std::size_t i = 0; i < ya.ticks.size(); ++i)
+      s += "<text x=\"" + svg_coord(left - 8) + "\" y=\"" + svg_coord(ty(ya.ticks[i]) + 4) +
+           "\" text-anchor=\"end\">" + ya.labels[i] + "</text>\n";
     s += "</g>\n";
-    s += "<rect x=\"" + svg_coord(left) + "\" y=\"" + svg_coord(top) + "\" width=\"" +
-         svg_coord(pw) + "\" height=\"" + svg_coord(ph) +
+    s += "<rect class=\"frame\" x=\"" + svg_coord(left) + "\" y=\"" + svg_coord(top) +
+         "\" width=\"" + svg_coord(pw) + "\" height=\"" + svg_coord(ph) +
          "\" fill=\"none\" stroke=\"#333\" stroke-width=\"1\"/>\n";
     if (!opt_.x_label.empty())
       s += "<text x=\"" + svg_coord(left + pw / 2) + "\" y=\"" + svg_coord(h - 14) +
@@ -276,13 +376,36 @@ class svg_plot {
       s += "<text transform=\"translate(18," + svg_coord(top + ph / 2) +
            ") rotate(-90)\" text-anchor=\"middle\" font-size=\"13\">" + svg_escape(opt_.y_label) +
            "</text>\n";
-    // Series.
-    s += "<g clip-path=\"url(#plot-area)\" fill=\"none\" stroke-width=\"2\" "
-         "stroke-linejoin=\"round\">\n";
+    // Bands, under every line.
     for (std::size_t i = 0; i < series_.size(); ++i) {
       const auto& ser = series_[i];
-      const std::string colour = palette(i);
-      s += "<polyline class=\"series\" stroke=\"" + colour + "\" points=\"";
+      if (ser.lo.empty()) continue;
+      s += "<polygon class=\"band\" fill=\"" + colour(i) +
+           "\" fill-opacity=\"0.18\" stroke=\"none\" points=\"";
+      const std::size_t n = ser.x.size();
+      std::vector<double> px(n), plo(n), phi(n);
+      for (std::size_t k = 0; k < n; ++k) {
+        px[k] = tx(ser.x[k]);
+        plo[k] = ty(ser.lo[k]);
+        phi[k] = ty(ser.hi[k]);
+      }
+      bool first = true;
+      for (const std::size_t k : detail::svg_simplify(px, phi)) {
+        s += (first ? "" : " ") + svg_coord(px[k]) + "," + svg_coord(phi[k]);
+        first = false;
+      }
+      const auto low = detail::svg_simplify(px, plo);
+      for (auto it = low.rbegin(); it != low.rend(); ++it)
+        s += " " + svg_coord(px[*it]) + "," + svg_coord(plo[*it]);
+      s += "\"/>\n";
+    }
+    // Series.
+    s += "<g fill=\"none\" stroke-width=\"2\" stroke-linejoin=\"round\">\n";
+    for (std::size_t i = 0; i < series_.size(); ++i) {
+      const auto& ser = series_[i];
+      const std::string c = colour(i), d = dash(i);
+      s += "<polyline class=\"series\" stroke=\"" + c + "\"" +
+           (d.empty() ? "" : " stroke-dasharray=\"" + d + "\"") + " points=\"";
       std::vector<double> px(ser.x.size()), py(ser.y.size());
       for (std::size_t k = 0; k < ser.x.size(); ++k) {
         px[k] = tx(ser.x[k]);
@@ -297,20 +420,23 @@ class svg_plot {
       s += "\"><title>" + svg_escape(ser.name) + "</title></polyline>\n";
       if (opt_.markers)
         for (std::size_t k = 0; k < ser.x.size(); ++k)
-          s += "<circle cx=\"" + svg_coord(tx(ser.x[k])) + "\" cy=\"" + svg_coord(ty(ser.y[k])) +
-               "\" r=\"3.5\" fill=\"" + colour + "\" stroke=\"none\"/>\n";
+          s += "<circle cx=\"" + svg_coord(px[k]) + "\" cy=\"" + svg_coord(py[k]) +
+               "\" r=\"3.5\" fill=\"" + c + "\" stroke=\"none\"/>\n";
     }
     s += "</g>\n";
     // Legend.
     s += "<g class=\"legend\">\n";
-    for (std::size_t i = 0; i < series_.size(); ++i) {
-      const double ly = top + 10 + 20.0 * static_cast<double>(i);
+    const auto order = legend_order();
+    for (std::size_t row = 0; row < order.size(); ++row) {
+      const std::size_t i = order[row];
+      const double ly = top + 10 + 20.0 * static_cast<double>(row);
       const double lx = left + pw + 16;
+      const std::string d = dash(i);
       s += "<line x1=\"" + svg_coord(lx) + "\" y1=\"" + svg_coord(ly) + "\" x2=\"" +
-           svg_coord(lx + 24) + "\" y2=\"" + svg_coord(ly) + "\" stroke=\"" + palette(i) +
-           "\" stroke-width=\"3\"/>\n";
+           svg_coord(lx + 24) + "\" y2=\"" + svg_coord(ly) + "\" stroke=\"" + colour(i) +
+           "\" stroke-width=\"3\"" + (d.empty() ? "" : " stroke-dasharray=\"" + d + "\"") + "/>\n";
       s += "<text x=\"" + svg_coord(lx + 30) + "\" y=\"" + svg_coord(ly + 4) + "\">" +
-           svg_escape(detail::svg_shorten(series_[i].name, legend_chars)) + "</text>\n";
+           svg_escape(detail::svg_shorten(series_[i].name, legend_max_chars)) + "</text>\n";
     }
     s += "</g>\n</svg>\n";
     return s;
@@ -328,27 +454,43 @@ class svg_plot {
  private:
   struct series {
     std::string name;
-    std::vector<double> x, y;
+    std::vector<double> x, y, lo, hi;  // lo, hi: empty without a band
   };
 
-  static std::string palette(std::size_t i) {
-    static const char* const colours[] = {"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
-                                          "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"};
-    return colours[i % 10];
+  static std::string svg_number(double v) { return detail::svg_number(v); }
+
+  void check(const std::vector<double>& x, const std::vector<double>& y, const char* what) const {
+    detail::require(!x.empty(), "svg_plot", "x", "non-empty", "0 points");
+    detail::require(y.size() == x.size(), "svg_plot", what,
+                    "as long as x (" + std::to_string(x.size()) + " points)",
+                    std::to_string(y.size()) + " points");
+    for (const double v : x) detail::require_finite("svg_plot", "x", v);
+    for (const double v : y) {
+      detail::require_finite("svg_plot", what, v);
+      if (opt_.log_y) detail::require(v > 0.0, "svg_plot", what, "> 0 on a log y axis", v);
+    }
   }
 
   detail::svg_axis axis(bool is_x) const {
     double lo = std::numeric_limits<double>::infinity(), hi = -lo;
-    for (const auto& ser : series_)
-      for (const double v : is_x ? ser.x : ser.y) {
-        lo = std::min(lo, v);
-        hi = std::max(hi, v);
+    const auto take = [&](const std::vector<double>& v) {
+      for (const double e : v) {
+        lo = std::min(lo, e);
+        hi = std::max(hi, e);
       }
+    };
+    for (const auto& ser : series_) {
+      take(is_x ? ser.x : ser.y);
+      if (!is_x) {
+        take(ser.lo);
+        take(ser.hi);
+      }
+    }
     if (series_.empty()) {
       lo = is_x || !opt_.log_y ? 0.0 : 0.1;
       hi = 1.0;
     }
-    return detail::make_axis(lo, hi, !is_x && opt_.log_y);
+    return detail::make_axis(lo, hi, !is_x && opt_.log_y, is_x ? 0.0 : 0.05);
   }
 
   svg_plot_options opt_;

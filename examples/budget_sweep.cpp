@@ -216,7 +216,8 @@ void write_plots(const std::vector<run_result>& rs, const sweep_options& o,
     const auto& r = *runs.front();
     std::vector<double> x(r.lr.size());
     for (std::size_t t = 0; t < x.size(); ++t) x[t] = static_cast<double>(t);
-    lr.add_series(s, x, r.lr);
+    // The schedule-free row's LR (1.0 for SGD) is on another scale than the peak of the others.
+    if (s != lrs_example::schedule_free_name()) lr.add_series(s, x, r.lr);
     std::vector<double> lx, lm, lsd;
     smoothed_loss(runs, window, r.loss.size() / 2, lx, lm, lsd);
     std::vector<double> lo(lm.size()), hi(lm.size());

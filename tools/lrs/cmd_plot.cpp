@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdio>
 #include <fstream>
+#include <limits>
 #include <memory>
 #include <string>
 #include <utility>
@@ -27,8 +28,8 @@ namespace lrs_tool {
 namespace {
 
 struct plot_options {
-  double lr = 0;
-  lrs::step_t steps = 0;
+  double lr = std::numeric_limits<double>::quiet_NaN();  // NaN: not given
+  lrs::step_t steps = -1;                                // -1: not given
   std::string out;
   std::string title;
   bool log_y = false;
@@ -104,13 +105,13 @@ void run_plot(const plot_options& o) {
         o.out));
   if (o.specs.empty() && o.csvs.empty())
     throw usage_error("plot: give at least one schedule spec or --csv FILE[:COLUMN]");
-  if (!o.specs.empty() && o.lr == 0)
+  if (!o.specs.empty() && std::isnan(o.lr))
     throw usage_error("plot: --lr is required to plot a schedule spec");
-  if (!o.specs.empty() && o.steps == 0)
+  if (!o.specs.empty() && o.steps == -1)
     throw usage_error("plot: --steps is required to plot a schedule spec");
-  if (!o.specs.empty() && (!(o.lr > 0) || !std::isfinite(o.lr)))
+  if (!std::isnan(o.lr) && (!(o.lr > 0) || !std::isfinite(o.lr)))
     throw usage_error(fmt::format("plot: --lr must be > 0, got {}", o.lr));
-  if (o.steps < 0 || (!o.specs.empty() && o.steps < 1))
+  if (o.steps != -1 && o.steps < 1)
     throw usage_error(fmt::format("plot: --steps must be >= 1, got {}", o.steps));
   if (o.steps > 10'000'000)
     throw usage_error(fmt::format("plot: --steps must be <= 10000000, got {}", o.steps));
@@ -130,7 +131,7 @@ void run_plot(const plot_options& o) {
   po.y_label = o.specs.empty() && csvs.size() == 1 ? csvs[0].column : "learning rate";
   po.log_y = o.log_y;
   lrs::svg_plot plot(po);
-  std::vector<double> x(static_cast<std::size_t>(o.steps));
+  std::vector<double> x(static_cast<std::size_t>(std::max<lrs::step_t>(o.steps, 0)));
   for (lrs::step_t t = 0; t < o.steps; ++t) x[static_cast<std::size_t>(t)] = static_cast<double>(t);
   std::vector<std::string> notes;
   for (const auto& spec : o.specs) {

@@ -85,7 +85,7 @@ int main(int argc, char** argv) try {
               "last window");
   for (std::size_t i = 0; i < runs.size(); ++i) {
     const auto areas = lrs::compute_final_areas(runs[i].lr);
-    const double predicted = law(areas.first, areas.second), measured = runs[i].train_loss;
+    const double predicted = law(areas.first, areas.second), measured = runs[i].metrics.train_loss;
     std::printf("%-9s %10.4f %10.4f %+9.1f%% %12.4f%s\n", runs[i].schedule.c_str(), predicted,
                 measured, 100.0 * (predicted - measured) / measured,
                 smoothed(runs[i], window, 0).losses.back(), i < 2 ? "  (fitted)" : "");

@@ -247,7 +247,8 @@ TEST_CASE("budget schedules: rescaled profiles against the REX paper's vectors",
   CHECK_THROWS_AS(make_budget_schedule("sqrt", 1.0, 10), std::invalid_argument);
 }
 
-TEST_CASE("--schedules lists split at ';' and at top-level ','", "[example][schedule]") {
+TEST_CASE("the --schedules list splits at semicolons and at top-level commas",
+          "[example][schedule]") {
   CHECK(split_schedule_list({"rex;wsd(decay=0.1, shape='1-sqrt');cosine(min_lr=1e-4)"}) ==
         std::vector<std::string>{"rex", "wsd(decay=0.1, shape='1-sqrt')", "cosine(min_lr=1e-4)"});
   CHECK(split_schedule_list({"linear,onecycle", " step ; x(a=[1, 2], b=';')"}) ==

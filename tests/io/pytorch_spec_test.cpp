@@ -84,9 +84,9 @@ TEST_CASE("spec: OneCycleLR takes total_steps, epochs x steps_per_epoch or the b
   const auto* typed = a.target<lrs::one_cycle_lr<double>>();
   REQUIRE(typed != nullptr);
   CHECK(typed->total_steps() == 60);
-  CHECK(typed->past_end() == lrs::one_cycle_past_end::hold);
-  const auto r = lrs::parse_schedule("OneCycleLR(max_lr=0.1, total_steps=60, past_end='restart')",
-                                     with_lr(1.0));
+  CHECK(typed->past_end() == lrs::past_end::hold);
+  const auto r =
+      lrs::parse_schedule("OneCycleLR(max_lr=0.1, total_steps=60, past_end='cycle')", with_lr(1.0));
   CHECK(r(61) == a(1));
 }
 

@@ -229,8 +229,7 @@ TEMPLATE_TEST_CASE("every PyTorch-style schedule is finite at every step or reje
             for (const T pct : {T(0), T(0.3), T(1)})
               for (const bool three : {false, true})
                 for (const auto strat : {lrs::anneal_strategy::cos, lrs::anneal_strategy::linear})
-                  for (const auto pe :
-                       {lrs::one_cycle_past_end::hold, lrs::one_cycle_past_end::restart}) {
+                  for (const auto pe : {lrs::past_end::hold, lrs::past_end::cycle}) {
                     const std::string tag = " max_lr " + str(mx) + " N " + std::to_string(n) +
                                             " div " + str(div) + " final " + str(fin);
                     try_build(

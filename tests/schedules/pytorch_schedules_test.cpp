@@ -103,10 +103,10 @@ TEMPLATE_TEST_CASE("PyTorch schedules in float agree with double", "[pytorch]", 
   }
 }
 
-TEST_CASE("one_cycle_lr past total_steps: hold or restart, never NaN", "[pytorch][one_cycle]") {
+TEST_CASE("one_cycle_lr past total_steps: hold or cycle, never NaN", "[pytorch][one_cycle]") {
   const lrs::one_cycle_lr<double> hold(0.1, 20);
   const lrs::one_cycle_lr<double> restart(0.1, 20, 0.3, lrs::anneal_strategy::cos, true, 0.85, 0.95,
-                                          25.0, 1e4, false, lrs::one_cycle_past_end::restart);
+                                          25.0, 1e4, false, lrs::past_end::cycle);
   // The final value is max_lr / (div_factor * final_div_factor) = 0.1 / 250000 = 4e-7.
   CHECK_THAT(hold(19), WithinRel(4e-7, 1e-12));
   for (lrs::step_t t : {20, 21, 100, 1000000}) {
@@ -206,4 +206,40 @@ TEST_CASE("reduce_lr_on_plateau state round trip; a bad state is rejected and ch
   CHECK(q.state_values().best == before.best);
   CHECK(q.state_values().cooldown_counter == before.cooldown_counter);
   CHECK(q.state_values().num_bad_epochs == before.num_bad_epochs);
+}
+
+TEST_CASE("one_cycle_lr from one_cycle_options: hand values, past_end cycle, floor refused",
+          "[pytorch][one_cycle]") {
+  // max_lr 1, div_factor 4 -> initial 0.25; final_div_factor 2 -> min 0.125. pct_start 0.25 of
+  // 8 steps: the rise ends at step 0.25 * 8 - 1 = 1, the linear fall at step 7.
+  lrs::one_cycle_options<double> o;
+  o.pct_start = 0.25;
+  o.anneal_strategy = lrs::anneal_strategy::linear;
+  o.base_momentum = 0.8;
+  o.max_momentum = 0.9;
+  o.div_factor = 4;
+  o.final_div_factor = 2;
+  o.past_end = lrs::past_end::cycle;
+  const lrs::one_cycle_lr<double> s(1.0, 8, o);
+  CHECK_THAT(s(0), WithinRel(0.25, 1e-15));
+  CHECK_THAT(s(1), WithinRel(1.0, 1e-15));
+  CHECK_THAT(s(4), WithinRel(1.0 + (0.125 - 1.0) * 0.5, 1e-15));  // (4 - 1) / (7 - 1) = 0.5
+  CHECK_THAT(s(7), WithinRel(0.125, 1e-15));
+  CHECK_THAT(s.momentum(0), WithinRel(0.9, 1e-15));
+  CHECK_THAT(s.momentum(1), WithinRel(0.8, 1e-15));
+  CHECK_THAT(s.momentum(4), WithinRel(0.85, 1e-15));
+  CHECK(s(8) == s(0));  // cycle: a new cycle every 8 steps
+  CHECK(s(13) == s(5));
+  CHECK(s.past_end() == lrs::past_end::cycle);
+  // The options' defaults are PyTorch's: the same numbers as the positional defaults.
+  const lrs::one_cycle_lr<double> d(0.1, 100, lrs::one_cycle_options<double>{});
+  const lrs::one_cycle_lr<double> p(0.1, 100);
+  for (lrs::step_t t = 0; t < 120; ++t) {
+    CHECK(d(t) == p(t));
+    CHECK(d.momentum(t) == p.momentum(t));
+  }
+  o.past_end = lrs::past_end::floor;
+  CHECK_THROWS_WITH((lrs::one_cycle_lr<double>(1.0, 8, o)),
+                    "lrs::one_cycle_lr: past_end must be hold or cycle (its final LR is the floor: "
+                    "use hold), got floor");
 }

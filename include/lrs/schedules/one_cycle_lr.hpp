@@ -14,18 +14,12 @@
 #include <lrs/core/error.hpp>
 #include <lrs/core/math.hpp>
 #include <lrs/core/types.hpp>
+#include <lrs/core/vocabulary.hpp>
 
 namespace lrs {
 
 /// How OneCycleLR anneals inside a phase.
 enum class anneal_strategy { cos, linear };
-
-/// What one_cycle_lr returns for steps >= total_steps (PyTorch raises ValueError once stepped
-/// past total_steps; a pure schedule cannot raise, so the choice is the caller's):
-/// - `hold`: the values of step total_steps - 1 (the final LR, about max_lr / (div_factor *
-///   final_div_factor), and its momentum) forever;
-/// - `restart`: a new cycle starts every total_steps steps (t is taken modulo total_steps).
-enum class one_cycle_past_end { hold, restart };
 
 /// PyTorch's names of the anneal strategies: "cos", "linear".
 template <>
@@ -33,11 +27,23 @@ struct enum_names<anneal_strategy> {
   static constexpr enum_name<anneal_strategy> table[] = {{anneal_strategy::cos, "cos"},
                                                          {anneal_strategy::linear, "linear"}};
 };
-/// The spec names of the past-the-end policies: "hold", "restart".
-template <>
-struct enum_names<one_cycle_past_end> {
-  static constexpr enum_name<one_cycle_past_end> table[] = {
-      {one_cycle_past_end::hold, "hold"}, {one_cycle_past_end::restart, "restart"}};
+/// OneCycleLR's keyword arguments after max_lr and total_steps, with PyTorch's names and
+/// defaults, for `one_cycle_lr(max_lr, total_steps, options)`; past_end is lrs's own.
+template <class T = double>
+struct one_cycle_options {
+  T pct_start = T(0.3);  ///< fraction of the cycle spent increasing the LR, in [0, 1]
+  lrs::anneal_strategy anneal_strategy = lrs::anneal_strategy::cos;
+  bool cycle_momentum = true;   ///< cycle the momentum (SGD) or beta1 (Adam) inversely to the LR
+  T base_momentum = T(0.85);    ///< momentum at the peak LR, in [0, 1]
+  T max_momentum = T(0.95);     ///< momentum at the start and end, in [0, 1]
+  T div_factor = T(25);         ///< initial LR = max_lr / div_factor, > 0
+  T final_div_factor = T(1e4);  ///< final LR = initial LR / final_div_factor, > 0
+  bool three_phase = false;     ///< back to the initial LR before the final descent
+  /// Steps >= total_steps (PyTorch raises once stepped past the end; a pure schedule cannot):
+  /// `hold` keeps the values of step total_steps - 1 (the final LR, about max_lr / (div_factor *
+  /// final_div_factor), and its momentum); `cycle` starts a new cycle every total_steps steps.
+  /// `floor` is refused (the final LR is the floor: use hold).
+  lrs::past_end past_end = lrs::past_end::hold;
 };
 
 /// Total steps of a OneCycleLR given as PyTorch's `epochs` and `steps_per_epoch`.
@@ -76,11 +82,12 @@ class one_cycle_lr {
   /// a momentum is outside [0, 1], div_factor or final_div_factor <= 0, a value is not finite, or
   /// a derived LR is not: initial = max_lr / div_factor and min = initial / final_div_factor must
   /// be finite (a tiny factor under a huge max_lr overflows).
+  /// past_end must be hold or cycle (one_cycle_options::past_end).
   one_cycle_lr(T max_lr, step_t total_steps, T pct_start = T(0.3),
                anneal_strategy strategy = anneal_strategy::cos, bool cycle_momentum = true,
                T base_momentum = T(0.85), T max_momentum = T(0.95), T div_factor = T(25),
                T final_div_factor = T(1e4), bool three_phase = false,
-               one_cycle_past_end past_end = one_cycle_past_end::hold)
+               lrs::past_end past_end = lrs::past_end::hold)
       : max_lr_(max_lr),
         pct_start_(pct_start),
         base_momentum_(base_momentum),
@@ -93,6 +100,8 @@ class one_cycle_lr {
         three_phase_(three_phase),
         past_end_(past_end) {
     constexpr const char* type = "one_cycle_lr";
+    detail::require(past_end != lrs::past_end::floor, type, "past_end",
+                    "hold or cycle (its final LR is the floor: use hold)", "floor");
     detail::require_non_negative(type, "max_lr", max_lr);
     detail::require_positive(type, "total_steps", total_steps);
     detail::require_in_range(type, "pct_start", pct_start, T(0), T(1));
@@ -128,7 +137,15 @@ class one_cycle_lr {
     }
   }
 
-  /// @pre step >= 0. Past total_steps - 1, see one_cycle_past_end.
+  /// The same with the keyword arguments in a struct: `one_cycle_lr(0.1, 1000, {.pct_start =
+  /// 0.25})` in C++20, or an options object filled field by field in C++17.
+  /// @throws lrs::invalid_argument as the positional constructor.
+  one_cycle_lr(T max_lr, step_t total_steps, const one_cycle_options<T>& o)
+      : one_cycle_lr(max_lr, total_steps, o.pct_start, o.anneal_strategy, o.cycle_momentum,
+                     o.base_momentum, o.max_momentum, o.div_factor, o.final_div_factor,
+                     o.three_phase, o.past_end) {}
+
+  /// @pre step >= 0. Past total_steps - 1, see one_cycle_options::past_end.
   [[nodiscard]] T operator()(step_t step) const noexcept { return eval(step, false); }
 
   /// True unless built with cycle_momentum = false.
@@ -155,7 +172,7 @@ class one_cycle_lr {
   [[nodiscard]] T initial_lr() const noexcept { return initial_; }
   [[nodiscard]] T min_lr() const noexcept { return min_; }
   [[nodiscard]] step_t total_steps() const noexcept { return total_steps_; }
-  [[nodiscard]] one_cycle_past_end past_end() const noexcept { return past_end_; }
+  [[nodiscard]] lrs::past_end past_end() const noexcept { return past_end_; }
 
  private:
   // The smallest divisor d with x / d finite.
@@ -183,7 +200,7 @@ class one_cycle_lr {
   T eval(step_t step, bool want_momentum) const noexcept {
     LRS_ASSERT(step >= 0, "lrs::one_cycle_lr: step must be >= 0");
     if (step >= total_steps_)
-      step = past_end_ == one_cycle_past_end::hold ? total_steps_ - 1 : step % total_steps_;
+      step = past_end_ == lrs::past_end::hold ? total_steps_ - 1 : step % total_steps_;
     const double t = static_cast<double>(step);
     double start = 0;
     for (std::size_t i = 0; i < n_phases_; ++i) {
@@ -204,7 +221,7 @@ class one_cycle_lr {
   step_t total_steps_;
   anneal_strategy strategy_;
   bool cycle_momentum_, three_phase_;
-  one_cycle_past_end past_end_;
+  lrs::past_end past_end_;
   std::array<phase, 3> phases_{};
   std::size_t n_phases_ = 2;
 };

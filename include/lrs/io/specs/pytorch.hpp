@@ -161,7 +161,7 @@ inline void register_pytorch_specs(spec_registry& reg) {
             {"final_div_factor", "10000.0", "initial LR / final LR"},
             {"three_phase", "False", "go back to the initial LR before the final descent"},
             {"past_end", literal(one_cycle_defaults.past_end()),
-             "after total_steps: 'hold' the final values or 'restart'"}},
+             "after total_steps: 'hold' the final values or 'cycle' (start again)"}},
            [](const spec_args& a, const spec_context& ctx) -> sched {
              step_t total = 0;
              if (!a.is_none("total_steps")) {
@@ -174,7 +174,7 @@ inline void register_pytorch_specs(spec_registry& reg) {
                a.fail_at("total_steps", "total_steps or (epochs and steps_per_epoch) is required");
              }
              const auto strategy = a.choice<anneal_strategy>("anneal_strategy", "'");
-             const auto past = a.choice<one_cycle_past_end>("past_end", "'");
+             const auto past = a.choice<past_end>("past_end", "'");
              return one_cycle_lr<double>(a.number("max_lr"), total, a.number("pct_start"), strategy,
                                          a.boolean("cycle_momentum"), a.number("base_momentum"),
                                          a.number("max_momentum"), a.number("div_factor"),

@@ -191,31 +191,35 @@ class schedule_free_base {
     require(training_, Derived::type_name, "mode", "train to step (call train(params) first)",
             "eval");
     require(std::isfinite(lr) && lr >= T(0), Derived::type_name, "lr", ">= 0 and finite", lr);
+    // Messages are built only on failure (check_tensors in common.hpp does the same).
     for (std::size_t i = 0; i < count; ++i) {
       const auto& t = tensors[i];
-      require(t.group() < groups_.size(), Derived::type_name,
-              "group of tensor " + std::to_string(i),
-              "< the number of groups " + std::to_string(groups_.size()), t.group());
-      if (i < states_.size() && states_[i].size >= 0)
-        require(t.size() == states_[i].size, Derived::type_name,
-                "size of tensor " + std::to_string(i),
-                "its size at the first step (" + std::to_string(states_[i].size) + ")", t.size());
+      if (t.group() >= groups_.size())
+        throw_invalid(Derived::type_name, "group of tensor " + std::to_string(i),
+                      "< the number of groups " + std::to_string(groups_.size()), t.group());
+      if (i < states_.size() && states_[i].size >= 0 && t.size() != states_[i].size)
+        throw_invalid(Derived::type_name, "size of tensor " + std::to_string(i),
+                      "its size at the first step (" + std::to_string(states_[i].size) + ")",
+                      t.size());
     }
     // The group scalars of this update, in double as the reference computes them in Python.
     std::vector<sf_group_state> next(gstates_);
     std::vector<double> lrs(groups_.size()), cs(groups_.size());
     for (std::size_t gi = 0; gi < groups_.size(); ++gi) {
       auto& gs = next[gi];
-      require(gs.k < std::numeric_limits<std::int64_t>::max(), Derived::type_name,
-              "update count of group " + std::to_string(gi), "< 2^63 - 1", gs.k);
+      if (gs.k == std::numeric_limits<std::int64_t>::max())
+        throw_invalid(Derived::type_name, "update count of group " + std::to_string(gi),
+                      "< 2^63 - 1", gs.k);
       const double lr_g = double(lr) * double(groups_[gi].lr_scale);
       gs.lr_max = lr_g > gs.lr_max ? lr_g : gs.lr_max;
       const double weight = std::pow(double(gs.k + 1), double(self.r())) *
                             std::pow(gs.lr_max, double(self.weight_lr_power()));
       gs.weight_sum += weight;
-      require(std::isfinite(weight) && std::isfinite(gs.weight_sum), Derived::type_name,
-              "averaging weight (k+1)^r * lr_max^weight_lr_power of group " + std::to_string(gi),
-              "finite (lower r or weight_lr_power)", weight);
+      if (!(std::isfinite(weight) && std::isfinite(gs.weight_sum)))
+        throw_invalid(
+            Derived::type_name,
+            "averaging weight (k+1)^r * lr_max^weight_lr_power of group " + std::to_string(gi),
+            "finite (lower r or weight_lr_power)", weight);
       lrs[gi] = lr_g;
       cs[gi] = gs.weight_sum > 0.0 ? weight / gs.weight_sum : 0.0;
       ++gs.k;

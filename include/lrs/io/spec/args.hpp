@@ -76,6 +76,11 @@ struct spec_entry {
   std::vector<spec_param> params;  ///< in PyTorch's positional order (without the optimizer)
   /// Builds the schedule; reads arguments through `args`, which checks their types.
   std::function<any_schedule<double>(const spec_args& args, const spec_context& ctx)> make;
+  /// The library whose call this entry reproduces, which decides the module paths a pasted call
+  /// may carry and whether its first positional argument is an optimizer: "torch"
+  /// (torch.optim.lr_scheduler), "hf" (Hugging Face transformers), "timm", "optax", "keras", or
+  /// "lrs" for lrs's own names.
+  std::string ecosystem = "lrs";
 };
 
 /// Builds the schedule a parsed call names: what spec_args needs for nested schedules.

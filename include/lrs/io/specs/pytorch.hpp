@@ -35,37 +35,40 @@ namespace lrs::detail {
 inline void register_pytorch_specs(spec_registry& reg) {
   using sched = any_schedule<double>;
   using spec::literal;
+  const auto add = [&reg](spec_entry e) {
+    e.ecosystem = "torch";
+    reg.add(std::move(e));
+  };
 
   const step_lr<double> step_defaults(1.0, 1);
-  reg.add({"StepLR",
-           "lr * gamma^floor(t / step_size)",
-           {{"step_size", "", "steps between decays"},
-            {"gamma", literal(step_defaults.gamma()), "decay factor"}},
-           [](const spec_args& a, const spec_context& ctx) -> sched {
-             return step_lr<double>(ctx.lr, a.integer("step_size"), a.number("gamma"));
-           }});
+  add({"StepLR",
+       "lr * gamma^floor(t / step_size)",
+       {{"step_size", "", "steps between decays"},
+        {"gamma", literal(step_defaults.gamma()), "decay factor"}},
+       [](const spec_args& a, const spec_context& ctx) -> sched {
+         return step_lr<double>(ctx.lr, a.integer("step_size"), a.number("gamma"));
+       }});
 
   const multi_step_lr<double> multi_step_defaults(1.0, {});
-  reg.add({"MultiStepLR",
-           "lr * gamma^(number of milestones <= t); a repeated milestone counts twice",
-           {{"milestones", "", "list of steps"},
-            {"gamma", literal(multi_step_defaults.gamma()), "decay factor"}},
-           [](const spec_args& a, const spec_context& ctx) -> sched {
-             return multi_step_lr<double>(ctx.lr, a.integers("milestones"), a.number("gamma"));
-           }});
+  add({"MultiStepLR",
+       "lr * gamma^(number of milestones <= t); a repeated milestone counts twice",
+       {{"milestones", "", "list of steps"},
+        {"gamma", literal(multi_step_defaults.gamma()), "decay factor"}},
+       [](const spec_args& a, const spec_context& ctx) -> sched {
+         return multi_step_lr<double>(ctx.lr, a.integers("milestones"), a.number("gamma"));
+       }});
 
   const constant_lr<double> constant_defaults(1.0);
-  reg.add({"ConstantLR",
-           "lr * factor for t < total_iters, then lr",
-           {{"factor", literal(constant_defaults.factor()), "factor in [0, 1]"},
-            {"total_iters", literal(constant_defaults.total_iters()), "steps at the factor"}},
-           [](const spec_args& a, const spec_context& ctx) -> sched {
-             return constant_lr<double>(ctx.lr, a.number("factor"), a.integer("total_iters"));
-           }});
+  add({"ConstantLR",
+       "lr * factor for t < total_iters, then lr",
+       {{"factor", literal(constant_defaults.factor()), "factor in [0, 1]"},
+        {"total_iters", literal(constant_defaults.total_iters()), "steps at the factor"}},
+       [](const spec_args& a, const spec_context& ctx) -> sched {
+         return constant_lr<double>(ctx.lr, a.number("factor"), a.integer("total_iters"));
+       }});
 
   const linear_lr<double> linear_defaults(1.0);
-  reg.add(
-      {"LinearLR",
+  add({"LinearLR",
        "lr * factor, factor linear from start_factor to end_factor over total_iters steps",
        {{"start_factor", literal(linear_defaults.start_factor()), "factor at step 0, in (0, 1]"},
         {"end_factor", literal(linear_defaults.end_factor()),
@@ -76,132 +79,131 @@ inline void register_pytorch_specs(spec_registry& reg) {
                                   a.integer("total_iters"));
        }});
 
-  reg.add({"ExponentialLR",
-           "lr * gamma^t",
-           {{"gamma", "", "decay factor per step"}},
-           [](const spec_args& a, const spec_context& ctx) -> sched {
-             return exponential_lr<double>(ctx.lr, a.number("gamma"));
-           }});
+  add({"ExponentialLR",
+       "lr * gamma^t",
+       {{"gamma", "", "decay factor per step"}},
+       [](const spec_args& a, const spec_context& ctx) -> sched {
+         return exponential_lr<double>(ctx.lr, a.number("gamma"));
+       }});
 
   const polynomial_lr<double> polynomial_defaults(1.0);
-  reg.add({"PolynomialLR",
-           "lr * (1 - min(t, total_iters) / total_iters)^power",
-           {{"total_iters", literal(polynomial_defaults.total_iters()), "steps to reach 0"},
-            {"power", literal(polynomial_defaults.power()), "exponent"}},
-           [](const spec_args& a, const spec_context& ctx) -> sched {
-             return polynomial_lr<double>(ctx.lr, a.integer("total_iters"), a.number("power"));
-           }});
+  add({"PolynomialLR",
+       "lr * (1 - min(t, total_iters) / total_iters)^power",
+       {{"total_iters", literal(polynomial_defaults.total_iters()), "steps to reach 0"},
+        {"power", literal(polynomial_defaults.power()), "exponent"}},
+       [](const spec_args& a, const spec_context& ctx) -> sched {
+         return polynomial_lr<double>(ctx.lr, a.integer("total_iters"), a.number("power"));
+       }});
 
   const cosine_annealing_lr<double> cosine_defaults(1.0, 1);
-  reg.add({"CosineAnnealingLR",
-           "eta_min + (lr - eta_min)(1 + cos(pi t / T_max)) / 2, periodic past T_max",
-           {{"T_max", "", "half period in steps"},
-            {"eta_min", literal(cosine_defaults.eta_min()), "floor"}},
-           [](const spec_args& a, const spec_context& ctx) -> sched {
-             return cosine_annealing_lr<double>(ctx.lr, a.integer("T_max"), a.number("eta_min"));
-           }});
+  add({"CosineAnnealingLR",
+       "eta_min + (lr - eta_min)(1 + cos(pi t / T_max)) / 2, periodic past T_max",
+       {{"T_max", "", "half period in steps"},
+        {"eta_min", literal(cosine_defaults.eta_min()), "floor"}},
+       [](const spec_args& a, const spec_context& ctx) -> sched {
+         return cosine_annealing_lr<double>(ctx.lr, a.integer("T_max"), a.number("eta_min"));
+       }});
 
   const cosine_annealing_warm_restarts<double> restarts_defaults(1.0, 1);
-  reg.add({"CosineAnnealingWarmRestarts",
-           "cosine from lr to eta_min over T_i steps, restarting; T_i = T_0 * T_mult^i",
-           {{"T_0", "", "steps of the first run"},
-            {"T_mult", literal(restarts_defaults.t_mult()), "growth of each run (integer >= 1)"},
-            {"eta_min", literal(restarts_defaults.eta_min()), "floor"}},
-           [](const spec_args& a, const spec_context& ctx) -> sched {
-             return cosine_annealing_warm_restarts<double>(
-                 ctx.lr, a.integer("T_0"), a.integer("T_mult"), a.number("eta_min"));
-           }});
+  add({"CosineAnnealingWarmRestarts",
+       "cosine from lr to eta_min over T_i steps, restarting; T_i = T_0 * T_mult^i",
+       {{"T_0", "", "steps of the first run"},
+        {"T_mult", literal(restarts_defaults.t_mult()), "growth of each run (integer >= 1)"},
+        {"eta_min", literal(restarts_defaults.eta_min()), "floor"}},
+       [](const spec_args& a, const spec_context& ctx) -> sched {
+         return cosine_annealing_warm_restarts<double>(ctx.lr, a.integer("T_0"),
+                                                       a.integer("T_mult"), a.number("eta_min"));
+       }});
 
   const cyclic_lr<double> cyclic_defaults(0.0, 1.0);
-  reg.add({"CyclicLR",
-           "triangle between base_lr and max_lr (lr is not used); momentum cycles inversely",
-           {{"base_lr", "", "lower bound"},
-            {"max_lr", "", "upper bound"},
-            {"step_size_up", literal(cyclic_defaults.step_size_up()), "steps of the rising half"},
-            {"step_size_down", "None", "steps of the falling half (None: step_size_up)"},
-            {"mode", literal(cyclic_defaults.mode()), enum_choices<cyclic_mode>("'")},
-            {"gamma", literal(cyclic_defaults.gamma()), "exp_range: amplitude * gamma^t"},
-            {"scale_fn", "None", "only None: a custom scale_fn needs C++"},
-            {"scale_mode", literal(cyclic_defaults.scale_mode()),
-             enum_choices<cyclic_scale_mode>("'") + " (with scale_fn)"},
-            {"cycle_momentum", literal(cyclic_defaults.has_momentum()),
-             "cycle momentum between max_momentum and base_momentum"},
-            {"base_momentum", "0.8", "momentum at the LR peak"},
-            {"max_momentum", "0.9", "momentum at the LR trough"}},
-           [](const spec_args& a, const spec_context&) -> sched {
-             if (!a.is_none("scale_fn"))
-               a.fail_at("scale_fn",
-                         "scale_fn must be None in a spec string (a custom scale "
-                         "function is a C++ callable)");
-             const auto mode = a.choice<cyclic_mode>("mode", "'");
-             (void)a.choice<cyclic_scale_mode>("scale_mode", "'");  // used only with scale_fn
-             const step_t up = a.integer("step_size_up");
-             const step_t down = a.is_none("step_size_down") ? up : a.integer("step_size_down");
-             return cyclic_lr<double>(a.number("base_lr"), a.number("max_lr"), up, down, mode,
-                                      a.number("gamma"), a.boolean("cycle_momentum"),
-                                      a.number("base_momentum"), a.number("max_momentum"));
-           }});
+  add({"CyclicLR",
+       "triangle between base_lr and max_lr (lr is not used); momentum cycles inversely",
+       {{"base_lr", "", "lower bound"},
+        {"max_lr", "", "upper bound"},
+        {"step_size_up", literal(cyclic_defaults.step_size_up()), "steps of the rising half"},
+        {"step_size_down", "None", "steps of the falling half (None: step_size_up)"},
+        {"mode", literal(cyclic_defaults.mode()), enum_choices<cyclic_mode>("'")},
+        {"gamma", literal(cyclic_defaults.gamma()), "exp_range: amplitude * gamma^t"},
+        {"scale_fn", "None", "only None: a custom scale_fn needs C++"},
+        {"scale_mode", literal(cyclic_defaults.scale_mode()),
+         enum_choices<cyclic_scale_mode>("'") + " (with scale_fn)"},
+        {"cycle_momentum", literal(cyclic_defaults.has_momentum()),
+         "cycle momentum between max_momentum and base_momentum"},
+        {"base_momentum", "0.8", "momentum at the LR peak"},
+        {"max_momentum", "0.9", "momentum at the LR trough"}},
+       [](const spec_args& a, const spec_context&) -> sched {
+         if (!a.is_none("scale_fn"))
+           a.fail_at("scale_fn",
+                     "scale_fn must be None in a spec string (a custom scale "
+                     "function is a C++ callable)");
+         const auto mode = a.choice<cyclic_mode>("mode", "'");
+         (void)a.choice<cyclic_scale_mode>("scale_mode", "'");  // used only with scale_fn
+         const step_t up = a.integer("step_size_up");
+         const step_t down = a.is_none("step_size_down") ? up : a.integer("step_size_down");
+         return cyclic_lr<double>(a.number("base_lr"), a.number("max_lr"), up, down, mode,
+                                  a.number("gamma"), a.boolean("cycle_momentum"),
+                                  a.number("base_momentum"), a.number("max_momentum"));
+       }});
 
   const one_cycle_lr<double> one_cycle_defaults(1.0, 1);
-  reg.add({"OneCycleLR",
-           "max_lr/div_factor up to max_lr, then down to max_lr/(div_factor*final_div_factor) "
-           "(lr is not used); momentum cycles inversely",
-           {{"max_lr", "", "peak LR"},
-            {"total_steps", "None",
-             "length of the cycle (None: epochs * steps_per_epoch, or "
-             "the --steps budget)"},
-            {"epochs", "None", "with steps_per_epoch, instead of total_steps"},
-            {"steps_per_epoch", "None", "with epochs, instead of total_steps"},
-            {"pct_start", "0.3", "fraction of the cycle spent rising"},
-            {"anneal_strategy", literal(anneal_strategy::cos), enum_choices<anneal_strategy>("'")},
-            {"cycle_momentum", "True", "cycle momentum between max_momentum and base_momentum"},
-            {"base_momentum", "0.85", "momentum at the LR peak"},
-            {"max_momentum", "0.95", "momentum at the start and the end"},
-            {"div_factor", "25.0", "max_lr / initial LR"},
-            {"final_div_factor", "10000.0", "initial LR / final LR"},
-            {"three_phase", "False", "go back to the initial LR before the final descent"},
-            {"past_end", literal(one_cycle_defaults.past_end()),
-             "after total_steps: 'hold' the final values or 'cycle' (start again)"}},
-           [](const spec_args& a, const spec_context& ctx) -> sched {
-             step_t total = 0;
-             if (!a.is_none("total_steps")) {
-               total = a.integer("total_steps");
-             } else if (!a.is_none("epochs") || !a.is_none("steps_per_epoch")) {
-               total = one_cycle_total_steps(a.integer("epochs"), a.integer("steps_per_epoch"));
-             } else if (ctx.steps) {
-               total = *ctx.steps;
-             } else {
-               a.fail_at("total_steps", "total_steps or (epochs and steps_per_epoch) is required");
-             }
-             const auto strategy = a.choice<anneal_strategy>("anneal_strategy", "'");
-             const auto past = a.choice<past_end>("past_end", "'");
-             return one_cycle_lr<double>(a.number("max_lr"), total, a.number("pct_start"), strategy,
-                                         a.boolean("cycle_momentum"), a.number("base_momentum"),
-                                         a.number("max_momentum"), a.number("div_factor"),
-                                         a.number("final_div_factor"), a.boolean("three_phase"),
-                                         past);
-           }});
+  add({"OneCycleLR",
+       "max_lr/div_factor up to max_lr, then down to max_lr/(div_factor*final_div_factor) "
+       "(lr is not used); momentum cycles inversely",
+       {{"max_lr", "", "peak LR"},
+        {"total_steps", "None",
+         "length of the cycle (None: epochs * steps_per_epoch, or "
+         "the --steps budget)"},
+        {"epochs", "None", "with steps_per_epoch, instead of total_steps"},
+        {"steps_per_epoch", "None", "with epochs, instead of total_steps"},
+        {"pct_start", "0.3", "fraction of the cycle spent rising"},
+        {"anneal_strategy", literal(anneal_strategy::cos), enum_choices<anneal_strategy>("'")},
+        {"cycle_momentum", "True", "cycle momentum between max_momentum and base_momentum"},
+        {"base_momentum", "0.85", "momentum at the LR peak"},
+        {"max_momentum", "0.95", "momentum at the start and the end"},
+        {"div_factor", "25.0", "max_lr / initial LR"},
+        {"final_div_factor", "10000.0", "initial LR / final LR"},
+        {"three_phase", "False", "go back to the initial LR before the final descent"},
+        {"past_end", literal(one_cycle_defaults.past_end()),
+         "after total_steps: 'hold' the final values or 'cycle' (start again)"}},
+       [](const spec_args& a, const spec_context& ctx) -> sched {
+         step_t total = 0;
+         if (!a.is_none("total_steps")) {
+           total = a.integer("total_steps");
+         } else if (!a.is_none("epochs") || !a.is_none("steps_per_epoch")) {
+           total = one_cycle_total_steps(a.integer("epochs"), a.integer("steps_per_epoch"));
+         } else if (ctx.steps) {
+           total = *ctx.steps;
+         } else {
+           a.fail_at("total_steps", "total_steps or (epochs and steps_per_epoch) is required");
+         }
+         const auto strategy = a.choice<anneal_strategy>("anneal_strategy", "'");
+         const auto past = a.choice<past_end>("past_end", "'");
+         return one_cycle_lr<double>(a.number("max_lr"), total, a.number("pct_start"), strategy,
+                                     a.boolean("cycle_momentum"), a.number("base_momentum"),
+                                     a.number("max_momentum"), a.number("div_factor"),
+                                     a.number("final_div_factor"), a.boolean("three_phase"), past);
+       }});
 
-  reg.add({"SequentialLR",
-           "schedulers[i] from milestones[i-1], each counting steps from its own start",
-           {{"schedulers", "", "list of schedules"}, {"milestones", "", "list of steps"}},
-           [](const spec_args& a, const spec_context& ctx) -> sched {
-             return dynamic_sequential<double>(a.schedules("schedulers", ctx),
-                                               a.integers("milestones"));
-           }});
+  add({"SequentialLR",
+       "schedulers[i] from milestones[i-1], each counting steps from its own start",
+       {{"schedulers", "", "list of schedules"}, {"milestones", "", "list of steps"}},
+       [](const spec_args& a, const spec_context& ctx) -> sched {
+         return dynamic_sequential<double>(a.schedules("schedulers", ctx),
+                                           a.integers("milestones"));
+       }});
 
-  reg.add({"ChainedScheduler",
-           "lr * the product of the schedulers' factors",
-           {{"schedulers", "", "list of schedules"}},
-           [](const spec_args& a, const spec_context& ctx) -> sched {
-             // Every child multiplies the group's LR by its own factor: build the children with
-             // base 1 and scale once by the base LR.
-             spec_context unit = ctx;
-             unit.lr = 1.0;
-             std::vector<sched> children{constant<double>(ctx.lr)};
-             for (auto& c : a.schedules("schedulers", unit)) children.push_back(std::move(c));
-             return dynamic_chained<double>(std::move(children));
-           }});
+  add({"ChainedScheduler",
+       "lr * the product of the schedulers' factors",
+       {{"schedulers", "", "list of schedules"}},
+       [](const spec_args& a, const spec_context& ctx) -> sched {
+         // Every child multiplies the group's LR by its own factor: build the children with
+         // base 1 and scale once by the base LR.
+         spec_context unit = ctx;
+         unit.lr = 1.0;
+         std::vector<sched> children{constant<double>(ctx.lr)};
+         for (auto& c : a.schedules("schedulers", unit)) children.push_back(std::move(c));
+         return dynamic_chained<double>(std::move(children));
+       }});
 }
 
 }  // namespace lrs::detail

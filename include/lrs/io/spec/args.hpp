@@ -81,6 +81,10 @@ struct spec_entry {
   /// (torch.optim.lr_scheduler), "hf" (Hugging Face transformers), "timm", "optax", "keras", or
   /// "lrs" for lrs's own names.
   std::string ecosystem = "lrs";
+  /// For "torch", "hf" and "timm" calls: the index among the Python call's positional arguments
+  /// where the optimizer sits (0 for `StepLR(optimizer, ...)`, 1 for HF's
+  /// `get_scheduler(name, optimizer, ...)`). A bare name there, or `optimizer=<name>`, is dropped.
+  std::size_t optimizer_position = 0;
 };
 
 /// Builds the schedule a parsed call names: what spec_args needs for nested schedules.

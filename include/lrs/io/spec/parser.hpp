@@ -42,15 +42,18 @@ namespace spec {
 struct call;
 
 /// A value in a spec string: a number, True/False, a string (quoted or bare), None, a list
-/// (`[...]` or a tuple `(...)`), or a nested schedule call.
+/// (`[...]` or a tuple `(...)`), a dict (`{"num_cycles": 2}`, keys quoted strings or numbers), or
+/// a nested schedule call.
 struct value {
-  enum class kind { number, boolean, string, none, list, call };
+  enum class kind { number, boolean, string, none, list, dict, call };
   kind type = kind::none;
   double number = 0;                   ///< kind::number
   bool integral = false;               ///< kind::number written without '.', 'e' or 'E'
   bool boolean = false;                ///< kind::boolean
   std::string text;                    ///< kind::string; also the source text of numbers
-  std::vector<value> items;            ///< kind::list
+  bool quoted = false;                 ///< kind::string written in quotes (not a bare name)
+  std::vector<value> items;            ///< kind::list, and the values of kind::dict
+  std::vector<value> keys;             ///< kind::dict: keys[i] maps to items[i]
   std::shared_ptr<const call> nested;  ///< kind::call
   std::size_t column = 0;              ///< 1-based column where the value starts
 
@@ -66,6 +69,8 @@ struct value {
         return "None";
       case kind::list:
         return "a list";
+      case kind::dict:
+        return "a dict";
       case kind::call:
         return "a schedule";
     }
@@ -308,6 +313,7 @@ class parser {
       if (at_end())
         fail("unterminated string starting at column " + std::to_string(v.column), v.column);
       v.type = value::kind::string;
+      v.quoted = true;
       v.text = std::string(src_.substr(start, pos_ - start));
       ++pos_;
       return v;
@@ -324,6 +330,7 @@ class parser {
       }
       for (;;) {
         v.items.push_back(parse_value());
+        reject_expression(v.items.back());
         skip_ws();
         if (peek() == ',') {
           ++pos_;
@@ -338,12 +345,19 @@ class parser {
         return v;
       }
     }
+    if (c == '{') return parse_dict();
     if (std::isdigit(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '+') {
       return parse_number();
     }
     if (identifier_start(rest())) {
       const std::string id = read_identifier();
       skip_ws();
+      if (id == "lambda" && peek() != '(' && peek() != '=')
+        fail(where() + " at column " + std::to_string(v.column) +
+                 " is Python code (a lambda); a spec holds numbers, strings, lists, dicts and "
+                 "schedule calls: write the schedule by its name and numbers (`lrs list`), or "
+                 "build it in C++ with lrs::lambda_lr",
+             v.column);
       if (peek() == '(') {
         const nesting guard(*this, v.column);
         v.type = value::kind::call;
@@ -368,6 +382,86 @@ class parser {
       return v;
     }
     fail("unexpected " + quote_char(rest()) + " at column " + std::to_string(col()), col());
+  }
+
+  /// What the value being read is, for messages: "argument 'T_max' of CosineAnnealingLR".
+  std::string where() const { return where_.empty() ? std::string("the value") : where_; }
+
+  /// A value followed by an operator or a subscript is a Python expression
+  /// (`len(loader) * 10`, `cfg["lr"]`): say so, and what to write instead.
+  void reject_expression(const value& v) {
+    skip_ws();
+    const char c = peek();
+    if (at_end() || std::string_view("*/%+-[@&|^<>").find(c) == std::string_view::npos) return;
+    std::size_t end = pos_;
+    std::size_t depth = 0;
+    while (end < src_.size()) {
+      const char e = src_[end];
+      if (e == '(' || e == '[' || e == '{') ++depth;
+      if (e == ')' || e == ']' || e == '}') {
+        if (depth == 0) break;
+        --depth;
+      }
+      if (e == ',' && depth == 0) break;
+      ++end;
+    }
+    std::string_view text = src_.substr(v.column - 1, end - (v.column - 1));
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
+      text.remove_suffix(1);
+    fail(where() + " at column " + std::to_string(v.column) + " is a Python expression " +
+             quote(text) + "; a spec cannot evaluate Python: write the value it has",
+         v.column);
+  }
+
+  /// `{key: value, ...}`: keys are quoted strings or numbers, each given once.
+  value parse_dict() {
+    value v;
+    v.column = col();
+    const nesting guard(*this, v.column);
+    ++pos_;  // '{'
+    v.type = value::kind::dict;
+    skip_ws();
+    if (peek() == '}') {
+      ++pos_;
+      return v;
+    }
+    for (;;) {
+      value key = parse_value();
+      const bool scalar_key =
+          (key.type == value::kind::string && key.quoted) || key.type == value::kind::number;
+      if (!scalar_key)
+        fail("dict keys must be quoted strings or numbers, got " +
+                 std::string(key.type == value::kind::string ? "the bare name " + quote(key.text)
+                                                             : key.kind_name()) +
+                 " at column " + std::to_string(key.column),
+             key.column);
+      for (const value& k : v.keys)
+        if (k.type == key.type &&
+            (k.type == value::kind::number ? k.number == key.number : k.text == key.text))
+          fail("dict key " + quote(key.text) + " given twice at column " +
+                   std::to_string(key.column),
+               key.column);
+      expect(':', "':' after a dict key");
+      const std::string outer = where_;
+      where_ = "dict entry " + quote(key.text);
+      value item = parse_value();
+      reject_expression(item);
+      where_ = outer;
+      v.keys.push_back(std::move(key));
+      v.items.push_back(std::move(item));
+      skip_ws();
+      if (peek() == ',') {
+        ++pos_;
+        skip_ws();
+        if (peek() == '}') {
+          ++pos_;
+          return v;
+        }
+        continue;
+      }
+      expect('}', "',' or '}'");
+      return v;
+    }
   }
 
   static bool is_infinity(std::string_view id) {
@@ -471,7 +565,12 @@ class parser {
                      std::to_string(a.column),
                  a.column);
       }
+      const std::string outer = where_;
+      where_ = a.name.empty() ? "argument " + std::to_string(c.args.size() + 1) + " of " + name
+                              : "argument '" + a.name + "' of " + name;
       a.val = parse_value();  // first, so that a bad character is reported as such
+      reject_expression(a.val);
+      where_ = outer;
       if (a.name.empty() && seen_named)
         fail("positional argument follows keyword argument in " + name + " at column " +
                  std::to_string(a.column),
@@ -495,6 +594,7 @@ class parser {
   std::string_view src_;
   std::size_t pos_ = 0;
   std::size_t depth_ = 0;
+  std::string where_;  ///< the argument being read, for messages
 };
 
 inline std::string fold(std::string_view s) {

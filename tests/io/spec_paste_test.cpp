@@ -202,3 +202,28 @@ TEST_CASE("paste: dict literals", "[spec][paste][parser]") {
   CHECK_FALSE(q.args[0].val.quoted);
   CHECK(q.args[1].val.quoted);
 }
+
+TEST_CASE("paste: comments, line continuations and an assignment around the call",
+          "[spec][paste][parser]") {
+  const std::string pasted =
+      "scheduler = torch.optim.lr_scheduler.OneCycleLR(\n"
+      "    optimizer,\n"
+      "    max_lr=0.1,  # the peak\n"
+      "    # total_steps=10,\n"
+      "    total_steps=40, \\\n"
+      "    anneal_strategy='linear',  # '#' in a comment\n"
+      ")  # end\n";
+  CHECK(same_curve(pasted, "OneCycleLR(max_lr=0.1, total_steps=40, anneal_strategy='linear')"));
+  CHECK(same_curve("self.scheduler: LRScheduler = StepLR(optimizer, 3)", "StepLR(3)"));
+  // A '#' inside a string is text.
+  const lrs::spec::call c = lrs::parse_spec("F('a#b')  # c");
+  CHECK(c.args.at(0).val.text == "a#b");
+  CHECK(error_of("StepLR(optimizer, *args)") ==
+        "argument 2 of StepLR at column 19 unpacks Python values '*args'; a spec cannot evaluate "
+        "Python: write the arguments out");
+  CHECK(error_of("StepLR(optimizer, step_size=3, **kwargs)") ==
+        "argument 3 of StepLR at column 32 unpacks Python values '**kwargs'; a spec cannot "
+        "evaluate Python: write the arguments out");
+  // `==` is not an assignment.
+  CHECK_THAT(error_of("x == StepLR(3)"), Contains("unexpected '='"));
+}

@@ -235,6 +235,25 @@ class parser {
   call parse_top() {
     skip_ws();
     if (at_end()) fail("empty schedule spec", 1);
+    // A pasted assignment, `scheduler = StepLR(...)` or `self.sched: LRScheduler = ...`: the call
+    // is what follows the '='.
+    if (identifier_start(rest())) {
+      const std::size_t save = pos_;
+      (void)read_identifier();
+      skip_ws();
+      if (peek() == ':') {
+        ++pos_;
+        skip_ws();
+        if (identifier_start(rest())) (void)read_identifier();
+        skip_ws();
+      }
+      if (peek() == '=' && rest().substr(1, 1) != "=") {
+        ++pos_;
+        skip_ws();
+      } else {
+        pos_ = save;
+      }
+    }
     value v = parse_value();
     if (v.type != value::kind::call) {
       // A bare name at top level is a call without arguments ("rex" == "rex()").
@@ -261,8 +280,19 @@ class parser {
   char peek() const noexcept { return at_end() ? '\0' : src_[pos_]; }
   std::string_view rest() const noexcept { return src_.substr(pos_); }
   std::size_t col() const noexcept { return pos_ + 1; }
+  /// Skips white space, Python comments (`# ...` to the end of the line) and line continuations
+  /// (`\` before a line break), so a call pasted from Python source reads as written.
   void skip_ws() {
-    while (!at_end() && std::isspace(static_cast<unsigned char>(src_[pos_]))) ++pos_;
+    for (;;) {
+      while (!at_end() && std::isspace(static_cast<unsigned char>(src_[pos_]))) ++pos_;
+      if (peek() == '#') {
+        while (!at_end() && src_[pos_] != '\n') ++pos_;
+      } else if (peek() == '\\' && (rest().substr(1, 1) == "\n" || rest().substr(1, 2) == "\r\n")) {
+        ++pos_;
+      } else {
+        return;
+      }
+    }
   }
   std::string got() const {
     return at_end() ? std::string("the end of the spec") : quote_char(rest());
@@ -568,6 +598,14 @@ class parser {
       const std::string outer = where_;
       where_ = a.name.empty() ? "argument " + std::to_string(c.args.size() + 1) + " of " + name
                               : "argument '" + a.name + "' of " + name;
+      if (a.name.empty() && peek() == '*') {
+        std::size_t end = pos_;
+        while (end < src_.size() && src_[end] != ',' && src_[end] != ')') ++end;
+        fail(where() + " at column " + std::to_string(a.column) + " unpacks Python values " +
+                 quote(src_.substr(pos_, end - pos_)) +
+                 "; a spec cannot evaluate Python: write the arguments out",
+             a.column);
+      }
       a.val = parse_value();  // first, so that a bad character is reported as such
       reject_expression(a.val);
       where_ = outer;

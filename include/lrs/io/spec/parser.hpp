@@ -361,18 +361,7 @@ class parser {
       for (;;) {
         v.items.push_back(parse_value());
         reject_expression(v.items.back());
-        skip_ws();
-        if (peek() == ',') {
-          ++pos_;
-          skip_ws();
-          if (peek() == close) {  // trailing comma, as Python allows
-            ++pos_;
-            return v;
-          }
-          continue;
-        }
-        expect(close, close == ']' ? "',' or ']'" : "',' or ')'");
-        return v;
+        if (!more_items(close)) return v;
       }
     }
     if (c == '{') return parse_dict();
@@ -412,6 +401,19 @@ class parser {
       return v;
     }
     fail("unexpected " + quote_char(rest()) + " at column " + std::to_string(col()), col());
+  }
+
+  /// After an item of a list, dict or call: true at ',' followed by another item; false at the
+  /// closing `close` (a trailing comma before it, as Python allows); an error otherwise.
+  bool more_items(char close) {
+    skip_ws();
+    if (peek() == ',') {
+      ++pos_;
+      skip_ws();
+      if (peek() != close) return true;
+    }
+    expect(close, (std::string("',' or '") + close + "'").c_str());
+    return false;
   }
 
   /// What the value being read is, for messages: "argument 'T_max' of CosineAnnealingLR".
@@ -479,18 +481,7 @@ class parser {
       where_ = outer;
       v.keys.push_back(std::move(key));
       v.items.push_back(std::move(item));
-      skip_ws();
-      if (peek() == ',') {
-        ++pos_;
-        skip_ws();
-        if (peek() == '}') {
-          ++pos_;
-          return v;
-        }
-        continue;
-      }
-      expect('}', "',' or '}'");
-      return v;
+      if (!more_items('}')) return v;
     }
   }
 
@@ -614,18 +605,7 @@ class parser {
                  std::to_string(a.column),
              a.column);
       c.args.push_back(std::move(a));
-      skip_ws();
-      if (peek() == ',') {
-        ++pos_;
-        skip_ws();
-        if (peek() == ')') {
-          ++pos_;
-          return c;
-        }
-        continue;
-      }
-      expect(')', "',' or ')'");
-      return c;
+      if (!more_items(')')) return c;
     }
   }
 

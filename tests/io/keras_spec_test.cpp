@@ -41,6 +41,33 @@ TEST_CASE("keras spec: every reference call gives Keras's values", "[keras][spec
   CHECK(worst <= 1e-12);
 }
 
+TEST_CASE("keras spec: the reference calls with Keras's module paths", "[keras][spec][paste]") {
+  const auto refs = load_keras_reference();
+  double worst = 0.0;
+  for (const char* path : {"keras.optimizers.schedules.", "tf.keras.optimizers.schedules.",
+                           "tensorflow.keras.optimizers.schedules."}) {
+    for (const auto& r : refs) {
+      const std::string call = std::string(path) + r.call;
+      INFO(call);
+      const auto s = lrs::parse_schedule(call);
+      for (std::size_t i = 0; i < r.steps.size(); ++i) {
+        const double err = keras_error(s(r.steps[i]), r.values[i]);
+        CHECK(err <= 1e-12);
+        worst = std::max(worst, err);
+      }
+    }
+  }
+  CHECK(worst <= 1e-12);
+  // As pasted from a Keras script: an assignment, a line break and a comment.
+  const auto pasted = lrs::parse_schedule(
+      "lr_schedule = keras.optimizers.schedules.CosineDecay(\n"
+      "    0.0, 1000, warmup_target=0.1, warmup_steps=1000)  # Goyal warm-up\n");
+  CHECK_THAT(pasted(500), WithinRel(0.05, 1e-15));
+  CHECK(pasted(1000) == 0.1);
+  // Another library's path is not Keras's.
+  CHECK_THAT(error_of("optax.CosineDecay(0.1, 10)"), Catch::Matchers::Contains("CosineDecay"));
+}
+
 TEST_CASE("keras spec: defaults and name", "[keras][spec]") {
   // PolynomialDecay: end_learning_rate 0.0001, power 1.
   const auto p = lrs::parse_schedule("PolynomialDecay(0.1, 10)");

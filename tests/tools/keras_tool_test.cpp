@@ -53,6 +53,14 @@ TEST_CASE("lrs curve prints Keras schedules pasted as Python calls", "[tool][ker
   }
 }
 
+TEST_CASE("lrs curve reads Keras calls with their module paths", "[tool][keras][paste]") {
+  const auto refs = load_keras_reference();
+  const auto& a = reference(refs, "sgdr_tmul10");
+  check_curve(a, "tf.keras.optimizers.schedules." + a.call);
+  const auto& b = reference(refs, "poly_cycle_power3");
+  check_curve(b, "lr_schedule = keras.optimizers.schedules." + b.call);
+}
+
 TEST_CASE("lrs curve: a bad Keras argument names the parameter", "[tool][keras][error]") {
   const auto r = run_tool("curve --steps 3 \"CosineDecayRestarts(0.1, 10, t_mul=0.5)\"");
   CHECK(r.status == 2);

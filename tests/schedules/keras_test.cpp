@@ -157,6 +157,10 @@ TEST_CASE("keras: CosineDecayRestarts restart index lands on the previous run", 
     CHECK(s2.restart(at) == static_cast<double>(n));
     CHECK(s2(at) == 0.1);
   }
+  // ... but at very large steps the step before a restart already restarts: 10 (2^45 - 1) - 1.
+  CHECK(s2.restart(351843720888309) == 45.0);
+  CHECK(s2(351843720888309) == 0.1);
+  CHECK(s2(351843720888308) == 0.0);
   // t_mul = 1: plain periodic restarts, m_mul^i at each.
   const cosine_decay_restarts<> s1(0.1, 10, 1.0, 0.5);
   CHECK(s1(10) == Approx(0.05).epsilon(1e-15));

@@ -304,5 +304,37 @@ def main():
                                              for d in disagree)))
 
 
+def scan_restart_quirk():
+    """Exact restart steps (below 2^53) where the run index is not the run that starts there:
+    in float64 with libm's log, with NumPy's float64 log, and in float32 (Keras's default dtype,
+    NumPy float32 operations, steps below 2^24)."""
+    f32 = np.float32
+    for first in [1, 2, 3, 4, 5, 7, 10, 100, 1000]:
+        for t_mul in [1.25, 1.5, 2.0, 3.0, 4.0, 10.0]:
+            hits = {"libm": [], "numpy": [], "float32": []}
+            start, length = 0.0, float(first)
+            for n in range(1, 200):
+                start += length
+                length *= t_mul
+                if start > 2.0**53:
+                    break
+                if start != round(start):
+                    continue
+                frac = f64(start) / f64(first)
+                if _restart_index(frac, f64(t_mul), math.log) != n:
+                    hits["libm"].append(int(start))
+                if _restart_index(frac, f64(t_mul), lambda x: float(np.log(f64(x)))) != n:
+                    hits["numpy"].append(int(start))
+                if start < 2.0**24:
+                    c = f32(start) / f32(first)
+                    i = np.floor(np.log(f32(f32(1.0) - c * (f32(1.0) - f32(t_mul)))) /
+                                 np.log(f32(t_mul)))
+                    if i != n:
+                        hits["float32"].append(int(start))
+            sys.stderr.write("restart quirk first_decay_steps=%d t_mul=%g: %s\n" % (
+                first, t_mul, "; ".join("%s %s" % (k, v[:6]) for k, v in hits.items())))
+
+
 if __name__ == "__main__":
     main()
+    scan_restart_quirk()

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-// Google Benchmark: lrs::sgd / adam / adamw step throughput against a STREAM triad reference,
-// on 1 and N threads, over flat tensors and real models' tensor shapes, and the cost of Adam's
-// state() / load_state().
+// Google Benchmark: lrs::sgd / adam / adamw and the schedule-free step throughput against a STREAM
+// triad reference, on 1 and N threads, over flat tensors and real models' tensor shapes, and the
+// cost of Adam's state() / load_state().
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -253,6 +253,16 @@ void BM_AdamWThreads(benchmark::State& state) {
   lrs::adamw<float> opt;
   run_threaded(state, opt, adam_words);
 }
+void BM_SGDScheduleFreeThreads(benchmark::State& state) {
+  lrs::sgd_schedule_free<float> opt;
+  run_threaded(state, opt, sgd_schedule_free_words);
+}
+void BM_AdamWScheduleFreeThreads(benchmark::State& state) {
+  lrs::adamw_schedule_free_options<float> o;
+  o.weight_decay = 1e-2f;
+  lrs::adamw_schedule_free<float> opt(o);
+  run_threaded(state, opt, adamw_schedule_free_words);
+}
 
 // Flat 1e7 and 1e8, GPT-2 small, ResNet-50 on 1 and 2 threads (3 repetitions, median reported);
 // the triad at the same element counts.
@@ -278,9 +288,13 @@ LRS_THREAD_BENCH(BM_TriadThreads, triad_thread_args);
 LRS_THREAD_BENCH(BM_SGDThreads, thread_args);
 LRS_THREAD_BENCH(BM_AdamThreads, thread_args);
 LRS_THREAD_BENCH(BM_AdamWThreads, thread_args);
+LRS_THREAD_BENCH(BM_SGDScheduleFreeThreads, thread_args);
+LRS_THREAD_BENCH(BM_AdamWScheduleFreeThreads, thread_args);
 LRS_THREAD_BENCH(BM_SGDThreads, small_tensor_args);
 LRS_THREAD_BENCH(BM_AdamThreads, small_tensor_args);
 LRS_THREAD_BENCH(BM_AdamWThreads, small_tensor_args);
+LRS_THREAD_BENCH(BM_SGDScheduleFreeThreads, small_tensor_args);
+LRS_THREAD_BENCH(BM_AdamWScheduleFreeThreads, small_tensor_args);
 
 // Adam's state at n parameters after one step: step count, exp_avg and exp_avg_sq of one tensor.
 template <class T>

@@ -2,6 +2,7 @@
 // Annealing scaling law: S1/S2 for T = 1e7, and fits beside
 // tests/data/scaling_law/scipy_reference.py.
 #include <cmath>
+#include <cstdint>
 #include <vector>
 
 #include <benchmark/benchmark.h>
@@ -71,6 +72,7 @@ void report(benchmark::State& state, const lrs::fit_result& r) {
   state.counters["alpha"] = r.law.alpha();
   state.counters["C"] = r.law.c();
   state.counters["objective"] = r.objective;
+  state.counters["evaluations"] = double(r.evaluations);
 }
 
 void areas_1e7(benchmark::State& state) {
@@ -115,6 +117,28 @@ void fit_1e5_points(benchmark::State& state) {
   for (auto _ : state) r = lrs::fit_annealing_law(runs, opt);
   report(state, r);
 }
+// One evaluation of the fit's objective and gradient over the 1e5 points, at the optimum: with
+// fit_1e5_points' `evaluations` counter, time per fit = evaluations x this (plus the solver).
+void objective_1e5_points(benchmark::State& state) {
+  const auto runs = synthetic(100000, 2, 0.002);
+  lrs::detail::law_points pts;
+  for (const auto& run : runs) {
+    const auto a = lrs::compute_areas(run.lr);
+    for (std::size_t i = 0; i < run.steps.size(); ++i) {
+      const auto s = static_cast<std::size_t>(run.steps[i]);
+      pts.ln_s1.push_back(std::log(a.s1[s]));
+      pts.s2.push_back(a.s2[s]);
+      pts.ln_y.push_back(std::log(run.losses[i]));
+    }
+  }
+  lrs::detail::law_objective fun(pts, 1e-3);
+  Eigen::VectorXd x(4), g(4);
+  x << 2.50005, 0.599937, 0.45005, 1.50001;
+  for (auto _ : state) benchmark::DoNotOptimize(fun(x, g));
+  state.SetItemsProcessed(state.iterations() * std::int64_t(pts.ln_y.size()));
+}
+BENCHMARK(objective_1e5_points)->Unit(benchmark::kMicrosecond);
+
 BENCHMARK(fit_1e5_points)
     ->Args({1, 1})
     ->Args({0, 1})

@@ -58,6 +58,26 @@ def main():
             else:
                 cells += ["—"] * 4
             print("| %s | %s |" % (name, " | ".join(cells)))
+    # Schedule-free rows beside the triad and Adam of the same run (no torch counterpart).
+    for threads in (1, 2):
+        print("\nSchedule-free, %d thread%s:\n" % (threads, "" if threads == 1 else "s"))
+        print("| shape | triad GB/s | Adam GB/s | SGD-SF ns/param | SGD-SF GB/s | SGD-SF / triad "
+              "| AdamW-SF ns/param | AdamW-SF GB/s | AdamW-SF / triad |")
+        print("| --- |" + " ---: |" * 8)
+        for arg, name, n in SHAPES:
+            triad = lrs.get("BM_TriadThreads/%d/%d/repeats:3/real_time" % (n, threads))
+            tri = triad["bytes_per_second"] / 1e9 if triad else float("nan")
+            adam = lrs.get("BM_AdamThreads/%d/%d/repeats:3/real_time" % (arg, threads))
+            cells = ["%.2f" % tri, "%.2f" % (adam["bytes_per_second"] / 1e9) if adam else "—"]
+            for opt in ("SGDScheduleFree", "AdamWScheduleFree"):
+                b = lrs.get("BM_%sThreads/%d/%d/repeats:3/real_time" % (opt, arg, threads))
+                if b is None:
+                    cells += ["—"] * 3
+                    continue
+                gbs = b["bytes_per_second"] / 1e9
+                cells += ["%.3f" % (b["real_time"] * 1e6 / n), "%.2f" % gbs,
+                          "%.0f %%" % (100 * gbs / tri)]
+            print("| %s | %s |" % (name, " | ".join(cells)))
 
 
 if __name__ == "__main__":

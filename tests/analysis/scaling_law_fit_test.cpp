@@ -101,6 +101,8 @@ TEST_CASE("fit of the authors' example data matches SciPy", "[analysis][scaling_
   CHECK(fit.objective <= ref.objective * (1 + 1e-6));
   CHECK_THAT(fit.r2, WithinAbs(ref.r2, 1e-6));
   CHECK(fit.starts_tried > 0);
+  // Every start tried evaluates once at its start and at least once per iteration after it.
+  CHECK(fit.evaluations >= long(fit.starts_tried) + fit.iterations);
   CHECK(fit.run_max_rel_error[0] < 0.01);
 }
 

@@ -310,6 +310,9 @@ struct fit_result {
   int iterations = 0;        ///< iterations of the best start
   int starts_tried = 0;      ///< starting points run
   int starts_converged = 0;  ///< starting points that met a tolerance
+  /// Evaluations of the objective and its gradient over every start (each costs one exp and one
+  /// log per loss point): with the cost of one evaluation, where a fit's time goes.
+  long evaluations = 0;
 };
 
 namespace detail {
@@ -568,6 +571,7 @@ inline std::vector<std::array<double, 4>> authors_grid() {
       } catch (const std::exception&) {
         st = fit_status::line_search;  // keep the best point evaluated so far
       }
+      res.evaluations += fun.evaluations;
       if (st == fit_status::converged) ++res.starts_converged;
       const Eigen::VectorXd law_x = to_law(fun.best_x);
       if (fun.best_f * (1 + margin) < best_f && law_x.allFinite()) {

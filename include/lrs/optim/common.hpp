@@ -451,7 +451,7 @@ clip_pass<T> clip_prepass(const param_tensor<T>* tensors, std::size_t count, ste
   return clip_from_sums(l2, l1, max_norm);
 }
 
-/// clip_prepass on the calling thread, tensor by tensor (optimizers without a step plan).
+/// clip_prepass on the calling thread, tensor by tensor, without a step plan.
 template <class T>
 clip_pass<T> clip_prepass(const param_tensor<T>* tensors, std::size_t count, T max_norm,
                           const norm_reduction* reduce = nullptr) {

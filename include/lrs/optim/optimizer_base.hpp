@@ -23,10 +23,89 @@
 namespace lrs {
 namespace detail {
 
-/// Everything sgd, adam and adamw share. `Derived` provides `type_name`,
-/// `max_grad_norm()`, `default_weight_decay()`, `buffers_for_first_step()`, the two halves of an
-/// update, `write_hyper` / `check_hyper` for its options, and `write_extra` / `read_extra` /
-/// `check_loaded` / `commit_extra` for its own state. The update halves are
+/// The threading every optimizer step shares (optimizer_base and the schedule-free base): the
+/// fixed cut of a step's tensors into chunks (step_plan), the pool the chunks run on, the
+/// cross-rank norm reduction, and the skeleton of a step over them. `Derived` provides
+/// `type_name` for error messages.
+template <class Derived>
+class threaded_steps {
+ public:
+  /// Runs the following steps on n threads (the caller and n - 1 workers of a pool this optimizer
+  /// starts now and owns; copies of the optimizer share it). n = 1 (the default) runs on the
+  /// caller and drops the pool. Results are bit-identical for every n.
+  /// @throws lrs::invalid_argument if n is 0 or above 4096.
+  void set_threads(std::size_t n) {
+    require(n >= 1 && n <= 4096, Derived::type_name, "threads", "in [1, 4096]", n);
+    if (n == 1) {
+      owned_pool_.reset();
+      pool_ = nullptr;
+      return;
+    }
+    owned_pool_ = std::make_shared<thread_pool>(n);
+    pool_ = owned_pool_.get();
+  }
+  /// Runs the following steps on a pool the caller owns (nullptr: on the calling thread alone).
+  /// @pre the pool outlives every step of this optimizer that uses it.
+  void set_thread_pool(thread_pool* pool) noexcept {
+    owned_pool_.reset();
+    pool_ = pool;
+  }
+  /// Threads a step runs on: the pool's size, or 1.
+  std::size_t threads() const noexcept { return pool_ != nullptr ? pool_->size() : 1; }
+
+  /// Sets the cross-rank reduction of the gradient-norm partial sums (norm_reduction.hpp), for
+  /// sharded data-parallel steps; an empty function (the default) turns it off. While set, every
+  /// step computes its norms exactly in a read pass before the update, even without clipping, so
+  /// that the clip coefficient and step_info's norms are the same bits on every rank and in a
+  /// one-process run with a no-op reduction. Not part of state().
+  void set_norm_reduction(norm_reduction reduce) { reduce_ = std::move(reduce); }
+
+ protected:
+  /// The passes of one step over `count` tensors: the plan is matched to the tensors, the norm
+  /// pass runs (clipping on, or a norm_reduction set; it may throw, nothing is changed yet), then
+  /// `prepare(clip_scale)` on the calling thread (the one place a step changes the optimizer's
+  /// scalars and allocates lazy buffers), then `range(piece, l2, l1)` over every piece of every
+  /// chunk on the pool, each adding the norms of its gradients to l2 and l1.
+  template <class T, class Prepare, class Range>
+  step_info<T> run_step(const param_tensor<T>* tensors, std::size_t count, T max_norm,
+                        Prepare&& prepare, const Range& range) {
+    plan_.update(tensors, count);
+    const clip_pass<T> clip =
+        clip_prepass(tensors, count, plan_, pool_, max_norm, reduce_ ? &reduce_ : nullptr);
+    prepare(clip.scale);
+    double l2 = 0, l1 = 0;
+    plan_.for_each_chunk(pool_, range, l2, l1);
+    step_info<T> info;
+    if (clip.done) {
+      l2 = clip.l2;
+      l1 = clip.l1;
+    }
+    info.grad_l2 = static_cast<T>(std::sqrt(l2));
+    info.grad_l1 = static_cast<T>(l1);
+    info.clip_scale = clip.scale;
+    return info;
+  }
+
+  /// `fn(piece)` over every piece of these tensors, on the pool (a pass that reads no gradient).
+  template <class T, class Fn>
+  void run_pass(const param_tensor<T>* tensors, std::size_t count, const Fn& fn) {
+    plan_.update(tensors, count);
+    double unused2 = 0, unused1 = 0;
+    plan_.for_each_chunk(
+        pool_, [&fn](const step_piece& p, double&, double&) { fn(p); }, unused2, unused1);
+  }
+
+ private:
+  step_plan plan_;
+  std::shared_ptr<thread_pool> owned_pool_;
+  thread_pool* pool_ = nullptr;
+  norm_reduction reduce_;
+};
+
+/// Everything sgd, adam and adamw share (the threading comes from threaded_steps). `Derived`
+/// provides `type_name`, `max_grad_norm()`, `default_weight_decay()`, `buffers_for_first_step()`,
+/// the two halves of an update, `write_hyper` / `check_hyper` for its options, and `write_extra` /
+/// `read_extra` / `check_loaded` / `commit_extra` for its own state. The update halves are
 /// - `prepare(i, tensor, state, lr, weight_decay, grad_scale)`: on the calling thread, once per
 ///   tensor and step, before any element is touched: counts the step, allocates lazy buffers and
 ///   stores the tensor's scalars of this step;
@@ -34,7 +113,7 @@ namespace detail {
 ///   on any thread of the pool, concurrently with other ranges; writes only those elements of the
 ///   parameters and buffers, adds grad^2 and |grad| of them to l2 and l1.
 template <class Derived, class T>
-class optimizer_base {
+class optimizer_base : public threaded_steps<Derived> {
   static_assert(std::is_floating_point_v<T>, "lrs optimizers need a floating-point scalar type");
 
  public:
@@ -61,40 +140,27 @@ class optimizer_base {
   step_info<T> step(const param_tensor<T>* tensors, std::size_t count, T lr) {
     auto& self = static_cast<Derived&>(*this);
     check_tensors(Derived::type_name, tensors, count, states_, groups_.size(), lr);
-    plan_.update(tensors, count);
-    const clip_pass<T> clip = clip_prepass(tensors, count, plan_, pool_, self.max_grad_norm(),
-                                           reduce_ ? &reduce_ : nullptr);
-    if (states_.size() < count) states_.resize(count);
-    self.reserve_prepared(count);
-    for (std::size_t i = 0; i < count; ++i) {
-      const auto& t = tensors[i];
-      auto& s = states_[i];
-      if (s.size < 0) {
-        s.size = t.size();
-        for (int b = 0; b < self.buffers_for_first_step(); ++b) s.buf[b].setZero(t.size());
-      }
-      const auto& g = groups_[t.group()];
-      const T wd = g.weight_decay < T(0) ? self.default_weight_decay() : g.weight_decay;
-      self.prepare(i, t, s, lr * g.lr_scale, wd, clip.scale);
-    }
-    double l2 = 0, l1 = 0;
-    const Derived& cself = self;
-    auto* states = states_.data();
-    plan_.for_each_chunk(
-        pool_,
-        [&cself, tensors, states](const step_piece& p, double& a, double& b) {
-          cself.update_range(p.tensor, tensors[p.tensor], states[p.tensor], p.begin, p.end, a, b);
+    return this->run_step(
+        tensors, count, self.max_grad_norm(),
+        [&](T clip) {
+          if (states_.size() < count) states_.resize(count);
+          self.reserve_prepared(count);
+          for (std::size_t i = 0; i < count; ++i) {
+            const auto& t = tensors[i];
+            auto& s = states_[i];
+            if (s.size < 0) {
+              s.size = t.size();
+              for (int b = 0; b < self.buffers_for_first_step(); ++b) s.buf[b].setZero(t.size());
+            }
+            const auto& g = groups_[t.group()];
+            const T wd = g.weight_decay < T(0) ? self.default_weight_decay() : g.weight_decay;
+            self.prepare(i, t, s, lr * g.lr_scale, wd, clip);
+          }
         },
-        l2, l1);
-    step_info<T> info;
-    if (clip.done) {
-      l2 = clip.l2;
-      l1 = clip.l1;
-    }
-    info.grad_l2 = static_cast<T>(std::sqrt(l2));
-    info.grad_l1 = static_cast<T>(l1);
-    info.clip_scale = clip.scale;
-    return info;
+        [this, &self, tensors](const step_piece& p, double& a, double& b) {
+          static_cast<const Derived&>(self).update_range(p.tensor, tensors[p.tensor],
+                                                         states_[p.tensor], p.begin, p.end, a, b);
+        });
   }
   step_info<T> step(const std::vector<param_tensor<T>>& tensors, T lr) {
     return step(tensors.data(), tensors.size(), lr);
@@ -160,47 +226,11 @@ class optimizer_base {
   /// Forgets all per-tensor state (the next step is a first step again).
   void reset() { states_.clear(); }
 
-  /// Runs the following steps on n threads (the caller and n - 1 workers of a pool this optimizer
-  /// starts now and owns; copies of the optimizer share it). n = 1 (the default) runs on the
-  /// caller and drops the pool. Results are bit-identical for every n.
-  /// @throws lrs::invalid_argument if n is 0 or above 4096.
-  void set_threads(std::size_t n) {
-    require(n >= 1 && n <= 4096, Derived::type_name, "threads", "in [1, 4096]", n);
-    if (n == 1) {
-      owned_pool_.reset();
-      pool_ = nullptr;
-      return;
-    }
-    owned_pool_ = std::make_shared<thread_pool>(n);
-    pool_ = owned_pool_.get();
-  }
-  /// Runs the following steps on a pool the caller owns (nullptr: on the calling thread alone).
-  /// @pre the pool outlives every step of this optimizer that uses it.
-  void set_thread_pool(thread_pool* pool) noexcept {
-    owned_pool_.reset();
-    pool_ = pool;
-  }
-  /// Threads a step runs on: the pool's size, or 1.
-  std::size_t threads() const noexcept { return pool_ != nullptr ? pool_->size() : 1; }
-
-  /// Sets the cross-rank reduction of the gradient-norm partial sums (norm_reduction.hpp), for
-  /// sharded data-parallel steps; an empty function (the default) turns it off. While set, every
-  /// step computes its norms exactly in a read pass before the update, even without clipping, so
-  /// that the clip coefficient and step_info's norms are the same bits on every rank and in a
-  /// one-process run with a no-op reduction. Not part of state().
-  void set_norm_reduction(norm_reduction reduce) { reduce_ = std::move(reduce); }
-
  protected:
   optimizer_base() : groups_(1, param_group<T>{}) {}
 
   std::vector<tensor_state<T>> states_;
   std::vector<param_group<T>> groups_;
-
- private:
-  step_plan plan_;
-  std::shared_ptr<thread_pool> owned_pool_;
-  thread_pool* pool_ = nullptr;
-  norm_reduction reduce_;
 };
 
 /// Calls f with std::integral_constant<bool, b>, so a run-time flag picks a compiled kernel.

@@ -19,6 +19,7 @@
 #include <lrs/core/error.hpp>
 #include <lrs/core/state.hpp>
 #include <lrs/optim/common.hpp>
+#include <lrs/optim/optimizer_base.hpp>
 
 namespace lrs {
 
@@ -160,11 +161,17 @@ struct sf_switch_kernel {
 };
 
 /// What the two schedule-free optimizers share: modes, groups and their averaging weights, the
-/// step overloads, clipping and the state. `Derived` provides `type_name`, `max_grad_norm()`,
-/// `default_weight_decay()`, `average_beta()`, `buffer_count()`, `update(...)` and
-/// `write_hyper` / `check_hyper`.
+/// step overloads, clipping, threads (threaded_steps, as optimizer_base) and the state. `Derived`
+/// provides `type_name`, `max_grad_norm()`, `default_weight_decay()`, `average_beta()`,
+/// `buffer_count()`, `write_hyper` / `check_hyper` and the two halves of an update:
+/// - `reserve_prepared(groups)` and `prepare(group, k, lr, c, wd, clip)`: on the calling thread,
+///   once per group and step, before any element is touched, with the group's update count k
+///   before this update and the step's scalars in double; stores the kernel's scalars;
+/// - `update_range(tensor, state, group, begin, end, l2, l1) const`: elements [begin, end) of a
+///   tensor, on any thread of the pool, concurrently with other ranges; writes only those
+///   elements of the parameters and buffers, adds grad^2 and |grad| of them to l2 and l1.
 template <class Derived, class T>
-class schedule_free_base {
+class schedule_free_base : public threaded_steps<Derived> {
   static_assert(std::is_floating_point_v<T>, "lrs optimizers need a floating-point scalar type");
 
  public:
@@ -202,11 +209,12 @@ class schedule_free_base {
                       "its size at the first step (" + std::to_string(states_[i].size) + ")",
                       t.size());
     }
-    // The group scalars of this update, in double as the reference computes them in Python.
-    std::vector<sf_group_state> next(gstates_);
-    std::vector<double> lrs(groups_.size()), cs(groups_.size());
-    for (std::size_t gi = 0; gi < groups_.size(); ++gi) {
-      auto& gs = next[gi];
+    // The group scalars of this update, in double as the reference computes them in Python, into
+    // next_ (sized with the groups: no allocation); gstates_ changes only once nothing can throw.
+    const std::size_t ng = groups_.size();
+    for (std::size_t gi = 0; gi < ng; ++gi) {
+      auto& gs = next_[gi];
+      gs = gstates_[gi];
       if (gs.k == std::numeric_limits<std::int64_t>::max())
         throw_invalid(Derived::type_name, "update count of group " + std::to_string(gi),
                       "< 2^63 - 1", gs.k);
@@ -220,38 +228,38 @@ class schedule_free_base {
             Derived::type_name,
             "averaging weight (k+1)^r * lr_max^weight_lr_power of group " + std::to_string(gi),
             "finite (lower r or weight_lr_power)", weight);
-      lrs[gi] = lr_g;
-      cs[gi] = gs.weight_sum > 0.0 ? weight / gs.weight_sum : 0.0;
+      next_lr_[gi] = lr_g;
+      next_c_[gi] = gs.weight_sum > 0.0 ? weight / gs.weight_sum : 0.0;
       ++gs.k;
     }
-    const clip_pass<T> clip = clip_prepass(tensors, count, self.max_grad_norm());
-    if (states_.size() < count) states_.resize(count);
-    double l2 = 0, l1 = 0;
-    for (std::size_t i = 0; i < count; ++i) {
-      const auto& t = tensors[i];
-      auto& s = states_[i];
-      if (s.size < 0) {
-        s.size = t.size();
-        const Eigen::Map<const vector_t<T>> p0(t.params(), t.size());
-        s.buf[0] = p0;  // z
-        s.buf[1] = p0;  // x
-        for (int b = 2; b < self.buffer_count(); ++b) s.buf[b].setZero(t.size());
-      }
-      const std::size_t gi = t.group();
-      const auto& g = groups_[gi];
-      const T wd = g.weight_decay < T(0) ? self.default_weight_decay() : g.weight_decay;
-      self.update(t, s, gstates_[gi].k, lrs[gi], cs[gi], double(wd), clip.scale, l2, l1);
-    }
-    gstates_ = std::move(next);
-    step_info<T> info;
-    if (clip.done) {
-      l2 = clip.l2;
-      l1 = clip.l1;
-    }
-    info.grad_l2 = static_cast<T>(std::sqrt(l2));
-    info.grad_l1 = static_cast<T>(l1);
-    info.clip_scale = clip.scale;
-    return info;
+    return this->run_step(
+        tensors, count, self.max_grad_norm(),
+        [&](T clip) {
+          self.reserve_prepared(ng);
+          for (std::size_t gi = 0; gi < ng; ++gi) {
+            const auto& g = groups_[gi];
+            const T wd = g.weight_decay < T(0) ? self.default_weight_decay() : g.weight_decay;
+            self.prepare(gi, gstates_[gi].k, next_lr_[gi], next_c_[gi], double(wd), clip);
+            gstates_[gi] = next_[gi];
+          }
+          if (states_.size() < count) states_.resize(count);
+          if (fresh_.size() < count) fresh_.resize(count);
+          for (std::size_t i = 0; i < count; ++i) {
+            auto& s = states_[i];
+            fresh_[i] = s.size < 0;
+            if (s.size >= 0) continue;
+            // z and x start at the params and the moments at 0, written range by range on the
+            // pool (first_touch_range) rather than here.
+            s.size = tensors[i].size();
+            for (int b = 0; b < self.buffer_count(); ++b) s.buf[b].resize(s.size);
+          }
+        },
+        [this, &self, tensors](const step_piece& p, double& a, double& b) {
+          const auto& t = tensors[p.tensor];
+          auto& s = states_[p.tensor];
+          if (fresh_[p.tensor] != 0) first_touch_range(t, s, p.begin, p.end, self.buffer_count());
+          static_cast<const Derived&>(self).update_range(t, s, t.group(), p.begin, p.end, a, b);
+        });
   }
   step_info<T> step(const std::vector<param_tensor<T>>& tensors, T lr) {
     return step(tensors.data(), tensors.size(), lr);
@@ -297,6 +305,9 @@ class schedule_free_base {
     validate_group(Derived::type_name, g);
     groups_.push_back(g);
     gstates_.emplace_back();
+    next_.emplace_back();
+    next_lr_.push_back(0.0);
+    next_c_.push_back(0.0);
     return groups_.size() - 1;
   }
   /// @pre i < group_count()
@@ -404,7 +415,18 @@ class schedule_free_base {
   }
 
  protected:
-  schedule_free_base() : groups_(1, param_group<T>{}), gstates_(1) {}
+  schedule_free_base()
+      : groups_(1, param_group<T>{}), gstates_(1), next_(1), next_lr_(1), next_c_(1) {}
+
+  /// The first step of a tensor: z = x = params and the moments 0 over [begin, end).
+  static void first_touch_range(const param_tensor<T>& t, sf_tensor_state<T>& s, Eigen::Index begin,
+                                Eigen::Index end, int buffers) {
+    const Eigen::Index n = end - begin;
+    const Eigen::Map<const vector_t<T>> p(t.params() + begin, n);
+    s.buf[0].segment(begin, n) = p;
+    s.buf[1].segment(begin, n) = p;
+    for (int b = 2; b < buffers; ++b) s.buf[b].segment(begin, n).setZero();
+  }
 
   void switch_to(bool train, const param_tensor<T>* tensors, std::size_t count) {
     require(count >= states_.size(), Derived::type_name,
@@ -418,21 +440,18 @@ class schedule_free_base {
                 tensors[i].size());
     if (training_ == train) return;
     const double beta = double(static_cast<const Derived&>(*this).average_beta());
-    for (std::size_t i = 0; i < count && i < states_.size(); ++i) {
-      const auto& s = states_[i];
-      if (s.size < 0) continue;
+    const T b = static_cast<T>(beta), omb = static_cast<T>(1.0 - beta);
+    this->run_pass(tensors, count, [this, tensors, train, b, omb](const step_piece& p) {
+      if (p.tensor >= states_.size() || states_[p.tensor].size < 0) return;
+      const auto& s = states_[p.tensor];
       double l2 = 0, l1 = 0;
-      auto run = [&](auto train_c) {
-        const sf_switch_kernel<T, decltype(train_c)::value> k{tensors[i].params(), s.buf[0].data(),
-                                                              s.buf[1].data(), static_cast<T>(beta),
-                                                              static_cast<T>(1.0 - beta)};
-        fused_loop<T>(s.size, k, l2, l1);
-      };
-      if (train)
-        run(std::true_type{});
-      else
-        run(std::false_type{});
-    }
+      with_bool(train, [&](auto train_c) {
+        const sf_switch_kernel<T, decltype(train_c)::value> k{tensors[p.tensor].params() + p.begin,
+                                                              s.buf[0].data() + p.begin,
+                                                              s.buf[1].data() + p.begin, b, omb};
+        fused_loop<T>(p.end - p.begin, k, l2, l1);
+      });
+    });
     training_ = train;
   }
 
@@ -440,6 +459,14 @@ class schedule_free_base {
   std::vector<param_group<T>> groups_;
   std::vector<sf_group_state> gstates_;
   bool training_ = true;
+
+ private:
+  // Scratch of a step, sized with the groups / tensors (never allocated per step): the groups'
+  // state after this update, their lr and averaging coefficient c, and which tensors take their
+  // first step.
+  std::vector<sf_group_state> next_;
+  std::vector<double> next_lr_, next_c_;
+  std::vector<unsigned char> fresh_;
 };
 
 }  // namespace detail
@@ -484,27 +511,36 @@ class sgd_schedule_free : public detail::schedule_free_base<sgd_schedule_free<T>
   T weight_lr_power() const noexcept { return opt_.weight_lr_power; }
   int buffer_count() const noexcept { return 2; }
 
-  void update(const param_tensor<T>& t, detail::sf_tensor_state<T>& s, std::int64_t /*k*/,
-              double lr, double c, double wd, T clip, double& l2, double& l1) const {
+  // This step's kernel scalars of one group (prepare), read by update_range on any thread.
+  struct prepared {
+    T scale, wd, neg_lr, one_minus_c, c;
+  };
+  void reserve_prepared(std::size_t groups) {
+    if (prep_.size() < groups) prep_.resize(groups);
+  }
+  void prepare(std::size_t gi, std::int64_t /*k*/, double lr, double c, double wd, T clip) {
+    prep_[gi] = {clip, static_cast<T>(wd), static_cast<T>(-lr), static_cast<T>(1.0 - c),
+                 static_cast<T>(c)};
+  }
+
+  void update_range(const param_tensor<T>& t, detail::sf_tensor_state<T>& s, std::size_t gi,
+                    Eigen::Index begin, Eigen::Index end, double& l2, double& l1) const {
+    const prepared& q = prep_[gi];
     const double beta = double(opt_.momentum);
-    auto run = [&](auto wd_on) {
-      const detail::sgd_sf_kernel<T, decltype(wd_on)::value> k{t.params(),
-                                                               t.grads(),
-                                                               s.buf[0].data(),
-                                                               s.buf[1].data(),
-                                                               clip,
-                                                               static_cast<T>(wd),
-                                                               static_cast<T>(-lr),
-                                                               static_cast<T>(1.0 - c),
-                                                               static_cast<T>(c),
+    detail::with_bool(q.wd != T(0), [&](auto wd_on) {
+      const detail::sgd_sf_kernel<T, decltype(wd_on)::value> k{t.params() + begin,
+                                                               t.grads() + begin,
+                                                               s.buf[0].data() + begin,
+                                                               s.buf[1].data() + begin,
+                                                               q.scale,
+                                                               q.wd,
+                                                               q.neg_lr,
+                                                               q.one_minus_c,
+                                                               q.c,
                                                                opt_.momentum,
                                                                static_cast<T>(1.0 - beta)};
-      detail::fused_loop<T>(t.size(), k, l2, l1);
-    };
-    if (wd != 0.0)
-      run(std::true_type{});
-    else
-      run(std::false_type{});
+      detail::fused_loop<T>(end - begin, k, l2, l1);
+    });
   }
 
   void write_hyper(state_writer& w) const {
@@ -523,6 +559,7 @@ class sgd_schedule_free : public detail::schedule_free_base<sgd_schedule_free<T>
   }
 
   options_type opt_;
+  std::vector<prepared> prep_;
 };
 
 /// Schedule-Free AdamW (Defazio et al., NeurIPS 2024, arXiv:2405.15682), exactly as the authors'
@@ -572,46 +609,63 @@ class adamw_schedule_free : public detail::schedule_free_base<adamw_schedule_fre
   T weight_lr_power() const noexcept { return opt_.weight_lr_power; }
   int buffer_count() const noexcept { return opt_.inner_momentum != T(0) ? 4 : 3; }
 
-  void update(const param_tensor<T>& t, detail::sf_tensor_state<T>& s, std::int64_t k, double lr,
-              double c, double wd, T clip, double& l2, double& l1) const {
-    const double b1 = double(opt_.beta1), b2 = double(opt_.beta2);
-    const double im = double(opt_.inner_momentum);
+  // This step's kernel scalars of one group (prepare), read by update_range on any thread.
+  struct prepared {
+    T scale, neg_lr_wd, bc2, bc1, neg_lr, one_minus_c, c;
+    bool wd_on;
+  };
+  void reserve_prepared(std::size_t groups) {
+    if (prep_.size() < groups) prep_.resize(groups);
+  }
+  void prepare(std::size_t gi, std::int64_t k, double lr, double c, double wd, T clip) {
+    const double b2 = double(opt_.beta2), im = double(opt_.inner_momentum);
     const double bc2 = 1.0 - std::pow(b2, double(k + 1));
     const double bc1 = im != 0.0 ? 1.0 - std::pow(im, double(k + 1)) : 1.0;
+    prep_[gi] = {clip,
+                 static_cast<T>(-(lr * wd)),
+                 static_cast<T>(bc2),
+                 static_cast<T>(bc1),
+                 static_cast<T>(-lr),
+                 static_cast<T>(1.0 - c),
+                 static_cast<T>(c),
+                 wd != 0.0};
+  }
+
+  void update_range(const param_tensor<T>& t, detail::sf_tensor_state<T>& s, std::size_t gi,
+                    Eigen::Index begin, Eigen::Index end, double& l2, double& l1) const {
+    const prepared& q = prep_[gi];
+    const double b1 = double(opt_.beta1), b2 = double(opt_.beta2);
+    const double im = double(opt_.inner_momentum);
+    T* m = im != 0.0 ? s.buf[3].data() + begin : nullptr;
     auto run = [&](auto wd_on, auto at_z, auto inner_on) {
       using K = detail::adamw_sf_kernel<T, decltype(wd_on)::value, decltype(at_z)::value,
                                         decltype(inner_on)::value>;
-      const K kern{t.params(),
-                   t.grads(),
-                   s.buf[0].data(),
-                   s.buf[1].data(),
-                   s.buf[2].data(),
-                   s.buf[3].data(),
-                   clip,
-                   static_cast<T>(-(lr * wd)),
+      const K kern{t.params() + begin,
+                   t.grads() + begin,
+                   s.buf[0].data() + begin,
+                   s.buf[1].data() + begin,
+                   s.buf[2].data() + begin,
+                   m,
+                   q.scale,
+                   q.neg_lr_wd,
                    opt_.beta2,
                    static_cast<T>(1.0 - b2),
-                   static_cast<T>(bc2),
+                   q.bc2,
                    opt_.eps,
                    opt_.inner_momentum,
                    static_cast<T>(1.0 - im),
-                   static_cast<T>(bc1),
-                   static_cast<T>(-lr),
-                   static_cast<T>(1.0 - c),
-                   static_cast<T>(c),
+                   q.bc1,
+                   q.neg_lr,
+                   q.one_minus_c,
+                   q.c,
                    opt_.beta1,
                    static_cast<T>(1.0 - b1)};
-      detail::fused_loop<T>(t.size(), kern, l2, l1);
+      detail::fused_loop<T>(end - begin, kern, l2, l1);
     };
-    auto with = [](bool b, auto&& f) {
-      if (b)
-        f(std::true_type{});
-      else
-        f(std::false_type{});
-    };
-    with(wd != 0.0, [&](auto wd_on) {
-      with(opt_.decay_at_z,
-           [&](auto at_z) { with(im != 0.0, [&](auto inner_on) { run(wd_on, at_z, inner_on); }); });
+    detail::with_bool(q.wd_on, [&](auto wd_on) {
+      detail::with_bool(opt_.decay_at_z, [&](auto at_z) {
+        detail::with_bool(im != 0.0, [&](auto inner_on) { run(wd_on, at_z, inner_on); });
+      });
     });
   }
 
@@ -639,6 +693,7 @@ class adamw_schedule_free : public detail::schedule_free_base<adamw_schedule_fre
   }
 
   options_type opt_;
+  std::vector<prepared> prep_;
 };
 
 }  // namespace lrs

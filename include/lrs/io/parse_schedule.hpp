@@ -11,6 +11,7 @@
 #include <lrs/io/specs/budgeted.hpp>
 #include <lrs/io/specs/combinators.hpp>
 #include <lrs/io/specs/pytorch.hpp>
+#include <lrs/io/specs/timm.hpp>
 
 namespace lrs {
 
@@ -21,6 +22,7 @@ inline spec_registry& default_spec_registry() {
     spec_registry r;
     // One line per family of names.
     detail::register_pytorch_specs(r);
+    detail::register_timm_specs(r);
     detail::register_budgeted_specs(r);
     detail::register_combinator_specs(r);
     return r;

@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: MIT
+// Spec names of timm's schedulers (timm.scheduler): CosineLRScheduler, TanhLRScheduler,
+// StepLRScheduler, MultiStepLRScheduler, PolyLRScheduler; PlateauLRScheduler is refused with a
+// pointer to the plateau controllers.
+#ifndef LRS_IO_SPECS_TIMM_HPP
+#define LRS_IO_SPECS_TIMM_HPP
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <lrs/core/any_schedule.hpp>
+#include <lrs/io/spec.hpp>
+#include <lrs/schedules/timm.hpp>
+
+namespace lrs::detail {
+
+/// Registers timm's schedulers under timm's names, parameter order (without the optimizer, which
+/// a pasted call may keep as its first argument) and defaults. The base LR is the optimizer's LR,
+/// `ctx.lr` (`--lr`). The schedule is indexed by t as timm's is: updates with
+/// `t_in_epochs=False`, epochs with timm's default `t_in_epochs=True` (expand those to updates
+/// with `lrs curve --steps-per-epoch K`). `initialize` must stay True. Noise (`noise_range_t`
+/// other than None) is refused; `noise_pct`, `noise_std` and `noise_seed` are accepted and have
+/// no effect without it.
+inline void register_timm_specs(spec_registry& reg) {
+  using sched = any_schedule<double>;
+  const auto add = [&reg](spec_entry e) {
+    e.ecosystem = "timm";
+    e.optimizer_position = 0;
+    reg.add(std::move(e));
+  };
+  const std::vector<spec_param> warmup = {
+      {"warmup_t", "0", "warm-up length (t below it ramps linearly)"},
+      {"warmup_lr_init", "0.0", "LR at t = 0 of the warm-up"},
+  };
+  const std::vector<spec_param> noise = {
+      {"t_in_epochs", "True", "t counts epochs (True) or updates (False); same values per t"},
+      {"noise_range_t", "None", "noise is not supported: None only"},
+      {"noise_pct", "0.67", "noise bound (unused without noise)"},
+      {"noise_std", "1.0", "unused (timm ignores it too)"},
+      {"noise_seed", "42", "noise seed (unused without noise)"},
+  };
+  const spec_param initialize{"initialize", "True", "True only (sets the optimizer's initial_lr)"};
+  // Checks the Python-only arguments every timm scheduler has.
+  const auto common = [](const spec_args& a) {
+    if (!a.is_none("noise_range_t"))
+      a.fail_at("noise_range_t",
+                "noise_range_t must be None: lrs does not reproduce timm's LR noise; drop the "
+                "argument for the noise-free schedule");
+    if (!a.boolean("initialize"))
+      a.fail_at("initialize",
+                "initialize must be True (False reads initial_lr from an optimizer "
+                "lrs does not have; give the LR as --lr)");
+    (void)a.number("noise_pct");
+    (void)a.number("noise_std");
+    (void)a.integer("noise_seed");
+  };
+  const auto cycles = [&](std::vector<spec_param> head, bool k_decay) {
+    std::vector<spec_param> p = std::move(head);
+    p.push_back({"lr_min", "0.0", "floor of every cycle and LR past the last cycle"});
+    p.push_back({"cycle_mul", "1.0", "cycle length multiplier, >= 1"});
+    p.push_back({"cycle_decay", "1.0", "peak multiplier per cycle"});
+    p.push_back({"cycle_limit", "1", "number of cycles; lr_min after them"});
+    p.insert(p.end(), warmup.begin(), warmup.end());
+    p.push_back({"warmup_prefix", "False", "True: cycles start after the warm-up"});
+    p.insert(p.end(), noise.begin(), noise.end());
+    if (k_decay) p.push_back({"k_decay", "1.0", "k-decay exponent on t_curr / t_i"});
+    p.push_back(initialize);
+    return p;
+  };
+
+  add({"CosineLRScheduler",
+       "timm: lr_min + (lr cycle_decay^i - lr_min)(1 + cos(pi t_curr^k / t_i^k)) / 2, warm-up, "
+       "restarts",
+       cycles({{"t_initial", "", "length of the first cycle"}}, true),
+       [common](const spec_args& a, const spec_context& ctx) -> sched {
+         common(a);
+         return timm::cosine_lr_scheduler<double>(
+             ctx.lr, a.integer("t_initial"), a.number("lr_min"), a.number("cycle_mul"),
+             a.number("cycle_decay"), a.integer("cycle_limit"), a.integer("warmup_t"),
+             a.number("warmup_lr_init"), a.boolean("warmup_prefix"), a.boolean("t_in_epochs"),
+             a.number("k_decay"));
+       }});
+
+  add({"TanhLRScheduler",
+       "timm: lr_min + (lr cycle_decay^i - lr_min)(1 - tanh(lb (1 - tr) + ub tr)) / 2, warm-up, "
+       "restarts",
+       cycles({{"t_initial", "", "length of the first cycle"},
+               {"lb", "-7.0", "tanh argument at the cycle start"},
+               {"ub", "3.0", "tanh argument at the cycle end"}},
+              false),
+       [common](const spec_args& a, const spec_context& ctx) -> sched {
+         common(a);
+         return timm::tanh_lr_scheduler<double>(
+             ctx.lr, a.integer("t_initial"), a.number("lb"), a.number("ub"), a.number("lr_min"),
+             a.number("cycle_mul"), a.number("cycle_decay"), a.integer("cycle_limit"),
+             a.integer("warmup_t"), a.number("warmup_lr_init"), a.boolean("warmup_prefix"),
+             a.boolean("t_in_epochs"));
+       }});
+
+  add({"PolyLRScheduler",
+       "timm: lr_min + (lr cycle_decay^i - lr_min)(1 - t_curr^k / t_i^k)^power, warm-up, restarts",
+       cycles({{"t_initial", "", "length of the first cycle"},
+               {"power", "0.5", "exponent of the decay"}},
+              true),
+       [common](const spec_args& a, const spec_context& ctx) -> sched {
+         common(a);
+         return timm::poly_lr_scheduler<double>(
+             ctx.lr, a.integer("t_initial"), a.number("power"), a.number("lr_min"),
+             a.number("cycle_mul"), a.number("cycle_decay"), a.integer("cycle_limit"),
+             a.integer("warmup_t"), a.number("warmup_lr_init"), a.boolean("warmup_prefix"),
+             a.boolean("t_in_epochs"), a.number("k_decay"));
+       }});
+
+  const auto decay_params = [&](spec_param first) {
+    std::vector<spec_param> p = {std::move(first), {"decay_rate", "1.0", "factor per decay"}};
+    p.insert(p.end(), warmup.begin(), warmup.end());
+    p.push_back({"warmup_prefix", "True", "True: decays count from the end of the warm-up"});
+    p.insert(p.end(), noise.begin(), noise.end());
+    p.push_back(initialize);
+    return p;
+  };
+  add({"StepLRScheduler", "timm: lr * decay_rate^(t // decay_t), warm-up",
+       decay_params({"decay_t", "", "steps between decays (may be fractional)"}),
+       [common](const spec_args& a, const spec_context& ctx) -> sched {
+         common(a);
+         return timm::step_lr_scheduler<double>(
+             ctx.lr, a.number("decay_t"), a.number("decay_rate"), a.integer("warmup_t"),
+             a.number("warmup_lr_init"), a.boolean("warmup_prefix"), a.boolean("t_in_epochs"));
+       }});
+  add({"MultiStepLRScheduler",
+       "timm: lr * decay_rate^(milestones <= t + 1), one step early as timm, warm-up",
+       decay_params({"decay_t", "", "sorted list of milestones"}),
+       [common](const spec_args& a, const spec_context& ctx) -> sched {
+         common(a);
+         return timm::multi_step_lr_scheduler<double>(
+             ctx.lr, a.integers("decay_t"), a.number("decay_rate"), a.integer("warmup_t"),
+             a.number("warmup_lr_init"), a.boolean("warmup_prefix"), a.boolean("t_in_epochs"));
+       }});
+
+  add({"PlateauLRScheduler",
+       "timm's plateau scheduler: a controller, not a schedule (see lrs::plateau_scaled)",
+       {{"decay_rate", "0.1", ""},
+        {"patience_t", "10", ""},
+        {"threshold", "0.0001", ""},
+        {"cooldown_t", "0", ""},
+        {"warmup_t", "0", ""},
+        {"warmup_lr_init", "0.0", ""},
+        {"lr_min", "0.0", ""},
+        {"mode", "'max'", ""},
+        {"noise_range_t", "None", ""},
+        {"noise_type", "'normal'", ""},
+        {"noise_pct", "0.67", ""},
+        {"noise_std", "1.0", ""},
+        {"noise_seed", "None", ""},
+        {"initialize", "True", ""}},
+       [](const spec_args& a, const spec_context&) -> sched {
+         a.fail_at("",
+                   "PlateauLRScheduler is a controller that reacts to a metric, not a "
+                   "schedule of t: use lrs::plateau_scaled (a schedule times a plateau "
+                   "factor) or lrs::reduce_lr_on_plateau in C++");
+       }});
+}
+
+}  // namespace lrs::detail
+
+#endif  // LRS_IO_SPECS_TIMM_HPP

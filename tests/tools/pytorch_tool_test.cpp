@@ -74,23 +74,82 @@ TEST_CASE("lrs curve errors: exit status 2, message on stderr, nothing on stdout
   CHECK(e.err.find("start_factor must be in (0, 1], got 2") != std::string::npos);
 }
 
-TEST_CASE("lrs list shows every registered schedule with its defaults", "[tool][pytorch]") {
+TEST_CASE("lrs list shows every registered schedule, one line each, grouped by library",
+          "[tool][pytorch]") {
   const auto r = run_tool("list");
   CHECK(r.status == 0);
   std::size_t names = 0;
   std::istringstream in(r.out);
   for (std::string line; std::getline(in, line);)
-    if (!line.empty() && line[0] != ' ') ++names;
+    if (line.rfind("  ", 0) == 0) ++names;
   CHECK(names == lrs::default_spec_registry().entries().size());
   for (const auto& entry : lrs::default_spec_registry().entries()) {
     INFO(entry.first);
-    const bool listed = r.out.find("\n" + entry.first + "(") != std::string::npos ||
-                        r.out.rfind(entry.first + "(", 0) == 0;
-    CHECK(listed);
+    CHECK(r.out.find("\n  " + entry.first + " ") != std::string::npos);
   }
-  CHECK(r.out.find("CosineAnnealingLR(T_max, eta_min=0)\n") != std::string::npos);
-  CHECK(r.out.find("OneCycleLR(max_lr, total_steps=None, epochs=None, steps_per_epoch=None, "
-                   "pct_start=0.3, anneal_strategy='cos'") != std::string::npos);
+  // PyTorch's names come first, under their heading; lrs's own names after them.
+  CHECK(r.out.rfind("PyTorch, torch.optim.lr_scheduler", 0) == 0);
+  CHECK(r.out.find("\n  StepLR ") < r.out.find("\nlrs ("));
+  CHECK(r.out.find("\nlrs (") < r.out.find("\n  rex "));
+}
+
+TEST_CASE("lrs list NAME shows one name's parameters and defaults", "[tool][pytorch]") {
+  const auto a = run_tool("list CosineAnnealingLR");
+  CHECK(a.status == 0);
+  CHECK(a.out.rfind("CosineAnnealingLR(T_max, eta_min=0)\n", 0) == 0);
+  CHECK(a.out.find("    T_max            (required)") != std::string::npos);
+  CHECK(a.out.find("module paths: torch.optim.lr_scheduler., optim.lr_scheduler., "
+                   "lr_scheduler.\n") != std::string::npos);
+  const auto b = run_tool("list torch.optim.lr_scheduler.OneCycleLR");
+  CHECK(b.status == 0);
+  CHECK(b.out.rfind("OneCycleLR(max_lr, total_steps=None, epochs=None, steps_per_epoch=None, "
+                    "pct_start=0.3, anneal_strategy='cos'",
+                    0) == 0);
+  const auto c = run_tool("list CosineAnnealingLr");
+  CHECK(c.status == 2);
+  CHECK(c.out.empty());
+  CHECK(c.err ==
+        "lrs: list: unknown schedule 'CosineAnnealingLr'; did you mean 'CosineAnnealingLR'?\n");
+  const auto d = run_tool("list ReduceLROnPlateau");
+  CHECK(d.status == 2);
+  CHECK(d.err.rfind("lrs: list: ReduceLROnPlateau is a controller, not a schedule", 0) == 0);
+}
+
+TEST_CASE("lrs curve reads a call pasted from PyTorch source", "[tool][pytorch][paste]") {
+  const auto r = run_tool(
+      "curve --lr 0.5 --steps 4 "
+      "\"torch.optim.lr_scheduler.StepLR(optimizer, step_size=2, gamma=0.5, last_epoch=-1)\"");
+  CHECK(r.status == 0);
+  CHECK(r.err.empty());
+  CHECK(r.out == "step,lr\n0,0.5\n1,0.5\n2,0.25\n3,0.25\n");
+  const auto e =
+      run_tool("curve --lr 0.5 --steps 4 \"StepLR(optimizer, step_size=len(loader) * 2)\"");
+  CHECK(e.status == 2);
+  CHECK(e.err ==
+        "lrs: argument 'step_size' of StepLR at column 29 is a Python expression "
+        "'len(loader) * 2'; a spec cannot evaluate Python: write the value it has\n");
+}
+
+TEST_CASE("lrs curve --steps-per-epoch expands an epoch-stepped schedule to updates",
+          "[tool][pytorch][paste]") {
+  // StepLR(step_size=1, gamma=0.5) stepped after each epoch of 3 updates, at lr 0.5: the LR
+  // halves at updates 3 and 6.
+  const auto r =
+      run_tool("curve --lr 0.5 --steps 7 --steps-per-epoch 3 \"StepLR(optimizer, 1, 0.5)\"");
+  CHECK(r.status == 0);
+  CHECK(r.out == "step,lr\n0,0.5\n1,0.5\n2,0.5\n3,0.25\n4,0.25\n5,0.25\n6,0.125\n");
+  // A budget-native schedule gets the budget in epochs: 7 updates of 3 = 3 epochs (the last
+  // partial), linear from 0.5 to 0 over 3 epochs: 0.5, 1/3, 1/6.
+  const auto b = run_tool("curve --lr 0.5 --steps 7 --steps-per-epoch 3 --every 3 linear");
+  CHECK(b.status == 0);
+  const auto rows = csv_rows(b.out);
+  REQUIRE(rows.size() == 4);
+  CHECK(std::stod(rows[1][1]) == 0.5);
+  CHECK_THAT(std::stod(rows[2][1]), WithinRel(1.0 / 3.0, 1e-15));
+  CHECK_THAT(std::stod(rows[3][1]), WithinRel(1.0 / 6.0, 1e-15));
+  const auto z = run_tool("curve --lr 0.5 --steps 7 --steps-per-epoch 0 linear");
+  CHECK(z.status == 2);
+  CHECK(z.err == "lrs: --steps-per-epoch must be >= 1, got 0\n");
 }
 
 #else

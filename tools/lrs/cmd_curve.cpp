@@ -8,6 +8,7 @@
 #include <iterator>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include <fmt/core.h>
 #include <fmt/format.h>
@@ -15,6 +16,7 @@
 
 #include <lrs/core/format.hpp>
 #include <lrs/io/parse_schedule.hpp>
+#include <lrs/schedules/combinators.hpp>
 
 #include "commands.hpp"
 
@@ -28,7 +30,9 @@ struct curve_options {
   lrs::step_t every = 1;
   lrs::step_t from = 0;
   lrs::step_t to = 0;
-  bool to_given = false;  // otherwise the last step is steps - 1
+  lrs::step_t steps_per_epoch = 0;
+  bool per_epoch = false;  // --steps-per-epoch given: the spec is stepped once per epoch
+  bool to_given = false;   // otherwise the last step is steps - 1
   std::string spec;
 };
 
@@ -54,10 +58,17 @@ void run_curve(const curve_options& o) {
   const lrs::step_t to = o.to_given ? o.to : o.steps - 1;
   if (to < o.from)
     throw usage_error(fmt::format("--to must be >= --from ({}), got {}", o.from, to));
+  if (o.per_epoch && o.steps_per_epoch < 1)
+    throw usage_error(fmt::format("--steps-per-epoch must be >= 1, got {}", o.steps_per_epoch));
   lrs::spec_context ctx;
   ctx.lr = o.lr;
   ctx.steps = o.steps;
-  const lrs::any_schedule<double> s = lrs::parse_schedule(o.spec, ctx);
+  const lrs::step_t k = o.per_epoch ? o.steps_per_epoch : 0;
+  // An epoch-stepped spec: its budget is in epochs (the last one may be partial), and update t
+  // takes the LR of epoch floor(t / k).
+  if (k > 0) ctx.steps = o.steps / k + (o.steps % k != 0 ? 1 : 0);
+  lrs::any_schedule<double> s = lrs::parse_schedule(o.spec, ctx);
+  if (k > 0) s = lrs::any_schedule<double>(lrs::per_epoch(std::move(s), k));
   const bool mom = s.has_momentum();
 
   // Streamed: each row is formatted, checked and written as it is computed, so memory stays
@@ -109,6 +120,13 @@ void add_curve_command(CLI::App& app) {
       ->transform(whole_number());
   cmd->add_option("--every", opt->every, "print every K-th step (and always the last one)")
       ->transform(whole_number());
+  CLI::Option* spe =
+      cmd->add_option("--steps-per-epoch", opt->steps_per_epoch,
+                      "K updates per epoch: the spec is stepped once per epoch (as a PyTorch "
+                      "scheduler stepped after each epoch) and update t prints the LR of epoch "
+                      "floor(t / K); --steps still counts updates, and budget-native schedules get "
+                      "ceil(N / K) epochs")
+          ->transform(whole_number());
   cmd->add_option("--from", opt->from, "first step printed (default 0)")->transform(whole_number());
   CLI::Option* to =
       cmd->add_option("--to", opt->to, "last step printed, inclusive (default N-1; may exceed it)")
@@ -119,8 +137,9 @@ void add_curve_command(CLI::App& app) {
   cmd->footer(
       "Output is streamed. A non-finite value stops it with exit status 2; found in the first "
       "64 KiB of output, it leaves stdout empty.");
-  cmd->callback([opt, to] {
+  cmd->callback([opt, to, spe] {
     opt->to_given = to->count() > 0;
+    opt->per_epoch = spe->count() > 0;
     run_curve(*opt);
   });
 }

@@ -180,40 +180,68 @@ template <class S, class L, class H>
 clamped(S, L, H) -> clamped<S>;
 
 // ---------------------------------------------------------------------------------------------
+// cycled, shifted, per_epoch: the child at a re-indexed step
+
+namespace detail {
+
+/// What cycled, shifted and per_epoch share: the child's LR, momentum and max_value() at the
+/// step Derived::local(t) maps update t to. Derived adds its own area(), total_steps() and
+/// rebudget(), which depend on the mapping.
+template <class Derived, class S>
+class reindexed {
+ public:
+  using value_type = schedule_value_t<S>;
+
+  /// @pre step >= 0.
+  [[nodiscard]] value_type operator()(step_t step) const {
+    return static_cast<value_type>(s_(self().local(step)));
+  }
+  template <bool B = has_momentum_v<S>, std::enable_if_t<B, int> = 0>
+  [[nodiscard]] value_type momentum(step_t step) const {
+    return static_cast<value_type>(s_.momentum(self().local(step)));
+  }
+  template <bool B = has_momentum_flag_v<S>, std::enable_if_t<B, int> = 0>
+  [[nodiscard]] bool has_momentum() const noexcept {
+    return s_.has_momentum();
+  }
+  /// The child's max_value() (an upper bound of every value).
+  template <bool B = has_max_value_v<S>, std::enable_if_t<B, int> = 0>
+  [[nodiscard]] value_type max_value() const {
+    return static_cast<value_type>(s_.max_value());
+  }
+  [[nodiscard]] const S& schedule() const noexcept { return s_; }
+
+ protected:
+  explicit reindexed(S s) : s_(std::move(s)) {}
+  S s_;
+
+ private:
+  [[nodiscard]] const Derived& self() const noexcept { return static_cast<const Derived&>(*this); }
+};
+
+}  // namespace detail
+
+// ---------------------------------------------------------------------------------------------
 // cycled
 
 /// s(t mod period): the first `period` steps of a schedule, repeated (a budgeted schedule over
 /// each cycle, restarts without a warm-up in between). Keeps momentum, max_value() and area()
 /// (whole cycles at once from the child's area()).
 template <class S>
-class cycled {
+class cycled : public detail::reindexed<cycled<S>, S> {
   static_assert(is_schedule_v<S>, "lrs::cycled: the child must be a schedule");
+  using base = detail::reindexed<cycled<S>, S>;
+  friend base;
+  using base::s_;
 
  public:
-  using value_type = schedule_value_t<S>;
+  using typename base::value_type;
 
   /// @throws lrs::invalid_argument if period < 1.
-  cycled(S s, step_t period) : s_(std::move(s)), period_(period) {
+  cycled(S s, step_t period) : base(std::move(s)), period_(period) {
     detail::require_positive("cycled", "period", period);
   }
 
-  /// @pre step >= 0.
-  [[nodiscard]] value_type operator()(step_t step) const {
-    return static_cast<value_type>(s_(step % period_));
-  }
-  template <bool B = has_momentum_v<S>, std::enable_if_t<B, int> = 0>
-  [[nodiscard]] value_type momentum(step_t step) const {
-    return static_cast<value_type>(s_.momentum(step % period_));
-  }
-  template <bool B = detail::has_momentum_flag_v<S>, std::enable_if_t<B, int> = 0>
-  [[nodiscard]] bool has_momentum() const noexcept {
-    return s_.has_momentum();
-  }
-  /// The child's max_value() (an upper bound of every value).
-  template <bool B = detail::has_max_value_v<S>, std::enable_if_t<B, int> = 0>
-  [[nodiscard]] value_type max_value() const {
-    return static_cast<value_type>(s_.max_value());
-  }
   /// Σ lr(t) over [first, last). @throws lrs::invalid_argument if first < 0 or last < first.
   template <bool B = detail::has_area_v<S>, std::enable_if_t<B, int> = 0>
   [[nodiscard]] value_type area(step_t first, step_t last) const {
@@ -229,11 +257,10 @@ class cycled {
     return static_cast<value_type>(sum);
   }
 
-  [[nodiscard]] const S& schedule() const noexcept { return s_; }
   [[nodiscard]] step_t period() const noexcept { return period_; }
 
  private:
-  S s_;
+  [[nodiscard]] step_t local(step_t step) const noexcept { return step % period_; }
   step_t period_;
 };
 
@@ -246,33 +273,20 @@ cycled(S, step_t) -> cycled<S>;
 /// s(t - k) for t >= k, holding s(0) before: a schedule that starts k steps late. Keeps
 /// momentum, max_value(), area(), total_steps() (+ k) and rebudget().
 template <class S>
-class shifted {
+class shifted : public detail::reindexed<shifted<S>, S> {
   static_assert(is_schedule_v<S>, "lrs::shifted: the child must be a schedule");
+  using base = detail::reindexed<shifted<S>, S>;
+  friend base;
+  using base::s_;
 
  public:
-  using value_type = schedule_value_t<S>;
+  using typename base::value_type;
 
   /// @throws lrs::invalid_argument if k < 0.
-  shifted(S s, step_t k) : s_(std::move(s)), k_(k) {
+  shifted(S s, step_t k) : base(std::move(s)), k_(k) {
     detail::require_non_negative("shifted", "k", k);
   }
 
-  /// @pre step >= 0.
-  [[nodiscard]] value_type operator()(step_t step) const {
-    return static_cast<value_type>(s_(local(step)));
-  }
-  template <bool B = has_momentum_v<S>, std::enable_if_t<B, int> = 0>
-  [[nodiscard]] value_type momentum(step_t step) const {
-    return static_cast<value_type>(s_.momentum(local(step)));
-  }
-  template <bool B = detail::has_momentum_flag_v<S>, std::enable_if_t<B, int> = 0>
-  [[nodiscard]] bool has_momentum() const noexcept {
-    return s_.has_momentum();
-  }
-  template <bool B = detail::has_max_value_v<S>, std::enable_if_t<B, int> = 0>
-  [[nodiscard]] value_type max_value() const {
-    return static_cast<value_type>(s_.max_value());
-  }
   /// Σ lr(t) over [first, last): k s(0) for the held steps, the child's area() for the rest.
   /// @throws lrs::invalid_argument if first < 0 or last < first.
   template <bool B = detail::has_area_v<S>, std::enable_if_t<B, int> = 0>
@@ -303,12 +317,10 @@ class shifted {
     return shifted<child_t>(s_.rebudget(local(s), new_total - k_), k_);
   }
 
-  [[nodiscard]] const S& schedule() const noexcept { return s_; }
   [[nodiscard]] step_t k() const noexcept { return k_; }
 
  private:
   [[nodiscard]] step_t local(step_t step) const noexcept { return step < k_ ? 0 : step - k_; }
-  S s_;
   step_t k_;
 };
 
@@ -322,33 +334,20 @@ shifted(S, step_t) -> shifted<S>;
 /// epoch, e.g. StepLR(step_size=30) meaning 30 epochs) applied at every update. Keeps momentum,
 /// max_value(), area() (one term per epoch) and total_steps() (times steps_per_epoch).
 template <class S>
-class per_epoch {
+class per_epoch : public detail::reindexed<per_epoch<S>, S> {
   static_assert(is_schedule_v<S>, "lrs::per_epoch: the child must be a schedule");
+  using base = detail::reindexed<per_epoch<S>, S>;
+  friend base;
+  using base::s_;
 
  public:
-  using value_type = schedule_value_t<S>;
+  using typename base::value_type;
 
   /// @throws lrs::invalid_argument if steps_per_epoch < 1.
-  per_epoch(S s, step_t steps_per_epoch) : s_(std::move(s)), spe_(steps_per_epoch) {
+  per_epoch(S s, step_t steps_per_epoch) : base(std::move(s)), spe_(steps_per_epoch) {
     detail::require_positive("per_epoch", "steps_per_epoch", steps_per_epoch);
   }
 
-  /// @pre step >= 0.
-  [[nodiscard]] value_type operator()(step_t step) const {
-    return static_cast<value_type>(s_(step / spe_));
-  }
-  template <bool B = has_momentum_v<S>, std::enable_if_t<B, int> = 0>
-  [[nodiscard]] value_type momentum(step_t step) const {
-    return static_cast<value_type>(s_.momentum(step / spe_));
-  }
-  template <bool B = detail::has_momentum_flag_v<S>, std::enable_if_t<B, int> = 0>
-  [[nodiscard]] bool has_momentum() const noexcept {
-    return s_.has_momentum();
-  }
-  template <bool B = detail::has_max_value_v<S>, std::enable_if_t<B, int> = 0>
-  [[nodiscard]] value_type max_value() const {
-    return static_cast<value_type>(s_.max_value());
-  }
   /// Σ lr(t) over [first, last), one term per epoch (steps_per_epoch times the epoch's value).
   /// @throws lrs::invalid_argument if first < 0 or last < first.
   [[nodiscard]] value_type area(step_t first, step_t last) const {
@@ -370,11 +369,10 @@ class per_epoch {
     return e > detail::step_max / spe_ ? detail::step_max : e * spe_;
   }
 
-  [[nodiscard]] const S& schedule() const noexcept { return s_; }
   [[nodiscard]] step_t steps_per_epoch() const noexcept { return spe_; }
 
  private:
-  S s_;
+  [[nodiscard]] step_t local(step_t step) const noexcept { return step / spe_; }
   step_t spe_;
 };
 

@@ -94,6 +94,8 @@ class spec_builder {
   /// @throws lrs::spec_error naming the place and the problem.
   [[nodiscard]] virtual any_schedule<double> build(const spec::call& c,
                                                    const spec_context& ctx) const = 0;
+  /// True when `name` names a schedule (so a bare word can stand for a call without arguments).
+  [[nodiscard]] virtual bool knows(std::string_view name) const = 0;
 
  protected:
   spec_builder() = default;
@@ -268,6 +270,65 @@ class spec_args {
     return out;
   }
 
+  /// A dict with string keys (`{"num_cycles": 2}`, or `dict(num_cycles=2)`), as keyword
+  /// arguments in the order written; an absent parameter, or None, is an empty list.
+  [[nodiscard]] std::vector<spec::argument> keywords(std::string_view name) const {
+    const spec::argument* a = find(name);
+    if (!a || a->val.type == spec::value::kind::none) return {};
+    if (a->val.type == spec::value::kind::call && a->val.nested->name == "dict") {
+      for (const spec::argument& k : a->val.nested->args)
+        if (k.name.empty())
+          fail("items of '" + param_name(*a) + "' of " + entry_.name +
+                   " must be name=value, got a positional value at column " +
+                   std::to_string(k.column),
+               k.column);
+      return a->val.nested->args;
+    }
+    if (a->val.type != spec::value::kind::dict) wrong_type(*a, "a dict such as {\"name\": value}");
+    std::vector<spec::argument> out;
+    for (std::size_t i = 0; i < a->val.keys.size(); ++i) {
+      const spec::value& k = a->val.keys[i];
+      if (k.type != spec::value::kind::string)
+        fail("keys of '" + param_name(*a) + "' of " + entry_.name + " must be quoted names, got " +
+                 k.kind_name() + " at column " + std::to_string(k.column),
+             k.column);
+      spec::argument kw;
+      kw.name = k.text;
+      kw.val = a->val.items[i];
+      kw.column = k.column;
+      out.push_back(std::move(kw));
+    }
+    return out;
+  }
+  /// A dict with number keys and number values (`{100: 0.5, 200: 0.1}`), in the order written;
+  /// an absent parameter, or None, is an empty list.
+  [[nodiscard]] std::vector<std::pair<double, double>> number_pairs(std::string_view name) const {
+    const spec::argument* a = find(name);
+    if (!a || a->val.type == spec::value::kind::none) return {};
+    if (a->val.type != spec::value::kind::dict) wrong_type(*a, "a dict such as {100: 0.5}");
+    std::vector<std::pair<double, double>> out;
+    for (std::size_t i = 0; i < a->val.keys.size(); ++i) {
+      const spec::value& k = a->val.keys[i];
+      const spec::value& v = a->val.items[i];
+      if (k.type != spec::value::kind::number) wrong_item(*a, k, "a number (as a key)");
+      if (v.type != spec::value::kind::number) wrong_item(*a, v, "a number");
+      out.emplace_back(k.number, v.number);
+    }
+    return out;
+  }
+  /// The argument as written (or its default), nullptr when absent: for values no typed
+  /// accessor reads.
+  [[nodiscard]] const spec::value* raw(std::string_view name) const {
+    const spec::argument* a = find(name);
+    return a ? &a->val : nullptr;
+  }
+  /// Builds another call with the registry this call came from: for entries that forward to
+  /// another name (`get_scheduler("cosine", ...)` to `get_cosine_schedule_with_warmup(...)`).
+  [[nodiscard]] any_schedule<double> build_call(const spec::call& c,
+                                                const spec_context& ctx) const {
+    return builder_.build(c, ctx);
+  }
+
   /// Throws spec_error "<schedule>: <message> at column N", for checks a factory makes itself.
   [[noreturn]] void fail_at(std::string_view name, const std::string& message) const {
     const spec::argument* a = given(name);
@@ -283,6 +344,13 @@ class spec_args {
   }
   any_schedule<double> build(const spec::value& v, const spec_context& ctx) const {
     if (v.type == spec::value::kind::call) return builder_.build(*v.nested, ctx);
+    if (!v.quoted && !builder_.knows(v.text))
+      fail(spec::detail::quote(v.text) + " at column " + std::to_string(v.column) + " in " +
+               entry_.name +
+               " is not a schedule lrs knows; if it is a Python variable, write the schedule's "
+               "call in its place (e.g. schedulers=[LinearLR(start_factor=0.1, total_iters=5), "
+               "CosineAnnealingLR(T_max=95)])",
+           v.column);
     spec::call c;
     c.name = v.text;
     c.column = v.column;
@@ -315,9 +383,20 @@ class spec_args {
          call_.column);
   }
   [[noreturn]] void wrong_type(const spec::argument& a, const char* want) const {
+    std::string got = std::string(a.val.kind_name()) +
+                      (a.val.text.empty() ? "" : " " + spec::detail::quote(a.val.text));
+    // Python code pasted where a value goes: `T_max=args.epochs`, `steps_per_epoch=len(loader)`.
+    const bool code = a.val.type == spec::value::kind::call && !builder_.knows(a.val.nested->name);
+    if (code) got = "the Python call " + spec::detail::quote(a.val.nested->name + "(...)");
+    if (a.val.type == spec::value::kind::string && !a.val.quoted &&
+        a.val.text.find('.') != std::string::npos)
+      got = "the Python name " + spec::detail::quote(a.val.text);
+    const bool python = code || got.rfind("the Python", 0) == 0 ||
+                        (a.val.type == spec::value::kind::string && !a.val.quoted &&
+                         std::string_view(want).find("number") != std::string_view::npos);
     fail("parameter '" + param_name(a) + "' of " + entry_.name + " at column " +
-             std::to_string(a.column) + " must be " + want + ", got " + a.val.kind_name() +
-             (a.val.text.empty() ? "" : " " + spec::detail::quote(a.val.text)),
+             std::to_string(a.column) + " must be " + want + ", got " + got +
+             (python ? "; a spec cannot evaluate Python: write the value it has" : ""),
          a.column);
   }
   [[noreturn]] void wrong_item(const spec::argument& a, const spec::value& v,

@@ -42,15 +42,18 @@ namespace spec {
 struct call;
 
 /// A value in a spec string: a number, True/False, a string (quoted or bare), None, a list
-/// (`[...]` or a tuple `(...)`), or a nested schedule call.
+/// (`[...]` or a tuple `(...)`), a dict (`{"num_cycles": 2}`, keys quoted strings or numbers), or
+/// a nested schedule call.
 struct value {
-  enum class kind { number, boolean, string, none, list, call };
+  enum class kind { number, boolean, string, none, list, dict, call };
   kind type = kind::none;
   double number = 0;                   ///< kind::number
   bool integral = false;               ///< kind::number written without '.', 'e' or 'E'
   bool boolean = false;                ///< kind::boolean
   std::string text;                    ///< kind::string; also the source text of numbers
-  std::vector<value> items;            ///< kind::list
+  bool quoted = false;                 ///< kind::string written in quotes (not a bare name)
+  std::vector<value> items;            ///< kind::list, and the values of kind::dict
+  std::vector<value> keys;             ///< kind::dict: keys[i] maps to items[i]
   std::shared_ptr<const call> nested;  ///< kind::call
   std::size_t column = 0;              ///< 1-based column where the value starts
 
@@ -66,6 +69,8 @@ struct value {
         return "None";
       case kind::list:
         return "a list";
+      case kind::dict:
+        return "a dict";
       case kind::call:
         return "a schedule";
     }
@@ -230,6 +235,25 @@ class parser {
   call parse_top() {
     skip_ws();
     if (at_end()) fail("empty schedule spec", 1);
+    // A pasted assignment, `scheduler = StepLR(...)` or `self.sched: LRScheduler = ...`: the call
+    // is what follows the '='.
+    if (identifier_start(rest())) {
+      const std::size_t save = pos_;
+      (void)read_identifier();
+      skip_ws();
+      if (peek() == ':') {
+        ++pos_;
+        skip_ws();
+        if (identifier_start(rest())) (void)read_identifier();
+        skip_ws();
+      }
+      if (peek() == '=' && rest().substr(1, 1) != "=") {
+        ++pos_;
+        skip_ws();
+      } else {
+        pos_ = save;
+      }
+    }
     value v = parse_value();
     if (v.type != value::kind::call) {
       // A bare name at top level is a call without arguments ("rex" == "rex()").
@@ -256,8 +280,19 @@ class parser {
   char peek() const noexcept { return at_end() ? '\0' : src_[pos_]; }
   std::string_view rest() const noexcept { return src_.substr(pos_); }
   std::size_t col() const noexcept { return pos_ + 1; }
+  /// Skips white space, Python comments (`# ...` to the end of the line) and line continuations
+  /// (`\` before a line break), so a call pasted from Python source reads as written.
   void skip_ws() {
-    while (!at_end() && std::isspace(static_cast<unsigned char>(src_[pos_]))) ++pos_;
+    for (;;) {
+      while (!at_end() && std::isspace(static_cast<unsigned char>(src_[pos_]))) ++pos_;
+      if (peek() == '#') {
+        while (!at_end() && src_[pos_] != '\n') ++pos_;
+      } else if (peek() == '\\' && (rest().substr(1, 1) == "\n" || rest().substr(1, 2) == "\r\n")) {
+        ++pos_;
+      } else {
+        return;
+      }
+    }
   }
   std::string got() const {
     return at_end() ? std::string("the end of the spec") : quote_char(rest());
@@ -308,6 +343,7 @@ class parser {
       if (at_end())
         fail("unterminated string starting at column " + std::to_string(v.column), v.column);
       v.type = value::kind::string;
+      v.quoted = true;
       v.text = std::string(src_.substr(start, pos_ - start));
       ++pos_;
       return v;
@@ -324,26 +360,23 @@ class parser {
       }
       for (;;) {
         v.items.push_back(parse_value());
-        skip_ws();
-        if (peek() == ',') {
-          ++pos_;
-          skip_ws();
-          if (peek() == close) {  // trailing comma, as Python allows
-            ++pos_;
-            return v;
-          }
-          continue;
-        }
-        expect(close, close == ']' ? "',' or ']'" : "',' or ')'");
-        return v;
+        reject_expression(v.items.back());
+        if (!more_items(close)) return v;
       }
     }
+    if (c == '{') return parse_dict();
     if (std::isdigit(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '+') {
       return parse_number();
     }
     if (identifier_start(rest())) {
       const std::string id = read_identifier();
       skip_ws();
+      if (id == "lambda" && peek() != '(' && peek() != '=')
+        fail(where() + " at column " + std::to_string(v.column) +
+                 " is Python code (a lambda); a spec holds numbers, strings, lists, dicts and "
+                 "schedule calls: write the schedule by its name and numbers (`lrs list`), or "
+                 "build it in C++ with lrs::lambda_lr",
+             v.column);
       if (peek() == '(') {
         const nesting guard(*this, v.column);
         v.type = value::kind::call;
@@ -368,6 +401,88 @@ class parser {
       return v;
     }
     fail("unexpected " + quote_char(rest()) + " at column " + std::to_string(col()), col());
+  }
+
+  /// After an item of a list, dict or call: true at ',' followed by another item; false at the
+  /// closing `close` (a trailing comma before it, as Python allows); an error otherwise.
+  bool more_items(char close) {
+    skip_ws();
+    if (peek() == ',') {
+      ++pos_;
+      skip_ws();
+      if (peek() != close) return true;
+    }
+    expect(close, (std::string("',' or '") + close + "'").c_str());
+    return false;
+  }
+
+  /// What the value being read is, for messages: "argument 'T_max' of CosineAnnealingLR".
+  std::string where() const { return where_.empty() ? std::string("the value") : where_; }
+
+  /// A value followed by an operator or a subscript is a Python expression
+  /// (`len(loader) * 10`, `cfg["lr"]`): say so, and what to write instead.
+  void reject_expression(const value& v) {
+    skip_ws();
+    const char c = peek();
+    if (at_end() || std::string_view("*/%+-[@&|^<>").find(c) == std::string_view::npos) return;
+    std::size_t end = pos_;
+    std::size_t depth = 0;
+    while (end < src_.size()) {
+      const char e = src_[end];
+      if (e == '(' || e == '[' || e == '{') ++depth;
+      if (e == ')' || e == ']' || e == '}') {
+        if (depth == 0) break;
+        --depth;
+      }
+      if (e == ',' && depth == 0) break;
+      ++end;
+    }
+    std::string_view text = src_.substr(v.column - 1, end - (v.column - 1));
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
+      text.remove_suffix(1);
+    fail(where() + " at column " + std::to_string(v.column) + " is a Python expression " +
+             quote(text) + "; a spec cannot evaluate Python: write the value it has",
+         v.column);
+  }
+
+  /// `{key: value, ...}`: keys are quoted strings or numbers, each given once.
+  value parse_dict() {
+    value v;
+    v.column = col();
+    const nesting guard(*this, v.column);
+    ++pos_;  // '{'
+    v.type = value::kind::dict;
+    skip_ws();
+    if (peek() == '}') {
+      ++pos_;
+      return v;
+    }
+    for (;;) {
+      value key = parse_value();
+      const bool scalar_key =
+          (key.type == value::kind::string && key.quoted) || key.type == value::kind::number;
+      if (!scalar_key)
+        fail("dict keys must be quoted strings or numbers, got " +
+                 std::string(key.type == value::kind::string ? "the bare name " + quote(key.text)
+                                                             : key.kind_name()) +
+                 " at column " + std::to_string(key.column),
+             key.column);
+      for (const value& k : v.keys)
+        if (k.type == key.type &&
+            (k.type == value::kind::number ? k.number == key.number : k.text == key.text))
+          fail("dict key " + quote(key.text) + " given twice at column " +
+                   std::to_string(key.column),
+               key.column);
+      expect(':', "':' after a dict key");
+      const std::string outer = where_;
+      where_ = "dict entry " + quote(key.text);
+      value item = parse_value();
+      reject_expression(item);
+      where_ = outer;
+      v.keys.push_back(std::move(key));
+      v.items.push_back(std::move(item));
+      if (!more_items('}')) return v;
+    }
   }
 
   static bool is_infinity(std::string_view id) {
@@ -471,30 +586,33 @@ class parser {
                      std::to_string(a.column),
                  a.column);
       }
+      const std::string outer = where_;
+      where_ = a.name.empty() ? "argument " + std::to_string(c.args.size() + 1) + " of " + name
+                              : "argument '" + a.name + "' of " + name;
+      if (a.name.empty() && peek() == '*') {
+        std::size_t end = pos_;
+        while (end < src_.size() && src_[end] != ',' && src_[end] != ')') ++end;
+        fail(where() + " at column " + std::to_string(a.column) + " unpacks Python values " +
+                 quote(src_.substr(pos_, end - pos_)) +
+                 "; a spec cannot evaluate Python: write the arguments out",
+             a.column);
+      }
       a.val = parse_value();  // first, so that a bad character is reported as such
+      reject_expression(a.val);
+      where_ = outer;
       if (a.name.empty() && seen_named)
         fail("positional argument follows keyword argument in " + name + " at column " +
                  std::to_string(a.column),
              a.column);
       c.args.push_back(std::move(a));
-      skip_ws();
-      if (peek() == ',') {
-        ++pos_;
-        skip_ws();
-        if (peek() == ')') {
-          ++pos_;
-          return c;
-        }
-        continue;
-      }
-      expect(')', "',' or ')'");
-      return c;
+      if (!more_items(')')) return c;
     }
   }
 
   std::string_view src_;
   std::size_t pos_ = 0;
   std::size_t depth_ = 0;
+  std::string where_;  ///< the argument being read, for messages
 };
 
 inline std::string fold(std::string_view s) {

@@ -203,7 +203,9 @@ inline void register_pytorch_specs(spec_registry& reg) {
          std::vector<sched> children{constant<double>(ctx.lr)};
          for (auto& c : a.schedules("schedulers", unit)) children.push_back(std::move(c));
          return dynamic_chained<double>(std::move(children));
-       }});
+       },
+       "torch",
+       /*optimizer_position=*/1});
 }
 
 }  // namespace lrs::detail

@@ -85,6 +85,26 @@ TEST_CASE("timm specs: positional arguments in timm's order, harmless keywords",
   CHECK(m(29) == Approx(0.01).epsilon(1e-15));
 }
 
+TEST_CASE("timm specs: module paths and the optimizer argument as in Python source",
+          "[timm][spec]") {
+  const auto ref = lrs::parse_schedule("CosineLRScheduler(t_initial=100, warmup_t=5)", ctx(0.1));
+  for (const char* text : {"timm.scheduler.CosineLRScheduler(optimizer, t_initial=100, warmup_t=5)",
+                           "timm.scheduler.cosine_lr.CosineLRScheduler(optimizer, 100, warmup_t=5)",
+                           "scheduler.CosineLRScheduler(optimizer=opt, t_initial=100, warmup_t=5)",
+                           "CosineLRScheduler(optimizer, t_initial=100, warmup_t=5)"}) {
+    INFO(text);
+    const auto s = lrs::parse_schedule(text, ctx(0.1));
+    for (lrs::step_t t = 0; t < 110; ++t) CHECK(s(t) == ref(t));
+  }
+  const auto m = lrs::parse_schedule(
+      "timm.scheduler.MultiStepLRScheduler(optimizer, [30, 60, 90], 0.1, t_in_epochs=False)",
+      ctx(0.1));
+  CHECK(m(29) == Approx(0.01).epsilon(1e-15));
+  const auto st =
+      lrs::parse_schedule("timm.scheduler.step_lr.StepLRScheduler(opt, 2.4, 0.97)", ctx(0.1));
+  CHECK(st(5) == Approx(0.1 * 0.97 * 0.97).epsilon(1e-15));
+}
+
 TEST_CASE("timm specs: bad values and unsupported options name the parameter", "[timm][spec]") {
   using Catch::Matchers::Contains;
   const auto parse = [](const std::string& s) { return lrs::parse_schedule(s, ctx(0.1)); };
@@ -103,6 +123,6 @@ TEST_CASE("timm specs: bad values and unsupported options name the parameter", "
   CHECK_THROWS_WITH(parse("StepLRScheduler(decay_t=0)"), Contains("decay_t"));
   CHECK_THROWS_WITH(parse("MultiStepLRScheduler(decay_t=[20, 10])"), Contains("sorted"));
   CHECK_THROWS_WITH(parse("MultiStepLRScheduler(decay_t=[10.5])"), Contains("decay_t"));
-  CHECK_THROWS_WITH(parse("PlateauLRScheduler(decay_rate=0.5, patience_t=3)"),
+  CHECK_THROWS_WITH(parse("timm.scheduler.PlateauLRScheduler(optimizer, decay_rate=0.5)"),
                     Contains("controller") && Contains("plateau_scaled"));
 }

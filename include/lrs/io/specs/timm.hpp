@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Spec names of timm's schedulers (timm.scheduler): CosineLRScheduler, TanhLRScheduler,
-// StepLRScheduler, MultiStepLRScheduler, PolyLRScheduler; PlateauLRScheduler is refused with a
-// pointer to the plateau controllers.
+// StepLRScheduler, MultiStepLRScheduler, PolyLRScheduler (PlateauLRScheduler is a controller: the
+// registry refuses it with a pointer to lrs::plateau_scaled).
 #ifndef LRS_IO_SPECS_TIMM_HPP
 #define LRS_IO_SPECS_TIMM_HPP
 
@@ -136,29 +136,6 @@ inline void register_timm_specs(spec_registry& reg) {
          return timm::multi_step_lr_scheduler<double>(
              ctx.lr, a.integers("decay_t"), a.number("decay_rate"), a.integer("warmup_t"),
              a.number("warmup_lr_init"), a.boolean("warmup_prefix"), a.boolean("t_in_epochs"));
-       }});
-
-  add({"PlateauLRScheduler",
-       "timm's plateau scheduler: a controller, not a schedule (see lrs::plateau_scaled)",
-       {{"decay_rate", "0.1", ""},
-        {"patience_t", "10", ""},
-        {"threshold", "0.0001", ""},
-        {"cooldown_t", "0", ""},
-        {"warmup_t", "0", ""},
-        {"warmup_lr_init", "0.0", ""},
-        {"lr_min", "0.0", ""},
-        {"mode", "'max'", ""},
-        {"noise_range_t", "None", ""},
-        {"noise_type", "'normal'", ""},
-        {"noise_pct", "0.67", ""},
-        {"noise_std", "1.0", ""},
-        {"noise_seed", "None", ""},
-        {"initialize", "True", ""}},
-       [](const spec_args& a, const spec_context&) -> sched {
-         a.fail_at("",
-                   "PlateauLRScheduler is a controller that reacts to a metric, not a "
-                   "schedule of t: use lrs::plateau_scaled (a schedule times a plateau "
-                   "factor) or lrs::reduce_lr_on_plateau in C++");
        }});
 }
 

@@ -110,10 +110,12 @@ TEST_CASE("timm specs: bad values and unsupported options name the parameter", "
   const auto parse = [](const std::string& s) { return lrs::parse_schedule(s, ctx(0.1)); };
   CHECK_THROWS_WITH(parse("CosineLRScheduler(t_initial=0)"), Contains("t_initial"));
   CHECK_THROWS_WITH(parse("CosineLRScheduler(t_initial=10, cycle_mul=0.5)"), Contains("cycle_mul"));
-  CHECK_THROWS_WITH(parse("CosineLRScheduler(t_initial=10, noise_range_t=5)"),
+  CHECK_THROWS_WITH(parse("CosineLRScheduler(t_initial=10, noise_range_t=[1, 5, 8])"),
                     Contains("noise_range_t"));
-  CHECK_THROWS_WITH(parse("CosineLRScheduler(t_initial=10, noise_range_t=[5, 8])"),
-                    Contains("noise_range_t"));
+  CHECK_THROWS_WITH(parse("CosineLRScheduler(t_initial=10, noise_range_t=5, noise_pct=0)"),
+                    Contains("noise_pct"));
+  CHECK_THROWS_WITH(parse("CosineLRScheduler(t_initial=10, noise_range_t=5, noise_seed=-1)"),
+                    Contains("noise_seed"));
   CHECK_THROWS_WITH(parse("CosineLRScheduler(t_initial=10, initialize=False)"),
                     Contains("initialize"));
   CHECK_THROWS_WITH(parse("CosineLRScheduler(t_initial=10, noise_type='uniform')"),

@@ -3,6 +3,7 @@
 // (tests/data/schedules/timm/reference.txt, made by tests/data/schedules/timm/generate.py).
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -56,6 +57,18 @@ using lrs::timm::multi_step_lr_scheduler;
 using lrs::timm::poly_lr_scheduler;
 using lrs::timm::step_lr_scheduler;
 using lrs::timm::tanh_lr_scheduler;
+constexpr step_t step_max = lrs::detail::step_max;
+
+lrs::timm::noise_options noise(step_t begin, step_t end, double pct, std::uint64_t seed) {
+  lrs::timm::noise_options n;
+  n.enabled = true;
+  n.begin = begin;
+  n.end = end;
+  n.pct = pct;
+  n.seed = seed;
+  return n;
+}
+
 using maker = std::function<lrs::any_schedule<double>(double)>;
 
 // The C++ call for each reference configuration (the Python call is in reference.txt).
@@ -164,6 +177,35 @@ const std::map<std::string, maker>& makers() {
        [](double lr) {
          return poly_lr_scheduler<>(lr, 2, 0.5, 0, 3.0, 1, 10, 0, 0, false, false);
        }},
+      {"cos_noise",
+       [](double lr) {
+         return cosine_lr_scheduler<>(lr, 50, 0, 1, 1, 1, 0, 0, false, false, 1,
+                                      noise(10, step_max, 0.67, 42));
+       }},
+      {"cos_noise_range",
+       [](double lr) {
+         return cosine_lr_scheduler<>(lr, 30, 0, 1, 1, 1, 3, 0, false, false, 1,
+                                      noise(2, 25, 0.2, 7));
+       }},
+      {"step_noise_small_pct",
+       [](double lr) {
+         return step_lr_scheduler<>(lr, 10, 0.5, 0, 0, true, false, noise(0, step_max, 0.05, 42));
+       }},
+      {"multistep_noise",
+       [](double lr) {
+         return multi_step_lr_scheduler<>(lr, {10, 30}, 0.1, 0, 0, true, false,
+                                          noise(5, 35, 0.5, 1000));
+       }},
+      {"tanh_noise",
+       [](double lr) {
+         return tanh_lr_scheduler<>(lr, 30, -7, 3, 0, 1, 1, 1, 0, 0, false, false,
+                                    noise(1, step_max, 0.3, 42));
+       }},
+      {"poly_noise_epochs",
+       [](double lr) {
+         return poly_lr_scheduler<>(lr, 25, 0.5, 0, 1, 1, 1, 0, 0, false, true, 1,
+                                    noise(3, step_max, 0.67, 123));
+       }},
   };
   return m;
 }
@@ -267,6 +309,21 @@ TEST_CASE("timm quirk: update 0 is the constructor's LR, not _get_lr(0)", "[timm
   CHECK(t(1) == value_of("tanh_default", 1));
 }
 
+TEST_CASE("timm noise: PyTorch's CPU generator draws, the resampling and the range", "[timm]") {
+  // torch.randn(1, generator=g) after g.manual_seed(42 + t), t = 0..4, as torch 1.13 prints them
+  // (all inside noise_pct = 0.67, so no resampling).
+  const double want[] = {0.33669036626815796, -0.6484010815620422, 0.058945026248693466,
+                         0.031175758689641953, -0.13182371854782104};
+  const lrs::timm::noise_options n = noise(0, step_max, 0.67, 42);
+  for (step_t t = 0; t < 5; ++t) CHECK(n.draw(t) == want[t]);
+  const lrs::timm::step_lr_scheduler<> s(0.1, 10, 0.5, 0, 0, true, false, noise(5, 8, 0.67, 42));
+  CHECK(s(4) == 0.1);  // before the range
+  CHECK(s(5) == 0.1 + 0.1 * n.draw(5));
+  CHECK(s(8) == 0.1);  // the end is exclusive
+  CHECK(s(0) == 0.1);  // the constructor's LR is never noisy
+  CHECK(s.max_value() == Approx(0.167).epsilon(1e-15));
+}
+
 TEST_CASE("timm schedulers reject bad parameters naming them", "[timm]") {
   using Catch::Matchers::Contains;
   CHECK_THROWS_WITH(cosine_lr_scheduler<>(0.1, 0), Contains("t_initial") && Contains("> 0"));
@@ -286,4 +343,6 @@ TEST_CASE("timm schedulers reject bad parameters naming them", "[timm]") {
                     Contains("decay_t") && Contains("sorted"));
   CHECK_THROWS_WITH(multi_step_lr_scheduler<>(0.1, {-1}), Contains("decay_t"));
   CHECK_THROWS_AS(cosine_lr_scheduler<>(std::nan(""), 10), lrs::invalid_argument);
+  CHECK_THROWS_WITH(step_lr_scheduler<>(0.1, 10, 0.5, 0, 0, true, false, noise(0, step_max, 0, 1)),
+                    Contains("noise_pct"));
 }

@@ -90,9 +90,9 @@ TEST_CASE("lrs curve --steps-per-epoch expands timm's epoch-indexed default", "[
     CHECK_THAT(std::stod(rows[t + 1][1]), WithinRel(epochs[t / 2], 1e-12));
 }
 
-TEST_CASE("lrs curve refuses timm's noise and plateau scheduler", "[tool][timm][error]") {
-  const auto a =
-      run_tool("curve --lr 0.1 --steps 3 \"CosineLRScheduler(t_initial=10, noise_range_t=5)\"");
+TEST_CASE("lrs curve refuses bad timm noise and the plateau scheduler", "[tool][timm][error]") {
+  const auto a = run_tool(
+      "curve --lr 0.1 --steps 3 \"CosineLRScheduler(t_initial=10, noise_range_t=[1, 2, 3])\"");
   CHECK(a.status == 2);
   CHECK(a.out.empty());
   CHECK(a.err.find("noise_range_t") != std::string::npos);

@@ -6,7 +6,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
+#include <random>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -22,6 +24,69 @@
 /// with a warm-up, else the base LR); value at t >= 1 is timm's `_get_lr(t)`. `base_lr` is the
 /// optimizer's LR (timm multiplies nothing: its values are absolute, starting from that LR).
 namespace lrs::timm {
+
+/// timm's LR noise (`Scheduler._add_noise`), off unless `enabled`. At t >= 1 in the range
+/// (`noise_range_t=begin`: t >= begin; `noise_range_t=[begin, end]`: begin <= t < end) the value
+/// v becomes v + v * noise with, as timm draws it on PyTorch's CPU generator seeded with
+/// `noise_seed + t` (mt19937, seed taken mod 2^32):
+///   normal:  torch.randn(1) (float32) drawn again until |noise| < pct (Box-Muller pairs on
+///            53-bit uniforms, the second of a pair cached in the generator as PyTorch does);
+///   uniform: 2 (torch.rand(1) - 0.5) pct (24-bit float32 uniform).
+/// timm ignores `noise_std`; its five schedules always draw `normal`.
+struct noise_options {
+  enum class kind { normal, uniform };
+  bool enabled = false;
+  step_t begin = 0;
+  step_t end = lrs::detail::step_max;
+  double pct = 0.67;
+  std::uint64_t seed = 42;
+  kind type = kind::normal;
+
+  [[nodiscard]] bool applies(step_t t) const noexcept { return enabled && begin <= t && t < end; }
+  /// @throws lrs::invalid_argument if enabled and pct <= 0 (timm would loop for ever), begin < 0
+  /// or end < 0.
+  void validate(const char* type_name) const {
+    if (!enabled) return;
+    lrs::detail::require_positive(type_name, "noise_pct", pct);
+    lrs::detail::require_non_negative(type_name, "noise_range_t", begin);
+    lrs::detail::require_non_negative(type_name, "noise_range_t", end);
+  }
+  /// The noise timm adds at t (its `_calculate_noise(t)`).
+  [[nodiscard]] double draw(step_t t) const {
+    std::mt19937 g(
+        static_cast<std::uint32_t>((seed + static_cast<std::uint64_t>(t)) & 0xffffffffu));
+    if (type == kind::uniform) {
+      const std::uint32_t r = static_cast<std::uint32_t>(g());
+      const float x =
+          static_cast<float>(r & ((1u << 24) - 1)) * (1.0f / static_cast<float>(1u << 24));
+      return 2 * (static_cast<double>(x) - 0.5) * pct;
+    }
+    const auto uniform53 = [&g] {
+      const std::uint64_t hi = static_cast<std::uint32_t>(g());
+      const std::uint64_t lo = static_cast<std::uint32_t>(g());
+      const std::uint64_t r = (hi << 32) | lo;
+      return static_cast<double>(r & ((std::uint64_t{1} << 53) - 1)) * std::ldexp(1.0, -53);
+    };
+    for (;;) {
+      const double u1 = uniform53();
+      const double u2 = uniform53();
+      const double r = std::sqrt(-2.0 * std::log1p(-u2));
+      const double theta = 2.0 * lrs::detail::pi_v<double> * u1;
+      const double first = static_cast<double>(static_cast<float>(r * std::cos(theta)));
+      if (std::fabs(first) < pct) return first;
+      const double second = static_cast<double>(static_cast<float>(r * std::sin(theta)));
+      if (std::fabs(second) < pct) return second;
+    }
+  }
+  template <class T>
+  [[nodiscard]] T apply(step_t t, T v) const {
+    return applies(t) ? v + v * static_cast<T>(draw(t)) : v;
+  }
+  template <class T>
+  [[nodiscard]] T bound(T max) const noexcept {
+    return enabled ? max * static_cast<T>(1 + pct) : max;
+  }
+};
 
 namespace detail {
 
@@ -107,7 +172,7 @@ class cycle_scheduler_base {
   [[nodiscard]] T operator()(step_t step) const noexcept {
     LRS_ASSERT(step >= 0, "lrs::timm: step must be >= 0");
     if (step == 0) return p_.warmup_t > 0 ? p_.warmup_lr_init : p_.base_lr;
-    return get_lr(step);
+    return noise_.apply(step, get_lr(step));
   }
   /// timm's `_get_lr(t)` (what step(t) / step_update(t) sets), also for t = 0.
   [[nodiscard]] T get_lr(step_t t) const noexcept {
@@ -116,7 +181,8 @@ class cycle_scheduler_base {
   }
   [[nodiscard]] T base_lr() const noexcept { return p_.base_lr; }
   /// The largest value over every step.
-  [[nodiscard]] T max_value() const noexcept { return p_.max_value(); }
+  [[nodiscard]] T max_value() const noexcept { return noise_.bound(p_.max_value()); }
+  [[nodiscard]] const noise_options& noise() const noexcept { return noise_; }
   [[nodiscard]] step_t t_initial() const noexcept { return p_.t_initial; }
   [[nodiscard]] T lr_min() const noexcept { return p_.lr_min; }
   [[nodiscard]] T cycle_mul() const noexcept { return p_.cycle_mul; }
@@ -129,7 +195,7 @@ class cycle_scheduler_base {
   [[nodiscard]] bool t_in_epochs() const noexcept { return p_.t_in_epochs; }
 
  protected:
-  explicit cycle_scheduler_base(detail::cycle_params<T> p) : p_(p) {}
+  cycle_scheduler_base(detail::cycle_params<T> p, noise_options noise) : p_(p), noise_(noise) {}
   void set_warmup_target(T target) {
     if (p_.warmup_t > 0) warmup_step_ = (target - p_.warmup_lr_init) / static_cast<T>(p_.warmup_t);
   }
@@ -142,6 +208,7 @@ class cycle_scheduler_base {
   }
 
   detail::cycle_params<T> p_;
+  noise_options noise_;
   T warmup_step_ = T(1);
 };
 
@@ -170,11 +237,13 @@ class cosine_lr_scheduler : public cycle_scheduler_base<T, cosine_lr_scheduler<T
   cosine_lr_scheduler(T base_lr, step_t t_initial, T lr_min = T(0), T cycle_mul = T(1),
                       T cycle_decay = T(1), step_t cycle_limit = 1, step_t warmup_t = 0,
                       T warmup_lr_init = T(0), bool warmup_prefix = false, bool t_in_epochs = true,
-                      T k_decay = T(1))
+                      T k_decay = T(1), noise_options noise = {})
       : base({base_lr, t_initial, lr_min, cycle_mul, cycle_decay, cycle_limit, warmup_t,
-              warmup_lr_init, warmup_prefix, t_in_epochs}),
+              warmup_lr_init, warmup_prefix, t_in_epochs},
+             noise),
         k_decay_(k_decay) {
     this->p_.validate("timm::cosine_lr_scheduler");
+    noise.validate("timm::cosine_lr_scheduler");
     lrs::detail::require_positive("timm::cosine_lr_scheduler", "k_decay", k_decay);
     this->set_warmup_target(base_lr);
   }
@@ -207,12 +276,14 @@ class poly_lr_scheduler : public cycle_scheduler_base<T, poly_lr_scheduler<T>> {
   poly_lr_scheduler(T base_lr, step_t t_initial, T power = T(0.5), T lr_min = T(0),
                     T cycle_mul = T(1), T cycle_decay = T(1), step_t cycle_limit = 1,
                     step_t warmup_t = 0, T warmup_lr_init = T(0), bool warmup_prefix = false,
-                    bool t_in_epochs = true, T k_decay = T(1))
+                    bool t_in_epochs = true, T k_decay = T(1), noise_options noise = {})
       : base({base_lr, t_initial, lr_min, cycle_mul, cycle_decay, cycle_limit, warmup_t,
-              warmup_lr_init, warmup_prefix, t_in_epochs}),
+              warmup_lr_init, warmup_prefix, t_in_epochs},
+             noise),
         power_(power),
         k_decay_(k_decay) {
     this->p_.validate("timm::poly_lr_scheduler");
+    noise.validate("timm::poly_lr_scheduler");
     lrs::detail::require_non_negative("timm::poly_lr_scheduler", "power", power);
     lrs::detail::require_positive("timm::poly_lr_scheduler", "k_decay", k_decay);
     this->set_warmup_target(base_lr);
@@ -249,12 +320,14 @@ class tanh_lr_scheduler : public cycle_scheduler_base<T, tanh_lr_scheduler<T>> {
   tanh_lr_scheduler(T base_lr, step_t t_initial, T lb = T(-7), T ub = T(3), T lr_min = T(0),
                     T cycle_mul = T(1), T cycle_decay = T(1), step_t cycle_limit = 1,
                     step_t warmup_t = 0, T warmup_lr_init = T(0), bool warmup_prefix = false,
-                    bool t_in_epochs = true)
+                    bool t_in_epochs = true, noise_options noise = {})
       : base({base_lr, t_initial, lr_min, cycle_mul, cycle_decay, cycle_limit, warmup_t,
-              warmup_lr_init, warmup_prefix, t_in_epochs}),
+              warmup_lr_init, warmup_prefix, t_in_epochs},
+             noise),
         lb_(lb),
         ub_(ub) {
     this->p_.validate("timm::tanh_lr_scheduler");
+    noise.validate("timm::tanh_lr_scheduler");
     lrs::detail::require_finite("timm::tanh_lr_scheduler", "lb", lb);
     lrs::detail::require_finite("timm::tanh_lr_scheduler", "ub", ub);
     lrs::detail::require(lb < ub, "timm::tanh_lr_scheduler", "lb",
@@ -299,8 +372,10 @@ class step_lr_scheduler {
  public:
   using value_type = T;
   step_lr_scheduler(T base_lr, T decay_t, T decay_rate = T(1), step_t warmup_t = 0,
-                    T warmup_lr_init = T(0), bool warmup_prefix = true, bool t_in_epochs = true)
-      : base_lr_(base_lr),
+                    T warmup_lr_init = T(0), bool warmup_prefix = true, bool t_in_epochs = true,
+                    noise_options noise = {})
+      : noise_(noise),
+        base_lr_(base_lr),
         decay_t_(decay_t),
         decay_rate_(decay_rate),
         warmup_lr_init_(warmup_lr_init),
@@ -310,18 +385,26 @@ class step_lr_scheduler {
     detail::validate_decay("timm::step_lr_scheduler", base_lr, warmup_t, warmup_lr_init,
                            decay_rate);
     lrs::detail::require_positive("timm::step_lr_scheduler", "decay_t", decay_t);
+    noise.validate("timm::step_scheduler");
     if (warmup_t > 0) warmup_step_ = (base_lr - warmup_lr_init) / static_cast<T>(warmup_t);
   }
   /// @pre step >= 0.
   [[nodiscard]] T operator()(step_t step) const noexcept {
     LRS_ASSERT(step >= 0, "lrs::timm::step_lr_scheduler: step must be >= 0");
     if (step == 0) return warmup_t_ > 0 ? warmup_lr_init_ : base_lr_;
+    return noise_.apply(step, get_lr(step));
+  }
+  /// timm's `_get_lr(t)`.
+  [[nodiscard]] T get_lr(step_t step) const noexcept {
     if (step < warmup_t_) return warmup_lr_init_ + static_cast<T>(step) * warmup_step_;
     if (warmup_prefix_) step -= warmup_t_;
     return base_lr_ * std::pow(decay_rate_, detail::py_floordiv(static_cast<T>(step), decay_t_));
   }
   [[nodiscard]] T base_lr() const noexcept { return base_lr_; }
-  [[nodiscard]] T max_value() const noexcept { return std::max(base_lr_, warmup_lr_init_); }
+  [[nodiscard]] T max_value() const noexcept {
+    return noise_.bound(std::max(base_lr_, warmup_lr_init_));
+  }
+  [[nodiscard]] const noise_options& noise() const noexcept { return noise_; }
   [[nodiscard]] T decay_t() const noexcept { return decay_t_; }
   [[nodiscard]] T decay_rate() const noexcept { return decay_rate_; }
   [[nodiscard]] step_t warmup_t() const noexcept { return warmup_t_; }
@@ -330,6 +413,7 @@ class step_lr_scheduler {
   [[nodiscard]] bool t_in_epochs() const noexcept { return t_in_epochs_; }
 
  private:
+  noise_options noise_;
   T base_lr_, decay_t_, decay_rate_, warmup_lr_init_;
   T warmup_step_ = T(1);
   step_t warmup_t_;
@@ -356,8 +440,9 @@ class multi_step_lr_scheduler {
   using value_type = T;
   multi_step_lr_scheduler(T base_lr, std::vector<step_t> decay_t, T decay_rate = T(1),
                           step_t warmup_t = 0, T warmup_lr_init = T(0), bool warmup_prefix = true,
-                          bool t_in_epochs = true)
-      : base_lr_(base_lr),
+                          bool t_in_epochs = true, noise_options noise = {})
+      : noise_(noise),
+        base_lr_(base_lr),
         decay_rate_(decay_rate),
         warmup_lr_init_(warmup_lr_init),
         decay_t_(std::move(decay_t)),
@@ -373,12 +458,17 @@ class multi_step_lr_scheduler {
           "sorted ascending (timm bisects it); out of order at index " + std::to_string(k),
           decay_t_[k]);
     }
+    noise.validate("timm::step_scheduler");
     if (warmup_t > 0) warmup_step_ = (base_lr - warmup_lr_init) / static_cast<T>(warmup_t);
   }
   /// @pre step >= 0.
   [[nodiscard]] T operator()(step_t step) const noexcept {
     LRS_ASSERT(step >= 0, "lrs::timm::multi_step_lr_scheduler: step must be >= 0");
     if (step == 0) return warmup_t_ > 0 ? warmup_lr_init_ : base_lr_;
+    return noise_.apply(step, get_lr(step));
+  }
+  /// timm's `_get_lr(t)`.
+  [[nodiscard]] T get_lr(step_t step) const noexcept {
     if (step < warmup_t_) return warmup_lr_init_ + static_cast<T>(step) * warmup_step_;
     if (warmup_prefix_) step -= warmup_t_;
     const auto n =
@@ -387,7 +477,10 @@ class multi_step_lr_scheduler {
     return base_lr_ * std::pow(decay_rate_, static_cast<T>(n));
   }
   [[nodiscard]] T base_lr() const noexcept { return base_lr_; }
-  [[nodiscard]] T max_value() const noexcept { return std::max(base_lr_, warmup_lr_init_); }
+  [[nodiscard]] T max_value() const noexcept {
+    return noise_.bound(std::max(base_lr_, warmup_lr_init_));
+  }
+  [[nodiscard]] const noise_options& noise() const noexcept { return noise_; }
   [[nodiscard]] const std::vector<step_t>& decay_t() const noexcept { return decay_t_; }
   [[nodiscard]] T decay_rate() const noexcept { return decay_rate_; }
   [[nodiscard]] step_t warmup_t() const noexcept { return warmup_t_; }
@@ -396,6 +489,7 @@ class multi_step_lr_scheduler {
   [[nodiscard]] bool t_in_epochs() const noexcept { return t_in_epochs_; }
 
  private:
+  noise_options noise_;
   T base_lr_, decay_rate_, warmup_lr_init_;
   T warmup_step_ = T(1);
   std::vector<step_t> decay_t_;

@@ -594,6 +594,12 @@ CONFIGS = [
     ("poly_warmup_noprefix", 0.01, 60, "PolyLRScheduler(t_initial=50, power=1.0, warmup_t=10, t_in_epochs=False)"),
     ("poly_cycles", 0.1, 80, "PolyLRScheduler(t_initial=10, power=1.0, cycle_mul=2.0, cycle_decay=0.7, cycle_limit=3, lr_min=0.001, t_in_epochs=False)"),
     ("poly_mul3_quirk", 1.0, 250, "PolyLRScheduler(t_initial=2, power=0.5, cycle_mul=3.0, cycle_limit=10, t_in_epochs=False)"),
+    ("cos_noise", 0.1, 60, "CosineLRScheduler(t_initial=50, noise_range_t=10, t_in_epochs=False)"),
+    ("cos_noise_range", 0.1, 40, "CosineLRScheduler(t_initial=30, warmup_t=3, noise_range_t=[2, 25], noise_pct=0.2, noise_seed=7, t_in_epochs=False)"),
+    ("step_noise_small_pct", 0.1, 40, "StepLRScheduler(decay_t=10, decay_rate=0.5, noise_range_t=0, noise_pct=0.05, t_in_epochs=False)"),
+    ("multistep_noise", 0.1, 40, "MultiStepLRScheduler(decay_t=[10, 30], decay_rate=0.1, noise_range_t=[5, 35], noise_pct=0.5, noise_seed=1000, t_in_epochs=False)"),
+    ("tanh_noise", 0.1, 40, "TanhLRScheduler(t_initial=30, noise_range_t=1, noise_pct=0.3, noise_std=5.0, t_in_epochs=False)"),
+    ("poly_noise_epochs", 0.1, 30, "PolyLRScheduler(t_initial=25, noise_range_t=3, noise_seed=123)"),
 ]
 
 CLASSES = {c.__name__: c for c in (CosineLRScheduler, TanhLRScheduler, StepLRScheduler,

@@ -322,6 +322,12 @@ TEST_CASE("timm noise: PyTorch's CPU generator draws, the resampling and the ran
   CHECK(s(8) == 0.1);  // the end is exclusive
   CHECK(s(0) == 0.1);  // the constructor's LR is never noisy
   CHECK(s.max_value() == Approx(0.167).epsilon(1e-15));
+  // timm's 'uniform' noise: 2 (torch.rand(1, generator=g).item() - 0.5) * 0.3, seeds 42, 43, 44.
+  lrs::timm::noise_options u = noise(0, step_max, 0.3, 42);
+  u.type = lrs::timm::noise_options::kind::uniform;
+  CHECK(u.draw(0) == 0.22936155796051025);
+  CHECK(u.draw(1) == -0.027619028091430662);
+  CHECK(u.draw(2) == 0.13175425529479981);
 }
 
 TEST_CASE("timm schedulers reject bad parameters naming them", "[timm]") {

@@ -252,9 +252,11 @@ class cosine_lr_scheduler : public cycle_scheduler_base<T, cosine_lr_scheduler<T
  private:
   [[nodiscard]] T shape(T lr_max, T t_curr, T t_i) const noexcept {
     const T lr_min = this->p_.lr_min;
-    return lr_min + T(0.5) * (lr_max - lr_min) *
-                        (T(1) + std::cos(lrs::detail::pi_v<T> * std::pow(t_curr, k_decay_) /
-                                         std::pow(t_i, k_decay_)));
+    // t_curr below 0 by rounding (see poly_lr_scheduler::shape) counts as 0.
+    return lr_min +
+           T(0.5) * (lr_max - lr_min) *
+               (T(1) + std::cos(lrs::detail::pi_v<T> * std::pow(std::max(t_curr, T(0)), k_decay_) /
+                                std::pow(t_i, k_decay_)));
   }
   T k_decay_;
 };
@@ -294,7 +296,10 @@ class poly_lr_scheduler : public cycle_scheduler_base<T, poly_lr_scheduler<T>> {
  private:
   [[nodiscard]] T shape(T lr_max, T t_curr, T t_i) const noexcept {
     const T lr_min = this->p_.lr_min;
-    const T x = T(1) - std::pow(t_curr, k_decay_) / std::pow(t_i, k_decay_);
+    // Rounding in the cycle search can leave t_curr a hair outside [0, t_i]; timm then raises a
+    // negative number to a fractional power (a Python complex). lrs keeps the LR real: 0 there.
+    const T x =
+        std::max(T(0), T(1) - std::pow(std::max(t_curr, T(0)), k_decay_) / std::pow(t_i, k_decay_));
     return lr_min + (lr_max - lr_min) * std::pow(x, power_);
   }
   T power_, k_decay_;

@@ -36,6 +36,7 @@
 #include <lrs/schedules/profiles.hpp>
 #include <lrs/schedules/sequential.hpp>
 #include <lrs/schedules/step_lr.hpp>
+#include <lrs/schedules/timm.hpp>
 #include <lrs/schedules/warmup.hpp>
 
 #include <lrs/controllers/reduce_lr_on_plateau.hpp>

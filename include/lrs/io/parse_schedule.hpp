@@ -12,6 +12,7 @@
 #include <lrs/io/specs/combinators.hpp>
 #include <lrs/io/specs/keras.hpp>
 #include <lrs/io/specs/pytorch.hpp>
+#include <lrs/io/specs/timm.hpp>
 
 namespace lrs {
 
@@ -22,6 +23,7 @@ inline spec_registry& default_spec_registry() {
     spec_registry r;
     // One line per family of names.
     detail::register_pytorch_specs(r);
+    detail::register_timm_specs(r);
     detail::register_budgeted_specs(r);
     detail::register_combinator_specs(r);
     detail::register_keras_specs(r);

@@ -6,7 +6,7 @@ float64, keeping optax's order of operations, clip/where semantics and integer s
 Source: google-deepmind/optax, optax/schedules/_schedule.py and optax/schedules/_join.py at
 commit 2edbcbe2390da13983b92cbef94ac0460ecde1c5 (Apache License 2.0). optax evaluates in float32
 by default; these are its formulas evaluated in float64. jnp is replaced by np; logging.info by
-nothing (the schedules it announces are reproduced).
+nothing (the schedules it announces are reproduced); np.cos by _cos below.
 
 Each configuration is the Python call as it is written in a training script; it is evaluated
 here with `optax` bound to the transcription, and parsed by lrs from the same text.
@@ -16,9 +16,16 @@ Output: golden.txt, one configuration per line, tab-separated:
 
 Run: python3 generate.py > golden.txt
 """
+import math
 import types
 
 import numpy as np
+
+# cos through the C library (math.cos), elementwise: NumPy's own float64 cos differs from it by
+# an ulp at some arguments, and near the end of a cosine decay 1 + cos(x) cancels, turning that
+# ulp into a relative error of ~1e-12 (warmup_cosine at step 996). The C library's cos is the one
+# C++'s std::cos calls; XLA's cos (what optax runs) is a third implementation.
+_cos = np.vectorize(math.cos, otypes=[np.float64])
 
 
 # --- optax/schedules/_join.py ---------------------------------------------------------------
@@ -103,7 +110,7 @@ def cosine_decay_schedule(init_value, decay_steps, alpha=0.0, exponent=1.0):
         ds = float(decay_steps)
         count = np.float64(count)
         count = np.minimum(count, ds)
-        cosine_decay = 0.5 * (1 + np.cos(np.pi * count / ds))
+        cosine_decay = 0.5 * (1 + _cos(np.pi * count / ds))
         decayed = (1 - alpha) * cosine_decay**exponent + alpha
         return init_value * decayed
     return schedule
@@ -114,7 +121,7 @@ def _linear_interpolate(start, end, pct):
 
 
 def _cosine_interpolate(start, end, pct):
-    return end + (start - end) / 2.0 * (np.cos(np.pi * pct) + 1)
+    return end + (start - end) / 2.0 * (_cos(np.pi * pct) + 1)
 
 
 def piecewise_interpolate_schedule(interpolate_type, init_value, boundaries_and_scales=None):

@@ -482,8 +482,9 @@ template <class T>
 ///                                         alpha=end_value / peak_value, exponent)],
 ///                  [warmup_steps])
 ///
-/// (alpha = 0 when peak_value = 0). decay_steps counts the warm-up. warmup_steps = 0 starts at
-/// peak_value (init_value unused); end_value is reached at decay_steps and held.
+/// (alpha = 0 when peak_value = 0: end_value is then ignored). decay_steps counts the warm-up.
+/// warmup_steps = 0 starts at peak_value (init_value unused); end_value is reached at decay_steps
+/// and held.
 /// @throws lrs::invalid_argument if warmup_steps < 0, decay_steps <= warmup_steps (optax:
 /// "requires positive decay_steps"), a value is negative or not finite, or exponent < 0.
 template <class T>

@@ -32,6 +32,7 @@
 #include <lrs/schedules/multi_step_lr.hpp>
 #include <lrs/schedules/multiplicative_lr.hpp>
 #include <lrs/schedules/one_cycle_lr.hpp>
+#include <lrs/schedules/optax.hpp>
 #include <lrs/schedules/polynomial_lr.hpp>
 #include <lrs/schedules/profiles.hpp>
 #include <lrs/schedules/sequential.hpp>

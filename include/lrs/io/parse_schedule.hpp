@@ -11,6 +11,7 @@
 #include <lrs/io/specs/budgeted.hpp>
 #include <lrs/io/specs/combinators.hpp>
 #include <lrs/io/specs/keras.hpp>
+#include <lrs/io/specs/optax.hpp>
 #include <lrs/io/specs/pytorch.hpp>
 #include <lrs/io/specs/timm.hpp>
 
@@ -27,6 +28,7 @@ inline spec_registry& default_spec_registry() {
     detail::register_budgeted_specs(r);
     detail::register_combinator_specs(r);
     detail::register_keras_specs(r);
+    detail::register_optax_specs(r);
     return r;
   }();
   return reg;

@@ -10,6 +10,7 @@
 #include <lrs/io/spec.hpp>
 #include <lrs/io/specs/budgeted.hpp>
 #include <lrs/io/specs/combinators.hpp>
+#include <lrs/io/specs/hf.hpp>
 #include <lrs/io/specs/pytorch.hpp>
 
 namespace lrs {
@@ -23,6 +24,7 @@ inline spec_registry& default_spec_registry() {
     detail::register_pytorch_specs(r);
     detail::register_budgeted_specs(r);
     detail::register_combinator_specs(r);
+    detail::register_hf_specs(r);
     return r;
   }();
   return reg;

@@ -26,6 +26,7 @@
 #include <lrs/schedules/cosine_annealing_warm_restarts.hpp>
 #include <lrs/schedules/cyclic_lr.hpp>
 #include <lrs/schedules/exponential_lr.hpp>
+#include <lrs/schedules/hf.hpp>
 #include <lrs/schedules/keras.hpp>
 #include <lrs/schedules/lambda_lr.hpp>
 #include <lrs/schedules/linear_lr.hpp>

@@ -10,6 +10,7 @@
 #include <lrs/io/spec.hpp>
 #include <lrs/io/specs/budgeted.hpp>
 #include <lrs/io/specs/combinators.hpp>
+#include <lrs/io/specs/hf.hpp>
 #include <lrs/io/specs/keras.hpp>
 #include <lrs/io/specs/optax.hpp>
 #include <lrs/io/specs/pytorch.hpp>
@@ -17,32 +18,40 @@
 
 namespace lrs {
 
-/// The registry of every built-in schedule name (PyTorch's names with PyTorch's parameter
-/// spelling, the budget-native names and the combinators). Add your own names to it before parsing.
+/// The registry of every built-in schedule name: PyTorch's, Hugging Face transformers', timm's,
+/// optax's and Keras's names with their own parameter spelling and defaults (docs/porting.md),
+/// the budget-native names and the combinators. Add your own names to it before parsing.
 inline spec_registry& default_spec_registry() {
   static spec_registry reg = [] {
     spec_registry r;
-    // One line per family of names.
+    // One line per library whose names it reads (spec_entry::ecosystem), then lrs's own.
     detail::register_pytorch_specs(r);
+    detail::register_hf_specs(r);
     detail::register_timm_specs(r);
+    detail::register_optax_specs(r);
+    detail::register_keras_specs(r);
     detail::register_budgeted_specs(r);
     detail::register_combinator_specs(r);
-    detail::register_keras_specs(r);
-    detail::register_optax_specs(r);
     return r;
   }();
   return reg;
 }
 
-/// Builds a schedule from a spec string in PyTorch call syntax without the optimizer, e.g.
+/// Builds a schedule from a spec string: a call as written in Python source, e.g.
 ///
 ///   SequentialLR(schedulers=[LinearLR(start_factor=0.1, total_iters=10),
 ///                            CosineAnnealingLR(T_max=90)], milestones=[10])
+///   torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=100, last_epoch=-1)
+///   optax.warmup_cosine_decay_schedule(0.0, 1e-3, 500, 10_000)  # a comment
 ///
+/// A pasted call may carry its library's module path, the optimizer argument (PyTorch, Hugging
+/// Face, timm), PyTorch's `last_epoch=-1` / `verbose`, dict literals, comments and a leading
+/// `name =`; Python code (lambdas, `len(loader)`, expressions) is refused with the argument it is
+/// in (docs/porting.md).
 /// Numbers in any C/Python form (`1e-3`, `.5`, `10`, `1_000`, `0x1p-3`; every finite value strtod
 /// reads, subnormal ones included), `True`/`False`, quoted or bare strings, lists, nested
 /// schedules (at most spec::max_depth = 256 nested lists and calls); positional arguments follow
-/// PyTorch's order after the optimizer; an absent parameter takes the default its registry entry
+/// the library's order (after the optimizer, which may be left out); an absent parameter takes the default its registry entry
 /// lists (`lrs list`). `ctx.lr` is the optimizer's initial LR; `ctx.steps` the budget of
 /// budget-native schedules.
 /// @throws lrs::spec_error (an lrs::invalid_argument) naming the column and the problem: unknown

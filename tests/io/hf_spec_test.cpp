@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: MIT
+// transformers' calls pasted as spec strings (with and without the optimizer and the module
+// path) against the values of transformers' own functions
+// (tests/data/schedules/hf/reference.txt, made by tests/data/schedules/hf/generate.py).
+#include <cmath>
+#include <fstream>
+#include <optional>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <lrs/io/parse_schedule.hpp>
+
+#include "catch.hpp"
+
+namespace {
+
+struct reference {
+  std::string id, call;
+  double lr = 0;
+  std::vector<std::optional<double>> values;
+};
+
+std::vector<reference> load_reference() {
+  std::ifstream file(LRS_TEST_DATA_DIR "/schedules/hf/reference.txt");
+  if (!file) throw std::runtime_error("cannot open schedules/hf/reference.txt");
+  std::vector<reference> out;
+  for (std::string line; std::getline(file, line);) {
+    if (line.empty() || line[0] == '#') continue;
+    std::istringstream in(line);
+    std::string tag;
+    in >> tag;
+    if (tag == "C") {
+      reference r;
+      std::size_t steps = 0;
+      in >> r.id >> r.lr >> steps;
+      r.call = line.substr(line.find('|') + 2);
+      out.push_back(std::move(r));
+    } else {
+      for (std::string tok; in >> tok;)
+        out.back().values.push_back(tok == "E" ? std::nullopt
+                                               : std::optional<double>(std::stod(tok)));
+    }
+  }
+  return out;
+}
+
+std::string replace(std::string s, const std::string& from, const std::string& to) {
+  const auto at = s.find(from);
+  if (at != std::string::npos) s.replace(at, from.size(), to);
+  return s;
+}
+
+double rel_err(double a, double b) {
+  return b == 0 ? std::fabs(a - b) : std::fabs(a - b) / std::fabs(b);
+}
+
+std::string error_of(const std::string& spec, double lr = 0.1) {
+  try {
+    (void)lrs::parse_schedule(spec, lrs::spec_context{lr, std::nullopt});
+  } catch (const lrs::spec_error& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+}  // namespace
+
+TEST_CASE("hf specs: every reference call, pasted, gives transformers' values", "[hf][spec]") {
+  const auto refs = load_reference();
+  REQUIRE(refs.size() >= 40);
+  double worst = 0;
+  std::size_t compared = 0;
+  for (const reference& r : refs) {
+    // As pasted; without the optimizer; with the module path (and optimizer=optimizer).
+    const std::string without = replace(replace(r.call, "(optimizer, ", "("), ", optimizer,", ",");
+    const std::string with_module = "transformers." + r.call;
+    for (const std::string& spec : {r.call, without, with_module}) {
+      INFO(r.id << ": " << spec);
+      const lrs::spec_context ctx{r.lr, std::nullopt};
+      const auto s = lrs::parse_schedule(spec, ctx);
+      for (std::size_t t = 0; t < r.values.size(); ++t) {
+        if (!r.values[t]) continue;
+        INFO("step " << t);
+        const double e = rel_err(s(static_cast<lrs::step_t>(t)), *r.values[t]);
+        CHECK(e <= 1e-12);
+        worst = std::max(worst, e);
+        ++compared;
+      }
+    }
+  }
+  CHECK(compared >= 3 * 4000);
+  CHECK(worst <= 1e-12);
+}
+
+TEST_CASE("hf specs: get_scheduler names and module paths", "[hf][spec]") {
+  const lrs::spec_context ctx{0.1, std::nullopt};
+  const auto a = lrs::parse_schedule(
+      "transformers.optimization.get_scheduler(transformers.SchedulerType.COSINE_WITH_RESTARTS, "
+      "optimizer, 10, 100, dict(num_cycles=4))",
+      ctx);
+  const auto b = lrs::parse_schedule(
+      "get_cosine_with_hard_restarts_schedule_with_warmup(optimizer, 10, 100, 4)", ctx);
+  for (lrs::step_t t : {0, 5, 10, 32, 33, 55, 99, 100, 120}) CHECK(a(t) == b(t));
+  // 'constant' ignores everything else, as in transformers.
+  const auto c = lrs::parse_schedule("get_scheduler('constant', optimizer)", ctx);
+  CHECK(c(0) == 0.1);
+  CHECK(c(1000) == 0.1);
+  // The optimizer as a keyword argument.
+  const auto e = lrs::parse_schedule(
+      "transformers.get_linear_schedule_with_warmup(optimizer=opt, num_warmup_steps=2, "
+      "num_training_steps=4)",
+      ctx);
+  CHECK(e(0) == 0.0);
+  CHECK(e(2) == 0.1);
+  CHECK(e(4) == 0.0);
+  // last_epoch at its Python position.
+  const auto d = lrs::parse_schedule(
+      "get_cosine_with_min_lr_schedule_with_warmup(optimizer, 10, 100, 0.5, -1, None, 0.1)", ctx);
+  CHECK(d(100) == Approx(0.01).epsilon(1e-14));
+}
+
+TEST_CASE("hf specs: errors name the parameter", "[hf][spec][error]") {
+  using Catch::Matchers::Contains;
+  CHECK_THAT(error_of("get_scheduler('reduce_lr_on_plateau', optimizer)"),
+             Contains("controller") && Contains("lrs::reduce_lr_on_plateau") &&
+                 Contains("plateau_scaled"));
+  CHECK_THAT(error_of("get_reduce_on_plateau_schedule(optimizer)"), Contains("controller"));
+  CHECK_THAT(error_of("get_scheduler('cosine', optimizer, num_training_steps=100)"),
+             Contains("'cosine' requires `num_warmup_steps`"));
+  CHECK_THAT(error_of("get_scheduler('linear', optimizer, num_warmup_steps=10)"),
+             Contains("'linear' requires `num_training_steps`"));
+  CHECK_THAT(error_of("get_scheduler('cosine_annealing', optimizer, 1, 10)"),
+             Contains("'cosine_annealing' is not a valid SchedulerType") &&
+                 Contains("'warmup_stable_decay'"));
+  CHECK_THAT(error_of("get_scheduler('cosine', optimizer, 10, 100, {'num_cycle': 2})"),
+             Contains("unknown parameter 'num_cycle'") && Contains("did you mean 'num_cycles'"));
+  CHECK_THAT(error_of("get_scheduler('cosine', optimizer, 10, 100, 2)"),
+             Contains("scheduler_specific_kwargs") && Contains("dict"));
+  CHECK_THAT(error_of("get_scheduler('cosine', optimizer, 10, 100, {'num_warmup_steps': 2})"),
+             Contains("'num_warmup_steps'") && Contains("multiple values"));
+  CHECK_THAT(error_of("get_cosine_schedule_with_warmup(optimizer, 10, 100, last_epoch=5)"),
+             Contains("last_epoch"));
+  CHECK_THAT(error_of("get_polynomial_decay_schedule_with_warmup(optimizer, 0, 10, lr_end=0.5)"),
+             Contains("lr_end") && Contains("smaller than the initial lr (0.1)"));
+  CHECK_THAT(error_of("get_wsd_schedule(optimizer, 10, 20, 100, warmup_type='sqrt')"),
+             Contains("warmup_type must be 'linear', 'cosine' or '1-sqrt', got 'sqrt'"));
+  CHECK_THAT(error_of("get_wsd_schedule(optimizer, 10, 20)"),
+             Contains("num_training_steps or num_stable_steps"));
+  CHECK_THAT(error_of("get_cosine_with_min_lr_schedule_with_warmup(optimizer, 10, 100)"),
+             Contains("one of min_lr or min_lr_rate"));
+  CHECK_THAT(error_of("get_linear_schedule_with_warmup(optimizer, 10, 100.5)"),
+             Contains("num_training_steps") && Contains("whole number"));
+}

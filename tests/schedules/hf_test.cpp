@@ -1,0 +1,300 @@
+// SPDX-License-Identifier: MIT
+// lrs::hf against the values of transformers' own schedule functions
+// (tests/data/schedules/hf/reference.txt, made by tests/data/schedules/hf/generate.py).
+#include <cmath>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <optional>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <lrs/schedules/hf.hpp>
+
+#include "catch.hpp"
+
+namespace {
+
+struct reference {
+  std::string id, call;
+  double lr = 0;
+  std::vector<std::optional<double>> values;  ///< nullopt where transformers raises
+};
+
+std::vector<reference> load_reference() {
+  std::ifstream file(LRS_TEST_DATA_DIR "/schedules/hf/reference.txt");
+  if (!file) throw std::runtime_error("cannot open schedules/hf/reference.txt");
+  std::vector<reference> out;
+  for (std::string line; std::getline(file, line);) {
+    if (line.empty() || line[0] == '#') continue;
+    std::istringstream in(line);
+    std::string tag;
+    in >> tag;
+    if (tag == "C") {
+      reference r;
+      std::size_t steps = 0;
+      in >> r.id >> r.lr >> steps;
+      r.call = line.substr(line.find('|') + 2);
+      out.push_back(std::move(r));
+    } else {
+      for (std::string tok; in >> tok;)
+        out.back().values.push_back(tok == "E" ? std::nullopt
+                                               : std::optional<double>(std::stod(tok)));
+    }
+  }
+  return out;
+}
+
+using namespace lrs::hf;
+using sched = schedule<double>;
+constexpr std::nullopt_t none = std::nullopt;
+
+// The C++ call for each reference configuration (same arguments as its Python call).
+std::map<std::string, std::function<sched(double)>> cxx_calls() {
+  return {
+      {"constant", [](double lr) { return get_constant_schedule(lr); }},
+      {"constant_warmup", [](double lr) { return get_constant_schedule_with_warmup(lr, 7); }},
+      {"constant_warmup0", [](double lr) { return get_constant_schedule_with_warmup(lr, 0); }},
+      {"linear", [](double lr) { return get_linear_schedule_with_warmup(lr, 10, 100); }},
+      {"linear_warmup0", [](double lr) { return get_linear_schedule_with_warmup(lr, 0, 50); }},
+      {"linear_warmup_eq_total",
+       [](double lr) { return get_linear_schedule_with_warmup(lr, 30, 30); }},
+      {"linear_odd", [](double lr) { return get_linear_schedule_with_warmup(lr, 7, 97); }},
+      {"cosine", [](double lr) { return get_cosine_schedule_with_warmup(lr, 10, 110); }},
+      {"cosine_warmup0", [](double lr) { return get_cosine_schedule_with_warmup(lr, 0, 37); }},
+      {"cosine_cycles2", [](double lr) { return get_cosine_schedule_with_warmup(lr, 5, 105, 2); }},
+      {"cosine_cycles_0_3",
+       [](double lr) { return get_cosine_schedule_with_warmup(lr, 3, 63, 0.3); }},
+      {"cosine_warmup_eq_total",
+       [](double lr) { return get_cosine_schedule_with_warmup(lr, 20, 20); }},
+      {"restarts",
+       [](double lr) { return get_cosine_with_hard_restarts_schedule_with_warmup(lr, 10, 100); }},
+      {"restarts3",
+       [](double lr) {
+         return get_cosine_with_hard_restarts_schedule_with_warmup(lr, 10, 100, 3);
+       }},
+      {"restarts7",
+       [](double lr) { return get_cosine_with_hard_restarts_schedule_with_warmup(lr, 0, 91, 7); }},
+      {"poly", [](double lr) { return get_polynomial_decay_schedule_with_warmup(lr, 10, 100); }},
+      {"poly_pow2",
+       [](double lr) { return get_polynomial_decay_schedule_with_warmup(lr, 5, 60, 1e-4, 2.0); }},
+      {"poly_pow05",
+       [](double lr) { return get_polynomial_decay_schedule_with_warmup(lr, 0, 61, 0.01, 0.5); }},
+      {"poly_end0",
+       [](double lr) { return get_polynomial_decay_schedule_with_warmup(lr, 4, 33, 0.0, 3.0); }},
+      {"poly_warmup_eq_total",
+       [](double lr) { return get_polynomial_decay_schedule_with_warmup(lr, 20, 20, 0.001); }},
+      {"inv_sqrt", [](double lr) { return get_inverse_sqrt_schedule(lr, 16); }},
+      {"inv_sqrt_timescale", [](double lr) { return get_inverse_sqrt_schedule(lr, 10, 37); }},
+      {"inv_sqrt_warmup0", [](double lr) { return get_inverse_sqrt_schedule(lr, 0); }},
+      {"inv_sqrt_timescale_lt_warmup",
+       [](double lr) { return get_inverse_sqrt_schedule(lr, 20, 5); }},
+      {"min_lr",
+       [](double lr) {
+         return get_cosine_with_min_lr_schedule_with_warmup(lr, 10, 100, 0.5, 1e-5);
+       }},
+      {"min_lr_rate",
+       [](double lr) {
+         return get_cosine_with_min_lr_schedule_with_warmup(lr, 10, 100, 0.5, none, 0.1);
+       }},
+      {"min_lr_cycles",
+       [](double lr) {
+         return get_cosine_with_min_lr_schedule_with_warmup(lr, 0, 80, 1.5, none, 0.25);
+       }},
+      {"lr_rate",
+       [](double lr) {
+         return get_cosine_with_min_lr_schedule_with_warmup_lr_rate(lr, 10, 100, 0.5, none, 0.1);
+       }},
+      {"lr_rate_warmup",
+       [](double lr) {
+         return get_cosine_with_min_lr_schedule_with_warmup_lr_rate(lr, 10, 100, 0.5, 0.002, none,
+                                                                    0.05);
+       }},
+      {"lr_rate_warmup0",
+       [](double lr) {
+         return get_cosine_with_min_lr_schedule_with_warmup_lr_rate(lr, 0, 45, 0.75, none, 0.0);
+       }},
+      {"lr_rate_warmup1",
+       [](double lr) {
+         return get_cosine_with_min_lr_schedule_with_warmup_lr_rate(lr, 1, 20, 0.5, none, 0.05,
+                                                                    0.3);
+       }},
+      {"wsd", [](double lr) { return get_wsd_schedule(lr, 10, 20, 100); }},
+      {"wsd_stable",
+       [](double lr) {
+         return get_wsd_schedule(lr, 10, 20, none, 50, wsd_type::cosine, wsd_type::linear, 0.1);
+       }},
+      {"wsd_sqrt",
+       [](double lr) {
+         return get_wsd_schedule(lr, 8, 30, 80, none, wsd_type::one_minus_sqrt,
+                                 wsd_type::one_minus_sqrt, 0.05);
+       }},
+      {"wsd_cycles",
+       [](double lr) {
+         return get_wsd_schedule(lr, 0, 40, 60, none, wsd_type::linear, wsd_type::cosine, 0.2, 1.0);
+       }},
+      {"wsd_both",
+       [](double lr) {
+         return get_wsd_schedule(lr, 5, 10, 100, 20, wsd_type::linear, wsd_type::linear);
+       }},
+      // get_scheduler(name, ...) forwards to the functions above.
+      {"sched_linear", [](double lr) { return get_linear_schedule_with_warmup(lr, 5, 50); }},
+      {"sched_cosine", [](double lr) { return get_cosine_schedule_with_warmup(lr, 10, 100, 2); }},
+      {"sched_restarts",
+       [](double lr) {
+         return get_cosine_with_hard_restarts_schedule_with_warmup(lr, 10, 100, 4);
+       }},
+      {"sched_poly",
+       [](double lr) { return get_polynomial_decay_schedule_with_warmup(lr, 10, 100, 1e-5, 2.0); }},
+      {"sched_constant", [](double lr) { return get_constant_schedule(lr); }},
+      {"sched_constant_warmup", [](double lr) { return get_constant_schedule_with_warmup(lr, 5); }},
+      {"sched_inv_sqrt", [](double lr) { return get_inverse_sqrt_schedule(lr, 6); }},
+      {"sched_min_lr",
+       [](double lr) {
+         return get_cosine_with_min_lr_schedule_with_warmup(lr, 10, 100, 0.5, 1e-3);
+       }},
+      {"sched_warmup_min_lr",
+       [](double lr) {
+         return get_cosine_with_min_lr_schedule_with_warmup_lr_rate(lr, 10, 100, 0.5, none, 0.1,
+                                                                    0.01);
+       }},
+      {"sched_wsd",
+       [](double lr) {
+         return get_wsd_schedule(lr, 10, 30, 100, none, wsd_type::linear, wsd_type::linear);
+       }},
+      {"sched_wsd_stable", [](double lr) { return get_wsd_schedule(lr, 10, 30, none, 40); }},
+      {"sched_enum", [](double lr) { return get_cosine_schedule_with_warmup(lr, 10, 100); }},
+  };
+}
+
+// |a - b| / |b|, or |a - b| when b is 0.
+double rel_err(double a, double b) {
+  return b == 0 ? std::fabs(a - b) : std::fabs(a - b) / std::fabs(b);
+}
+
+}  // namespace
+
+TEST_CASE("hf: every schedule matches transformers' own values", "[hf]") {
+  const auto refs = load_reference();
+  const auto calls = cxx_calls();
+  REQUIRE(refs.size() >= 40);
+  double worst = 0;
+  std::size_t compared = 0;
+  for (const reference& r : refs) {
+    INFO(r.id << ": " << r.call);
+    const auto it = calls.find(r.id);
+    REQUIRE(it != calls.end());
+    const sched s = it->second(r.lr);
+    for (std::size_t t = 0; t < r.values.size(); ++t) {
+      if (!r.values[t]) continue;
+      INFO("step " << t);
+      const double e = rel_err(s(static_cast<lrs::step_t>(t)), *r.values[t]);
+      CHECK(e <= 1e-12);
+      worst = std::max(worst, e);
+      ++compared;
+    }
+  }
+  CHECK(compared >= 4000);
+  CHECK(worst <= 1e-12);
+}
+
+TEST_CASE("hf: quirks at the steps where they show", "[hf]") {
+  SECTION("cosine rises again past num_training_steps") {
+    const auto s = get_cosine_schedule_with_warmup(1.0, 10, 110);
+    CHECK(s(110) == 0.0);  // 0.5 (1 + cos(pi)) is exactly 0
+    CHECK(s(111) > s(110));
+    CHECK(s(210) == Approx(1.0).margin(1e-15));  // p = 2: a full period
+    const auto m = get_cosine_with_min_lr_schedule_with_warmup(1.0, 0, 100, 0.5, none, 0.1);
+    CHECK(m(100) == Approx(0.1).margin(1e-15));
+    CHECK(m(150) == Approx(0.55).margin(1e-15));
+  }
+  SECTION("hard restarts: back to the peak at each restart, 0 from num_training_steps on") {
+    const auto s = get_cosine_with_hard_restarts_schedule_with_warmup(1.0, 10, 100, 3);
+    CHECK(s(10) == 1.0);
+    CHECK(s(39) < 0.01);
+    CHECK(s(40) == 1.0);  // (3 * 30/90) mod 1 = 0
+    CHECK(s(70) == 1.0);
+    CHECK(s(99) > 0.0);
+    CHECK(s(100) == 0.0);
+    CHECK(s(1000) == 0.0);
+  }
+  SECTION("polynomial: lr_end is absolute, held past the end; warm-up = total ends at lr_end") {
+    const auto s = get_polynomial_decay_schedule_with_warmup(0.5, 10, 100, 0.01, 2.0);
+    CHECK(s(10) == Approx(0.5).epsilon(1e-15));
+    CHECK(s(100) == Approx(0.01).epsilon(1e-15));
+    CHECK(s(101) == Approx(0.01).epsilon(1e-15));
+    CHECK(s(1000000) == Approx(0.01).epsilon(1e-15));
+    const auto e = get_polynomial_decay_schedule_with_warmup(0.1, 20, 20, 0.001);
+    CHECK(e(19) == Approx(0.1 * 19 / 20).epsilon(1e-15));
+    CHECK(e(20) == Approx(0.001).epsilon(1e-15));  // transformers: ZeroDivisionError
+  }
+  SECTION("inverse_sqrt: timescale defaults to num_warmup_steps, else 10000") {
+    CHECK(get_inverse_sqrt_schedule(1.0, 16).params().timescale == 16);
+    CHECK(get_inverse_sqrt_schedule(1.0, 0).params().timescale == 10000);
+    const auto s = get_inverse_sqrt_schedule(1.0, 16);
+    CHECK(s(16) == 1.0);
+    CHECK(s(64) == Approx(0.5).epsilon(1e-15));  // 1 / sqrt(64 / 16)
+  }
+  SECTION("the _lr_rate variant peaks at w - 1 and reaches its floor at N - 1") {
+    const auto s =
+        get_cosine_with_min_lr_schedule_with_warmup_lr_rate(1.0, 10, 100, 0.5, none, 0.1);
+    CHECK(s(0) == Approx(0.1).epsilon(1e-15));  // (0 + 1) / 10
+    CHECK(s(9) == 1.0);
+    CHECK(s(99) == Approx(0.1).epsilon(1e-14));
+    CHECK(s(100) > s(99));
+    const auto w =
+        get_cosine_with_min_lr_schedule_with_warmup_lr_rate(1.0, 10, 100, 0.5, none, 0.1, 0.05);
+    CHECK(w(0) == 0.05);
+    CHECK(w(9) == Approx(1.0).epsilon(1e-15));  // 0.05 + 0.95 * 9 / 9
+  }
+  SECTION("wsd warms up from min_lr_ratio, not 0, and ends at min_lr_ratio") {
+    const auto s =
+        get_wsd_schedule(1.0, 10, 20, 100, none, wsd_type::linear, wsd_type::linear, 0.1);
+    CHECK(s(0) == 0.1);
+    CHECK(s(10) == 1.0);
+    CHECK(s(79) == 1.0);
+    CHECK(s(80) == 1.0);  // decay progress 0
+    CHECK(s(90) == Approx(0.55).epsilon(1e-15));
+    CHECK(s(100) == 0.1);
+    CHECK(s(5000) == 0.1);
+  }
+  SECTION("integer warm-up: step / max(1, w), so w = 0 starts at the peak") {
+    CHECK(get_linear_schedule_with_warmup(0.3, 0, 10)(0) == 0.3);
+    CHECK(get_constant_schedule_with_warmup(0.3, 1)(0) == 0.0);
+    CHECK(get_constant_schedule_with_warmup(0.3, 1)(1) == 0.3);
+  }
+}
+
+TEST_CASE("hf: bad parameters throw, naming the parameter", "[hf]") {
+  using Catch::Matchers::Contains;
+  CHECK_THROWS_WITH(get_constant_schedule(-1.0), Contains("lr") && Contains("-1"));
+  CHECK_THROWS_WITH(get_linear_schedule_with_warmup(0.1, -1, 10), Contains("num_warmup_steps"));
+  CHECK_THROWS_WITH(get_linear_schedule_with_warmup(0.1, 20, 10),
+                    Contains("num_training_steps") && Contains(">= num_warmup_steps (20)"));
+  CHECK_THROWS_WITH(get_cosine_schedule_with_warmup(0.1, 0, 10, -0.5), Contains("num_cycles"));
+  CHECK_THROWS_WITH(get_polynomial_decay_schedule_with_warmup(0.1, 0, 10, 0.1),
+                    Contains("lr_end") && Contains("smaller than the initial lr (0.1)"));
+  CHECK_THROWS_WITH(get_polynomial_decay_schedule_with_warmup(0.1, 0, 10, -1e-3),
+                    Contains("lr_end"));
+  CHECK_THROWS_WITH(get_polynomial_decay_schedule_with_warmup(0.1, 0, 10, 1e-7, -1.0),
+                    Contains("power"));
+  CHECK_THROWS_WITH(get_inverse_sqrt_schedule(0.1, 5, lrs::step_t{0}), Contains("timescale"));
+  CHECK_THROWS_WITH(get_cosine_with_min_lr_schedule_with_warmup(0.1, 0, 10),
+                    Contains("one of min_lr or min_lr_rate"));
+  CHECK_THROWS_WITH(get_cosine_with_min_lr_schedule_with_warmup(0.1, 0, 10, 0.5, 1e-3, 0.1),
+                    Contains("only one of min_lr or min_lr_rate"));
+  CHECK_THROWS_WITH(get_cosine_with_min_lr_schedule_with_warmup(0.1, 0, 10, 0.5, 0.2),
+                    Contains("min_lr must be in [0, 0.1]"));
+  CHECK_THROWS_WITH(
+      get_cosine_with_min_lr_schedule_with_warmup_lr_rate(0.1, 0, 10, 0.5, none, 0.1, 1.5),
+      Contains("warmup_lr_rate"));
+  CHECK_THROWS_WITH(get_wsd_schedule(0.1, 10, 20), Contains("num_training_steps or num_stable"));
+  CHECK_THROWS_WITH(get_wsd_schedule(0.1, 10, 20, 25),
+                    Contains("num_training_steps") && Contains("(30)"));
+  CHECK_THROWS_WITH(
+      get_wsd_schedule(0.1, 10, 20, 100, none, wsd_type::linear, wsd_type::cosine, 1.5),
+      Contains("min_lr_ratio"));
+  CHECK_THROWS_AS(get_wsd_schedule(0.1, 10, -1, 100), lrs::invalid_argument);
+}

@@ -55,13 +55,14 @@ std::string list_all(const lrs::spec_registry& reg) {
     for (const auto& k : keys) known = known || k == kv.second.ecosystem;
     if (!known) keys.push_back(kv.second.ecosystem);
   }
-  std::size_t width = 0;
-  for (const auto& kv : reg.entries()) width = std::max(width, kv.first.size());
   std::string out;
   for (const std::string& key : keys) {
     std::string title = key;
     for (const auto& g : groups)
       if (key == g.key) title = g.title;
+    std::size_t width = 0;  // the group's longest name
+    for (const auto& [name, e] : reg.entries())
+      if (e.ecosystem == key) width = std::max(width, name.size());
     std::string body;
     for (const auto& [name, e] : reg.entries())
       if (e.ecosystem == key) body += fmt::format("  {:<{}}  {}\n", name, width, e.summary);

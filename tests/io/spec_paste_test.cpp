@@ -141,8 +141,8 @@ TEST_CASE("paste: Python code in an argument says which argument and what to wri
         "parameter 'T_max' of CosineAnnealingLR at column 30 must be a whole number, got the "
         "Python name 'args.epochs'; a spec cannot evaluate Python: write the value it has");
   CHECK(error_of("CosineAnnealingLR(optimizer, T_max=epochs)") ==
-        "parameter 'T_max' of CosineAnnealingLR at column 30 must be a whole number, got a "
-        "string 'epochs'; a spec cannot evaluate Python: write the value it has");
+        "parameter 'T_max' of CosineAnnealingLR at column 30 must be a whole number, got the "
+        "Python name 'epochs'; a spec cannot evaluate Python: write the value it has");
   CHECK(error_of("CosineAnnealingLR(optimizer, T_max=num_epochs * len(loader))") ==
         "argument 'T_max' of CosineAnnealingLR at column 36 is a Python expression "
         "'num_epochs * len(loader)'; a spec cannot evaluate Python: write the value it has");

@@ -385,15 +385,15 @@ class spec_args {
   [[noreturn]] void wrong_type(const spec::argument& a, const char* want) const {
     std::string got = std::string(a.val.kind_name()) +
                       (a.val.text.empty() ? "" : " " + spec::detail::quote(a.val.text));
-    // Python code pasted where a value goes: `T_max=args.epochs`, `steps_per_epoch=len(loader)`.
+    // Python code pasted where a value goes: `T_max=args.epochs`, `steps_per_epoch=len(loader)`,
+    // `num_training_steps=t_total` (a bare name where a number goes is a Python variable).
     const bool code = a.val.type == spec::value::kind::call && !builder_.knows(a.val.nested->name);
+    const bool bare = a.val.type == spec::value::kind::string && !a.val.quoted;
+    const bool variable = bare && (a.val.text.find('.') != std::string::npos ||
+                                   std::string_view(want).find("number") != std::string_view::npos);
     if (code) got = "the Python call " + spec::detail::quote(a.val.nested->name + "(...)");
-    if (a.val.type == spec::value::kind::string && !a.val.quoted &&
-        a.val.text.find('.') != std::string::npos)
-      got = "the Python name " + spec::detail::quote(a.val.text);
-    const bool python = code || got.rfind("the Python", 0) == 0 ||
-                        (a.val.type == spec::value::kind::string && !a.val.quoted &&
-                         std::string_view(want).find("number") != std::string_view::npos);
+    if (variable) got = "the Python name " + spec::detail::quote(a.val.text);
+    const bool python = code || variable;
     fail("parameter '" + param_name(a) + "' of " + entry_.name + " at column " +
              std::to_string(a.column) + " must be " + want + ", got " + got +
              (python ? "; a spec cannot evaluate Python: write the value it has" : ""),

@@ -51,9 +51,9 @@ inline spec_registry& default_spec_registry() {
 /// Numbers in any C/Python form (`1e-3`, `.5`, `10`, `1_000`, `0x1p-3`; every finite value strtod
 /// reads, subnormal ones included), `True`/`False`, quoted or bare strings, lists, nested
 /// schedules (at most spec::max_depth = 256 nested lists and calls); positional arguments follow
-/// the library's order (after the optimizer, which may be left out); an absent parameter takes the default its registry entry
-/// lists (`lrs list`). `ctx.lr` is the optimizer's initial LR; `ctx.steps` the budget of
-/// budget-native schedules.
+/// the library's order (after the optimizer, which may be left out); an absent parameter takes the
+/// default its registry entry lists (`lrs list`). `ctx.lr` is the optimizer's initial LR;
+/// `ctx.steps` the budget of budget-native schedules.
 /// @throws lrs::spec_error (an lrs::invalid_argument) naming the column and the problem: unknown
 /// names (with a suggestion), missing or repeated parameters, wrong types, values out of range,
 /// numbers that overflow, nesting too deep. Text from the spec is quoted escaped.

@@ -13,39 +13,13 @@
 
 #include <lrs/schedules/hf.hpp>
 
+#include "../data/schedules/hf/hf_reference.hpp"
 #include "catch.hpp"
 
 namespace {
 
-struct reference {
-  std::string id, call;
-  double lr = 0;
-  std::vector<std::optional<double>> values;  ///< nullopt where transformers raises
-};
-
-std::vector<reference> load_reference() {
-  std::ifstream file(LRS_TEST_DATA_DIR "/schedules/hf/reference.txt");
-  if (!file) throw std::runtime_error("cannot open schedules/hf/reference.txt");
-  std::vector<reference> out;
-  for (std::string line; std::getline(file, line);) {
-    if (line.empty() || line[0] == '#') continue;
-    std::istringstream in(line);
-    std::string tag;
-    in >> tag;
-    if (tag == "C") {
-      reference r;
-      std::size_t steps = 0;
-      in >> r.id >> r.lr >> steps;
-      r.call = line.substr(line.find('|') + 2);
-      out.push_back(std::move(r));
-    } else {
-      for (std::string tok; in >> tok;)
-        out.back().values.push_back(tok == "E" ? std::nullopt
-                                               : std::optional<double>(std::stod(tok)));
-    }
-  }
-  return out;
-}
+using hf_reference::load_reference;
+using hf_reference::reference;
 
 using namespace lrs::hf;
 using sched = schedule<double>;

@@ -14,37 +14,13 @@
 
 #include <lrs/lrs.hpp>
 
+#include "../data/schedules/timm/timm_reference.hpp"
 #include "catch.hpp"
 
 namespace {
 
-struct reference {
-  std::string name, call;
-  double lr = 0;
-  lrs::step_t steps = 0;
-  std::vector<double> values;
-};
-
-std::vector<reference> load_reference() {
-  std::ifstream file(LRS_TEST_DATA_DIR "/schedules/timm/reference.txt");
-  if (!file) throw std::runtime_error("cannot open schedules/timm/reference.txt");
-  std::vector<reference> out;
-  for (std::string line; std::getline(file, line);) {
-    if (line.size() < 2 || line[0] == '#') continue;
-    if (line[0] == 'C') {
-      reference r;
-      std::istringstream in(line.substr(2));
-      in >> r.name >> r.lr >> r.steps;
-      out.push_back(std::move(r));
-    } else if (line[0] == 'P') {
-      out.back().call = line.substr(2);
-    } else if (line[0] == 'V') {
-      std::istringstream in(line.substr(2));
-      for (std::string tok; in >> tok;) out.back().values.push_back(std::stod(tok));
-    }
-  }
-  return out;
-}
+using timm_reference::load_reference;
+using timm_reference::reference;
 
 double rel_error(double got, double want) {
   if (want == 0.0) return std::fabs(got);

@@ -73,6 +73,8 @@ void report(benchmark::State& state, const lrs::fit_result& r) {
   state.counters["C"] = r.law.c();
   state.counters["objective"] = r.objective;
   state.counters["evaluations"] = double(r.evaluations);
+  state.counters["point_evaluations"] = double(r.point_evaluations);
+  state.counters["polished"] = r.polished;
 }
 
 void areas_1e7(benchmark::State& state) {
@@ -93,11 +95,13 @@ void final_areas_1e7(benchmark::State& state) {
 BENCHMARK(final_areas_1e7)->Unit(benchmark::kMillisecond);
 
 // First argument: 1 = the default fit (authors' grid + data-scaled starts), 0 = the authors' grid
-// only. Second (if any): fit_options::threads.
+// only. Second: fit_options::threads. Third (if any): 0 = one pass (fit_options::coarse_points =
+// 0, every start on every point), 1 = the default (a coarse pass first on large fits).
 lrs::fit_options fit_opts(const benchmark::State& state) {
   lrs::fit_options o;
   o.data_scaled_starts = state.range(0) != 0;
   if (state.range(1) > 0) o.threads = static_cast<std::size_t>(state.range(1));
+  if (state.range(2) == 0) o.coarse_points = 0;
   return o;
 }
 
@@ -108,7 +112,7 @@ void fit_authors_2x20(benchmark::State& state) {
   for (auto _ : state) r = lrs::fit_annealing_law(runs, opt);
   report(state, r);
 }
-BENCHMARK(fit_authors_2x20)->Args({1, 1})->Args({0, 1})->Unit(benchmark::kMillisecond);
+BENCHMARK(fit_authors_2x20)->Args({1, 1, 1})->Args({0, 1, 1})->Unit(benchmark::kMillisecond);
 
 void fit_1e5_points(benchmark::State& state) {
   const auto runs = synthetic(100000, 2, 0.002);  // 2 runs x 50000 points
@@ -116,6 +120,13 @@ void fit_1e5_points(benchmark::State& state) {
   lrs::fit_result r;
   for (auto _ : state) r = lrs::fit_annealing_law(runs, opt);
   report(state, r);
+  // Relative distance from SciPy's answer on the same data (the authors' procedure on every
+  // point; printed by `scipy_reference.py --bench`).
+  state.counters["rel_L0"] = r.law.l0() / 2.50004903340651 - 1;
+  state.counters["rel_A"] = r.law.a() / 0.5999375709398637 - 1;
+  state.counters["rel_alpha"] = r.law.alpha() / 0.4500500717597727 - 1;
+  state.counters["rel_C"] = r.law.c() / 1.5000084945852221 - 1;
+  state.counters["rel_objective"] = r.objective / 0.08269962026 - 1;
 }
 // One evaluation of the fit's objective and gradient over the 1e5 points, at the optimum: with
 // fit_1e5_points' `evaluations` counter, time per fit = evaluations x this (plus the solver).
@@ -140,10 +151,12 @@ void objective_1e5_points(benchmark::State& state) {
 BENCHMARK(objective_1e5_points)->Unit(benchmark::kMicrosecond);
 
 BENCHMARK(fit_1e5_points)
-    ->Args({1, 1})
-    ->Args({0, 1})
-    ->Args({1, 2})
-    ->Args({0, 2})
+    ->Args({1, 1, 1})
+    ->Args({0, 1, 1})
+    ->Args({1, 2, 1})
+    ->Args({0, 2, 1})
+    ->Args({1, 1, 0})
+    ->Args({1, 2, 0})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 

@@ -9,22 +9,12 @@
 #include <lrs/io/csv.hpp>
 
 #include "catch.hpp"
+#include "scaling_law_runs.hpp"
 
 namespace {
 
-constexpr double pi = 3.14159265358979323846;
-
-// Cosine from peak to 0 over (w, t], steps 0..w at the peak (the authors' S1/S2 rule).
-std::vector<double> cosine_lr(std::size_t t, std::size_t w, double peak) {
-  std::vector<double> lr(t + 1);
-  for (std::size_t i = 0; i <= t; ++i)
-    lr[i] =
-        i <= w
-            ? peak
-            : 0.5 * (1.0 + std::cos(pi * static_cast<double>(i - w) / static_cast<double>(t - w))) *
-                  peak;
-  return lr;
-}
+using law_test::cosine_lr;
+using law_test::pi;
 
 // Two runs (cosine and constant, T = 20000) of `law` at steps every..T, each loss multiplied by
 // 1 + noise * sin(0.7 k + run), as scipy_reference.py builds its synthetic set.
@@ -161,7 +151,9 @@ TEST_CASE("fit recovers small-model laws that the authors' grid cannot start",
   // the truth.
   const small_case sc = GENERATE(small_case{0.1, 3000, 100, 0.25, 2.0, 0.5, 0.002},
                                  small_case{0.5, 10000, 250, 0.2, 5.0, 0.4, 2e-4},
-                                 small_case{0.05, 1000, 50, 0.3, 1.5, 0.6, 0.01});
+                                 small_case{0.05, 1000, 50, 0.3, 1.5, 0.6, 0.01},
+                                 // 198 points: every start's first line search leaves the domain
+                                 small_case{0.05, 1000, 10, 0.3, 1.5, 0.6, 0.01});
   const lrs::annealing_law truth(sc.l0, sc.a, sc.alpha, sc.c);
   CAPTURE(sc.peak, sc.steps, sc.l0, sc.a, sc.alpha, sc.c);
   lrs::fit_options authors_only;

@@ -156,6 +156,47 @@ TEST_CASE("lrs fit on the authors' data prints SciPy's law as JSON", "[tool][sca
     CHECK(json_number(s.out, key) == json_number(c.out, key));
 }
 
+TEST_CASE("lrs fit --coarse-points and --threads", "[tool][scaling_law]") {
+  // One constant run of 4001 steps at 0.01, a loss every 4 steps (1000 points) from L0 = 0.5,
+  // A = 1, alpha = 0.5 (S2 = 0) times 1 + 0.01 sin(0.7 k).
+  scratch dir;
+  std::string loss = "step,loss\n";
+  for (int s = 2, k = 0; s <= 4000; s += 4, ++k) {
+    const double s1 = 0.01 * (s + 1);
+    loss += std::to_string(s) + "," +
+            lrs::io::format_csv_number((0.5 + 1 / std::sqrt(s1)) * (1 + 0.01 * std::sin(0.7 * k))) +
+            "\n";
+  }
+  const auto lr = dir.write("lr.csv", constant_csv(4001, "0.01"));
+  const auto loss_path = dir.write("loss.csv", loss);
+  const std::string fit = "fit --lr-curve " + lr + " --loss " + loss_path;
+  const auto one = run_tool(fit + " --coarse-points 64");
+  INFO(one.err);
+  REQUIRE(one.status == 0);
+  CHECK(json_number(one.out, "polished") >= 1);  // 1000 >= 4 x 64: two passes
+  CHECK(json_number(one.out, "point_evaluations") < json_number(one.out, "evaluations") * 1000);
+  CHECK_THAT(json_number(one.out, "L0"), WithinRel(0.5, 0.02));
+  CHECK_THAT(json_number(one.out, "alpha"), WithinRel(0.5, 0.02));
+  // Two threads print the same bytes.
+  const auto two = run_tool(fit + " --coarse-points 64 --threads 2");
+  REQUIRE(two.status == 0);
+  CHECK(two.out == one.out);
+  // The default (4096) is one pass at 1000 points.
+  const auto def = run_tool(fit);
+  REQUIRE(def.status == 0);
+  CHECK(json_number(def.out, "polished") == 0);
+  CHECK(json_number(def.out, "point_evaluations") == json_number(def.out, "evaluations") * 1000);
+  CHECK_THAT(json_number(def.out, "L0"), WithinRel(json_number(one.out, "L0"), 1e-4));
+  // Bad values exit 2 naming the option.
+  const auto bad = run_tool(fit + " --coarse-points 8");
+  CHECK(bad.status == 2);
+  CHECK(bad.err.find("coarse_points") != std::string::npos);
+  CHECK(bad.err.find("got 8") != std::string::npos);
+  const auto zero = run_tool(fit + " --threads 0");
+  CHECK(zero.status == 2);
+  CHECK(zero.err.find("--threads") != std::string::npos);
+}
+
 TEST_CASE("lrs predict prints the law at every step of an LR curve", "[tool][scaling_law]") {
   scratch dir;
   const auto lr = dir.write("lr.csv", "step,lr\n0,1\n1,1\n2,0.5\n3,0.5\n4,0\n");

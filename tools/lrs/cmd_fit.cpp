@@ -20,6 +20,8 @@ void add_fit_command(CLI::App& app) {
     std::vector<double> lr;
     std::vector<std::int64_t> steps;
     area_flags areas;
+    std::size_t threads = 1;
+    std::size_t coarse_points = lrs::fit_options{}.coarse_points;
   };
   auto o = std::make_shared<options>();
   auto* cmd = app.add_subcommand(
@@ -33,6 +35,12 @@ void add_fit_command(CLI::App& app) {
   cmd->add_option("--loss", o->losses, "CSV step,loss of a run, in the order of the LR curves")
       ->required();
   o->areas.add_to(*cmd);
+  cmd->add_option("--threads", o->threads, "threads of the fit (the result is the same for any)")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{4096}));
+  cmd->add_option("--coarse-points", o->coarse_points,
+                  "fits of at least 4x this many loss points start on this many (0: every start "
+                  "on every point)")
+      ->capture_default_str();
   cmd->callback([o] {
     std::vector<lr_curve> curves;
     if (!o->lr_curves.empty() && !o->schedules.empty())
@@ -56,6 +64,8 @@ void add_fit_command(CLI::App& app) {
                         std::to_string(curves.size()) + " LR curves; give one of each per run");
     lrs::fit_options fo;
     fo.areas = o->areas.options();
+    fo.threads = o->threads;
+    fo.coarse_points = o->coarse_points;
     std::vector<lrs::loss_run> runs;
     for (std::size_t i = 0; i < curves.size(); ++i) {
       const auto loss = read_losses(o->losses[i], curves[i]);
@@ -72,11 +82,13 @@ void add_fit_command(CLI::App& app) {
     fmt::print(
         "{{\"L0\": {}, \"A\": {}, \"alpha\": {}, \"C\": {}, \"lambda\": {}, \"r2\": {}, "
         "\"rmse\": {}, \"objective\": {}, \"status\": \"{}\", \"iterations\": {}, "
-        "\"starts_tried\": {}, \"starts_converged\": {}, \"runs\": [{}]}}\n",
+        "\"starts_tried\": {}, \"starts_converged\": {}, \"polished\": {}, \"evaluations\": {}, "
+        "\"point_evaluations\": {}, \"runs\": [{}]}}\n",
         json_number(r.law.l0()), json_number(r.law.a()), json_number(r.law.alpha()),
         json_number(r.law.c()), json_number(fo.areas.lambda), json_number(r.r2),
         json_number(r.rmse), json_number(r.objective), lrs::to_string(r.status), r.iterations,
-        r.starts_tried, r.starts_converged, per_run);
+        r.starts_tried, r.starts_converged, r.polished, r.evaluations, r.point_evaluations,
+        per_run);
   });
 }
 

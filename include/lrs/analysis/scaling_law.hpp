@@ -7,6 +7,7 @@
 #include <array>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <exception>
 #include <limits>
 #include <memory>
@@ -270,10 +271,23 @@ struct fit_options {
   /// Relative objective margin by which a data-scaled start must beat the `starts` to win.
   /// @pre >= 0. Default 1e-6: where the authors' grid reaches the optimum, its answer stands.
   double scaled_margin = 1e-6;
-  /// Threads the objective is evaluated on (a pool started by the fit and joined at its end), for
-  /// fits of at least 4 law blocks (8192 points); smaller fits run on the caller. The result is
-  /// bit-identical for every value. @pre in [1, 4096]. Default 1.
+  /// Threads the fit runs on (a pool started by the fit and joined at its end): the starts of a
+  /// coarse pass are spread over them, and the objective on all points is, for fits of at least
+  /// 4 law blocks (8192 points); smaller fits run on the caller. The result is bit-identical for
+  /// every value. @pre in [1, 4096]. Default 1.
   std::size_t threads = 1;
+  /// Fits of at least 4 * coarse_points loss points (16 384 by default) run in two passes: every
+  /// start first on about coarse_points of them (each run's points evenly thinned, its first and
+  /// last kept, each kept point weighted by the points it stands for), then the distinct coarse
+  /// optima whose objective is within `polish_margin` of the best are finished from there on all
+  /// points. The starts' answers land on the same optimum as the one-pass fit (to its
+  /// tolerances) at a fraction of the cost. 0: every start on every point, as the authors do.
+  /// @pre 0 or >= 16. Default 4096.
+  std::size_t coarse_points = 4096;
+  /// Relative margin of the coarse pass: a coarse optimum is finished on all points when its
+  /// objective is at most (1 + polish_margin) x the best coarse one (duplicates of one already
+  /// chosen, every parameter within 1e-3 relative, are not). @pre >= 0. Default 0.05.
+  double polish_margin = 0.05;
 };
 
 /// How the fit ended.
@@ -310,17 +324,49 @@ struct fit_result {
   int iterations = 0;        ///< iterations of the best start
   int starts_tried = 0;      ///< starting points run
   int starts_converged = 0;  ///< starting points that met a tolerance
-  /// Evaluations of the objective and its gradient over every start (each costs one exp and one
-  /// log per loss point): with the cost of one evaluation, where a fit's time goes.
+  /// Evaluations of the objective and its gradient over every start, on all points or on the
+  /// coarse subsample (fit_options::coarse_points).
   long evaluations = 0;
+  /// Loss points evaluated over all `evaluations` (each costs one exp and one log): the fit's
+  /// work, whose time is this times the cost of one point.
+  long long point_evaluations = 0;
+  /// Starts finished on all points after a coarse pass (0 for a one-pass fit).
+  int polished = 0;
 };
 
 namespace detail {
 
-/// The fitting data reduced to what the objective needs: ln S1, S2 and ln y at each point.
+/// The fitting data reduced to what the objective needs: ln S1, S2 and ln y at each point, and
+/// optionally a weight per point (empty: every point weighs 1).
 struct law_points {
-  std::vector<double> ln_s1, s2, ln_y;
+  std::vector<double> ln_s1, s2, ln_y, weight;
 };
+
+/// The points of each run (runs end at `run_end`) thinned to ceil(n_r / stride) evenly spread
+/// ones, the run's first and last kept, each kept point weighted by n_r / (points kept): the
+/// weighted objective estimates the one on all points.
+inline law_points thin_points(const law_points& p, const std::vector<std::size_t>& run_end,
+                              std::size_t stride) {
+  law_points out;
+  std::size_t begin = 0;
+  for (const std::size_t end : run_end) {
+    const std::size_t n = end - begin;
+    const std::size_t m = (n + stride - 1) / stride;
+    const double w = static_cast<double>(n) / static_cast<double>(m);
+    for (std::size_t j = 0; j < m; ++j) {
+      // j (n - 1) / (m - 1), rounded to nearest: 0 and n - 1 at the ends, rising in j.
+      const std::uint64_t off =
+          m == 1 ? n - 1 : (2 * std::uint64_t(j) * (n - 1) + (m - 1)) / (2 * std::uint64_t(m - 1));
+      const std::size_t k = begin + static_cast<std::size_t>(off);
+      out.ln_s1.push_back(p.ln_s1[k]);
+      out.s2.push_back(p.s2[k]);
+      out.ln_y.push_back(p.ln_y[k]);
+      out.weight.push_back(w);
+    }
+    begin = end;
+  }
+  return out;
+}
 
 /// Points per block of the fit objective: the points are cut into blocks of this many, each
 /// block's sums computed on its own (on any thread) and the block sums added in block order, so
@@ -328,9 +374,10 @@ struct law_points {
 inline constexpr Eigen::Index law_block = 2048;
 
 /// Sum of Huber(ln y - ln(L0 + A e^{-alpha ln S1} - C S2)) and its analytic gradient; x = (L0, A,
-/// alpha, C). A point where the prediction is not positive makes the objective +huge (the log is
-/// undefined there), which the line search backs away from. Evaluated over Eigen arrays (Eigen's
-/// vectorised exp and log), block by block, the blocks spread over `pool` when given.
+/// alpha, C), each point weighted when `p.weight` is given. Where the prediction is not positive
+/// at some point (the log is undefined there), the value is above any seen so far (see
+/// operator()) and `last_valid` is false. Evaluated over Eigen arrays (Eigen's vectorised exp
+/// and log), block by block, the blocks spread over `pool` when given.
 class law_objective {
  public:
   law_objective(const law_points& p, double delta, thread_pool* pool = nullptr)
@@ -338,6 +385,8 @@ class law_objective {
         ln_s1_(p.ln_s1.data(), n_),
         s2_(p.s2.data(), n_),
         ln_y_(p.ln_y.data(), n_),
+        weight_(p.weight.empty() ? nullptr : p.weight.data(), p.weight.empty() ? 0 : n_),
+        weighted_(!p.weight.empty()),
         delta_(delta),
         pool_(pool),
         blocks_((n_ + law_block - 1) / law_block),
@@ -359,15 +408,23 @@ class law_objective {
       g3 += sums_(4, b);
       bad += sums_(5, b);
     }
-    if (bad != 0) {
+    ++evaluations;
+    point_evaluations += n_;
+    last_valid = bad == 0;
+    if (!last_valid) {
+      // Not +huge: a line search that steps out of the domain must interpolate back into it,
+      // and from a value of 1e300 its next trial step would be ~1e-300 of the last (the first
+      // L-BFGS-B step has unit length whatever the scale of the parameters, which on small
+      // losses leaves the domain). Twice the largest value seen, plus 1, is above the line
+      // search's starting value, so it backtracks by about half.
       g.setZero();
-      return invalid_value;
+      return 2 * max_f + 1;
     }
     g[0] = g0;
     g[1] = g1;
     g[2] = -a * g2;
     g[3] = -g3;
-    ++evaluations;
+    max_f = std::max(max_f, f);
     if (f < best_f) {
       best_f = f;
       best_x = x;
@@ -375,10 +432,12 @@ class law_objective {
     return f;
   }
 
-  static constexpr double invalid_value = 1e300;
+  bool last_valid = false;  ///< whether the last evaluation had a positive prediction everywhere
+  double max_f = 0;         ///< the largest objective seen
   double best_f = std::numeric_limits<double>::infinity();
   Eigen::VectorXd best_x;
   long evaluations = 0;
+  long long point_evaluations = 0;
 
  private:
   using block_array = Eigen::Array<double, Eigen::Dynamic, 1, 0, law_block, 1>;
@@ -401,9 +460,15 @@ class law_objective {
     const block_array r = ln_y_.segment(begin, len) - pred.log();
     // d Huber / d r = r clamped to [-delta, delta]; Huber(r) = dr (r - dr / 2) on both branches.
     const block_array dr = r.max(-delta_).min(delta_);
-    const block_array w = -dr / pred;
+    block_array w = -dr / pred;
+    if (weighted_) {  // a point of weight k adds k Huber(r), and k times its gradient
+      const auto k = weight_.segment(begin, len);
+      sums_(0, b) = (k * dr * (r - 0.5 * dr)).sum();
+      w *= k;
+    } else {
+      sums_(0, b) = (dr * (r - 0.5 * dr)).sum();
+    }
     const block_array wpw = w * pw;
-    sums_(0, b) = (dr * (r - 0.5 * dr)).sum();
     sums_(1, b) = w.sum();
     sums_(2, b) = wpw.sum();
     sums_(3, b) = (wpw * ln_s1).sum();
@@ -412,7 +477,8 @@ class law_objective {
   }
 
   Eigen::Index n_;
-  Eigen::Map<const Eigen::ArrayXd> ln_s1_, s2_, ln_y_;
+  Eigen::Map<const Eigen::ArrayXd> ln_s1_, s2_, ln_y_, weight_;
+  bool weighted_;
   double delta_;
   thread_pool* pool_;
   Eigen::Index blocks_;
@@ -443,6 +509,80 @@ inline std::vector<std::array<double, 4>> authors_grid() {
       for (double c : {1.0, 11.5, 22.0})
         for (double alpha : {0.0, 0.4, 0.8}) g.push_back({l0, a, alpha, c});
   return g;
+}
+
+/// One L-BFGS-B run of the fit: the best point it evaluated and how it ended.
+struct law_run {
+  bool valid = false;  ///< the start gives a positive prediction at every point
+  double f = std::numeric_limits<double>::infinity();
+  Eigen::VectorXd x;
+  fit_status status = fit_status::no_valid_start;
+  int iterations = 0;
+  long evaluations = 0;
+  long long point_evaluations = 0;
+};
+
+/// Minimises `fun` with bounded L-BFGS-B (every parameter >= 0) from `start`.
+inline law_run minimize_law(law_objective& fun, const std::array<double, 4>& start,
+                            const LBFGSpp::LBFGSBParam<double>& param) {
+  law_run r;
+  Eigen::VectorXd x(4), g(4);
+  x << start[0], start[1], start[2], start[3];
+  (void)fun(x, g);
+  if (fun.last_valid) {  // else the log is undefined at the start
+    r.valid = true;
+    r.status = fit_status::converged;
+    LBFGSpp::LBFGSBSolver<double> solver(param);
+    const Eigen::VectorXd lb = Eigen::VectorXd::Zero(4);
+    const Eigen::VectorXd ub =
+        Eigen::VectorXd::Constant(4, std::numeric_limits<double>::infinity());
+    double fx = 0;
+    try {
+      // A line search that ends at its largest step may stop on a point outside the domain,
+      // where the gradient reads 0 and the solver believes it has converged: start again from
+      // the best point (a few times at most).
+      for (int attempt = 0; attempt < 4; ++attempt) {
+        r.iterations += solver.minimize(fun, x, fx, lb, ub);
+        if (fun.last_valid || r.iterations >= param.max_iterations) break;
+        x = fun.best_x;
+      }
+      if (!fun.last_valid) r.status = fit_status::line_search;
+      if (r.iterations >= param.max_iterations) r.status = fit_status::max_iterations;
+    } catch (const std::exception&) {
+      r.status = fit_status::line_search;  // keep the best point evaluated so far
+    }
+    r.f = fun.best_f;
+    r.x = fun.best_x;
+  }
+  r.evaluations = fun.evaluations;
+  r.point_evaluations = fun.point_evaluations;
+  return r;
+}
+
+/// The coarse optima to finish on all points: those within `margin` (relative) of the lowest
+/// objective, lowest first, without duplicates (every parameter within 1e-3 relative of one
+/// already chosen).
+inline std::vector<std::array<double, 4>> polish_starts(const std::vector<law_run>& runs,
+                                                        double margin) {
+  std::vector<std::size_t> order;
+  for (std::size_t i = 0; i < runs.size(); ++i)
+    if (runs[i].valid && std::isfinite(runs[i].f)) order.push_back(i);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t i, std::size_t j) { return runs[i].f < runs[j].f; });
+  std::vector<std::array<double, 4>> out;
+  for (const std::size_t i : order) {
+    if (runs[i].f > runs[order.front()].f * (1 + margin)) break;
+    const Eigen::VectorXd& x = runs[i].x;
+    const auto same = [&](const std::array<double, 4>& c) {
+      for (int k = 0; k < 4; ++k)
+        if (std::abs(x[k] - c[std::size_t(k)]) >
+            1e-3 * std::max(std::abs(x[k]), std::abs(c[std::size_t(k)])))
+          return false;
+      return true;
+    };
+    if (std::none_of(out.begin(), out.end(), same)) out.push_back({x[0], x[1], x[2], x[3]});
+  }
+  return out;
 }
 
 }  // namespace detail
@@ -532,8 +672,13 @@ inline std::vector<std::array<double, 4>> authors_grid() {
   detail::require_non_negative(who, "scaled_margin", opt.scaled_margin);
   detail::require(opt.threads >= 1 && opt.threads <= 4096, who, "threads", "in [1, 4096]",
                   opt.threads);
+  detail::require(opt.coarse_points == 0 || opt.coarse_points >= 16, who, "coarse_points",
+                  "0 (one pass) or >= 16", opt.coarse_points);
+  detail::require_non_negative(who, "polish_margin", opt.polish_margin);
+  const bool two_pass = opt.coarse_points > 0 && y.size() >= 4 * opt.coarse_points;
+  const std::size_t stride = two_pass ? (y.size() + opt.coarse_points - 1) / opt.coarse_points : 1;
   std::unique_ptr<thread_pool> pool;
-  if (opt.threads > 1 && static_cast<Eigen::Index>(y.size()) >= 4 * detail::law_block)
+  if (opt.threads > 1 && (two_pass || static_cast<Eigen::Index>(y.size()) >= 4 * detail::law_block))
     pool = std::make_unique<thread_pool>(opt.threads);
 
   LBFGSpp::LBFGSBParam<double> param;
@@ -543,44 +688,80 @@ inline std::vector<std::array<double, 4>> authors_grid() {
   param.delta = opt.ftol;
   param.max_iterations = opt.max_iterations;
   param.max_linesearch = 20;  // scipy's L-BFGS-B line search gives up after 20 evaluations too
-  LBFGSpp::LBFGSBSolver<double> solver(param);
-  const Eigen::VectorXd lb = Eigen::VectorXd::Zero(4);
-  const Eigen::VectorXd ub = Eigen::VectorXd::Constant(4, std::numeric_limits<double>::infinity());
+
+  // A polish starts with no curvature memory, so its first steps are short and a small change
+  // of the objective does not mean it is near the optimum: it stops at ftol / 1000.
+  LBFGSpp::LBFGSBParam<double> polish_param = param;
+  polish_param.delta = opt.ftol * 1e-3;
 
   fit_result res;
   double best_f = std::numeric_limits<double>::infinity();
   Eigen::VectorXd best_x(4);
-  // Runs L-BFGS-B from each start on `points`; keeps in best_f/best_x (mapped back by `to_law`)
-  // every result whose objective is below best_f / (1 + margin).
+  const auto tally = [&](const detail::law_run& r) {
+    res.evaluations += r.evaluations;
+    res.point_evaluations += r.point_evaluations;
+  };
+  // Runs L-BFGS-B from each start on `points` (two passes when the fit is large, see
+  // fit_options::coarse_points); keeps in best_f/best_x (mapped back by `to_law`) every result on
+  // all points whose objective is below best_f / (1 + margin).
   const auto run_starts = [&](const detail::law_points& points,
                               const std::vector<std::array<double, 4>>& starts, double margin,
                               const auto& to_law) {
-    for (const auto& s0 : starts) {
-      detail::law_objective fun(points, opt.huber_delta, pool.get());
-      Eigen::VectorXd x(4);
-      x << s0[0], s0[1], s0[2], s0[3];
-      Eigen::VectorXd g(4);
-      if (fun(x, g) >= detail::law_objective::invalid_value) continue;  // log undefined at start
-      ++res.starts_tried;
-      fit_status st = fit_status::converged;
-      int iters = 0;
-      double fx = 0;
-      try {
-        iters = solver.minimize(fun, x, fx, lb, ub);
-        if (iters >= opt.max_iterations) st = fit_status::max_iterations;
-      } catch (const std::exception&) {
-        st = fit_status::line_search;  // keep the best point evaluated so far
+    std::vector<std::array<double, 4>> finals;
+    if (two_pass) {
+      const detail::law_points coarse = detail::thin_points(points, run_end, stride);
+      std::vector<detail::law_run> out(starts.size());
+      std::vector<std::exception_ptr> errors(starts.size());
+      auto task = [&](std::size_t i) {  // one start per task, its result in its own slot
+        try {
+          detail::law_objective fun(coarse, opt.huber_delta);
+          out[i] = detail::minimize_law(fun, starts[i], param);
+        } catch (...) {
+          errors[i] = std::current_exception();
+        }
+      };
+      if (pool) {
+        pool->run(starts.size(), task);
+      } else {
+        for (std::size_t i = 0; i < starts.size(); ++i) task(i);
       }
-      res.evaluations += fun.evaluations;
-      if (st == fit_status::converged) ++res.starts_converged;
-      const Eigen::VectorXd law_x = to_law(fun.best_x);
-      if (fun.best_f * (1 + margin) < best_f && law_x.allFinite()) {
-        best_f = fun.best_f;
-        best_x = law_x;
-        res.status = st;
-        res.iterations = iters;
+      for (const auto& e : errors)
+        if (e) std::rethrow_exception(e);
+      for (const auto& r : out) {
+        tally(r);
+        if (!r.valid) continue;
+        ++res.starts_tried;
+        if (r.status == fit_status::converged) ++res.starts_converged;
       }
+      finals = detail::polish_starts(out, opt.polish_margin);
     }
+    // On all points: the chosen coarse optima, or every start for a one-pass fit (and when no
+    // coarse optimum gives a positive prediction at every point).
+    const auto finish = [&](const std::vector<std::array<double, 4>>& from, bool polish) {
+      bool any_valid = false;
+      for (const auto& s0 : from) {
+        detail::law_objective fun(points, opt.huber_delta, pool.get());
+        const detail::law_run r = detail::minimize_law(fun, s0, polish ? polish_param : param);
+        tally(r);
+        if (!r.valid) continue;
+        any_valid = true;
+        if (polish) {
+          ++res.polished;
+        } else if (!two_pass) {
+          ++res.starts_tried;
+          if (r.status == fit_status::converged) ++res.starts_converged;
+        }
+        const Eigen::VectorXd law_x = to_law(r.x);
+        if (r.f * (1 + margin) < best_f && law_x.allFinite()) {
+          best_f = r.f;
+          best_x = law_x;
+          res.status = r.status;
+          res.iterations = r.iterations;
+        }
+      }
+      return any_valid;
+    };
+    if (!two_pass || !finish(finals, true)) finish(starts, false);
   };
   run_starts(pts, opt.starts.empty() ? detail::authors_grid() : opt.starts, 0.0,
              [](const Eigen::VectorXd& x) { return x; });

@@ -9,7 +9,8 @@
 # 54-point grid; keep the lowest objective; R^2 on raw losses.
 #
 # Usage: /usr/bin/python3 scipy_reference.py [--bench]
-#   writes authors_loss.csv, authors_areas.csv, authors_fit_scipy.csv, synthetic_fit_scipy.csv
+#   writes authors_loss.csv, authors_areas.csv, authors_fit_scipy.csv, synthetic_fit_scipy.csv,
+#   synthetic_2e4_fit_scipy.csv
 #   --bench also times the procedure on the bench data sets and prints the seconds.
 import itertools
 import math
@@ -146,6 +147,15 @@ def main():
     p, f = fit(syn)
     write_fit("synthetic_fit_scipy.csv", p, f, r2(syn, p))
     print("synthetic (noisy 0.2%): (L0, A, C, alpha) =", list(p), "objective", f)
+
+    # A large set, where lrs fits in two passes: 2 x 10000 points (every 2nd step), 1% noise.
+    big = synthetic_runs(T, 2, 0.01)
+    t0 = time.perf_counter()
+    p, f = fit(big)
+    secs = time.perf_counter() - t0
+    write_fit("synthetic_2e4_fit_scipy.csv", p, f, r2(big, p))
+    print("synthetic 2e4 points (noisy 1%): (L0, A, C, alpha) =", list(p), "objective", f,
+          "time %.3f s" % secs)
 
     if "--bench" in sys.argv:
         # CPU seconds (process_time) as well as wall seconds: the machine is shared.

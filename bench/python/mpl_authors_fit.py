@@ -12,7 +12,8 @@ For each size it prints
   - wall time of the fit (time.perf_counter around initialize_params + generate_init_params + mpl_adam_fit;
     data loading excluded), split into the L-BFGS-B initialisation and the AdamW phase, and the process CPU
     time; once on one thread (OMP/MKL/OpenBLAS threads 1 and torch.set_num_threads(1)) and once with the
-    default threads; each fit runs in its own process, one after the other;
+    default threads (--threads takes a list of thread counts and "default"); each fit runs in its own
+    process, one after the other;
   - the fitted parameters [L0, A, alpha, B, C, beta, gamma] and the number of AdamW steps taken;
   - the authors' objective, sum over the fit runs' logged points of Huber_{1e-3}(log L - log L_hat), evaluated
     by an independent NumPy function (tests/data/multi_power_law/generate.py) on the returned parameters
@@ -26,7 +27,7 @@ published (their README / src/config.py).
 Run (Debian's python3-torch, python3-scipy, python3-numpy, python3-matplotlib, python3-sklearn, python3-tqdm):
   git clone https://github.com/thu-yao-01-luo/MultiPowerLaw /tmp/MultiPowerLaw
   git -C /tmp/MultiPowerLaw checkout 8da9f1902602f3391b971a811e3cc51604541769
-  /usr/bin/python3 bench/python/mpl_authors_fit.py /tmp/MultiPowerLaw [--sizes 25,100,400] [--threads 1,default]
+  /usr/bin/python3 bench/python/mpl_authors_fit.py /tmp/MultiPowerLaw [--sizes 25,100,400] [--threads 1,default,2]
 The output of one run is bench/python/mpl_authors_fit.out.txt.
 """
 
@@ -80,8 +81,8 @@ def fmt_metrics(d):
 def child(authors, size, threads):
     """One fit in this process; prints one JSON line."""
     import torch
-    if threads == "1":
-        torch.set_num_threads(1)
+    if threads != "default":
+        torch.set_num_threads(int(threads))
     sys.path.insert(0, authors)
     import src.fitting as F
     from src.config import TRAIN_SET, TEST_SET
@@ -175,8 +176,8 @@ def main():
             env = dict(os.environ, MPLBACKEND="Agg")
             for v in THREAD_VARS:
                 env.pop(v, None)
-                if threads == "1":
-                    env[v] = "1"
+                if threads != "default":
+                    env[v] = threads
             try:
                 out = subprocess.run([sys.executable, os.path.abspath(__file__), "--child", authors, size, threads],
                                      env=env, capture_output=True, text=True, timeout=900)

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// `lrs predict`: the annealing law's predicted loss at every step of an LR curve; CSV out.
+// `lrs predict`: a fitted law's predicted loss at every step of an LR curve; CSV out.
 #include <cmath>
 #include <cstdio>
 #include <iostream>
@@ -30,8 +30,8 @@ void add_predict_command(CLI::App& app) {
   auto* cmd = app.add_subcommand(
       "predict", "Predicted loss (CSV step,loss) of every step of an LR curve or schedule");
   cmd->add_option("--law", o->law,
-                  "the law: L0=...,A=...,alpha=...,C=..., or the JSON `lrs fit` prints (the text, "
-                  "a file with it, or - for stdin)")
+                  "the law: L0=...,A=...,alpha=...,C=..., or the JSON `lrs fit` prints, either "
+                  "law (the text, a file with it, or - for stdin)")
       ->required();
   auto* curve = cmd->add_option("--lr-curve", o->lr_curve, "CSV step,lr");
   auto* spec = cmd->add_option("spec", o->spec, "schedule SPEC (with --lr and --steps)");
@@ -50,6 +50,29 @@ void add_predict_command(CLI::App& app) {
       throw usage_error("predict: give --lr-curve FILE or a schedule SPEC with --lr and --steps");
     const lr_curve c =
         curve->count() ? read_lr_curve(o->lr_curve) : schedule_curve(o->spec, o->lr, o->steps);
+    if (law.mpl) {  // the Multi-Power Law of `lrs fit --law mpl`
+      std::vector<lrs::step_t> idx;
+      double s1 = 0;
+      for (std::size_t i = 0; i < c.lr.size(); ++i)
+        if ((s1 += c.lr[i]) > 0) idx.push_back(static_cast<lrs::step_t>(i));
+      if (idx.empty())
+        throw usage_error("predict: the LR is 0 at every step of " + c.source +
+                          ", so S1 = 0 and the law predicts no loss");
+      lrs::mpl_eval_options eo;
+      eo.warmup_steps = o->areas.warmup_steps;
+      const auto loss = law.mpl->predict(c.lr, idx, eo);
+      for (std::size_t i = 0; i < loss.size(); ++i)
+        if (!std::isfinite(loss[i]))
+          throw usage_error("predict: the law gives a loss of " +
+                            lrs::detail::format_number(loss[i]) + " at step " +
+                            std::to_string(idx[i]) + " of " + c.source);
+      if (idx.front() > 0)
+        fmt::print(stderr,
+                   "lrs: note: predict: S1 = 0 (no LR yet) at steps 0..{} of {}: left out\n",
+                   idx.front() - 1, c.source);
+      lrs::io::write_step_series(std::cout, "step", "loss", idx, loss);
+      return;
+    }
     const lrs::annealing_areas areas = lrs::compute_areas(c.lr, areas_for(o->areas, law));
     std::size_t first = 0;
     while (first < areas.size() && !(areas.s1[first] > 0)) ++first;

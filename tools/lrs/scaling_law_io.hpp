@@ -20,6 +20,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <lrs/analysis/multi_power_law.hpp>
 #include <lrs/analysis/scaling_law.hpp>
 #include <lrs/core/format.hpp>
 #include <lrs/io/csv.hpp>
@@ -115,6 +116,63 @@ inline lrs::io::step_series read_losses(const std::string& path, const lr_curve&
   return s;
 }
 
+/// A run file `step,lr,loss` (one CSV per run, as training logs export it; more columns are
+/// ignored). Its LR column gives every step's LR when it holds steps 0, 1, 2, ... without gaps;
+/// otherwise (LR logged every k steps) `schedule`, when given, gives every step's LR and each
+/// logged LR must agree with it to 1e-6 relative. The loss logged at step k is the loss after
+/// the update of step k (the law's S1 includes the LR of step k).
+/// @throws usage_error / csv_error naming the file, line and value.
+inline lrs::loss_run read_run(const std::string& path, const std::optional<lr_curve>& schedule) {
+  std::ifstream in(path);
+  if (!in) throw usage_error("--run: cannot read " + lrs::io::detail::quote(path));
+  const auto cols = lrs::io::read_csv(in, {"step", "lr", "loss"}, path);
+  const auto& st = cols["step"];
+  const auto& lr = cols["lr"];
+  const auto& loss = cols["loss"];
+  lrs::loss_run run;
+  bool dense = !st.empty();
+  for (std::size_t i = 0; i < st.size(); ++i) {
+    if (!(st[i] >= 0 && st[i] == std::floor(st[i]) && st[i] < 9e15))
+      throw usage_error("--run " + path + ": step must be a whole number >= 0, got " +
+                        lrs::detail::format_number(st[i]) + " (row " + std::to_string(i + 1) + ")");
+    if (st[i] != static_cast<double>(i)) dense = false;
+    if (!(lr[i] >= 0))
+      throw usage_error("--run " + path + ": lr must be >= 0, got " +
+                        lrs::detail::format_number(lr[i]) + " at step " +
+                        lrs::detail::format_number(st[i]));
+    if (i > 0 && !(st[i] > st[i - 1]))
+      throw usage_error("--run " + path + ": steps must increase, got " +
+                        lrs::detail::format_number(st[i]) + " after " +
+                        lrs::detail::format_number(st[i - 1]));
+  }
+  if (schedule) {
+    run.lr = schedule->lr;
+    for (std::size_t i = 0; i < st.size(); ++i) {
+      const auto k = static_cast<std::size_t>(st[i]);
+      if (k >= run.lr.size())
+        throw usage_error("--run " + path + ": step " + std::to_string(k) + " is beyond " +
+                          schedule->source + " (" + std::to_string(run.lr.size()) + " steps)");
+      if (std::abs(run.lr[k] - lr[i]) > 1e-6 * std::max(std::abs(lr[i]), 1e-300))
+        throw usage_error("--run " + path + ": the logged lr " + lrs::detail::format_number(lr[i]) +
+                          " at step " + std::to_string(k) + " is not the schedule's " +
+                          lrs::detail::format_number(run.lr[k]) + " (" + schedule->source + ")");
+    }
+  } else if (dense) {
+    run.lr = lr;
+  } else {
+    throw usage_error("--run " + path + ": the lr column is logged at some steps only (first " +
+                      lrs::detail::format_number(st.front()) +
+                      "); the laws need every step's LR: give the run's --schedule SPEC with --lr "
+                      "and --steps, or log the LR at every step");
+  }
+  for (std::size_t i = 0; i < st.size(); ++i) {
+    if (!std::isfinite(loss[i])) continue;  // a step with the LR only
+    run.steps.push_back(static_cast<lrs::step_t>(st[i]));
+    run.losses.push_back(loss[i]);
+  }
+  return run;
+}
+
 /// Parses `L0=...,A=...,alpha=...,C=...` (any order, each exactly once).
 inline lrs::annealing_law parse_law_pairs(const std::string& text) {
   const char* names[4] = {"L0", "A", "alpha", "C"};
@@ -156,6 +214,8 @@ inline lrs::annealing_law parse_law_pairs(const std::string& text) {
 struct law_input {
   lrs::annealing_law law;
   std::optional<double> lambda;
+  /// Set when the JSON is a Multi-Power Law (`lrs fit --law mpl`: it has B, beta and gamma).
+  std::optional<lrs::multi_power_law> mpl;
 };
 
 namespace detail {
@@ -287,9 +347,31 @@ inline law_input read_law(const std::string& arg) {
   if (b == std::string::npos) throw usage_error(from + " is empty");
   if (text[b] != '{') {
     const auto e = text.find_last_not_of(" \t\r\n");
-    return {parse_law_pairs(text.substr(b, e - b + 1)), std::nullopt};
+    return {parse_law_pairs(text.substr(b, e - b + 1)), std::nullopt, std::nullopt};
   }
   const auto members = detail::json_top_numbers(text);
+  const auto number = [&](const char* name) -> std::optional<double> {
+    for (const auto& m : members)
+      if (m.first == name) return m.second;
+    return std::nullopt;
+  };
+  if (number("B") && number("beta") && number("gamma")) {
+    const char* mpl_names[7] = {"L0", "A", "alpha", "B", "C", "beta", "gamma"};
+    std::array<double, 7> p{};
+    for (std::size_t j = 0; j < 7; ++j) {
+      const auto v = number(mpl_names[j]);
+      if (!v)
+        throw usage_error(from + ": the Multi-Power Law JSON has no number \"" +
+                          std::string(mpl_names[j]) + "\" (null or missing: did the fit fail?)");
+      p[j] = *v;
+    }
+    // "convention": "paper" (a string member; the numbers' reader skips strings).
+    const bool paper = text.find("\"convention\": \"paper\"") != std::string::npos;
+    law_input out{};
+    out.mpl =
+        lrs::multi_power_law(p, paper ? lrs::mpl_convention::paper : lrs::mpl_convention::code);
+    return out;
+  }
   const char* names[4] = {"L0", "A", "alpha", "C"};
   double v[4] = {0, 0, 0, 0};
   for (int j = 0; j < 4; ++j) {
@@ -303,7 +385,7 @@ inline law_input read_law(const std::string& arg) {
       throw usage_error(from + ": the JSON has no number \"" + std::string(names[j]) +
                         "\" (null or missing: did the fit fail?)");
   }
-  law_input out{lrs::annealing_law(v[0], v[1], v[2], v[3]), std::nullopt};
+  law_input out{lrs::annealing_law(v[0], v[1], v[2], v[3]), std::nullopt, std::nullopt};
   for (const auto& m : members)
     if (m.first == "lambda") out.lambda = m.second;
   return out;
@@ -320,6 +402,25 @@ inline lrs::area_options areas_for(const area_flags& flags, const law_input& law
   if (law.lambda && (f.lambda_option == nullptr || f.lambda_option->count() == 0))
     f.lambda = *law.lambda;
   return f.options();
+}
+
+/// `text` as the inside of a JSON string: quotes, backslashes and control bytes escaped.
+inline std::string json_escape(const std::string& text) {
+  std::string out;
+  for (const char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += ch;
+    } else if (c < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      out += buf;
+    } else {
+      out += ch;
+    }
+  }
+  return out;
 }
 
 /// A double as JSON: 17 significant digits, null when not finite.

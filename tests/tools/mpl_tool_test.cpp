@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: MIT
+// `lrs fit --law mpl` and `lrs predict` with its JSON: one CSV step,lr,loss per run, the
+// published 400M law recovered from its NumPy values (tests/data/multi_power_law), and the
+// run files' errors.
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "catch.hpp"
+#include "tool_runner.hpp"
+
+#if defined(LRS_HAVE_TOOL)
+#include "analysis/multi_power_law_data.hpp"
+#include "analysis/multi_power_law_vectors.hpp"
+
+namespace {
+
+using tool_test::run_tool;
+using tool_test::temp_file;
+
+// A run file step,lr,loss as a training log exports it: the loss logged every 128 steps (the
+// NumPy values of the published law), the LR at those steps only.
+std::string run_file(const std::vector<double>& lr, const mpl_vectors::series& s) {
+  std::ostringstream out;
+  out.precision(17);
+  out << "step,lr,loss\n";
+  for (std::size_t k = 0; k < s.steps.size(); ++k)
+    out << s.steps[k] << ',' << lr[static_cast<std::size_t>(s.steps[k])] << ',' << s.pred[k]
+        << '\n';
+  return out.str();
+}
+
+std::string lr_file(const std::vector<double>& lr) {
+  std::ostringstream out;
+  out.precision(17);
+  out << "step,lr\n";
+  for (std::size_t t = 0; t < lr.size(); ++t) out << t << ',' << lr[t] << '\n';
+  return out.str();
+}
+
+}  // namespace
+
+TEST_CASE("lrs fit --law mpl: run files and the published law's values; predict reads its JSON",
+          "[tool][multi_power_law]") {
+  const auto v = mpl_vectors::load_vectors();
+  std::vector<std::string> files;
+  std::string args = "fit --law mpl --prior 0";
+  for (const auto& r : mpl_data::fit_runs()) {
+    const auto lr = mpl_data::schedule(r);
+    files.push_back(temp_file(run_file(lr, v.at("400M/" + r + "/code"))));
+    files.push_back(temp_file(lr_file(lr)));
+    args += " --run " + files[files.size() - 2];
+  }
+  // The run files log the LR at their loss steps only: the laws need every step's.
+  const auto sparse = run_tool(args);
+  CHECK(sparse.status == 2);
+  CHECK(sparse.out.empty());
+  CHECK(sparse.err.find("logged at some steps only") != std::string::npos);
+
+  // With the runs' schedules as specs (lrs's cosine, constant and step in front of the same
+  // linear warm-up from 0 over 2160 steps, reaching the peak at step 2160 rather than 2159).
+  // The logged LRs must agree with them: the warm-ups differ, but no loss is logged there.
+  const std::string warm = "warmup_steps=2160, warmup_start=0";
+  std::string fit = "fit --law mpl --prior 0 --lr 3e-4 --steps 24000 --steps 24000 --steps 16000";
+  fit += " --run " + files[0] + " --schedule 'with_warmup(cosine(min_lr=3e-5), " + warm + ")'";
+  fit += " --run " + files[2] + " --schedule 'with_warmup(constant, " + warm + ")'";
+  fit += " --run " + files[4] +
+         " --schedule 'with_warmup(join(schedules=[constant, constant(peak=9e-5)], "
+         "boundaries=[5840]), " +
+         warm + ")'";
+  const auto r = run_tool(fit);
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  CHECK(r.out.find("\"law\": \"mpl\"") != std::string::npos);
+  CHECK(r.out.find("\"convention\": \"code\"") != std::string::npos);
+  CHECK(r.out.find("\"status\": \"converged\"") != std::string::npos);
+  const std::string law = temp_file(r.out);
+  files.push_back(law);
+
+  // predict: the published law's values on a run the fit never saw, within 3e-3 nats (the
+  // warm-ups above differ from the runs' by one step).
+  const auto lr = mpl_data::schedule("wsd_20000_24000");
+  const std::string curve = temp_file(lr_file(lr));
+  files.push_back(curve);
+  const auto p = run_tool("predict --law " + law + " --lr-curve " + curve);
+  REQUIRE(p.status == 0);
+  const auto rows = tool_test::csv_rows(p.out);
+  REQUIRE(rows.size() == 24000);  // header + steps 1..23999 (S1 = 0 at step 0)
+  const auto& ref = v.at("400M/wsd_20000_24000/code");
+  double worst = 0;
+  for (std::size_t i = 0; i < ref.steps.size(); ++i) {
+    const auto& row = rows[static_cast<std::size_t>(ref.steps[i])];
+    REQUIRE(std::stoll(row[0]) == ref.steps[i]);
+    worst = std::max(worst, std::abs(std::stod(row[1]) - ref.pred[i]));
+  }
+  CHECK(worst < 3e-3);
+
+  // A logged LR that is not the schedule's is named with its step.
+  const std::string wrong = temp_file("step,lr,loss\n100,1e-4,3.5\n200,2e-4,3.4\n");
+  files.push_back(wrong);
+  const auto w =
+      run_tool("fit --law mpl --run " + wrong + " --schedule constant --lr 3e-4 --steps 1000");
+  CHECK(w.status == 2);
+  CHECK(w.err.find("logged lr 0.0001 at step 100 is not the schedule's 0.0003") !=
+        std::string::npos);
+  for (const auto& f : files) std::remove(f.c_str());
+}
+
+#else
+TEST_CASE("lrs fit --law mpl tool tests need the tool (LRS_BUILD_TOOLS) on POSIX", "[tool]") {
+  WARN("lrs tool not built: its tests were skipped");
+}
+#endif

@@ -11,6 +11,7 @@
 #include <lrs/analysis/exp_forecast.hpp>
 #include <lrs/analysis/gaussian_process.hpp>
 #include <lrs/analysis/lanczos.hpp>
+#include <lrs/analysis/optimize_schedule.hpp>
 #include <lrs/analysis/refinement.hpp>
 #include <lrs/analysis/regularized_newton.hpp>
 #include <lrs/analysis/scaling_law.hpp>

@@ -32,7 +32,7 @@ void BM_OptimizeMpl(benchmark::State& state) {
   lrs::optimized_schedule r;
   for (auto _ : state) {
     r = lrs::optimize_schedule(p, 24000, 3e-4, o);
-    benchmark::DoNotOptimize(r.final_loss);
+    benchmark::DoNotOptimize(r.lr.data());
   }
   state.counters["final_loss"] = r.final_loss;
   state.counters["closed_form_loss"] = r.closed_form.final_loss;
@@ -49,7 +49,7 @@ void BM_OptimizeMomentum(benchmark::State& state) {
   lrs::optimized_schedule r;
   for (auto _ : state) {
     r = lrs::optimize_schedule(law, 24000, 3e-4, lrs::area_options{}, o);
-    benchmark::DoNotOptimize(r.final_loss);
+    benchmark::DoNotOptimize(r.lr.data());
   }
   state.counters["final_loss"] = r.final_loss;
   state.counters["evaluations"] = static_cast<double>(r.evaluations);

@@ -18,6 +18,7 @@
 #include <Eigen/Core>
 
 #include <lrs/analysis/choose_schedule.hpp>
+#include <lrs/analysis/detail/golden_section.hpp>
 #include <lrs/analysis/scaling_law.hpp>
 #include <lrs/core/enum_names.hpp>
 #include <lrs/core/error.hpp>

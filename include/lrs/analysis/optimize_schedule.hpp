@@ -244,14 +244,16 @@ struct optimize_options {
   double min_lr = 0;
   /// Relative floor of the LRs after the warm-up under the MPL. @pre in (0, 1). Default 1e-6.
   double mpl_lr_floor = 1e-6;
-  /// Iterations of the bounded quasi-Newton method. @pre > 0. Default 500.
+  /// Iterations of the bounded quasi-Newton method, in each of the two stages (coarse_block).
+  /// @pre > 0. Default 500.
   int max_iterations = 500;
   /// Stop when the final loss decreases by less than tolerance x max(1, |loss|) over
   /// `tolerance_window` iterations. @pre tolerance >= 0. Default 1e-8.
   double tolerance = 1e-8;
   /// Iterations over which the decrease is measured. @pre > 0. Default 10.
   int tolerance_window = 10;
-  /// Steps per factor of the coarse stage run before the full resolution (1: none). Default 16.
+  /// Steps that share one factor in the coarse stage, run before the full resolution when the
+  /// steps after the warm-up are at least 4 x coarse_block (0 or 1: no coarse stage). Default 16.
   std::size_t coarse_block = 16;
   /// Fit the closed form (power_decay_fit) to the result. Default true.
   bool fit_closed_form = true;
@@ -275,7 +277,7 @@ struct power_decay_fit {
 
 /// How the optimisation ended.
 enum class optimize_status {
-  converged,       ///< the projected gradient or the decrease test was met
+  converged,       ///< the decrease test (tolerance over tolerance_window iterations) was met
   max_iterations,  ///< stopped at max_iterations (the best point is kept)
   line_search      ///< stopped in a failed line search (the best point is kept)
 };
@@ -295,8 +297,10 @@ struct optimized_schedule {
   double final_loss = 0;           ///< the law's predicted loss at step T - 1
   double constant_final_loss = 0;  ///< the same for the start: the warm-up, then the peak
   optimize_status status = optimize_status::converged;
+  /// Iterations of both stages; a stage that ends in a failed line search adds 0 (LBFGSpp does
+  /// not report them then).
   int iterations = 0;
-  long evaluations = 0;         ///< loss-and-gradient evaluations
+  long evaluations = 0;         ///< loss-and-gradient evaluations, both stages
   power_decay_fit closed_form;  ///< the nearest power decay (when fit_closed_form)
   /// The schedule as lrs::from_values (it holds the last LR past step T - 1).
   [[nodiscard]] from_values<double> schedule() const { return from_values<double>(lr); }

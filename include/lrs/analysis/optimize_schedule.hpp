@@ -440,8 +440,8 @@ final_loss_run minimize_final_loss(const Loss& loss, std::vector<double> lr, std
 }
 
 /// Least-squares fit of the power decay (see power_decay_fit) to `lr` after the warm-up `w`:
-/// D over a grid of 64 values in [1, T - w] and then every step between the best one's
-/// neighbours (golden section), p by golden section on log p in [1e-2, 1e2]; the decay's squared
+/// D over a grid of 64 values in [1, T - w] and then by ternary search between the best one's
+/// neighbours, p by golden section on log p in [1e-2, 1e2] for each D; the decay's squared
 /// error is summed over at most 1024 evenly spaced steps (each weighted by the steps it stands
 /// for), the stable part's exactly (prefix sums).
 inline power_decay_fit fit_power_decay(const std::vector<double>& lr, std::size_t w, double peak,
@@ -584,8 +584,8 @@ optimized_schedule optimize_with(std::string_view who, const Loss& loss, step_t 
 /// lr[t] = min_lr + (peak - min_lr) u_W ... u_t, u in [0, 1], with the analytic O(T) gradient,
 /// from the constant schedule. The warm-up rule of `areas` is applied as compute_areas applies
 /// it, its end found on the starting schedule and held fixed. S2 is linear and S1^-alpha convex
-/// in the LRs, so the optimum under this law is a drop: the peak, then min_lr (the law rewards an
-/// early drop as much as a late one, discounted by lambda).
+/// in the LRs, and a step's LR adds C lambda^(T-1-t) to the loss through S2: the optimum under this
+/// law is a drop, the peak and then min_lr, which the solver approaches.
 /// @pre steps >= 2, peak > 0, options as documented; a warm-up that leaves at least one step.
 /// @throws lrs::invalid_argument naming the parameter, the value and the allowed range.
 [[nodiscard]] inline optimized_schedule optimize_schedule(const annealing_law& law, step_t steps,

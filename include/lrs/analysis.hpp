@@ -12,6 +12,7 @@
 #include <lrs/analysis/gaussian_process.hpp>
 #include <lrs/analysis/lanczos.hpp>
 #include <lrs/analysis/multi_power_law.hpp>
+#include <lrs/analysis/optimize_schedule.hpp>
 #include <lrs/analysis/refinement.hpp>
 #include <lrs/analysis/regularized_newton.hpp>
 #include <lrs/analysis/scaling_law.hpp>

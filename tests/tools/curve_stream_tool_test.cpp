@@ -147,8 +147,8 @@ TEST_CASE("lrs suggests the closest subcommand", "[tool][error]") {
   CHECK(d.status == 2);
   CHECK(d.out.empty());
   CHECK(d.err ==
-        "lrs: unknown command 'frobnicate'; the commands are choose, curve, fit, list, plot, "
-        "predict, refine\n");
+        "lrs: unknown command 'frobnicate'; the commands are choose, curve, fit, list, "
+        "optimize, plot, predict, refine\n");
   CHECK(run_tool("--version").status == 0);
 }
 

@@ -59,6 +59,7 @@ void add_choose_command(CLI::App& app);
 void add_curve_command(CLI::App& app);
 void add_fit_command(CLI::App& app);
 void add_list_command(CLI::App& app);
+void add_optimize_command(CLI::App& app);
 void add_plot_command(CLI::App& app);
 void add_predict_command(CLI::App& app);
 void add_refine_command(CLI::App& app);

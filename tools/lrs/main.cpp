@@ -54,6 +54,7 @@ int main(int argc, char** argv) {
   lrs_tool::add_curve_command(app);
   lrs_tool::add_fit_command(app);
   lrs_tool::add_list_command(app);
+  lrs_tool::add_optimize_command(app);
   lrs_tool::add_plot_command(app);
   lrs_tool::add_predict_command(app);
   lrs_tool::add_refine_command(app);

@@ -248,7 +248,7 @@ int run(int argc, char** argv) {
   o.seeds = 3;
   o.schedules.push_back(lrs_example::schedule_free_name());
   std::string data_dir = lrs_example::default_fashion_mnist_dir(), out = "budget_sweep_out";
-  bool synthetic = false, quiet = false;
+  bool synthetic = false, quiet = false, fixed_blocking = false;
   long train_size = 0, test_size = 0;
   double plot_budget = 0;
   std::vector<std::string> schedule_args;
@@ -283,11 +283,16 @@ int run(int argc, char** argv) {
   app.add_option("--plot-budget", plot_budget,
                  "Budget of the LR and loss plots (default: largest)");
   app.add_flag("--quiet,-q", quiet, "No progress bar");
+  app.add_flag("--fixed-blocking", fixed_blocking,
+               "Block Eigen's matrix products for fixed cache sizes (32 KiB, 256 KiB, 2 MiB) "
+               "instead of this processor's, so that the numbers are the same on every x86-64 "
+               "processor (they differ from the default run's)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;
   }
+  if (fixed_blocking) lrs_example::fix_product_blocking();  // before any product or thread
   if (!schedule_args.empty()) o.schedules = lrs_example::split_schedule_list(schedule_args);
   validate(o);
   if (train_size < 0)

@@ -2,6 +2,7 @@
 // lrs::norm_reduction and the exact accumulator behind it: IEEE rounding identities, invariance
 // under any split of the elements (the property sharded data-parallel steps rely on), and the hook
 // wired into the optimizers.
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -173,4 +174,65 @@ TEST_CASE("exact_sum: the float fast path gives the general loop's sums",
   lrs::detail::exact_grad_norms(g.data(), n, n2, n1);
   CHECK(std::isnan(n2.value()));
   CHECK(std::isnan(n1.value()));
+}
+
+TEST_CASE("norm_reduction: garbage that is not negative is refused before any update",
+          "[optim][norm_reduction]") {
+  // Gradients (0.5, 0.5, 0.5): this rank's sum of squares is 0.75, of |g| 1.5. Each hook below
+  // leaves every word >= 0, but no sum over ranks that includes this rank gives its result.
+  const Eigen::VectorXd g = Eigen::VectorXd::Constant(3, 0.5);
+  const std::size_t nan_count = lrs::detail::exact_sum::words - 1;  // of the sum of squares
+  struct bad_hook {
+    const char* what;
+    lrs::norm_reduction hook;
+    const char* message;
+  };
+  const bad_hook hooks[] = {
+      {"a NaN counted", [&](std::int64_t* w, std::size_t) { w[nan_count] = 1; },
+       "lrs::norm_reduction: the reduced sum of squared gradients must be finite and >= this "
+       "rank's own (0.75), got nan"},
+      {"words zeroed", [](std::int64_t* w, std::size_t n) { std::fill(w, w + n, 0); },
+       "lrs::norm_reduction: the reduced sum of squared gradients must be finite and >= this "
+       "rank's own (0.75), got 0"},
+      {"the top limb of |g| set: a sum >= 2^1024",
+       [](std::int64_t* w, std::size_t) {
+         w[lrs::detail::exact_sum::words + lrs::detail::exact_sum::limbs - 1] = 1;
+       },
+       "lrs::norm_reduction: the reduced sum of absolute gradients must be finite and >= this "
+       "rank's own (1.5), got inf"},
+  };
+  for (const auto& h : hooks) {
+    CAPTURE(h.what);
+    Eigen::VectorXd p = Eigen::VectorXd::Constant(3, 1.0);
+    lrs::adam_options<double> o;
+    o.max_grad_norm = 1.0;
+    lrs::adam<double> opt(o);
+    opt.set_norm_reduction(h.hook);
+    CHECK_THROWS_WITH(opt.step(p, g, 0.1), Catch::StartsWith(h.message));
+    CHECK(p == Eigen::VectorXd::Constant(3, 1.0));
+    CHECK(opt.step_count() == 0);
+    // The state is untouched: a step with a one-rank reduction now matches a fresh optimizer's.
+    opt.set_norm_reduction([](std::int64_t*, std::size_t) {});
+    lrs::adam<double> fresh(o);
+    Eigen::VectorXd q = Eigen::VectorXd::Constant(3, 1.0);
+    const auto a = opt.step(p, g, 0.1);
+    const auto b = fresh.step(q, g, 0.1);
+    CHECK(p == q);
+    CHECK(a.clip_scale == b.clip_scale);
+    CHECK(opt.state() == fresh.state());
+  }
+}
+
+TEST_CASE("norm_reduction: a NaN gradient on any rank is refused on every rank",
+          "[optim][norm_reduction]") {
+  Eigen::VectorXd p = Eigen::VectorXd::Constant(2, 1.0), g(2);
+  g << 1.0, std::numeric_limits<double>::quiet_NaN();
+  lrs::sgd_options<double> o;
+  o.max_grad_norm = 1.0;
+  lrs::sgd<double> opt(o);
+  opt.set_norm_reduction([](std::int64_t*, std::size_t) {});
+  CHECK_THROWS_WITH(opt.step(p, g, 0.1),
+                    Catch::StartsWith("lrs::norm_reduction: the reduced sum of squared gradients "
+                                      "must be finite and >= this rank's own (nan), got nan"));
+  CHECK(p == Eigen::VectorXd::Constant(2, 1.0));
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // `lrs choose`: the best member of a schedule family under a fitted annealing law; JSON out.
-#include <fstream>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -13,9 +13,13 @@
 #include <lrs/io/csv.hpp>
 
 #include "commands.hpp"
+#include "output.hpp"
 #include "scaling_law_io.hpp"
 
 namespace lrs_tool {
+
+/// Largest budget `lrs choose` searches: its cost grows as T log T.
+constexpr std::int64_t max_choose_steps = 10'000'000;
 
 void add_choose_command(CLI::App& app) {
   struct options {
@@ -51,6 +55,11 @@ void add_choose_command(CLI::App& app) {
   cmd->callback([o] {
     const law_input law = read_law(o->law);
     check_curve_steps("choose: ", o->steps);
+    if (o->steps > max_choose_steps)
+      throw usage_error("choose: --steps must be <= " + std::to_string(max_choose_steps) +
+                        " (the search evaluates a few hundred members of the family at every "
+                        "step, about a minute at this limit), got " +
+                        std::to_string(o->steps));
     lrs::family_setup setup;
     setup.steps = o->steps;
     setup.peak_lr = o->lr;
@@ -61,11 +70,11 @@ void add_choose_command(CLI::App& app) {
     const auto c =
         lrs::choose_schedule(law.law, *lrs::parse_enum<lrs::schedule_family>(o->family), setup, co);
     if (!o->curve_out.empty()) {
-      std::ofstream out(o->curve_out);
-      if (!out) throw usage_error("choose: cannot write " + o->curve_out);
+      std::ostringstream out;
       std::vector<double> steps(c.lr.size());
       for (std::size_t i = 0; i < steps.size(); ++i) steps[i] = static_cast<double>(i);
       lrs::io::write_csv(out, {"step", "lr", "loss"}, {steps, c.lr, c.loss});
+      write_file("choose: --curve: ", o->curve_out, out.str());
     }
     // "spec" builds the winner (paste it into `lrs curve --steps T`); it has no quotes to escape.
     fmt::print(

@@ -19,6 +19,7 @@
 #include <lrs/schedules/combinators.hpp>
 
 #include "commands.hpp"
+#include "output.hpp"
 
 namespace lrs_tool {
 
@@ -45,7 +46,10 @@ bool write_out(const fmt::memory_buffer& out) {
   if (out.size() == 0) return true;
   if (std::fwrite(out.data(), 1, out.size(), stdout) == out.size() && std::fflush(stdout) == 0)
     return true;
-  if (errno == EPIPE) return false;
+  if (errno == EPIPE) {
+    stdout_reader_gone() = true;
+    return false;
+  }
   throw usage_error(fmt::format("curve: cannot write the output: {}", std::strerror(errno)));
 }
 

@@ -3,13 +3,18 @@
 // CSV files (a recorded LR, `lrs predict` output), as an SVG line plot.
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cmath>
 #include <cstddef>
 #include <cstdio>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <memory>
+#include <sstream>
 #include <string>
+#include <system_error>
 #include <utility>
 #include <vector>
 
@@ -22,6 +27,7 @@
 #include <lrs/io/svg.hpp>
 
 #include "commands.hpp"
+#include "output.hpp"
 
 namespace lrs_tool {
 
@@ -37,10 +43,23 @@ struct plot_options {
   std::vector<std::string> csvs;  // FILE or FILE:COLUMN
 };
 
-/// The header fields of a CSV file (its first line that is not blank or a comment).
-std::vector<std::string> csv_header(const std::string& path) {
-  std::ifstream in(path);
+/// The whole text of a CSV file, read once (it may be a pipe, `--csv <(cmd)`, that cannot be read
+/// again).
+std::string read_whole_file(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw usage_error(fmt::format("plot: --csv: '{}' is a directory, not a CSV file", path));
+  std::ifstream in(path, std::ios::binary);
   if (!in) throw usage_error(fmt::format("plot: --csv: cannot open '{}'", path));
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) throw usage_error(fmt::format("plot: --csv: cannot read '{}'", path));
+  return text.str();
+}
+
+/// The header fields of CSV text (its first line that is not blank or a comment).
+std::vector<std::string> csv_header(const std::string& text, const std::string& path) {
+  std::istringstream in(text);
   std::string line;
   while (std::getline(in, line)) {
     if (line.compare(0, 3, "\xEF\xBB\xBF") == 0) line.erase(0, 3);
@@ -69,8 +88,9 @@ csv_series read_csv_series(const std::string& arg) {
     c.file = arg.substr(0, colon);
     c.column = arg.substr(colon + 1);
   }
+  const std::string text = read_whole_file(c.file);
   if (c.column.empty()) {
-    for (const auto& h : csv_header(c.file))
+    for (const auto& h : csv_header(text, c.file))
       if (h != "step") {
         c.column = h;
         break;
@@ -81,7 +101,8 @@ csv_series read_csv_series(const std::string& arg) {
     c.label = c.file + ":" + c.column;
   }
   try {
-    const auto s = lrs::io::read_step_series_file(c.file, "step", c.column);
+    std::istringstream in(text);
+    const auto s = lrs::io::read_step_series(in, "step", c.column, c.file);
     c.x.assign(s.steps.begin(), s.steps.end());
     c.y = s.values;
   } catch (const lrs::io::csv_error& e) {
@@ -178,10 +199,12 @@ void run_plot(const plot_options& o) {
   const std::string where = o.out == "-" ? "stdout" : o.out;
   if (o.out == "-") {
     const std::string doc = plot.str();
+    errno = 0;
     if (std::fwrite(doc.data(), 1, doc.size(), stdout) != doc.size() || std::fflush(stdout) != 0)
-      throw usage_error("plot: cannot write the SVG to stdout");
+      throw usage_error(fmt::format("plot: cannot write the SVG to stdout: {}",
+                                    std::strerror(errno != 0 ? errno : EIO)));
   } else {
-    plot.write(o.out);
+    write_file("plot: --out: ", o.out, plot.str());
   }
   // Status lines go to stderr: stdout is for data (the SVG itself with --out -).
   for (const auto& n : notes) fmt::print(stderr, "{}\n", n);

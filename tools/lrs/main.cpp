@@ -13,6 +13,7 @@
 #include <lrs/lrs.hpp>
 
 #include "commands.hpp"
+#include "output.hpp"
 
 namespace {
 
@@ -21,6 +22,15 @@ std::vector<std::string> command_names(const CLI::App& app) {
   for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; }))
     names.push_back(sub->get_name());
   return names;
+}
+
+/// `rc`, or 2 with a message on stderr if anything written to stdout did not get out (a full
+/// disk, /dev/full); a reader that has gone (`lrs ... | head`) is not an error.
+int checked_exit(int rc) {
+  const std::string err = lrs_tool::stdout_error();
+  if (err.empty()) return rc;
+  fmt::print(stderr, "lrs: {}\n", err);
+  return rc == 0 ? 2 : rc;
 }
 
 /// "unknown command 'x'" with the closest subcommand, or the list of them.
@@ -73,13 +83,13 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     // --help and --version exit 0; usage errors exit 2 with the message on stderr.
     const int rc = app.exit(e);
-    return rc == 0 ? 0 : 2;
+    return checked_exit(rc == 0 ? 0 : 2);
   } catch (const std::exception& e) {
     // Bad input found by a subcommand: the message on stderr, nothing on stdout.
-    std::fflush(stdout);
+    (void)lrs_tool::stdout_error();
     fmt::print(stderr, "lrs: {}\n", e.what());
     return 2;
   }
   if (app.get_subcommands().empty()) std::fputs(app.help().c_str(), stdout);
-  return 0;
+  return checked_exit(0);
 }

@@ -120,9 +120,14 @@ inline family_member family_member_of(schedule_family f, const family_setup& set
 /// The family member with parameter `p`, built from the library's budgeted schedules (see
 /// schedule_family): the same schedule as family_spec(f, setup, p) gives to lrs::parse_schedule.
 /// @throws lrs::invalid_argument if the setup is invalid or p is outside family_range.
-[[nodiscard]] inline any_schedule<double> family_schedule(schedule_family f,
-                                                          const family_setup& setup, double p) {
-  const auto m = detail::family_member_of(f, setup, p, "family_schedule");
+namespace detail {
+
+/// Calls `visit` with the family member with parameter `p` as its concrete budgeted schedule type,
+/// and returns what it returns (family_schedule erases the type; the search does not).
+template <class Visit>
+decltype(auto) visit_family_member(schedule_family f, const family_setup& setup, double p,
+                                   std::string_view who, Visit&& visit) {
+  const auto m = family_member_of(f, setup, p, who);
   budget_options<double> o;
   o.min_lr = m.min_lr;
   o.warmup_steps = m.warmup;
@@ -130,15 +135,41 @@ inline family_member family_member_of(schedule_family f, const family_setup& set
   const double peak = setup.peak_lr;
   switch (f) {
     case schedule_family::wsd_decay_fraction:
-      if (p == 0.0) return budgeted<profiles::constant, double>(peak, {}, setup.steps, o);
-      return wsd(peak, setup.steps, p, profiles::decay_shape::linear, o);
+      if (p == 0.0) return visit(budgeted<profiles::constant, double>(peak, {}, setup.steps, o));
+      return visit(wsd(peak, setup.steps, p, profiles::decay_shape::linear, o));
     case schedule_family::rex_shape:
-      return rex(peak, setup.steps, o, p);
+      return visit(rex(peak, setup.steps, o, p));
     case schedule_family::cosine_floor:
     case schedule_family::warmup_steps:
       break;
   }
-  return cosine_decay(peak, setup.steps, o);
+  return visit(cosine_decay(peak, setup.steps, o));
+}
+
+/// {S1(T-1), S2(T-1)} of `lr` by compute_final_areas's arithmetic, operation for operation (so
+/// the same numbers), without its copy and checks: `lr` is a family member's (finite, >= 0) and
+/// is changed in place by the warm-up convention. The search calls it hundreds of times with one
+/// buffer.
+inline std::pair<double, double> final_areas_in_place(std::vector<double>& lr,
+                                                      const area_options& opt) {
+  apply_warmup("compute_final_areas", lr, opt);
+  double s1 = 0.0, s2 = 0.0, m = 0.0, prev = lr[0];
+  for (const double eta : lr) {
+    m = opt.lambda * m + (prev - eta);
+    prev = eta;
+    s1 += eta;
+    s2 += m;
+  }
+  return {s1, s2};
+}
+
+}  // namespace detail
+
+[[nodiscard]] inline any_schedule<double> family_schedule(schedule_family f,
+                                                          const family_setup& setup, double p) {
+  return detail::visit_family_member(
+      f, setup, p, "family_schedule",
+      [](const auto& s) -> any_schedule<double> { return any_schedule<double>(s); });
 }
 
 /// The spec string of the family member with parameter `p`, for lrs::parse_schedule and
@@ -180,10 +211,11 @@ inline family_member family_member_of(schedule_family f, const family_setup& set
 /// @throws lrs::invalid_argument if the setup is invalid or p is outside family_range.
 [[nodiscard]] inline std::vector<double> family_lr(schedule_family f, const family_setup& setup,
                                                    double p) {
-  (void)detail::family_member_of(f, setup, p, "family_lr");  // errors name family_lr
-  const any_schedule<double> s = family_schedule(f, setup, p);
+  (void)detail::family_member_of(f, setup, p, "family_lr");  // errors before the allocation
   std::vector<double> lr(static_cast<std::size_t>(setup.steps));
-  for (step_t t = 0; t < setup.steps; ++t) lr[static_cast<std::size_t>(t)] = s(t);
+  detail::visit_family_member(f, setup, p, "family_lr", [&](const auto& s) {
+    for (step_t t = 0; t < setup.steps; ++t) lr[static_cast<std::size_t>(t)] = s(t);
+  });
   return lr;
 }
 
@@ -207,26 +239,30 @@ struct schedule_choice {
   std::vector<double> grid_final_loss;  ///< predicted final loss at each of them
 };
 
-/// Minimises the predicted final loss law(S1(T-1), S2(T-1)) over p in [lo, hi] for any LR
-/// family `make_lr(p) -> std::vector<double>`: a grid scan, then (when `integer` is false) a
-/// golden-section search on the bracket around the best grid point. The law is a fit: the answer
-/// is as good as the law's extrapolation (Tissue, Wang, Wang, arXiv:2408.11029, section 4 uses
-/// it this way).
-/// @pre lo <= hi, both finite; make_lr returns a valid, non-empty LR sequence for every p.
-/// @throws lrs::invalid_argument for a bad range or options, or as compute_areas.
-template <class MakeLr>
-[[nodiscard]] schedule_choice choose_parameter(const annealing_law& law, MakeLr&& make_lr,
-                                               double lo, double hi, const choose_options& opt = {},
-                                               bool integer = false) {
-  constexpr std::string_view who = "choose_parameter";
+namespace detail {
+
+/// choose_parameter's search with the final loss of a member given by `member_final_areas(p)`
+/// ({S1(T-1), S2(T-1)}) and the winner's LRs by `make_lr(p)`.
+template <class FinalAreas, class MakeLr>
+schedule_choice choose_by_final_areas(std::string_view who, const annealing_law& law,
+                                      FinalAreas&& member_final_areas, MakeLr&& make_lr, double lo,
+                                      double hi, const choose_options& opt, bool integer) {
   detail::require_finite(who, "lo", lo);
   detail::require_finite(who, "hi", hi);
   detail::require(lo <= hi, who, "hi", ">= lo (" + detail::format_value(lo) + ")", hi);
   detail::require(opt.grid >= 3, who, "grid", ">= 3", opt.grid);
   detail::require_positive(who, "tolerance", opt.tolerance);
   const auto final_loss = [&](double p) {
-    const auto a = compute_final_areas(make_lr(p), opt.areas);
-    return law(a.first, a.second);
+    const std::pair<double, double> a = member_final_areas(p);
+    const double f = law(a.first, a.second);
+    if (!std::isfinite(f))
+      detail::require(false, who, "the predicted final loss",
+                      "finite; at parameter " + detail::format_value(p) +
+                          " the LRs give S1 = " + detail::format_value(a.first) +
+                          " and S2 = " + detail::format_value(a.second) +
+                          " (LRs too large or too small for the law)",
+                      f);
+    return f;
   };
   schedule_choice out;
   std::size_t best = 0;
@@ -241,9 +277,32 @@ template <class MakeLr>
   out.parameter = out.grid[best];
   out.final_loss = out.grid_final_loss[best];
   if (integer) {
-    // Every whole step between the neighbours of the best grid point.
-    const double a = out.grid[best > 0 ? best - 1 : 0];
-    const double b = out.grid[std::min(best + 1, out.grid.size() - 1)];
+    // The whole steps between the neighbours of the best grid point: while there are more than
+    // 2 * (grid - 1) of them, a grid scan of that bracket narrows it to the neighbours of its
+    // best point (as the first scan did); then every one of them.
+    double a = out.grid[best > 0 ? best - 1 : 0];
+    double b = out.grid[std::min(best + 1, out.grid.size() - 1)];
+    const double fine = 2.0 * static_cast<double>(opt.grid - 1);
+    while (b - a > fine) {
+      std::vector<double> ps{out.parameter};  // the best so far is in [a, b]: scan it too
+      for (int i = 0; i < opt.grid; ++i)
+        ps.push_back(
+            std::round(a + (b - a) * static_cast<double>(i) / static_cast<double>(opt.grid - 1)));
+      std::sort(ps.begin(), ps.end());
+      ps.erase(std::unique(ps.begin(), ps.end()), ps.end());
+      for (const double p : ps) {
+        if (p == out.parameter) continue;
+        const double f = final_loss(p);
+        if (f < out.final_loss) {
+          out.final_loss = f;
+          out.parameter = p;
+        }
+      }
+      const auto k =
+          static_cast<std::size_t>(std::find(ps.begin(), ps.end(), out.parameter) - ps.begin());
+      a = ps[k > 0 ? k - 1 : 0];
+      b = ps[std::min(k + 1, ps.size() - 1)];
+    }
     for (double p = a; p <= b; p += 1.0) {
       const double f = final_loss(p);
       if (f < out.final_loss) {
@@ -266,6 +325,29 @@ template <class MakeLr>
   return out;
 }
 
+}  // namespace detail
+
+/// Minimises the predicted final loss law(S1(T-1), S2(T-1)) over p in [lo, hi] for any LR
+/// family `make_lr(p) -> std::vector<double>`: a grid scan, then a search of the bracket around
+/// the best grid point: golden-section when `integer` is false; when it is true, every whole p
+/// in the bracket once it holds at most 2 * (grid - 1) of them, else a grid scan of the bracket
+/// first, repeated (each scan shrinks it by (grid - 1) / 2), so that a family of T-step members
+/// over [0, T - 1] costs O(grid * T * log T) rather than O(T^2). The law is a fit: the answer is
+/// as good as the law's extrapolation (Tissue, Wang, Wang, arXiv:2408.11029, section 4 uses it
+/// this way).
+/// @pre lo <= hi, both finite; make_lr returns a valid, non-empty LR sequence for every p.
+/// @throws lrs::invalid_argument for a bad range or options, as compute_areas, or if the law's
+///         predicted final loss is not finite at a searched p (LRs so large or small that S1 or
+///         S2 overflows): no winner is made up from such numbers.
+template <class MakeLr>
+[[nodiscard]] schedule_choice choose_parameter(const annealing_law& law, MakeLr&& make_lr,
+                                               double lo, double hi, const choose_options& opt = {},
+                                               bool integer = false) {
+  return detail::choose_by_final_areas(
+      "choose_parameter", law, [&](double p) { return compute_final_areas(make_lr(p), opt.areas); },
+      make_lr, lo, hi, opt, integer);
+}
+
 /// The member of a named family with the lowest predicted final loss, and its curve.
 ///
 ///   p* = argmin_p  L0 + A * S1_p(T-1)^(-alpha) - C * S2_p(T-1)
@@ -276,11 +358,22 @@ template <class MakeLr>
 [[nodiscard]] inline schedule_choice choose_schedule(const annealing_law& law, schedule_family f,
                                                      const family_setup& setup,
                                                      const choose_options& opt = {}) {
-  setup.validate("choose_schedule");
+  constexpr std::string_view who = "choose_schedule";
+  setup.validate(who);
+  opt.areas.validate(who);
   const auto range = family_range(f, setup);
-  schedule_choice c = choose_parameter(
-      law, [&](double p) { return family_lr(f, setup, p); }, range.first, range.second, opt,
-      f == schedule_family::warmup_steps);
+  // The members' LRs go to one buffer, through their concrete types: what choose_parameter with
+  // family_lr computes, without an allocation and a type-erased call per member and step.
+  std::vector<double> lr(static_cast<std::size_t>(setup.steps));
+  const auto final_areas = [&](double p) {
+    detail::visit_family_member(f, setup, p, who, [&](const auto& s) {
+      for (step_t t = 0; t < setup.steps; ++t) lr[static_cast<std::size_t>(t)] = s(t);
+    });
+    return detail::final_areas_in_place(lr, opt.areas);
+  };
+  schedule_choice c = detail::choose_by_final_areas(
+      who, law, final_areas, [&](double p) { return family_lr(f, setup, p); }, range.first,
+      range.second, opt, f == schedule_family::warmup_steps);
   c.spec = family_spec(f, setup, c.parameter);
   return c;
 }

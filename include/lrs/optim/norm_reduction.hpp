@@ -233,9 +233,25 @@ inline void exact_grad_norms(const float* g, std::ptrdiff_t n, exact_sum& l2, ex
   }
 }
 
+/// Throws unless `reduced`, the sum over ranks of the non-negative sums `local` is one term of,
+/// is finite and >= `local`. Allocates only to throw.
+inline void check_reduced_sum(const char* what, double reduced, double local) {
+  if (std::isfinite(reduced) && reduced >= local) return;
+  LRS_THROW(::lrs::invalid_argument(
+      std::string("lrs::norm_reduction: the reduced ") + what + " must be finite and >= this " +
+      "rank's own (" + format_value(local) + "), got " + format_value(reduced) +
+      ": the reduction must add up the words of every rank, and every rank's gradients must be "
+      "finite; no parameter was changed"));
+}
+
 /// Exact local sums of g^2 and |g| over `count` tensors (anything with grads() and size()),
 /// reduced across ranks by `reduce`, then rounded: l2 is the sum of squares, l1 the sum of |g|.
-/// @throws lrs::invalid_argument if the reduced words are not a sum of stored words.
+/// What a sum over ranks must give is checked before anything is changed: every word >= 0, and
+/// each reduced sum finite and not below this rank's own (a reduction that overwrites, scales
+/// down or fills the words with garbage is caught when it breaks either rule; a NaN or infinite
+/// gradient on any rank makes the reduced sums non-finite on every rank, which is refused there
+/// rather than turning every parameter into NaN).
+/// @throws lrs::invalid_argument naming the word or the sum.
 template <class Tensor>
 void reduce_grad_norms(const Tensor* tensors, std::size_t count, const norm_reduction& reduce,
                        double& l2, double& l1) {
@@ -245,11 +261,15 @@ void reduce_grad_norms(const Tensor* tensors, std::size_t count, const norm_redu
   std::int64_t words[norm_partials_size];
   s2.store(words);
   s1.store(words + exact_sum::words);
+  const double local_l2 = s2.value(), local_l1 = s1.value();
   reduce(words, norm_partials_size);
   s2.load(words, 0);
   s1.load(words + exact_sum::words, exact_sum::words);
-  l2 = s2.value();
-  l1 = s1.value();
+  const double reduced_l2 = s2.value(), reduced_l1 = s1.value();
+  check_reduced_sum("sum of squared gradients", reduced_l2, local_l2);
+  check_reduced_sum("sum of absolute gradients", reduced_l1, local_l1);
+  l2 = reduced_l2;
+  l1 = reduced_l1;
 }
 
 }  // namespace detail

@@ -12,7 +12,7 @@
 namespace {
 
 // The Multi-Power Law authors' published parameters (code convention): 25M, 100M, 400M.
-lrs::mpl_params published(int size) {
+lrs::multi_power_law published(int size) {
   if (size == 25)
     return {3.04045406, 0.52468604, 0.50786857, 363.78751622,
             2.06560812, 0.58279013, 0.64142257, lrs::mpl_convention::code};

@@ -19,7 +19,8 @@ namespace {
 using lrs::mpl_convention;
 
 // The Multi-Power Law authors' published parameters (their code's convention).
-lrs::mpl_params published(const std::string& size, mpl_convention conv = mpl_convention::code) {
+lrs::multi_power_law published(const std::string& size,
+                               mpl_convention conv = mpl_convention::code) {
   if (size == "25M")
     return {3.04045406, 0.52468604, 0.50786857, 363.78751622,
             2.06560812, 0.58279013, 0.64142257, conv};
@@ -269,10 +270,9 @@ TEST_CASE("optimize_schedule validates its input", "[analysis][optimize]") {
   o.warmup = {0.0, -1.0};
   CHECK(msg([&] { (void)lrs::optimize_schedule(p, 100, peak, o); }) ==
         "lrs::optimize_schedule: warmup[1] must be finite and >= 0, got -1");
-  auto bad = p;
-  bad.beta = -0.5;
-  CHECK(msg([&] { (void)lrs::optimize_schedule(bad, 100, peak); }) ==
-        "lrs::optimize_schedule: beta must be >= 0, got -0.5");
+  CHECK(msg([&] {
+          (void)lrs::optimize_schedule(lrs::multi_power_law(2, 1, 0.4, 1, 1, -0.5, 0.5), 100, peak);
+        }) == "lrs::multi_power_law: beta must be >= 0, got -0.5");
   CHECK(msg([&] {
           (void)lrs::mpl_final_loss(p, {0.0, 0.0});
         }) == "lrs::mpl_final_loss: lr must be a sequence with a positive sum, got 0");

@@ -23,7 +23,7 @@ namespace lrs_tool {
 namespace {
 
 /// Parses `L0,A,alpha,B,C,beta,gamma` (seven numbers) for --mpl.
-lrs::mpl_params parse_mpl(const std::string& text, const std::string& convention) {
+lrs::multi_power_law parse_mpl(const std::string& text, const std::string& convention) {
   std::vector<double> v;
   std::size_t start = 0;
   while (start <= text.size()) {
@@ -42,10 +42,8 @@ lrs::mpl_params parse_mpl(const std::string& text, const std::string& convention
   if (v.size() != 7)
     throw usage_error("optimize: --mpl needs 7 numbers L0,A,alpha,B,C,beta,gamma, got " +
                       std::to_string(v.size()));
-  lrs::mpl_params p{v[0], v[1], v[2], v[3], v[4], v[5], v[6], lrs::mpl_convention::code};
-  p.convention = *lrs::parse_enum<lrs::mpl_convention>(convention);
-  p.validate("optimize --mpl");
-  return p;
+  return lrs::multi_power_law(v[0], v[1], v[2], v[3], v[4], v[5], v[6],
+                              *lrs::parse_enum<lrs::mpl_convention>(convention));
 }
 
 }  // namespace
@@ -65,9 +63,10 @@ void add_optimize_command(CLI::App& app) {
       "optimize",
       "The non-increasing schedule after a warm-up with the lowest predicted final loss under a "
       "law, and its nearest warm-up-stable-power-decay form; JSON out");
-  auto* law_opt = cmd->add_option("--law", o->law,
-                                  "momentum law: `lrs fit` JSON (inline, a file, or - for stdin) "
-                                  "or L0=...,A=...,alpha=...,C=...");
+  auto* law_opt =
+      cmd->add_option("--law", o->law,
+                      "the law: `lrs fit` JSON, momentum or mpl (inline, a file, or - for stdin), "
+                      "or momentum L0=...,A=...,alpha=...,C=...");
   auto* mpl_opt =
       cmd->add_option("--mpl", o->mpl, "Multi-Power Law parameters L0,A,alpha,B,C,beta,gamma");
   law_opt->excludes(mpl_opt);
@@ -109,12 +108,16 @@ void add_optimize_command(CLI::App& app) {
     opt.tolerance = o->tolerance;
     lrs::optimized_schedule r;
     std::string law_fields;
-    if (!o->mpl.empty()) {
-      const auto p = parse_mpl(o->mpl, o->convention);
+    if (o->mpl.empty() && o->law.empty())
+      throw usage_error(
+          "optimize: give the law: --law (`lrs fit` JSON) or --mpl (Multi-Power Law)");
+    const law_input law = o->mpl.empty() ? read_law(o->law) : law_input{};
+    if (!o->mpl.empty() || law.mpl) {  // --mpl numbers, or `lrs fit --law mpl` JSON
+      const lrs::multi_power_law p = law.mpl ? *law.mpl : parse_mpl(o->mpl, o->convention);
       r = lrs::optimize_schedule(p, o->steps, o->lr, opt);
-      law_fields = fmt::format("\"law\": \"mpl\", \"convention\": \"{}\"", o->convention);
-    } else if (!o->law.empty()) {
-      const law_input law = read_law(o->law);
+      law_fields =
+          fmt::format("\"law\": \"mpl\", \"convention\": \"{}\"", lrs::to_string(p.convention()));
+    } else {
       lrs::area_options areas;
       areas.lambda = law.lambda && o->lambda_option->count() == 0 ? *law.lambda : o->lambda;
       areas.warmup =
@@ -122,8 +125,6 @@ void add_optimize_command(CLI::App& app) {
       areas.validate("area_options");
       r = lrs::optimize_schedule(law.law, o->steps, o->lr, areas, opt);
       law_fields = fmt::format("\"law\": \"momentum\", \"lambda\": {}", json_number(areas.lambda));
-    } else {
-      throw usage_error("optimize: give the law: --law (momentum) or --mpl (Multi-Power Law)");
     }
     if (!o->curve_out.empty()) {
       std::ofstream out(o->curve_out);

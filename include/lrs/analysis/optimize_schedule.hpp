@@ -19,6 +19,7 @@
 
 #include <lrs/analysis/choose_schedule.hpp>
 #include <lrs/analysis/detail/golden_section.hpp>
+#include <lrs/analysis/multi_power_law.hpp>
 #include <lrs/analysis/scaling_law.hpp>
 #include <lrs/core/enum_names.hpp>
 #include <lrs/core/error.hpp>
@@ -26,52 +27,6 @@
 #include <lrs/schedules/combinators.hpp>
 
 namespace lrs {
-
-/// Which gap terms the Multi-Power Law sums (papers.md section 8).
-enum class mpl_convention {
-  code,  ///< the authors' code: every step from 1, the warm-up's increments included
-  paper  ///< the paper (eq. 1-2): only the steps after the warm-up, from step W on
-};
-
-/// The names of the MPL conventions: "code", "paper".
-template <>
-struct enum_names<mpl_convention> {
-  static constexpr enum_name<mpl_convention> table[] = {{mpl_convention::code, "code"},
-                                                        {mpl_convention::paper, "paper"}};
-};
-
-/// The parameters of the Multi-Power Law (Luo, Wen, Hu, Wang, Jin, Liu, Lyu, "A Multi-Power Law
-/// for Loss Curve Prediction Across Learning Rate Schedules", ICLR 2025, arXiv:2503.12811), with
-/// lr the LR of every step 0..s, warm-up included, S(s) = lr[0] + ... + lr[s]:
-///
-///   L(s) = L0 + A S(s)^-alpha
-///             + B sum_k (lr[k] - lr[k-1]) (1 - (1 + C lr[k]^-gamma (S(s) - S(k-1)))^-beta)
-///
-/// with k from 1 (convention `code`) or from the first step after a warm-up of W steps (`paper`,
-/// eq. 1-2, where lr[W-1] is the LR the warm-up ends on; from 1 when W = 0, the steps counted
-/// from step 0). The two conventions give
-/// different parameters for the same data: the authors' published ones are in `code`.
-struct mpl_params {
-  double l0 = 0;     ///< L0. @pre finite
-  double a = 0;      ///< A. @pre finite, >= 0
-  double alpha = 0;  ///< alpha. @pre finite, >= 0
-  double b = 0;      ///< B. @pre finite, >= 0
-  double c = 0;      ///< C. @pre finite, >= 0
-  double beta = 0;   ///< beta. @pre finite, >= 0
-  double gamma = 0;  ///< gamma. @pre finite, >= 0
-  mpl_convention convention = mpl_convention::code;
-
-  /// @throws lrs::invalid_argument naming `who` and the parameter.
-  void validate(std::string_view who) const {
-    detail::require_finite(who, "L0", l0);
-    detail::require_non_negative(who, "A", a);
-    detail::require_non_negative(who, "alpha", alpha);
-    detail::require_non_negative(who, "B", b);
-    detail::require_non_negative(who, "C", c);
-    detail::require_non_negative(who, "beta", beta);
-    detail::require_non_negative(who, "gamma", gamma);
-  }
-};
 
 namespace detail {
 
@@ -91,11 +46,11 @@ inline void require_final_loss_input(std::string_view who, const std::vector<dou
 /// the summed range), g_k = lr[k] - lr[k-1], and the prefix sum P_j = sum_{k <= j} g_k G'_k C
 /// lr[k]^-gamma. A gap term with lr[k] = 0 is 0 when g_k = 0 and B g_k (G = 1) otherwise.
 /// @pre lr valid (require_final_loss_input), warmup < n.
-inline double mpl_final_loss_grad(const mpl_params& p, const std::vector<double>& lr,
+inline double mpl_final_loss_grad(const multi_power_law& p, const std::vector<double>& lr,
                                   std::size_t warmup, double* grad) {
   const std::size_t n = lr.size();
   const std::size_t k0 =
-      p.convention == mpl_convention::code ? 1 : std::max<std::size_t>(warmup, 1);
+      p.convention() == mpl_convention::code ? 1 : std::max<std::size_t>(warmup, 1);
   double total = 0;
   for (const double v : lr) total += v;
   // Pass 1, backwards: suffix sums R_k, G_k and G'_k (kept for the gradient).
@@ -111,31 +66,31 @@ inline double mpl_final_loss_grad(const mpl_params& p, const std::vector<double>
     if (lr[k] > 0) {
       if (lr[k] != cached_lr) {
         cached_lr = lr[k];
-        cg = p.c * std::exp(-p.gamma * std::log(lr[k]));
+        cg = p.c() * std::exp(-p.gamma() * std::log(lr[k]));
       }
       const double x = cg * r;
-      const double q = std::exp(-p.beta * std::log1p(x));
+      const double q = std::exp(-p.beta() * std::log1p(x));
       g_val[k] = 1.0 - q;
-      gp_val[k] = cg * p.beta * q / (1.0 + x);
+      gp_val[k] = cg * p.beta() * q / (1.0 + x);
     } else {
       g_val[k] = r > 0 ? 1.0 : 0.0;
     }
     ld += gap * g_val[k];
   }
-  const double loss = p.l0 + p.a * std::pow(total, -p.alpha) + p.b * ld;
+  const double loss = p.l0() + p.a() * std::pow(total, -p.alpha()) + p.b() * ld;
   if (grad == nullptr) return loss;
-  const double ds = -p.alpha * p.a * std::pow(total, -p.alpha - 1.0);
+  const double ds = -p.alpha() * p.a() * std::pow(total, -p.alpha() - 1.0);
   double prefix = 0, rr = total;
   for (std::size_t j = 0; j < n; ++j) {
-    double d = ds - p.b * g_val[j + 1];
+    double d = ds - p.b() * g_val[j + 1];
     if (j >= k0) {
       const double gap = lr[j] - lr[j - 1];
       prefix += gap * gp_val[j];
-      d += p.b * g_val[j];
+      d += p.b() * g_val[j];
       // d x_j / d lr[j] through lr[j]^-gamma: -gamma x_j / lr[j] = -gamma C lr^-gamma R_j / lr.
-      if (lr[j] > 0) d -= p.b * gap * gp_val[j] * p.gamma * rr / lr[j];
+      if (lr[j] > 0) d -= p.b() * gap * gp_val[j] * p.gamma() * rr / lr[j];
     }
-    d += p.b * prefix;
+    d += p.b() * prefix;
     grad[j] = d;
     rr -= lr[j];
   }
@@ -187,10 +142,9 @@ inline double annealing_final_loss_grad(const annealing_law& law, double lambda,
 /// `warmup_steps` W the length of the warm-up (used by the `paper` convention only).
 /// @pre lr non-empty, finite, >= 0, with a positive sum; 0 <= warmup_steps < lr.size().
 /// @throws lrs::invalid_argument naming the parameter otherwise.
-[[nodiscard]] inline double mpl_final_loss(const mpl_params& p, const std::vector<double>& lr,
+[[nodiscard]] inline double mpl_final_loss(const multi_power_law& p, const std::vector<double>& lr,
                                            step_t warmup_steps = 0) {
   constexpr std::string_view who = "mpl_final_loss";
-  p.validate(who);
   detail::require_final_loss_input(who, lr);
   detail::require(warmup_steps >= 0 && warmup_steps < static_cast<step_t>(lr.size()), who,
                   "warmup_steps", "in [0, lr.size())", warmup_steps);
@@ -200,12 +154,11 @@ inline double annealing_final_loss_grad(const annealing_law& law, double lambda,
 /// mpl_final_loss and its gradient with respect to every lr[j] (resized to lr.size()), in
 /// O(lr.size()). Where some lr[k] = 0 inside the summed range the gradient of its term is taken
 /// as 0. @throws as mpl_final_loss.
-[[nodiscard]] inline double mpl_final_loss_gradient(const mpl_params& p,
+[[nodiscard]] inline double mpl_final_loss_gradient(const multi_power_law& p,
                                                     const std::vector<double>& lr,
                                                     step_t warmup_steps,
                                                     std::vector<double>& grad) {
   constexpr std::string_view who = "mpl_final_loss_gradient";
-  p.validate(who);
   detail::require_final_loss_input(who, lr);
   detail::require(warmup_steps >= 0 && warmup_steps < static_cast<step_t>(lr.size()), who,
                   "warmup_steps", "in [0, lr.size())", warmup_steps);
@@ -607,13 +560,12 @@ optimized_schedule optimize_with(std::string_view who, const Loss& loss, step_t 
 /// predicted loss at step T - 1 (paper section 6.1: Luo et al., arXiv:2503.12811), as the
 /// overload above, with the LRs after the warm-up kept >= max(min_lr, mpl_lr_floor x peak)
 /// (the law reads lr^-gamma). The paper's warm-up length W is the warm-up's size.
-/// @pre as the overload above; `p` valid (mpl_params::validate).
+/// @pre as the overload above.
 /// @throws lrs::invalid_argument naming the parameter, the value and the allowed range.
-[[nodiscard]] inline optimized_schedule optimize_schedule(const mpl_params& p, step_t steps,
+[[nodiscard]] inline optimized_schedule optimize_schedule(const multi_power_law& p, step_t steps,
                                                           double peak,
                                                           const optimize_options& opt = {}) {
   constexpr std::string_view who = "optimize_schedule";
-  p.validate(who);
   const std::size_t w = detail::optimize_warmup(who, steps, peak, opt).size();
   const auto loss = [&](const std::vector<double>& lr, double* grad) {
     return detail::mpl_final_loss_grad(p, lr, w, grad);

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include <cmath>
 #include <thread>
 #include <vector>
 
@@ -49,4 +50,22 @@ TEST_CASE("any_schedule is safe to evaluate from several threads", "[any_schedul
   // = 500 + 1/2 (sum of cos over a half period = 1 from the t = 0 term, the rest cancels pairwise),
   // so the total is 0.01 * 1000 + 0.99 * 500.5.
   for (double v : sums) CHECK_THAT(v, WithinRel(0.01 * 1000 + 0.99 * 500.5, 1e-12));
+}
+
+TEST_CASE("any_schedule never gives -0", "[any_schedule]") {
+  // A -0 parameter passes the ">= 0" checks (-0 >= 0) and the schedule returns -0, which
+  // `lrs curve` printed as "-0". Through any_schedule (every spec-built schedule) it is +0.
+  const lrs::step_lr<double> direct(-0.0, 30, 0.5);
+  REQUIRE(std::signbit(direct(0)));
+  const lrs::any_schedule<double> s(direct);
+  const lrs::any_schedule<float> f(direct);
+  const lrs::any_schedule<double> lambda([](lrs::step_t) { return -0.0; });
+  for (const lrs::step_t t : {lrs::step_t{0}, lrs::step_t{30}, lrs::step_t{1} << 62}) {
+    CHECK(s(t) == 0.0);
+    CHECK_FALSE(std::signbit(s(t)));
+    CHECK_FALSE(std::signbit(f(t)));
+    CHECK_FALSE(std::signbit(lambda(t)));
+  }
+  // Every other value is unchanged.
+  CHECK(lrs::any_schedule<double>(lrs::step_lr<double>(0.1, 30))(0) == 0.1);
 }

@@ -3,6 +3,7 @@
 // from_values, interpolated. Expected values: closed forms by hand, or optax / Hugging Face /
 // timm formulas evaluated in tests/data/schedules/combinators_reference.py.
 #include <cmath>
+#include <limits>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -416,4 +417,30 @@ TEST_CASE("combinators nest, work on lambdas and any_schedule, and are const val
   const auto nested = lrs::clamped(lrs::cycled(lrs::shifted(s, 3), 200), 0.5);
   CHECK(nested(0) == 0.5);  // 2 / 501 held, then raised to the floor
   CHECK(nested(203) == nested(3));
+}
+
+TEST_CASE("scaled refuses a factor that overflows the child's largest value", "[combinators]") {
+  using Catch::Matchers::Contains;
+  const lrs::constant<double> one(1.0);
+  // scaled(scaled(s, 1e300), 1e300) was inf at every step.
+  CHECK_THROWS_WITH(lrs::scaled(lrs::scaled(one, 1e300), 1e300),
+                    Contains("k must be <= ") && Contains("1e+300"));
+  const auto ok = lrs::scaled(lrs::scaled(one, 1e150), 1e150);
+  CHECK(ok(0) == 1e150 * 1e150);
+  CHECK(ok.max_value() == 1e150 * 1e150);
+  // A child without a bound (a lambda) is taken as given.
+  CHECK(lrs::scaled([](step_t) { return 1.0; }, 1e300)(3) == 1e300);
+}
+
+TEST_CASE("with_warmup over 2^63 - 1 steps starts at a positive value", "[combinators]") {
+  // The default start e / (W + 1) with W = 2^63 - 1: 1 / 2^63 (Python: 1.0 / 2**63), where
+  // W + 1 in integers overflowed and made lr(0) negative.
+  constexpr step_t M = std::numeric_limits<step_t>::max();
+  const lrs::with_warmup w(lrs::constant<double>(1.0), M);
+  CHECK(w(0) == 1.0842021724855044e-19);
+  CHECK(w(M - 1) >= w(0));
+  CHECK(w(M - 1) <= 1.0);
+  CHECK(w(M) == 1.0);
+  const lrs::with_warmup<lrs::constant<float>> f(lrs::constant<float>(1.0f), M);
+  CHECK(f(0) == 1.0842021724855044e-19f);
 }

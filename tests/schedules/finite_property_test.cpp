@@ -66,7 +66,8 @@ struct sweep {
   long built = 0, rejected = 0, values = 0;
 };
 
-/// Checks `lr(t)` finite and in [lo, hi] (give or take a few ulps) at every step in `ts`.
+/// Checks `lr(t)` finite, not -0 and in [lo, hi] (give or take a few ulps) at every step in
+/// `ts`.
 template <class T, class F>
 void check_values(const std::string& what, const F& lr, const std::vector<step_t>& ts, T lo, T hi,
                   sweep& sw) {
@@ -75,7 +76,8 @@ void check_values(const std::string& what, const F& lr, const std::vector<step_t
   for (const step_t t : ts) {
     const T v = lr(t);
     ++sw.values;
-    if (!std::isfinite(v) || v < lo - slack || v > hi + slack) {
+    // -0 is refused too: an LR is printed and compared as +0.
+    if (!std::isfinite(v) || v < lo - slack || v > hi + slack || std::signbit(v)) {
       FAIL_CHECK(what << " at step " << t << ": " << v << " not finite in [" << lo << ", " << hi
                       << "]");
       return;
@@ -406,4 +408,341 @@ TEST_CASE("budgeted areas over extreme ranges are finite", "[schedule][property]
     CHECK(std::isfinite(c.area(M - 5, M)));
     CHECK(std::isfinite(c.area(M / 2 - 2, M / 2 + 2)));
   }
+}
+
+namespace {
+
+/// The largest value a schedule says it takes, or the largest T when it says nothing.
+template <class T, class S>
+T top_of(const S& s) {
+  if constexpr (lrs::detail::has_max_value_v<S>) {
+    const T m = static_cast<T>(s.max_value());
+    return std::isnan(m) ? std::numeric_limits<T>::max() : m;
+  } else {
+    return std::numeric_limits<T>::max();
+  }
+}
+
+/// Builds `make()` and, if it constructs, checks it finite and in [0, max_value()] at `ts`.
+template <class T, class Make>
+void sweep_one(const std::string& what, const Make& make, const std::vector<step_t>& ts,
+               sweep& sw) {
+  try_build(
+      make, [&](const auto& s) { check_values<T>(what, s, ts, T(0), top_of<T>(s), sw); }, sw);
+}
+
+// Fractional lengths for Keras's float decay_steps.
+template <class T>
+std::vector<T> float_lengths() {
+  return {
+      std::numeric_limits<T>::denorm_min(), T(1e-30), T(0.5), T(1), T(3), T(1e4), T(1e18), T(1e30),
+      std::numeric_limits<T>::max()};
+}
+
+}  // namespace
+
+TEST_CASE("every Hugging Face schedule is finite at every step or rejected",
+          "[schedule][property][overflow][hf]") {
+  using T = double;
+  sweep sw;
+  namespace hf = lrs::hf;
+  const std::vector<step_t> counts{0, 1, 3, 1000, step_t(1) << 53, M / 2, M - 1, M};
+  for (const T lr : lrs_values<T>())
+    for (const step_t w : counts)
+      for (const step_t n : counts) {
+        const std::string tag =
+            " lr " + str(lr) + " w " + std::to_string(w) + " n " + std::to_string(n);
+        auto ts = steps_around(n);
+        for (const step_t t : steps_around(w)) ts.push_back(t);
+        sweep_one<T>(
+            "hf constant_with_warmup" + tag,
+            [&] { return hf::get_constant_schedule_with_warmup(lr, w); }, ts, sw);
+        sweep_one<T>(
+            "hf linear" + tag, [&] { return hf::get_linear_schedule_with_warmup(lr, w, n); }, ts,
+            sw);
+        for (const double c : {0.0, 0.5, 1.0, 7.25, 1e300}) {
+          sweep_one<T>(
+              "hf cosine" + tag, [&] { return hf::get_cosine_schedule_with_warmup(lr, w, n, c); },
+              ts, sw);
+          sweep_one<T>(
+              "hf hard restarts" + tag,
+              [&] { return hf::get_cosine_with_hard_restarts_schedule_with_warmup(lr, w, n, c); },
+              ts, sw);
+          for (const double r : {0.0, 0.5, 1.0}) {
+            sweep_one<T>(
+                "hf cosine min_lr" + tag,
+                [&] {
+                  return hf::get_cosine_with_min_lr_schedule_with_warmup(lr, w, n, c, std::nullopt,
+                                                                         r);
+                },
+                ts, sw);
+            sweep_one<T>(
+                "hf cosine lr_rate" + tag,
+                [&] {
+                  return hf::get_cosine_with_min_lr_schedule_with_warmup_lr_rate(
+                      lr, w, n, c, std::nullopt, r, 0.5);
+                },
+                ts, sw);
+          }
+        }
+        for (const double p : {0.0, 0.5, 1.0, 1e300})
+          for (const double e : {0.0, 1e-300, lr / 2})
+            sweep_one<T>(
+                "hf polynomial" + tag,
+                [&] { return hf::get_polynomial_decay_schedule_with_warmup(lr, w, n, e, p); }, ts,
+                sw);
+        sweep_one<T>(
+            "hf inverse_sqrt" + tag, [&] { return hf::get_inverse_sqrt_schedule(lr, w); }, ts, sw);
+        if (n > 0)
+          sweep_one<T>(
+              "hf inverse_sqrt timescale" + tag,
+              [&] { return hf::get_inverse_sqrt_schedule(lr, w, n); }, ts, sw);
+        for (const auto shape :
+             {hf::wsd_type::linear, hf::wsd_type::cosine, hf::wsd_type::one_minus_sqrt})
+          for (const double r : {0.0, 0.25, 1.0}) {
+            const auto ts2 = steps_around(lrs::detail::add_sat(w, n));
+            sweep_one<T>(
+                "hf wsd stable" + tag,
+                [&] { return hf::get_wsd_schedule(lr, w, n, std::nullopt, n, shape, shape, r); },
+                ts2, sw);
+            sweep_one<T>(
+                "hf wsd total" + tag,
+                [&] { return hf::get_wsd_schedule(lr, w, n, M, std::nullopt, shape, shape, r); },
+                ts2, sw);
+          }
+      }
+  INFO("built " << sw.built << ", rejected " << sw.rejected << ", values " << sw.values);
+  CHECK(sw.built > 0);
+  CHECK(sw.values > 0);
+}
+
+TEMPLATE_TEST_CASE("every timm schedule is finite at every step or rejected",
+                   "[schedule][property][overflow][timm]", float, double) {
+  using T = TestType;
+  sweep sw;
+  namespace timm = lrs::timm;
+  const std::vector<T> lrs_small{T(0), std::numeric_limits<T>::denorm_min(), T(1e-3), T(1),
+                                 std::numeric_limits<T>::max() / T(3)};
+  const std::vector<step_t> lens{1, 3, 1000, step_t(1) << 53, M};
+  for (const T b : lrs_small)
+    for (const step_t n : lens)
+      for (const step_t w : {step_t(0), step_t(1), n}) {
+        const std::string tag = " base_lr " + str(b) + " t_initial " + std::to_string(n) +
+                                " warmup " + std::to_string(w);
+        auto ts = steps_around(n);
+        for (const step_t t : steps_around(w)) ts.push_back(t);
+        for (const T mul : {T(1), T(1.5), T(2), T(1e30), std::numeric_limits<T>::max()})
+          for (const T dec : {T(0), T(0.5), T(1), T(2), T(1e30)})
+            for (const step_t lim : {step_t(0), step_t(1), step_t(2), step_t(1000), M})
+              for (const bool prefix : {false, true}) {
+                const std::string t2 = tag + " cycle_mul " + str(mul) + " cycle_decay " + str(dec) +
+                                       " cycle_limit " + std::to_string(lim);
+                for (const T k : {T(1e-30), T(0.5), T(1), T(60), T(1e30)}) {
+                  sweep_one<T>(
+                      "timm cosine" + t2 + " k " + str(k),
+                      [&] {
+                        return timm::cosine_lr_scheduler<T>(b, n, b / T(7), mul, dec, lim, w,
+                                                            b / T(3), prefix, false, k);
+                      },
+                      ts, sw);
+                  sweep_one<T>(
+                      "timm poly" + t2 + " k " + str(k),
+                      [&] {
+                        return timm::poly_lr_scheduler<T>(b, n, T(0.5), T(0), mul, dec, lim, w,
+                                                          T(0), prefix, false, k);
+                      },
+                      ts, sw);
+                }
+                sweep_one<T>(
+                    "timm tanh" + t2,
+                    [&] {
+                      return timm::tanh_lr_scheduler<T>(b, n, T(-7), T(3), T(0), mul, dec, lim, w,
+                                                        T(0), prefix, false);
+                    },
+                    ts, sw);
+              }
+        // (A tiny noise_pct costs ~0.1 s a step: timm_test.cpp checks it.)
+        for (const T pct : {T(1e-3), T(0.67), T(1)}) {
+          timm::noise_options o;
+          o.enabled = true;
+          o.pct = static_cast<double>(pct);
+          for (const T rate : {T(0), T(0.5), T(1)}) {
+            sweep_one<T>(
+                "timm step noisy" + tag,
+                [&] {
+                  return timm::step_lr_scheduler<T>(b, static_cast<T>(n), rate, w, T(0), true,
+                                                    false, o);
+                },
+                ts, sw);
+            sweep_one<T>(
+                "timm multistep noisy" + tag,
+                [&] {
+                  return timm::multi_step_lr_scheduler<T>(b, {1, n, M}, rate, w, T(0), false, false,
+                                                          o);
+                },
+                ts, sw);
+          }
+        }
+      }
+  INFO("built " << sw.built << ", rejected " << sw.rejected << ", values " << sw.values);
+  CHECK(sw.built > 0);
+  CHECK(sw.values > 0);
+}
+
+TEMPLATE_TEST_CASE("every optax schedule is finite at every step or rejected",
+                   "[schedule][property][overflow][optax]", float, double) {
+  using T = TestType;
+  sweep sw;
+  namespace optax = lrs::optax;
+  const T mx = std::numeric_limits<T>::max();
+  const std::vector<step_t> lens{-1, 0, 1, 3, 1000, step_t(1) << 53, M};
+  for (const T v : lrs_values<T>())
+    for (const step_t n : lens) {
+      const std::string tag = " value " + str(v) + " steps " + std::to_string(n);
+      const auto ts = steps_around(std::max<step_t>(n, 0));
+      for (const step_t begin : {step_t(-5), step_t(0), step_t(7), M}) {
+        for (const T p : {T(0), T(0.5), T(1), T(1e30), mx})
+          sweep_one<T>(
+              "optax polynomial" + tag,
+              [&] { return optax::polynomial_schedule<T>(v, v / T(3), p, n, begin); }, ts, sw);
+        for (const T g : gammas<T>())
+          for (const bool stair : {false, true})
+            for (const std::optional<T> e : {std::optional<T>{}, std::optional<T>{T(0)},
+                                             std::optional<T>{v}, std::optional<T>{mx}})
+              sweep_one<T>(
+                  "optax exponential_decay rate " + str(g) + tag,
+                  [&] { return optax::exponential_decay<T>(v, n, g, begin, stair, e); }, ts, sw);
+      }
+      if (n > 0) {
+        for (const T a : {T(0), T(0.5), T(1), T(2), T(1e30), mx})
+          for (const T e : {T(0), T(1), T(1e30)})
+            sweep_one<T>(
+                "optax cosine_decay alpha " + str(a) + tag,
+                [&] { return optax::cosine_decay_schedule<T>(v, n, a, e); }, ts, sw);
+        for (const T f : {std::numeric_limits<T>::denorm_min(), T(1), T(25), mx})
+          sweep_one<T>(
+              "optax linear_onecycle div " + str(f) + tag,
+              [&] { return optax::linear_onecycle_schedule<T>(n, v, T(0.3), T(0.85), f, f); }, ts,
+              sw);
+        for (const step_t w : {step_t(0), step_t(1), n - 1})
+          sweep_one<T>(
+              "optax warmup_cosine_decay" + tag,
+              [&] { return optax::warmup_cosine_decay_schedule<T>(v / T(2), v, w, n, v * T(2)); },
+              ts, sw);
+      }
+      // Scales whose running product leaves the range of T.
+      for (const auto& scales :
+           {std::map<step_t, T>{{1, mx}, {2, mx}}, std::map<step_t, T>{{0, T(2)}, {5, mx}},
+            std::map<step_t, T>{{1, T(1e30)}, {2, T(1e30)}, {3, T(1e-30)}},
+            std::map<step_t, T>{{1, std::numeric_limits<T>::denorm_min()}, {2, mx}},
+            std::map<step_t, T>{{3, T(0.5)}, {M, T(0.1)}}}) {
+        sweep_one<T>(
+            "optax piecewise_constant" + tag,
+            [&] { return optax::piecewise_constant_schedule<T>(v, scales); }, steps_around(5), sw);
+        sweep_one<T>(
+            "optax piecewise_interpolate" + tag,
+            [&] {
+              return optax::piecewise_interpolate_schedule<T>(lrs::interpolation::linear, v,
+                                                              scales);
+            },
+            steps_around(5), sw);
+      }
+    }
+  INFO("built " << sw.built << ", rejected " << sw.rejected << ", values " << sw.values);
+  CHECK(sw.built > 0);
+  CHECK(sw.values > 0);
+}
+
+TEMPLATE_TEST_CASE("every Keras schedule is finite at every step or rejected",
+                   "[schedule][property][overflow][keras]", float, double) {
+  using T = TestType;
+  sweep sw;
+  namespace keras = lrs::keras;
+  const T mx = std::numeric_limits<T>::max();
+  const auto ts = steps_around(1000);
+  for (const T v : lrs_values<T>())
+    for (const T d : float_lengths<T>()) {
+      const std::string tag = " lr " + str(v) + " decay_steps " + str(d);
+      for (const T r : gammas<T>())
+        for (const bool stair : {false, true}) {
+          sweep_one<T>(
+              "keras ExponentialDecay rate " + str(r) + tag,
+              [&] { return keras::exponential_decay<T>(v, d, r, stair); }, ts, sw);
+          sweep_one<T>(
+              "keras InverseTimeDecay rate " + str(r) + tag,
+              [&] { return keras::inverse_time_decay<T>(v, d, r, stair); }, ts, sw);
+        }
+      for (const T p : {T(0), T(0.5), T(1), T(1e30)})
+        for (const bool cyc : {false, true})
+          sweep_one<T>(
+              "keras PolynomialDecay power " + str(p) + tag,
+              [&] { return keras::polynomial_decay<T>(v, d, v / T(3), p, cyc); }, ts, sw);
+      for (const T a : {T(0), T(0.5), T(1), T(1e30), mx})
+        for (const std::optional<T> target :
+             {std::optional<T>{}, std::optional<T>{T(0)}, std::optional<T>{mx}})
+          for (const T w : {T(0), T(1), d})
+            sweep_one<T>(
+                "keras CosineDecay alpha " + str(a) + tag,
+                [&] { return keras::cosine_decay<T>(v, d, a, target, w); }, ts, sw);
+      for (const T tm : {T(1), std::nextafter(T(1), T(2)), T(2), T(1e30), mx})
+        for (const T mm : {T(0), T(0.5), T(1)})
+          for (const T a : {T(0), T(1)})
+            sweep_one<T>(
+                "keras CosineDecayRestarts t_mul " + str(tm) + " m_mul " + str(mm) + tag,
+                [&] { return keras::cosine_decay_restarts<T>(v, d, tm, mm, a); }, ts, sw);
+    }
+  INFO("built " << sw.built << ", rejected " << sw.rejected << ", values " << sw.values);
+  CHECK(sw.built > 0);
+  CHECK(sw.values > 0);
+}
+
+TEMPLATE_TEST_CASE("composed combinators are finite at every step or rejected",
+                   "[schedule][property][overflow][combinators]", float, double) {
+  using T = TestType;
+  sweep sw;
+  const T mx = std::numeric_limits<T>::max();
+  for (const T b : lrs_values<T>())
+    for (const step_t n : lengths()) {
+      const std::string tag = " lr " + str(b) + " n " + std::to_string(n);
+      const auto ts = steps_around(n);
+      for (const T k : {T(0), T(0.5), T(1e30), mx}) {
+        sweep_one<T>(
+            "scaled(scaled) k " + str(k) + tag,
+            [&] { return lrs::scaled(lrs::scaled(lrs::cosine_annealing_lr<T>(b, n), k), k); }, ts,
+            sw);
+        sweep_one<T>(
+            "scaled(with_warmup) k " + str(k) + tag,
+            [&] { return lrs::scaled(lrs::with_warmup(lrs::step_lr<T>(b, n), n), k); }, ts, sw);
+        sweep_one<T>(
+            "clamped(scaled) k " + str(k) + tag,
+            [&] { return lrs::clamped(lrs::scaled(lrs::constant<T>(b), k), T(0), mx); }, ts, sw);
+      }
+      for (const step_t w : {step_t(0), step_t(1), n, M - 1, M})
+        for (const auto shape :
+             {lrs::warmup_shape::linear, lrs::warmup_shape::cosine, lrs::warmup_shape::exponential})
+          for (const auto mode : {lrs::warmup_mode::prefix, lrs::warmup_mode::overlay}) {
+            auto ts2 = ts;
+            for (const step_t t : steps_around(w)) ts2.push_back(t);
+            lrs::warmup_options<T> o;
+            o.warmup_shape = shape;
+            o.mode = mode;
+            sweep_one<T>(
+                "with_warmup w " + std::to_string(w) + tag,
+                [&] { return lrs::with_warmup(lrs::cosine_annealing_lr<T>(b, n), w, o); }, ts2, sw);
+            sweep_one<T>(
+                "with_warmup(shifted(cycled)) w " + std::to_string(w) + tag,
+                [&] {
+                  return lrs::with_warmup(
+                      lrs::shifted(lrs::cycled(lrs::linear_decay<T>(b, n), n), w), w, o);
+                },
+                ts2, sw);
+          }
+      sweep_one<T>(
+          "per_epoch(with_warmup)" + tag,
+          [&] { return lrs::per_epoch(lrs::with_warmup(lrs::exponential_lr<T>(b, T(0.5)), n), n); },
+          ts, sw);
+    }
+  INFO("built " << sw.built << ", rejected " << sw.rejected << ", values " << sw.values);
+  CHECK(sw.built > 0);
+  CHECK(sw.values > 0);
 }

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <fstream>
 #include <functional>
+#include <limits>
 #include <map>
 #include <optional>
 #include <sstream>
@@ -271,4 +272,52 @@ TEST_CASE("hf: bad parameters throw, naming the parameter", "[hf]") {
       get_wsd_schedule(0.1, 10, 20, 100, none, wsd_type::linear, wsd_type::cosine, 1.5),
       Contains("min_lr_ratio"));
   CHECK_THROWS_AS(get_wsd_schedule(0.1, 10, -1, 100), lrs::invalid_argument);
+}
+
+TEST_CASE("hf: step sums past 2^63 - 1 give transformers' values", "[hf]") {
+  // tests/data/schedules/hf/big_steps.py: transformers' lambdas on Python's unbounded ints.
+  using lrs::step_t;
+  constexpr step_t M = std::numeric_limits<step_t>::max();
+  struct row {
+    step_t w, timescale, t;
+    double want;
+  };
+  const row rows[] = {
+      {0, 10000, M - 10000, 3.2927225399135964e-08},
+      {0, 10000, M - 9999, 3.2927225399135964e-08},
+      {0, 10000, M, 3.2927225399135944e-08},
+      {0, 10000, 9007199254740993, 1.0536712127717657e-06},
+      {0, 10000, 1152921504606859321, 9.313225746154694e-08},
+      {0, 3, M, 5.703162734357589e-10},
+      {0, 3, 9007199254740995, 1.825012074994428e-08},
+      {0, 3, 1152921504606859321, 1.613098017469857e-09},
+      {5, 7, M - 10000, 8.711724976948331e-10},
+      {5, 7, M, 8.711724976948326e-10},
+      {5, 7, 9007199254740993, 2.7877519926234636e-08},
+      {5, 7, 1152921504606859321, 2.464047922812939e-09},
+  };
+  for (const row& r : rows) {
+    CAPTURE(r.w, r.timescale, r.t);
+    const auto s = r.timescale == 10000 ? get_inverse_sqrt_schedule(1.0, r.w)
+                                        : get_inverse_sqrt_schedule(1.0, r.w, r.timescale);
+    CHECK(s.factor(r.t) == r.want);
+    CHECK(s(r.t) == r.want);
+  }
+  // get_wsd_schedule with num_warmup_steps + num_stable_steps + num_decay_steps past 2^63 - 1.
+  constexpr step_t q = step_t{1} << 62;
+  const auto wsd = [](step_t w, step_t s, step_t d, wsd_type decay) {
+    return get_wsd_schedule(1.0, w, d, std::nullopt, s, wsd_type::linear, decay, 0.1);
+  };
+  for (const step_t t : {M - 1, M}) {
+    CAPTURE(t);
+    CHECK(wsd(q, q, q, wsd_type::cosine)(t) == 1.0);
+    CHECK(wsd(10, q, M, wsd_type::cosine)(t) == 0.55);
+    CHECK(wsd(10, q, M, wsd_type::linear)(t) == 0.55);
+    CHECK(wsd(1, M, M, wsd_type::one_minus_sqrt)(t) == 1.0);
+  }
+  // num_training_steps below num_warmup_steps + num_decay_steps = 2^63 is refused with the sum.
+  CHECK_THROWS_WITH(get_wsd_schedule(1.0, q, q, M),
+                    Catch::Matchers::Contains("num_training_steps") &&
+                        Catch::Matchers::Contains("9223372036854775808"));
+  CHECK(get_wsd_schedule(1.0, q, q - 1, M)(M) == 0.0);
 }

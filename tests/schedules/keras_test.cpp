@@ -4,6 +4,7 @@
 // steps where they show.
 #include <cmath>
 #include <cstddef>
+#include <limits>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
@@ -206,4 +207,28 @@ TEST_CASE("keras: bad parameters name the parameter", "[keras]") {
              Contains("m_mul must be in [0, 1], got 1.5"));
   CHECK_THAT(message([] { (void)k::cosine_decay_restarts<>(0.1, 0); }),
              Contains("first_decay_steps must be > 0, got 0"));
+}
+
+TEST_CASE("keras: parameters that would give inf or NaN are refused naming them", "[keras]") {
+  using Catch::Matchers::Contains;
+  namespace kk = lrs::keras;
+  constexpr step_t M = std::numeric_limits<step_t>::max();
+  // InverseTimeDecay(0.1, 1e-300, 0.0): step / decay_steps = inf from step 1, and Keras's
+  // 1 + 0 * inf is NaN. The bound is 2^63 / the largest double = 5.13e-290.
+  CHECK_THROWS_WITH(kk::inverse_time_decay<>(0.1, 1e-300, 0.0),
+                    Contains("decay_steps must be >= 5.13") && Contains("1e-300"));
+  // Just above it the values stay finite: Python 0.1 / (1 + 0.5 * (float(2**63 - 1) / 1e-280)).
+  CHECK_THAT(kk::inverse_time_decay<>(0.1, 1e-280, 0.5)(M),
+             WithinRel(2.168404344971009e-300, 1e-12));
+  // CosineDecayRestarts(1.0, 1.0, t_mul=1e300): 1 - f (1 - t_mul) overflows (Keras: NaN).
+  CHECK_THROWS_WITH(kk::cosine_decay_restarts<>(1.0, 1.0, 1e300),
+                    Contains("t_mul must be <= ") && Contains("1e+300"));
+  CHECK_THROWS_WITH(kk::cosine_decay_restarts<>(1.0, 1e-300), Contains("first_decay_steps"));
+  // t_mul = 1e280 is allowed; at step 2^63 - 1 the run is 1 and the value 1.0 (Keras's formula
+  // in Python float64).
+  CHECK(kk::cosine_decay_restarts<>(1.0, 1.0, 1e280)(M) == 1.0);
+  // CosineDecay(1e10, 10, alpha=1e300): 1e10 * 1e300 = inf from step 10.
+  CHECK_THROWS_WITH(kk::cosine_decay<>(1e10, 10, 1e300), Contains("alpha"));
+  CHECK_THROWS_WITH(kk::cosine_decay<>(1.0, 10, 1e300, 1e10, 5), Contains("alpha"));
+  CHECK(kk::cosine_decay<>(1.0, 10, 1e300)(10) == 1e300);
 }

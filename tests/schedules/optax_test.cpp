@@ -375,3 +375,23 @@ TEST_CASE("optax: float schedules follow the double ones", "[optax]") {
   const auto d = ox::warmup_cosine_decay_schedule(0.0, 1.0, 10, 100, 0.1);
   for (lrs::step_t t : {0, 5, 10, 50, 99, 100, 1000}) CHECK(f(t) == Approx(d(t)).epsilon(1e-6));
 }
+
+TEST_CASE("optax: parameters that would give inf or NaN are refused naming them", "[optax]") {
+  using Catch::Matchers::Contains;
+  // exponential_decay(0.1, 1, 2.0): 0.1 * 2^t is inf from step 1024 in optax.
+  CHECK_THROWS_WITH(ox::exponential_decay<double>(0.1, 1, 2.0),
+                    Contains("decay_rate") && Contains("end_value") && Contains("2"));
+  // With its cap it is fine at every step, and 0 * 2^t stays 0 (optax: 0 * inf = NaN).
+  CHECK(ox::exponential_decay<double>(0.1, 1, 2.0, 0, false, 0.5)(lrs::detail::step_max) == 0.5);
+  CHECK(ox::exponential_decay<double>(0.0, 1, 2.0)(2000) == 0.0);
+  CHECK(ox::exponential_decay<double>(0.0, 1, 2.0, 0, false, 0.5)(2000) == 0.0);
+  // Scale products past the largest double.
+  CHECK_THROWS_WITH(ox::piecewise_constant_schedule<double>(1.0, {{1, 1e200}, {2, 1e200}}),
+                    Contains("boundaries_and_scales[2]"));
+  CHECK_THROWS_WITH(ox::piecewise_interpolate_schedule<double>(interpolation::linear, 1.0,
+                                                               {{1, 1e200}, {2, 1e200}}),
+                    Contains("boundaries_and_scales[2]"));
+  CHECK(ox::piecewise_constant_schedule<double>(1.0, {{1, 1e200}, {2, 1e-200}})(5) == 1.0);
+  // cosine_decay_schedule(1e10, 10, alpha=1e300): init_value * alpha = inf from step 10.
+  CHECK_THROWS_WITH(ox::cosine_decay_schedule<double>(1e10, 10, 1e300), Contains("alpha"));
+}

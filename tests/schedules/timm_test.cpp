@@ -7,6 +7,7 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -35,7 +36,8 @@ using lrs::timm::step_lr_scheduler;
 using lrs::timm::tanh_lr_scheduler;
 constexpr step_t step_max = lrs::detail::step_max;
 
-lrs::timm::noise_options noise(step_t begin, step_t end, double pct, std::uint64_t seed) {
+lrs::timm::noise_options noise(step_t begin, std::optional<step_t> end, double pct,
+                               std::uint64_t seed) {
   lrs::timm::noise_options n;
   n.enabled = true;
   n.begin = begin;
@@ -156,7 +158,7 @@ const std::map<std::string, maker>& makers() {
       {"cos_noise",
        [](double lr) {
          return cosine_lr_scheduler<>(lr, 50, 0, 1, 1, 1, 0, 0, false, false, 1,
-                                      noise(10, step_max, 0.67, 42));
+                                      noise(10, std::nullopt, 0.67, 42));
        }},
       {"cos_noise_range",
        [](double lr) {
@@ -165,7 +167,8 @@ const std::map<std::string, maker>& makers() {
        }},
       {"step_noise_small_pct",
        [](double lr) {
-         return step_lr_scheduler<>(lr, 10, 0.5, 0, 0, true, false, noise(0, step_max, 0.05, 42));
+         return step_lr_scheduler<>(lr, 10, 0.5, 0, 0, true, false,
+                                    noise(0, std::nullopt, 0.05, 42));
        }},
       {"multistep_noise",
        [](double lr) {
@@ -175,12 +178,12 @@ const std::map<std::string, maker>& makers() {
       {"tanh_noise",
        [](double lr) {
          return tanh_lr_scheduler<>(lr, 30, -7, 3, 0, 1, 1, 1, 0, 0, false, false,
-                                    noise(1, step_max, 0.3, 42));
+                                    noise(1, std::nullopt, 0.3, 42));
        }},
       {"poly_noise_epochs",
        [](double lr) {
          return poly_lr_scheduler<>(lr, 25, 0.5, 0, 1, 1, 1, 0, 0, false, true, 1,
-                                    noise(3, step_max, 0.67, 123));
+                                    noise(3, std::nullopt, 0.67, 123));
        }},
   };
   return m;
@@ -290,7 +293,7 @@ TEST_CASE("timm noise: PyTorch's CPU generator draws, the resampling and the ran
   // (all inside noise_pct = 0.67, so no resampling).
   const double want[] = {0.33669036626815796, -0.6484010815620422, 0.058945026248693466,
                          0.031175758689641953, -0.13182371854782104};
-  const lrs::timm::noise_options n = noise(0, step_max, 0.67, 42);
+  const lrs::timm::noise_options n = noise(0, std::nullopt, 0.67, 42);
   for (step_t t = 0; t < 5; ++t) CHECK(n.draw(t) == want[t]);
   const lrs::timm::step_lr_scheduler<> s(0.1, 10, 0.5, 0, 0, true, false, noise(5, 8, 0.67, 42));
   CHECK(s(4) == 0.1);  // before the range
@@ -299,7 +302,7 @@ TEST_CASE("timm noise: PyTorch's CPU generator draws, the resampling and the ran
   CHECK(s(0) == 0.1);  // the constructor's LR is never noisy
   CHECK(s.max_value() == Approx(0.167).epsilon(1e-15));
   // timm's 'uniform' noise: 2 (torch.rand(1, generator=g).item() - 0.5) * 0.3, seeds 42, 43, 44.
-  lrs::timm::noise_options u = noise(0, step_max, 0.3, 42);
+  lrs::timm::noise_options u = noise(0, std::nullopt, 0.3, 42);
   u.type = lrs::timm::noise_options::kind::uniform;
   CHECK(u.draw(0) == 0.22936155796051025);
   CHECK(u.draw(1) == -0.027619028091430662);
@@ -325,6 +328,93 @@ TEST_CASE("timm schedulers reject bad parameters naming them", "[timm]") {
                     Contains("decay_t") && Contains("sorted"));
   CHECK_THROWS_WITH(multi_step_lr_scheduler<>(0.1, {-1}), Contains("decay_t"));
   CHECK_THROWS_AS(cosine_lr_scheduler<>(std::nan(""), 10), lrs::invalid_argument);
-  CHECK_THROWS_WITH(step_lr_scheduler<>(0.1, 10, 0.5, 0, 0, true, false, noise(0, step_max, 0, 1)),
-                    Contains("noise_pct"));
+  CHECK_THROWS_WITH(
+      step_lr_scheduler<>(0.1, 10, 0.5, 0, 0, true, false, noise(0, std::nullopt, 0, 1)),
+      Contains("noise_pct"));
+}
+
+TEST_CASE("timm noise: a small noise_pct draws timm's values, a tiny one ends", "[timm]") {
+  // tests/data/schedules/timm/small_noise.py: timm's rejection loop on PyTorch's generator,
+  // noise at t = 1, 2, 3, 1000 with noise_seed 42.
+  const std::map<double, std::vector<double>> want = {
+      {1e-2,
+       {0.0023513385094702244, 0.00649033859372139, -0.0011073230998590589, 0.008671475574374199}},
+      {1e-3,
+       {-0.00010835713328560814, 0.00025369200739078224, 0.0008248095400631428,
+        -0.0006880999426357448}},
+      {1e-4,
+       {-6.600748747587204e-05, 7.552871102234349e-05, 6.359104008879513e-05,
+        -3.5456578189041466e-05}},
+  };
+  const step_t ts[] = {1, 2, 3, 1000};
+  for (const auto& [pct, values] : want) {
+    const lrs::timm::noise_options n = noise(0, std::nullopt, pct, 42);
+    for (std::size_t k = 0; k < 4; ++k) {
+      CAPTURE(pct, ts[k]);
+      CHECK(n.draw(ts[k]) == values[k]);
+    }
+  }
+  // CosineLRScheduler(optimizer, 100, noise_range_t=0, noise_pct=1e-8, t_in_epochs=False):
+  // timm redraws ~1e8 times per step; lrs stops after noise_options::max_pairs pairs.
+  const cosine_lr_scheduler<> c(0.1, 100, 0, 1, 1, 1, 0, 0, false, false, 1,
+                                noise(0, std::nullopt, 1e-8, 42));
+  for (step_t t = 1; t <= 3; ++t) {
+    const double v = c(t);
+    CHECK(std::fabs(v - c.get_lr(t)) <= c.get_lr(t) * 1e-8);
+  }
+  // Below the smallest float32 no draw is ever inside: no noise, and the loop ends.
+  for (const double pct : {1e-46, 1e-300}) {
+    const lrs::timm::noise_options n = noise(0, std::nullopt, pct, 42);
+    CHECK(n.draw(1) == 0.0);
+    const step_lr_scheduler<> s(0.1, 10, 1.0, 0, 0, true, false, n);
+    CHECK(s(5) == 0.1);
+  }
+}
+
+TEST_CASE("timm noise: noise_pct above 1 is refused, 1 keeps the LR non-negative", "[timm]") {
+  using Catch::Matchers::Contains;
+  // timm: noise_pct=1.5 draws noise in (-1.5, 1.5), and lr + lr * noise < 0.
+  CHECK_THROWS_WITH(cosine_lr_scheduler<>(0.1, 100, 0, 1, 1, 1, 0, 0, false, false, 1,
+                                          noise(0, std::nullopt, 1.5, 42)),
+                    Contains("noise_pct") && Contains("(0, 1]") && Contains("1.5"));
+  CHECK_THROWS_WITH(
+      step_lr_scheduler<>(0.1, 10, 0.5, 0, 0, true, false, noise(0, std::nullopt, 2.0, 42)),
+      Contains("noise_pct"));
+  const step_lr_scheduler<> s(0.1, 10, 1.0, 0, 0, true, false, noise(0, std::nullopt, 1.0, 42));
+  lrs::timm::noise_options u = noise(0, std::nullopt, 1.0, 42);
+  u.type = lrs::timm::noise_options::kind::uniform;
+  const step_lr_scheduler<> su(0.1, 10, 1.0, 0, 0, true, false, u);
+  for (step_t t = 0; t < 2000; ++t) {
+    CAPTURE(t);
+    CHECK(s(t) >= 0.0);
+    CHECK(su(t) >= 0.0);
+  }
+}
+
+TEST_CASE("timm noise: a scalar noise_range_t has no end, also at step 2^63 - 1", "[timm]") {
+  // timm: apply_noise = t >= noise_range_t. small_noise.py: noise(2**63 - 1, 0.67) =
+  // -0.6409721970558167 (seed (42 + 2^63 - 1) mod 2^32).
+  const step_lr_scheduler<> s(0.1, 10, 1.0, 0, 0, true, false, noise(0, std::nullopt, 0.67, 42));
+  CHECK(s(step_max) == 0.1 + 0.1 * -0.6409721970558167);
+  // [begin, end) still ends before end.
+  const step_lr_scheduler<> r(0.1, 10, 1.0, 0, 0, true, false, noise(0, step_max, 0.67, 42));
+  CHECK(r(step_max) == 0.1);
+  CHECK(r(step_max - 1) != 0.1);
+}
+
+TEST_CASE("timm k_decay: large k_decay gives the formula's value, not NaN or 0", "[timm]") {
+  // t_i = 1e6, k_decay = 60: t_i ** k overflows (Python raises OverflowError). The value is
+  // the formula's, from Python: 0.5 * 0.1 * (1 + math.cos(math.pi * (t / 1e6) ** 60)) and
+  // 0.1 * (1 - (t / 1e6) ** 60) ** 0.5.
+  const cosine_lr_scheduler<> c(0.1, 1000000, 0, 1, 1, 1, 0, 0, false, false, 60);
+  const poly_lr_scheduler<> p(0.1, 1000000, 0.5, 0, 1, 1, 1, 0, 0, false, false, 60);
+  CHECK(c(500000) == Approx(0.1).epsilon(1e-15));
+  CHECK(p(500000) == Approx(0.1).epsilon(1e-15));
+  CHECK_THAT(c(999999), WithinRel(8.882119872932748e-10, 1e-6));
+  CHECK_THAT(p(999999), WithinRel(0.0007745852440887046, 1e-12));
+  for (const step_t t : {step_t{1}, step_t{999999}, step_t{1000000}, step_max}) {
+    CHECK(std::isfinite(c(t)));
+    CHECK(c(t) >= 0);
+    CHECK(std::isfinite(p(t)));
+  }
 }

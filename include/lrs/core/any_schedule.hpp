@@ -54,10 +54,12 @@ class any_schedule {
       S&& s)  // NOLINT(google-explicit-constructor): implicit on purpose, like std::function
       : impl_(std::make_shared<const model<D>>(std::forward<S>(s))) {}
 
-  /// The learning rate for update `step`. @pre !empty() and step >= 0.
+  /// The learning rate for update `step`, never -0: a held schedule built from a -0 parameter
+  /// (`ConstantLR(factor=-0.0)`, `--lr -0`) passes every ">= 0" check and returns -0, which is
+  /// given as +0 (adding +0 changes no other value). @pre !empty() and step >= 0.
   [[nodiscard]] T operator()(step_t step) const {
     LRS_ASSERT(impl_ != nullptr, "lrs::any_schedule: evaluated while empty");
-    return impl_->value(step);
+    return impl_->value(step) + T(0);
   }
 
   /// True when the held schedule cycles momentum (OneCycleLR, CyclicLR).

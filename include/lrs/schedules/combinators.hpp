@@ -66,10 +66,22 @@ class scaled {
  public:
   using value_type = schedule_value_t<S>;
 
-  /// @throws lrs::invalid_argument if k is negative or not finite.
+  /// @throws lrs::invalid_argument if k is negative or not finite, or k times the child's
+  /// max_value() overflows (scaled(scaled(s, 1e300), 1e300)). A child without a finite
+  /// max_value() (a lambda; an any_schedule whose max_value() is NaN) is taken as given:
+  /// keeping k s(t) finite is then the caller's precondition.
   scaled(S s, value_type k) : s_(std::move(s)), k_(k) {
     detail::require_finite("scaled", "k", k);
     detail::require_non_negative("scaled", "k", k);
+    if constexpr (detail::has_max_value_v<S>) {
+      const value_type m = static_cast<value_type>(s_.max_value());
+      if (std::isfinite(m))
+        detail::require(std::isfinite(k * m), "scaled", "k",
+                        "<= " + detail::format_value(std::numeric_limits<value_type>::max() / m) +
+                            " (k times the schedule's largest value, " + detail::format_value(m) +
+                            ", must be finite)",
+                        k);
+    }
   }
 
   /// @pre step >= 0.

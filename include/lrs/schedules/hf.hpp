@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <type_traits>
@@ -81,6 +82,36 @@ struct parameters {
   double min_lr_ratio = 0.0;                ///< wsd
 };
 
+namespace detail {
+/// Python's `a / b` for integers a >= 0, b > 0: the quotient rounded once, to nearest even
+/// (CPython's true division of ints is correctly rounded), with a up to 2^64 - 1 so that sums of
+/// two step counts fit.
+[[nodiscard]] inline double true_divide(std::uint64_t a, std::uint64_t b) noexcept {
+  constexpr std::uint64_t exact = std::uint64_t{1} << 53;
+  if (a <= exact && b <= exact) return static_cast<double>(a) / static_cast<double>(b);
+  if (a == 0) return 0.0;
+  // Long division: q + r / b, shifted left one bit at a time (r < b, 2r never formed) until q
+  // holds at least 55 bits; then round q to 53 bits with r != 0 as the sticky bit.
+  std::uint64_t q = a / b;
+  std::uint64_t r = a % b;
+  int e = 0;
+  while (q < (std::uint64_t{1} << 54)) {
+    const bool bit = r >= b - r;
+    r = bit ? r - (b - r) : 2 * r;
+    q = 2 * q + (bit ? 1 : 0);
+    --e;
+  }
+  int len = 0;
+  for (std::uint64_t x = q; x != 0; x >>= 1) ++len;
+  const int k = len - 53;
+  std::uint64_t m = q >> k;
+  const std::uint64_t rest = q & ((std::uint64_t{1} << k) - 1);
+  const std::uint64_t half = std::uint64_t{1} << (k - 1);
+  if (rest > half || (rest == half && (r != 0 || (m & 1) != 0))) ++m;
+  return std::ldexp(static_cast<double>(m), k + e);
+}
+}  // namespace detail
+
 /// One transformers schedule: `lr(t) = lr * lambda(t)` with transformers' factor `lambda` of
 /// the function `which` names (see the get_* functions for each formula). Build it with those
 /// functions, which validate the parameters; the constructor checks nothing.
@@ -149,8 +180,11 @@ class schedule {
       }
       case kind::inverse_sqrt: {
         if (t < w) return warmup();
-        const step_t shift = p_.timescale - w;
-        return 1.0 / std::sqrt(static_cast<double>(t + shift) / static_cast<double>(p_.timescale));
+        // transformers: (t + timescale - w) / timescale in Python's unbounded ints; the sum,
+        // (t - w) + timescale with both terms in [0, 2^63), fits in 64 unsigned bits.
+        const std::uint64_t num =
+            static_cast<std::uint64_t>(t - w) + static_cast<std::uint64_t>(p_.timescale);
+        return 1.0 / std::sqrt(detail::true_divide(num, static_cast<std::uint64_t>(p_.timescale)));
       }
       case kind::cosine_with_min_lr_lr_rate: {
         const double ct = static_cast<double>(t);
@@ -178,8 +212,9 @@ class schedule {
         }
         const step_t s = p_.num_stable_steps;
         const step_t d = p_.num_decay_steps;
-        if (t < w + s) return 1.0;
-        if (t < w + s + d) {
+        // t < w + s and t < w + s + d without forming the sums (they may pass 2^63 - 1).
+        if (t - w < s) return 1.0;
+        if (t - w - s < d) {
           const double pr =
               static_cast<double>(t - w - s) / static_cast<double>(std::max<step_t>(1, d));
           double f = 1.0 - pr;
@@ -463,11 +498,15 @@ template <class T = double>
     ::lrs::detail::require_non_negative(fn, "num_stable_steps", *num_stable_steps);
     stable = *num_stable_steps;
   } else {
-    const step_t need = num_warmup_steps + num_decay_steps;
-    ::lrs::detail::require(*num_training_steps >= need, fn, "num_training_steps",
-                           ">= num_warmup_steps + num_decay_steps (" + std::to_string(need) + ")",
-                           *num_training_steps);
-    stable = *num_training_steps - need;
+    // num_warmup_steps + num_decay_steps may pass 2^63 - 1; it fits in 64 unsigned bits.
+    const std::uint64_t need =
+        static_cast<std::uint64_t>(num_warmup_steps) + static_cast<std::uint64_t>(num_decay_steps);
+    ::lrs::detail::require(
+        *num_training_steps >= 0 && static_cast<std::uint64_t>(*num_training_steps) >= need, fn,
+        "num_training_steps",
+        ">= num_warmup_steps + num_decay_steps (" + std::to_string(need) + ")",
+        *num_training_steps);
+    stable = *num_training_steps - num_warmup_steps - num_decay_steps;
   }
   ::lrs::detail::require_in_range(fn, "min_lr_ratio", min_lr_ratio, 0.0, 1.0);
   detail::check_cycles(fn, num_cycles);
@@ -475,7 +514,9 @@ template <class T = double>
   p.num_warmup_steps = num_warmup_steps;
   p.num_decay_steps = num_decay_steps;
   p.num_stable_steps = stable;
-  p.num_training_steps = num_warmup_steps + stable + num_decay_steps;
+  // The end of the decay; step_max when it lies beyond (transformers' sum is unbounded).
+  p.num_training_steps =
+      ::lrs::detail::add_sat(::lrs::detail::add_sat(num_warmup_steps, stable), num_decay_steps);
   p.warmup_type = warmup_type;
   p.decay_type = decay_type;
   p.min_lr_ratio = min_lr_ratio;

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <limits>
 #include <optional>
 #include <string>
 #include <type_traits>
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include <lrs/core/error.hpp>
+#include <lrs/core/math.hpp>
 #include <lrs/core/types.hpp>
 
 /// Keras 3's learning-rate schedules (`keras.optimizers.schedules.*`, also reached as
@@ -26,6 +28,20 @@ namespace lrs::keras {
 namespace detail {
 template <class T>
 inline constexpr T pi = T(3.141592653589793238462643383279502884L);
+
+/// Throws unless step / steps is finite for every step up to 2^63 - 1 (steps > 0 finite): a
+/// denormal decay_steps makes t / decay_steps infinite, and Keras's formulas NaN.
+template <class T>
+void require_finite_fraction(const char* type, const char* param, T steps) {
+  const T last = static_cast<T>(::lrs::detail::step_max);
+  if (std::isfinite(last / steps)) return;
+  T limit = last / std::numeric_limits<T>::max();
+  while (!std::isfinite(last / limit)) limit = std::nextafter(limit, std::numeric_limits<T>::max());
+  ::lrs::detail::throw_invalid(type, param,
+                               ">= " + ::lrs::detail::format_value(limit) + " (step / " + param +
+                                   " must be finite at every step up to 2^63 - 1)",
+                               steps);
+}
 }  // namespace detail
 
 /// `ExponentialDecay(initial_learning_rate, decay_steps, decay_rate, staircase=False)`:
@@ -206,13 +222,15 @@ class inverse_time_decay {
  public:
   using value_type = T;
 
-  /// @throws lrs::invalid_argument if initial_learning_rate < 0, decay_steps <= 0,
-  /// decay_rate < 0 (the denominator could reach 0), or a value is not finite.
+  /// @throws lrs::invalid_argument if initial_learning_rate < 0, decay_steps <= 0 or so small
+  /// that step / decay_steps overflows before step 2^63 - 1 (Keras: 0 * inf = NaN with
+  /// decay_rate 0), decay_rate < 0 (the denominator could reach 0), or a value is not finite.
   inverse_time_decay(T initial_learning_rate, T decay_steps, T decay_rate, bool staircase = false)
       : lr_(initial_learning_rate), steps_(decay_steps), rate_(decay_rate), staircase_(staircase) {
     constexpr const char* n = "keras::inverse_time_decay";
     ::lrs::detail::require_non_negative(n, "initial_learning_rate", initial_learning_rate);
     ::lrs::detail::require_positive(n, "decay_steps", decay_steps);
+    detail::require_finite_fraction(n, "decay_steps", decay_steps);
     ::lrs::detail::require_non_negative(n, "decay_rate", decay_rate);
   }
 
@@ -260,7 +278,8 @@ class cosine_decay {
   using value_type = T;
 
   /// @throws lrs::invalid_argument if initial_learning_rate < 0, decay_steps <= 0, alpha < 0,
-  /// warmup_target < 0, warmup_steps < 0, or a value is not finite.
+  /// warmup_target < 0, warmup_steps < 0, alpha times the decay's start overflows (Keras: inf),
+  /// or a value is not finite.
   cosine_decay(T initial_learning_rate, T decay_steps, T alpha = T(0),
                std::optional<T> warmup_target = std::nullopt, T warmup_steps = T(0))
       : lr_(initial_learning_rate),
@@ -274,6 +293,10 @@ class cosine_decay {
     ::lrs::detail::require_non_negative(n, "alpha", alpha);
     if (target_) ::lrs::detail::require_non_negative(n, "warmup_target", *target_);
     ::lrs::detail::require_non_negative(n, "warmup_steps", warmup_steps);
+    ::lrs::detail::require(std::isfinite(max_value()), n, "alpha",
+                           "such that alpha times the decay's start (warmup_target, else "
+                           "initial_learning_rate) is finite",
+                           alpha);
   }
 
   /// @pre step >= 0.
@@ -338,9 +361,11 @@ class cosine_decay_restarts {
  public:
   using value_type = T;
 
-  /// @throws lrs::invalid_argument if initial_learning_rate < 0, first_decay_steps <= 0,
-  /// t_mul < 1 (Keras returns NaN once the shrinking runs are used up), m_mul or alpha outside
-  /// [0, 1], or a value is not finite.
+  /// @throws lrs::invalid_argument if initial_learning_rate < 0, first_decay_steps <= 0 or so
+  /// small that step / first_decay_steps overflows, t_mul < 1 (Keras returns NaN once the
+  /// shrinking runs are used up), t_mul so large that 1 + step / first_decay_steps * (t_mul - 1)
+  /// overflows before step 2^63 - 1 (Keras: NaN), m_mul or alpha outside [0, 1], or a value is
+  /// not finite.
   cosine_decay_restarts(T initial_learning_rate, T first_decay_steps, T t_mul = T(2),
                         T m_mul = T(1), T alpha = T(0))
       : lr_(initial_learning_rate),
@@ -351,8 +376,18 @@ class cosine_decay_restarts {
     constexpr const char* n = "keras::cosine_decay_restarts";
     ::lrs::detail::require_non_negative(n, "initial_learning_rate", initial_learning_rate);
     ::lrs::detail::require_positive(n, "first_decay_steps", first_decay_steps);
+    detail::require_finite_fraction(n, "first_decay_steps", first_decay_steps);
     ::lrs::detail::require_finite(n, "t_mul", t_mul);
     ::lrs::detail::require(t_mul >= T(1), n, "t_mul", ">= 1", t_mul);
+    // Keras takes log(1 - f (1 - t_mul)) with f = step / first_decay_steps: an infinite argument
+    // makes the run index infinite and the value NaN.
+    const T f_max = static_cast<T>(::lrs::detail::step_max) / first_decay_steps;
+    ::lrs::detail::require(
+        std::isfinite(T(1) - f_max * (T(1) - t_mul)), n, "t_mul",
+        "<= " + ::lrs::detail::format_value(T(1) + std::numeric_limits<T>::max() / f_max) +
+            " (1 + step / first_decay_steps * (t_mul - 1) must be finite at every step up to "
+            "2^63 - 1)",
+        t_mul);
     ::lrs::detail::require_in_range(n, "m_mul", m_mul, T(0), T(1));
     ::lrs::detail::require_in_range(n, "alpha", alpha, T(0), T(1));
   }

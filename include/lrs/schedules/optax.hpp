@@ -152,8 +152,8 @@ class piecewise_constant_schedule {
 
   /// @param boundaries_and_scales {step: scale}, as optax's dict (empty: a constant).
   /// @throws lrs::invalid_argument if init_value is negative or not finite, a boundary is
-  /// negative, or a scale is negative or not finite (optax: "expects non-negative scale
-  /// factors").
+  /// negative, a scale is negative or not finite (optax: "expects non-negative scale
+  /// factors"), or init_value times the scales up to a boundary overflows (optax: inf).
   explicit piecewise_constant_schedule(T init_value, std::map<step_t, T> boundaries_and_scales = {})
       : init_(init_value), b_(std::move(boundaries_and_scales)) {
     constexpr const char* name = "optax::piecewise_constant_schedule";
@@ -165,6 +165,10 @@ class piecewise_constant_schedule {
       detail::require(b >= 0, name, "boundaries_and_scales", "steps >= 0", b);
       detail::require_non_negative(name, at, s);
       v = s * v;
+      detail::require(std::isfinite(v), name, at,
+                      "such that init_value times the scales up to it is finite (the value from "
+                      "that step on)",
+                      s);
       max_ = std::max(max_, v);
     }
   }
@@ -209,8 +213,8 @@ piecewise_constant_schedule(T, std::map<step_t, T>) -> piecewise_constant_schedu
 /// transition_begin included (so an end_value on the wrong side of init_value gives end_value from
 /// step 0, and decay_rate = 1 with end_value < init_value gives end_value). optax's fall-backs:
 /// transition_steps <= 0 or decay_rate = 0 give the constant init_value (end_value unused);
-/// transition_begin < 0 counts as 0. With decay_rate > 1 and no end_value the value grows
-/// without bound (to +infinity past the largest double).
+/// transition_begin < 0 counts as 0. decay_rate > 1 needs end_value (its cap): without one
+/// optax's value grows to +infinity, and lrs refuses it.
 /// @tparam T floating-point type of the learning rate.
 template <class T = double>
 class exponential_decay {
@@ -221,7 +225,9 @@ class exponential_decay {
   using value_type = T;
 
   /// @throws lrs::invalid_argument if init_value, decay_rate or end_value is negative or not
-  /// finite (optax's values for a negative decay_rate are NaN between integer powers).
+  /// finite (optax's values for a negative decay_rate are NaN between integer powers), or if
+  /// decay_rate > 1 without end_value while transition_steps > 0 and init_value > 0 (optax's
+  /// value grows to inf: 0.1 * 2^(t / 1) from step 1024).
   exponential_decay(T init_value, step_t transition_steps, T decay_rate,
                     step_t transition_begin = 0, bool staircase = false,
                     std::optional<T> end_value = std::nullopt)
@@ -235,6 +241,12 @@ class exponential_decay {
     detail::require_non_negative(name, "init_value", init_value);
     detail::require_non_negative(name, "decay_rate", decay_rate);
     if (end_) detail::require_non_negative(name, "end_value", *end_);
+    // A growing value needs its cap: without one it passes the largest T (optax gives inf).
+    detail::require(end_ || !(decay_rate > T(1)) || steps_ <= 0 || init_value == T(0), name,
+                    "decay_rate",
+                    "<= 1 without end_value (a growing value has no bound; give end_value as "
+                    "its cap)",
+                    decay_rate);
   }
 
   /// @pre step >= 0.
@@ -244,7 +256,9 @@ class exponential_decay {
     const step_t d = step - begin_;
     T p = static_cast<T>(d) / static_cast<T>(steps_);
     if (staircase_) p = std::floor(p);
-    const T v = d <= 0 ? init_ : init_ * std::pow(rate_, p);
+    T v = d <= 0 ? init_ : init_ * std::pow(rate_, p);
+    // 0 * inf where the growth passes the largest T: the value of 0 times any rate^p is 0.
+    if (std::isnan(v)) v = T(0);
     if (!end_) return v;
     return rate_ < T(1) ? std::max(v, *end_) : std::min(v, *end_);
   }
@@ -292,8 +306,8 @@ class cosine_decay_schedule {
  public:
   using value_type = T;
 
-  /// @throws lrs::invalid_argument if decay_steps <= 0 (optax raises ValueError), or
-  /// init_value, alpha or exponent is negative or not finite.
+  /// @throws lrs::invalid_argument if decay_steps <= 0 (optax raises ValueError),
+  /// init_value, alpha or exponent is negative or not finite, or init_value * alpha overflows.
   cosine_decay_schedule(T init_value, step_t decay_steps, T alpha = T(0), T exponent = T(1))
       : init_(init_value), alpha_(alpha), exponent_(exponent), steps_(decay_steps) {
     constexpr const char* name = "optax::cosine_decay_schedule";
@@ -301,6 +315,9 @@ class cosine_decay_schedule {
     detail::require_positive(name, "decay_steps", decay_steps);
     detail::require_non_negative(name, "alpha", alpha);
     detail::require_non_negative(name, "exponent", exponent);
+    detail::require(std::isfinite(max_value()), name, "alpha",
+                    "such that init_value * alpha is finite (the value from decay_steps on)",
+                    alpha);
   }
 
   /// @pre step >= 0.
@@ -341,7 +358,7 @@ cosine_decay_schedule(T, step_t, T, T) -> cosine_decay_schedule<T>;
 /// a half cosine in between, and the last value held from the last boundary on. A boundary 0
 /// applies its scale from step 0. Built as lrs::interpolated.
 /// @throws lrs::invalid_argument if init_value is negative or not finite, a boundary is negative,
-/// or a scale is negative or not finite.
+/// a scale is negative or not finite, or init_value times the scales up to a boundary overflows.
 template <class T>
 [[nodiscard]] lrs::interpolated<T> piecewise_interpolate_schedule(
     lrs::interpolation interpolate_type, T init_value,
@@ -353,8 +370,13 @@ template <class T>
   T v = init_value;
   for (const auto& [b, s] : boundaries_and_scales) {
     detail::require(b >= 0, name, "boundaries_and_scales", "steps >= 0", b);
-    detail::require_non_negative(name, "boundaries_and_scales[" + std::to_string(b) + "]", s);
+    const std::string at = "boundaries_and_scales[" + std::to_string(b) + "]";
+    detail::require_non_negative(name, at, s);
     v = v * s;
+    detail::require(std::isfinite(v), name, at,
+                    "such that init_value times the scales up to it is finite (the value at that "
+                    "step)",
+                    s);
     // optax's interval [0, 0) is empty: a boundary 0 replaces the value at step 0.
     if (b == 0) {
       values.back() = v;

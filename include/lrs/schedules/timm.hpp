@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <random>
 #include <string>
 #include <type_traits>
@@ -26,33 +27,50 @@
 namespace lrs::timm {
 
 /// timm's LR noise (`Scheduler._add_noise`), off unless `enabled`. At t >= 1 in the range
-/// (`noise_range_t=begin`: t >= begin; `noise_range_t=[begin, end]`: begin <= t < end) the value
-/// v becomes v + v * noise with, as timm draws it on PyTorch's CPU generator seeded with
-/// `noise_seed + t` (mt19937, seed taken mod 2^32):
+/// (`noise_range_t=begin`: t >= begin, `end` empty; `noise_range_t=[begin, end]`:
+/// begin <= t < end) the value v becomes v + v * noise with, as timm draws it on PyTorch's CPU
+/// generator seeded with `noise_seed + t` (mt19937, seed taken mod 2^32):
 ///   normal:  torch.randn(1) (float32) drawn again until |noise| < pct (Box-Muller pairs on
 ///            53-bit uniforms, the second of a pair cached in the generator as PyTorch does);
 ///   uniform: 2 (torch.rand(1) - 0.5) pct (24-bit float32 uniform).
 /// timm ignores `noise_std`; its five schedules always draw `normal`.
+///
+/// Where timm differs: timm redraws for ever. A draw falls inside pct with probability about
+/// 0.8 pct, so a tiny pct takes minutes per step (1e-8), and below the smallest float32 (~1.4e-45)
+/// no draw ever does. lrs draws at most `max_pairs` Box-Muller pairs per step and, if none falls
+/// inside, adds no noise at that step (0 is inside the promise |noise| < pct). For pct >= 1e-5
+/// the chance of reaching the bound is below 1e-7 per step, so the values are timm's.
+///
+/// Preconditions (validate()): 0 < pct <= 1 (noise > -1, so the LR stays >= 0; timm lets
+/// pct > 1 make it negative), begin >= 0, end >= 0 when given.
 struct noise_options {
   enum class kind { normal, uniform };
+  /// Box-Muller pairs drawn at most per step before the noise at that step is taken as 0.
+  static constexpr std::uint32_t max_pairs = std::uint32_t{1} << 20;
+
   bool enabled = false;
   step_t begin = 0;
-  step_t end = lrs::detail::step_max;
+  std::optional<step_t> end;  ///< exclusive; empty: no end (timm's scalar noise_range_t)
   double pct = 0.67;
   std::uint64_t seed = 42;
   kind type = kind::normal;
 
-  [[nodiscard]] bool applies(step_t t) const noexcept { return enabled && begin <= t && t < end; }
-  /// @throws lrs::invalid_argument if enabled and pct <= 0 (timm would loop for ever), begin < 0
-  /// or end < 0.
+  [[nodiscard]] bool applies(step_t t) const noexcept {
+    return enabled && begin <= t && (!end || t < *end);
+  }
+  /// @throws lrs::invalid_argument if enabled and pct is outside (0, 1], begin < 0 or end < 0.
   void validate(const char* type_name) const {
     if (!enabled) return;
-    lrs::detail::require_positive(type_name, "noise_pct", pct);
+    lrs::detail::require(pct > 0 && pct <= 1, type_name, "noise_pct",
+                         "in (0, 1] (the LR becomes lr + lr * noise with |noise| < noise_pct: "
+                         "above 1 it can be negative)",
+                         pct);
     lrs::detail::require_non_negative(type_name, "noise_range_t", begin);
-    lrs::detail::require_non_negative(type_name, "noise_range_t", end);
+    if (end) lrs::detail::require_non_negative(type_name, "noise_range_t", *end);
   }
-  /// The noise timm adds at t (its `_calculate_noise(t)`).
-  [[nodiscard]] double draw(step_t t) const {
+  /// The noise timm adds at t (its `_calculate_noise(t)`), or 0 when max_pairs normal pairs
+  /// all fall outside pct.
+  [[nodiscard]] double draw(step_t t) const noexcept {
     std::mt19937 g(
         static_cast<std::uint32_t>((seed + static_cast<std::uint64_t>(t)) & 0xffffffffu));
     if (type == kind::uniform) {
@@ -65,11 +83,21 @@ struct noise_options {
       const std::uint64_t hi = static_cast<std::uint32_t>(g());
       const std::uint64_t lo = static_cast<std::uint32_t>(g());
       const std::uint64_t r = (hi << 32) | lo;
-      return static_cast<double>(r & ((std::uint64_t{1} << 53) - 1)) * std::ldexp(1.0, -53);
+      return static_cast<double>(r & ((std::uint64_t{1} << 53) - 1)) *
+             (1.0 / 9007199254740992.0);  // 2^-53
     };
-    for (;;) {
+    for (std::uint32_t k = 0; k < max_pairs; ++k) {
       const double u1 = uniform53();
       const double u2 = uniform53();
+      // A pair both of whose values are surely outside pct is skipped without the logarithm and
+      // the trigonometry (most pairs when pct is small): with theta = 2 pi u1 and d = |4 u1 - j|
+      // for the nearest whole j, min(|cos theta|, |sin theta|) >= d - 1e-14 (rounding of theta
+      // included), and r >= sqrt(2 u2) since -log(1 - u) >= u; compared squared. The margins
+      // cover the rounding of r, of the product and of the float32 conversion (to a denormal:
+      // 2^-150 at most).
+      const double q = 4.0 * u1;
+      const double d = std::fabs(q - std::round(q)) - 1e-14;
+      if (d > 0 && 2.0 * u2 * d * d * (1.0 - 1e-5) >= (pct + 1e-44) * (pct + 1e-44)) continue;
       const double r = std::sqrt(-2.0 * std::log1p(-u2));
       const double theta = 2.0 * lrs::detail::pi_v<double> * u1;
       const double first = static_cast<double>(static_cast<float>(r * std::cos(theta)));
@@ -77,6 +105,7 @@ struct noise_options {
       const double second = static_cast<double>(static_cast<float>(r * std::sin(theta)));
       if (std::fabs(second) < pct) return second;
     }
+    return 0.0;
   }
   template <class T>
   [[nodiscard]] T apply(step_t t, T v) const {
@@ -147,6 +176,20 @@ struct cycle_params {
   }
   [[nodiscard]] T max_value() const { return std::max({peak(), lr_min, warmup_lr_init}); }
 };
+
+/// timm's `c * t_curr ** k / t_i ** k`, evaluated left to right as Python does (t_curr below 0
+/// by rounding counts as 0). Where a power overflows (k_decay = 60 and t_i = 1e6: Python raises
+/// OverflowError, the C++ quotient is inf / inf = NaN) it is c * (t_curr / t_i) ** k instead,
+/// the same number without the overflow, with the power kept at most 2 so that cos(pi x) stays
+/// defined.
+template <class T>
+T k_fraction(T c, T t_curr, T t_i, T k) {
+  const T tc = std::max(t_curr, T(0));
+  const T num = c * std::pow(tc, k);
+  const T den = std::pow(t_i, k);
+  if (std::isfinite(num) && std::isfinite(den) && den > T(0)) return num / den;
+  return c * std::min(std::pow(tc / t_i, k), T(2));
+}
 
 /// Python's float floor division a // b for a >= 0, b > 0 (CPython's float_divmod).
 template <class T>
@@ -255,8 +298,7 @@ class cosine_lr_scheduler : public cycle_scheduler_base<T, cosine_lr_scheduler<T
     // t_curr below 0 by rounding (see poly_lr_scheduler::shape) counts as 0.
     return lr_min +
            T(0.5) * (lr_max - lr_min) *
-               (T(1) + std::cos(lrs::detail::pi_v<T> * std::pow(std::max(t_curr, T(0)), k_decay_) /
-                                std::pow(t_i, k_decay_)));
+               (T(1) + std::cos(detail::k_fraction(lrs::detail::pi_v<T>, t_curr, t_i, k_decay_)));
   }
   T k_decay_;
 };
@@ -298,8 +340,7 @@ class poly_lr_scheduler : public cycle_scheduler_base<T, poly_lr_scheduler<T>> {
     const T lr_min = this->p_.lr_min;
     // Rounding in the cycle search can leave t_curr a hair outside [0, t_i]; timm then raises a
     // negative number to a fractional power (a Python complex). lrs keeps the LR real: 0 there.
-    const T x =
-        std::max(T(0), T(1) - std::pow(std::max(t_curr, T(0)), k_decay_) / std::pow(t_i, k_decay_));
+    const T x = std::max(T(0), T(1) - detail::k_fraction(T(1), t_curr, t_i, k_decay_));
     return lr_min + (lr_max - lr_min) * std::pow(x, power_);
   }
   T power_, k_decay_;

@@ -37,7 +37,7 @@ inline void register_timm_specs(spec_registry& reg) {
   const std::vector<spec_param> noise = {
       {"t_in_epochs", "True", "t counts epochs (True) or updates (False); same values per t"},
       {"noise_range_t", "None", "noise from this t, or over [begin, end); None: no noise"},
-      {"noise_pct", "0.67", "noise bound: |noise| < noise_pct, > 0"},
+      {"noise_pct", "0.67", "noise bound: |noise| < noise_pct, in (0, 1]"},
       {"noise_std", "1.0", "unused (timm ignores it too)"},
       {"noise_seed", "42", "the noise at t is drawn with seed noise_seed + t"},
   };

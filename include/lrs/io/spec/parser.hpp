@@ -13,6 +13,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -457,6 +458,10 @@ class parser {
       ++pos_;
       return v;
     }
+    // The keys seen so far, for the duplicate check in constant time per key (a dict may hold
+    // hundreds of thousands of entries): number keys by value (-0 as 0), string keys by text.
+    std::unordered_set<double> number_keys;
+    std::unordered_set<std::string> string_keys;
     for (;;) {
       value key = parse_value();
       const bool scalar_key =
@@ -467,12 +472,12 @@ class parser {
                                                              : key.kind_name()) +
                  " at column " + std::to_string(key.column),
              key.column);
-      for (const value& k : v.keys)
-        if (k.type == key.type &&
-            (k.type == value::kind::number ? k.number == key.number : k.text == key.text))
-          fail("dict key " + quote(key.text) + " given twice at column " +
-                   std::to_string(key.column),
-               key.column);
+      const bool repeated = key.type == value::kind::number
+                                ? !number_keys.insert(key.number == 0 ? 0.0 : key.number).second
+                                : !string_keys.insert(key.text).second;
+      if (repeated)
+        fail("dict key " + quote(key.text) + " given twice at column " + std::to_string(key.column),
+             key.column);
       expect(':', "':' after a dict key");
       const std::string outer = where_;
       where_ = "dict entry " + quote(key.text);
@@ -562,6 +567,7 @@ class parser {
       return c;
     }
     bool seen_named = false;
+    std::unordered_set<std::string> names;  // the keywords given so far (constant-time check)
     for (;;) {
       skip_ws();
       argument a;
@@ -580,11 +586,10 @@ class parser {
       }
       if (!a.name.empty()) {
         seen_named = true;
-        for (const argument& prev : c.args)
-          if (prev.name == a.name)
-            fail("parameter " + quote(a.name) + " given twice for " + name + " at column " +
-                     std::to_string(a.column),
-                 a.column);
+        if (!names.insert(a.name).second)
+          fail("parameter " + quote(a.name) + " given twice for " + name + " at column " +
+                   std::to_string(a.column),
+               a.column);
       }
       const std::string outer = where_;
       where_ = a.name.empty() ? "argument " + std::to_string(c.args.size() + 1) + " of " + name

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -18,6 +19,7 @@
 #include <vector>
 
 #include <lrs/core/error.hpp>
+#include <lrs/io/detail/whole_number.hpp>
 
 namespace lrs {
 
@@ -227,6 +229,39 @@ inline std::size_t identifier_char(std::string_view s) noexcept {
 /// True when `s` can start an identifier: an identifier character other than a digit or '.'.
 inline bool identifier_start(std::string_view s) noexcept {
   return identifier_char(s) != 0 && !std::isdigit(static_cast<unsigned char>(s[0])) && s[0] != '.';
+}
+
+/// A number value as a whole number, read exactly from its text (underscores dropped) when it is
+/// decimal or a hexadecimal integer, so that 9007199254740993 is not rounded to 2^53 nor
+/// 9223372036854775807 to 2^63; from its double otherwise (a hexadecimal float, inf).
+inline lrs::detail::whole_number integer_of(const value& v) {
+  std::string digits;
+  for (const char c : v.text)
+    if (c != '_') digits.push_back(c);
+  lrs::detail::whole_number w;
+  if (lrs::detail::parse_whole_number(digits, w)) return w;
+  const double x = v.number;
+  w = {};
+  w.negative = x < 0;
+  if (x != std::floor(x)) {
+    w.status = lrs::detail::whole_number_status::fraction;
+  } else if (x >= 9223372036854775808.0 || x < -9223372036854775808.0) {
+    w.status = lrs::detail::whole_number_status::out_of_range;
+  } else {
+    w.value = static_cast<std::int64_t>(x);
+  }
+  return w;
+}
+
+/// What makes two number keys of a dict the same key: the whole number they are (7, 7.0 and
+/// 0x7p0 are one key, as in Python), else their double (-0 as 0).
+inline std::string number_key_identity(const value& v) {
+  const lrs::detail::whole_number w = integer_of(v);
+  if (w.status == lrs::detail::whole_number_status::ok) return "i" + std::to_string(w.value);
+  const double x = v.number == 0 ? 0.0 : v.number;
+  std::uint64_t bits = 0;
+  std::memcpy(&bits, &x, sizeof bits);
+  return "d" + std::to_string(bits);
 }
 
 class parser {
@@ -459,8 +494,9 @@ class parser {
       return v;
     }
     // The keys seen so far, for the duplicate check in constant time per key (a dict may hold
-    // hundreds of thousands of entries): number keys by value (-0 as 0), string keys by text.
-    std::unordered_set<double> number_keys;
+    // hundreds of thousands of entries): number keys by value (number_key_identity), string keys
+    // by text.
+    std::unordered_set<std::string> number_keys;
     std::unordered_set<std::string> string_keys;
     for (;;) {
       value key = parse_value();
@@ -473,7 +509,7 @@ class parser {
                  " at column " + std::to_string(key.column),
              key.column);
       const bool repeated = key.type == value::kind::number
-                                ? !number_keys.insert(key.number == 0 ? 0.0 : key.number).second
+                                ? !number_keys.insert(number_key_identity(key)).second
                                 : !string_keys.insert(key.text).second;
       if (repeated)
         fail("dict key " + quote(key.text) + " given twice at column " + std::to_string(key.column),

@@ -623,13 +623,14 @@ class parser {
       if (!a.name.empty()) {
         seen_named = true;
         if (!names.insert(a.name).second)
-          fail("parameter " + quote(a.name) + " given twice for " + name + " at column " +
+          fail("parameter " + quote(a.name) + " given twice for " + excerpt(name) + " at column " +
                    std::to_string(a.column),
                a.column);
       }
       const std::string outer = where_;
-      where_ = a.name.empty() ? "argument " + std::to_string(c.args.size() + 1) + " of " + name
-                              : "argument '" + a.name + "' of " + name;
+      where_ = a.name.empty()
+                   ? "argument " + std::to_string(c.args.size() + 1) + " of " + excerpt(name)
+                   : "argument " + quote(a.name) + " of " + excerpt(name);
       if (a.name.empty() && peek() == '*') {
         std::size_t end = pos_;
         while (end < src_.size() && src_[end] != ',' && src_[end] != ')') ++end;
@@ -642,7 +643,7 @@ class parser {
       reject_expression(a.val);
       where_ = outer;
       if (a.name.empty() && seen_named)
-        fail("positional argument follows keyword argument in " + name + " at column " +
+        fail("positional argument follows keyword argument in " + excerpt(name) + " at column " +
                  std::to_string(a.column),
              a.column);
       c.args.push_back(std::move(a));

@@ -61,7 +61,7 @@ inline optax::sgdr_cycle<double> optax_sgdr_cycle(const spec_args& a, const spec
   optax::sgdr_cycle<double> c;
   bool seen[4] = {false, false, false, false};
   for (const auto& [name, v] : kw) {
-    const std::string p = where + "[\"" + name + "\"]";
+    const std::string p = where + "[\"" + spec::detail::excerpt(name) + "\"]";
     if (v->type != spec::value::kind::number)
       a.fail_at("cosine_kwargs", p + " must be a number, got " + std::string(v->kind_name()));
     const double x = v->number;
@@ -92,8 +92,8 @@ inline optax::sgdr_cycle<double> optax_sgdr_cycle(const spec_args& a, const spec
     } else if (name == "exponent") {
       c.exponent = x;
     } else {
-      a.fail_at("cosine_kwargs", where + " has unknown key '" + name +
-                                     "'; warmup_cosine_decay_schedule takes init_value, "
+      a.fail_at("cosine_kwargs", where + " has unknown key " + spec::detail::quote(name) +
+                                     "; warmup_cosine_decay_schedule takes init_value, "
                                      "peak_value, warmup_steps, decay_steps, end_value, exponent");
     }
   }

@@ -65,14 +65,15 @@ inline optax::sgdr_cycle<double> optax_sgdr_cycle(const spec_args& a, const spec
     if (v->type != spec::value::kind::number)
       a.fail_at("cosine_kwargs", p + " must be a number, got " + std::string(v->kind_name()));
     const double x = v->number;
+    const spec::value& value = *v;  // a lambda may not capture a structured binding (C++17)
     auto whole = [&]() -> step_t {
-      const whole_number w = spec::detail::integer_of(*v);
+      const whole_number w = spec::detail::integer_of(value);
       if (w.status != whole_number_status::ok)
         a.fail_at("cosine_kwargs", p + " must be a whole number" +
                                        (w.status == whole_number_status::out_of_range
                                             ? " from -9223372036854775808 to 9223372036854775807"
                                             : "") +
-                                       ", got " + spec::detail::excerpt(v->text));
+                                       ", got " + spec::detail::excerpt(value.text));
       return w.value;
     };
     if (name == "init_value") {

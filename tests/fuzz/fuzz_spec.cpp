@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 // libFuzzer target: the spec parser. Parses the input with lrs::parse_schedule (public API only);
-// a spec that parses must give a finite LR (and momentum, where it cycles one) at every step from
-// 0 to 2^63 - 1. A bad spec must be refused with lrs::invalid_argument (lrs::spec_error); any
-// other exception, a crash, a sanitizer report or a non-finite value is a finding.
+// a spec that parses must give a finite, non-negative LR (and momentum, where it cycles one) at
+// every probed step from 0 to 2^63 - 1. A bad spec must be refused with lrs::invalid_argument
+// (lrs::spec_error); any other exception, a crash, a sanitizer report, a non-finite or negative
+// value is a finding, and so is an input that takes longer than scripts/fuzz.sh's per-input
+// -timeout (a hang in the parser or in a schedule's constructor or evaluation).
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -47,6 +49,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (s.has_momentum()) {
       const double m = s.momentum(t);
       if (!std::isfinite(m)) finding(spec, "non-finite momentum", t, m);
+      if (m < 0) finding(spec, "negative momentum", t, m);
     }
   }
   return 0;

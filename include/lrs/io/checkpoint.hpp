@@ -3,6 +3,7 @@
 #ifndef LRS_IO_CHECKPOINT_HPP
 #define LRS_IO_CHECKPOINT_HPP
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstddef>
@@ -14,9 +15,13 @@
 #include <fstream>
 #include <functional>
 #include <initializer_list>
+#include <limits>
+#include <new>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <system_error>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -110,9 +115,10 @@ class checkpoint {
       r.fail("it says " + std::to_string(n) + " states, more than its " +
              std::to_string(r.remaining()) + " bytes can hold");
     checkpoint c;
+    std::unordered_set<std::string> seen;  // constant-time check for a repeated name
     for (std::uint32_t i = 0; i < n; ++i) {
       std::string name = r.string("state name");
-      if (name.empty() || name.size() > 255 || c.contains(name))
+      if (name.empty() || name.size() > 255 || !seen.insert(name).second)
         r.fail("state " + std::to_string(i) + " has an empty, too long or repeated name " +
                detail::state_quote(name));
       c.entries_.emplace_back(std::move(name), r.bytes("state bytes"));
@@ -257,12 +263,77 @@ inline void save_checkpoint(const std::string& path, const checkpoint& c) {
   write_file_atomically(path, c.bytes());
 }
 
-/// Loads a checkpoint file: the whole file is read and checked (length, checksum, structure)
-/// before anything is returned.
+namespace detail {
+
+/// What is wrong with a checkpoint file of `file_size` bytes that starts with `head` (its first
+/// min(file_size, state_prefix_size) bytes), judged from the header alone: not an lrs state, an
+/// unknown format version, or a total length other than the file's. "" when the header fits the
+/// file. The messages are the state reader's.
+inline std::string checkpoint_header_problem(const std::vector<unsigned char>& head,
+                                             std::uint64_t file_size) {
+  const bool magic =
+      head.size() >= 4 && std::memcmp(head.data(), ::lrs::detail::state_magic.data(), 4) == 0;
+  if (head.size() >= 4 && !magic) return "not an lrs state (it does not start with \"LRSS\")";
+  if (head.size() < ::lrs::detail::state_prefix_size)
+    return "truncated at byte " + std::to_string(file_size) + " of at least " +
+           std::to_string(::lrs::detail::state_prefix_size + ::lrs::detail::state_crc_size) +
+           " (the header is incomplete)";
+  const auto version = static_cast<std::uint32_t>(::lrs::detail::get_le(head.data() + 4, 4));
+  if (version > ::lrs::state_format_version)
+    return "checkpoint uses state format version " + std::to_string(version) +
+           ", newer than the versions this library reads (1 to " +
+           std::to_string(::lrs::state_format_version) + ")";
+  if (version == 0) return "checkpoint has state format version 0, which does not exist";
+  const std::uint64_t total = ::lrs::detail::get_le(head.data() + 8, 8);
+  if (file_size < total)
+    return "truncated at byte " + std::to_string(file_size) + " of " + std::to_string(total);
+  if (file_size > total)
+    return "the header says " + std::to_string(total) + " bytes, but there are " +
+           std::to_string(file_size) + " (trailing bytes or a corrupt header)";
+  return {};
+}
+
+}  // namespace detail
+
+/// Loads a checkpoint file. Its header is read and checked first (the magic, the format version,
+/// and the total length it declares against the file's size), so that a file that is not a
+/// checkpoint, or whose header is corrupt, is refused without reading the rest of it, whatever
+/// its size; then the whole file is read and checked (checksum, structure) before anything is
+/// returned.
 /// @throws checkpoint_error naming the file and the problem ("truncated at byte 1204 of 4096",
-///         "checksum mismatch", "no such file", ...).
+///         "checksum mismatch", "no such file", "not an lrs state", a file too large for the
+///         memory available, ...).
 [[nodiscard]] inline checkpoint load_checkpoint(const std::string& path) {
-  const std::vector<unsigned char> bytes = read_file_bytes(path);
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (ec || !std::filesystem::exists(status)) detail::checkpoint_fail(path, "no such file");
+  if (!std::filesystem::is_regular_file(status))
+    detail::checkpoint_fail(path, "not a regular file (a directory or a device)");
+  std::ifstream f(path, std::ios::binary);
+  if (!f) detail::checkpoint_fail(path, "cannot open the file for reading");
+  const std::uintmax_t size = std::filesystem::file_size(path, ec);
+  if (ec) detail::checkpoint_fail(path, "cannot read its size: " + ec.message());
+  std::vector<unsigned char> bytes(
+      static_cast<std::size_t>(std::min<std::uintmax_t>(size, ::lrs::detail::state_prefix_size)));
+  f.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  if (f.bad()) detail::checkpoint_fail(path, "read error");
+  bytes.resize(static_cast<std::size_t>(f.gcount()));
+  const std::string problem = detail::checkpoint_header_problem(bytes, size);
+  if (!problem.empty()) detail::checkpoint_fail(path, problem);
+  if (size > std::numeric_limits<std::size_t>::max())
+    detail::checkpoint_fail(path, "the file is " + std::to_string(size) +
+                                      " bytes, more than this platform can hold in memory");
+  try {
+    bytes.resize(static_cast<std::size_t>(size));
+  } catch (const std::bad_alloc&) {
+    detail::checkpoint_fail(path, "the file is " + std::to_string(size) +
+                                      " bytes, more than the memory available to load it");
+  }
+  const std::size_t head = ::lrs::detail::state_prefix_size;
+  f.read(reinterpret_cast<char*>(bytes.data() + head),
+         static_cast<std::streamsize>(bytes.size() - head));
+  if (f.bad()) detail::checkpoint_fail(path, "read error");
+  bytes.resize(head + static_cast<std::size_t>(f.gcount()));  // shorter if the file shrank
   try {
     return checkpoint::from_bytes(bytes);
   } catch (const state_error& e) {

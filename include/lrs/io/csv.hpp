@@ -22,6 +22,7 @@
 #include <lrs/core/error.hpp>
 #include <lrs/core/format.hpp>
 #include <lrs/core/types.hpp>
+#include <lrs/io/detail/whole_number.hpp>
 
 namespace lrs::io {
 
@@ -193,6 +194,109 @@ inline std::ifstream open_csv_file(const std::string& path) {
 
 }  // namespace detail
 
+namespace detail {
+
+/// The reading loop of read_csv: checks the limits, finds the header and the requested columns in
+/// it, and calls `on_row(fields, line_no)` for each data row, fields[c] the text of columns[c].
+/// @return the number of lines read. @throws csv_error as read_csv.
+template <class OnRow>
+std::size_t read_csv_rows(std::istream& in, const std::vector<std::string>& columns,
+                          const std::string& source, const csv_limits& limits, OnRow&& on_row) {
+  ::lrs::detail::require(
+      limits.max_line_bytes >= 1 && limits.max_line_bytes <= (std::size_t{1} << 30), "io::read_csv",
+      "limits.max_line_bytes", "in [1, 1073741824]", limits.max_line_bytes);
+  std::string line;
+  std::vector<char> buf;
+  std::uint64_t total = 0;
+  std::size_t line_no = 0;
+  std::vector<std::size_t> index(columns.size());
+  std::vector<std::string_view> row(columns.size());
+  std::size_t n_fields = 0;
+  bool have_header = false;
+  while (read_line(in, buf, line, total, limits, source, line_no + 1)) {
+    ++line_no;
+    if (line_no == 1 && line.compare(0, 3, "\xEF\xBB\xBF") == 0) line.erase(0, 3);  // UTF-8 BOM
+    if (is_skipped(line)) continue;
+    const auto fields = split_fields(line);
+    if (!have_header) {
+      have_header = true;
+      n_fields = fields.size();
+      for (std::size_t c = 0; c < columns.size(); ++c) {
+        std::size_t found = n_fields;
+        for (std::size_t f = 0; f < n_fields; ++f) {
+          if (fields[f] != columns[c]) continue;
+          if (found != n_fields)
+            LRS_THROW(csv_error(source, line_no,
+                                "column " + quote(columns[c]) + " appears twice in header"));
+          found = f;
+        }
+        if (found == n_fields)
+          LRS_THROW(csv_error(
+              source, line_no,
+              "missing column " + quote(columns[c]) + " in header " + quote(trim(line), 200)));
+        index[c] = found;
+      }
+      continue;
+    }
+    if (fields.size() != n_fields)
+      LRS_THROW(csv_error(source, line_no,
+                          "expected " + std::to_string(n_fields) + " fields, got " +
+                              std::to_string(fields.size())));
+    for (std::size_t c = 0; c < columns.size(); ++c) row[c] = fields[index[c]];
+    on_row(row, line_no);
+  }
+  if (!have_header) LRS_THROW(csv_error(source, 0, "empty file: no header line"));
+  return line_no;
+}
+
+/// The number in field `text` of column `column` on line `line_no`.
+/// @throws csv_error if it is empty, not completely a number, NaN or infinite.
+inline double csv_number(std::string_view text, const std::string& column,
+                         const std::string& source, std::size_t line_no) {
+  const std::string what = "column " + quote(column);
+  if (text.empty()) LRS_THROW(csv_error(source, line_no, what + " is empty"));
+  const std::string s(text);
+  char* end = nullptr;
+  const double v = std::strtod(s.c_str(), &end);
+  if (end != s.c_str() + s.size())
+    LRS_THROW(csv_error(source, line_no, what + " is not a number: " + quote(s)));
+  if (std::isnan(v)) LRS_THROW(csv_error(source, line_no, what + " is NaN"));
+  if (!std::isfinite(v))
+    LRS_THROW(csv_error(source, line_no, what + " is not finite: " + quote(s)));
+  return v;
+}
+
+/// The step in field `text` of column `column`: a whole number in [0, 2^63 - 1], read exactly
+/// (parse_whole_number) when it is written in decimal (`12`, `1e3`, `12.0`), from its double
+/// otherwise (a hexadecimal float). Messages show the number as written, cut when long.
+/// @throws csv_error as csv_number, or if the number is negative, not whole, or above 2^63 - 1.
+inline step_t csv_step(std::string_view text, const std::string& column, const std::string& source,
+                       std::size_t line_no) {
+  const double x = csv_number(text, column, source, line_no);  // the checks of any number
+  ::lrs::detail::whole_number w;
+  if (!::lrs::detail::parse_whole_number(text, w)) {
+    w = {};
+    w.negative = x < 0;
+    if (x != std::floor(x))
+      w.status = ::lrs::detail::whole_number_status::fraction;
+    else if (x >= 9223372036854775808.0 || x < -9223372036854775808.0)
+      w.status = ::lrs::detail::whole_number_status::out_of_range;
+    else
+      w.value = static_cast<step_t>(x);
+  }
+  const std::string what = "column " + quote(column);
+  const std::string got = text.size() <= 32 ? std::string(text) : ::lrs::detail::format_number(x);
+  if (w.negative && !(w.status == ::lrs::detail::whole_number_status::ok && w.value == 0))
+    LRS_THROW(csv_error(source, line_no, what + " must be >= 0, got " + got));
+  if (w.status == ::lrs::detail::whole_number_status::fraction)
+    LRS_THROW(csv_error(source, line_no, what + " must be a whole number, got " + got));
+  if (w.status == ::lrs::detail::whole_number_status::out_of_range)
+    LRS_THROW(csv_error(source, line_no, what + " must be <= 9223372036854775807, got " + got));
+  return w.value;
+}
+
+}  // namespace detail
+
 /// Reads the columns `columns` (by header name) of numeric CSV text.
 ///
 /// Format: a header line of comma-separated names, then one row of numbers per line. Fields are
@@ -209,69 +313,18 @@ inline std::ifstream open_csv_file(const std::string& path) {
 [[nodiscard]] inline csv_columns read_csv(std::istream& in, const std::vector<std::string>& columns,
                                           const std::string& source = "<stream>",
                                           const csv_limits& limits = {}) {
-  ::lrs::detail::require(
-      limits.max_line_bytes >= 1 && limits.max_line_bytes <= (std::size_t{1} << 30), "io::read_csv",
-      "limits.max_line_bytes", "in [1, 1073741824]", limits.max_line_bytes);
   csv_columns out;
   out.source = source;
   out.names = columns;
   out.values.resize(columns.size());
-
-  std::string line;
-  std::vector<char> buf;
-  std::uint64_t total = 0;
-  std::size_t line_no = 0;
-  std::vector<std::size_t> index(columns.size());
-  std::size_t n_fields = 0;
-  bool have_header = false;
-  while (detail::read_line(in, buf, line, total, limits, source, line_no + 1)) {
-    ++line_no;
-    if (line_no == 1 && line.compare(0, 3, "\xEF\xBB\xBF") == 0) line.erase(0, 3);  // UTF-8 BOM
-    if (detail::is_skipped(line)) continue;
-    const auto fields = detail::split_fields(line);
-    if (!have_header) {
-      have_header = true;
-      n_fields = fields.size();
-      for (std::size_t c = 0; c < columns.size(); ++c) {
-        std::size_t found = n_fields;
-        for (std::size_t f = 0; f < n_fields; ++f) {
-          if (fields[f] != columns[c]) continue;
-          if (found != n_fields)
-            LRS_THROW(
-                csv_error(source, line_no,
-                          "column " + detail::quote(columns[c]) + " appears twice in header"));
-          found = f;
-        }
-        if (found == n_fields)
-          LRS_THROW(csv_error(source, line_no,
-                              "missing column " + detail::quote(columns[c]) + " in header " +
-                                  detail::quote(detail::trim(line), 200)));
-        index[c] = found;
-      }
-      continue;
-    }
-    if (fields.size() != n_fields)
-      LRS_THROW(csv_error(source, line_no,
-                          "expected " + std::to_string(n_fields) + " fields, got " +
-                              std::to_string(fields.size())));
-    for (std::size_t c = 0; c < columns.size(); ++c) {
-      const std::string text(fields[index[c]]);
-      const std::string what = "column " + detail::quote(columns[c]);
-      if (text.empty()) LRS_THROW(csv_error(source, line_no, what + " is empty"));
-      char* end = nullptr;
-      errno = 0;
-      const double v = std::strtod(text.c_str(), &end);
-      if (end != text.c_str() + text.size())
-        LRS_THROW(csv_error(source, line_no, what + " is not a number: " + detail::quote(text)));
-      if (std::isnan(v)) LRS_THROW(csv_error(source, line_no, what + " is NaN"));
-      if (!std::isfinite(v))
-        LRS_THROW(csv_error(source, line_no, what + " is not finite: " + detail::quote(text)));
-      out.values[c].push_back(v);
-    }
-    out.lines.push_back(line_no);
-  }
-  if (!have_header) LRS_THROW(csv_error(source, 0, "empty file: no header line"));
-  if (out.lines.empty()) LRS_THROW(csv_error(source, line_no, "no data rows after the header"));
+  const std::size_t lines = detail::read_csv_rows(
+      in, columns, source, limits,
+      [&](const std::vector<std::string_view>& row, std::size_t line_no) {
+        for (std::size_t c = 0; c < columns.size(); ++c)
+          out.values[c].push_back(detail::csv_number(row[c], columns[c], source, line_no));
+        out.lines.push_back(line_no);
+      });
+  if (out.lines.empty()) LRS_THROW(csv_error(source, lines, "no data rows after the header"));
   return out;
 }
 
@@ -285,35 +338,32 @@ inline std::ifstream open_csv_file(const std::string& path) {
 }
 
 /// Reads a step-indexed series: columns `step_column` and `value_column`.
-/// @pre steps are whole numbers in [0, 2^63), strictly increasing (no duplicates); values finite.
+/// Steps are read as integers, exactly at any size (9007199254740993 is not rounded to 2^53):
+/// whole numbers in [0, 2^63 - 1] (`12`, `1e3`, `12.0`), strictly increasing (no duplicates);
+/// values finite. A problem is reported at the first line that has one.
 /// @throws csv_error naming source and line for any violation, or as read_csv.
 [[nodiscard]] inline step_series read_step_series(std::istream& in, const std::string& step_column,
                                                   const std::string& value_column,
                                                   const std::string& source = "<stream>",
                                                   const csv_limits& limits = {}) {
-  const csv_columns cols = read_csv(in, {step_column, value_column}, source, limits);
   step_series out;
   out.source = source;
-  out.lines = cols.lines;
-  out.values = cols.values[1];
-  out.steps.reserve(cols.rows());
-  const std::string what = "column " + detail::quote(step_column);
-  for (std::size_t r = 0; r < cols.rows(); ++r) {
-    const double s = cols.values[0][r];
-    if (s < 0) cols.fail(r, what + " must be >= 0, got " + ::lrs::detail::format_number(s));
-    if (s != std::floor(s))
-      cols.fail(r, what + " must be a whole number, got " + ::lrs::detail::format_number(s));
-    if (s >= 9223372036854775808.0)  // 2^63: the first double beyond every step_t
-      cols.fail(r,
-                what + " must be <= 9223372036854775807, got " + ::lrs::detail::format_number(s));
-    const auto step = static_cast<step_t>(s);
-    if (!out.steps.empty() && step == out.steps.back())
-      cols.fail(r, "duplicate step " + std::to_string(step));
-    if (!out.steps.empty() && step < out.steps.back())
-      cols.fail(r, "steps not sorted: " + std::to_string(step) + " after " +
-                       std::to_string(out.steps.back()));
-    out.steps.push_back(step);
-  }
+  const std::size_t lines = detail::read_csv_rows(
+      in, {step_column, value_column}, source, limits,
+      [&](const std::vector<std::string_view>& row, std::size_t line_no) {
+        const step_t step = detail::csv_step(row[0], step_column, source, line_no);
+        const double value = detail::csv_number(row[1], value_column, source, line_no);
+        if (!out.steps.empty() && step == out.steps.back())
+          LRS_THROW(csv_error(source, line_no, "duplicate step " + std::to_string(step)));
+        if (!out.steps.empty() && step < out.steps.back())
+          LRS_THROW(csv_error(source, line_no,
+                              "steps not sorted: " + std::to_string(step) + " after " +
+                                  std::to_string(out.steps.back())));
+        out.steps.push_back(step);
+        out.values.push_back(value);
+        out.lines.push_back(line_no);
+      });
+  if (out.lines.empty()) LRS_THROW(csv_error(source, lines, "no data rows after the header"));
   return out;
 }
 

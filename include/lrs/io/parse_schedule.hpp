@@ -49,7 +49,9 @@ inline spec_registry& default_spec_registry() {
 /// `name =`; Python code (lambdas, `len(loader)`, expressions) is refused with the argument it is
 /// in (docs/porting.md).
 /// Numbers in any C/Python form (`1e-3`, `.5`, `10`, `1_000`, `0x1p-3`; every finite value strtod
-/// reads, subnormal ones included), `True`/`False`, quoted or bare strings, lists, nested
+/// reads, subnormal ones included; where a whole number is expected it is read from its text as an
+/// integer, exactly at any size up to 2^63 - 1, so `9007199254740993` is not rounded to 2^53, and
+/// past that range it is refused), `True`/`False`, quoted or bare strings, lists, nested
 /// schedules (at most spec::max_depth = 256 nested lists and calls); positional arguments follow
 /// the library's order (after the optimizer, which may be left out); an absent parameter takes the
 /// default its registry entry lists (`lrs list`). `ctx.lr` is the optimizer's initial LR;

@@ -6,10 +6,12 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <fstream>
 #include <limits>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -34,12 +36,61 @@ struct svg_plot_options {
 
 namespace detail {
 
-/// Escapes the five XML special characters.
-inline std::string svg_escape(const std::string& s) {
+/// Length of the UTF-8 character at the start of `s` (non-empty) if it is one XML 1.0 allows in
+/// text (tab, line feed, carriage return, U+0020 to U+D7FF, U+E000 to U+FFFD, U+10000 to
+/// U+10FFFF) and prints (not DEL or a C1 control); 0 for a control character, a byte that does
+/// not start a well-formed UTF-8 sequence, U+FFFE or U+FFFF.
+inline std::size_t svg_xml_char(std::string_view s) noexcept {
+  const auto b0 = static_cast<unsigned char>(s[0]);
+  if (b0 < 0x80) return (b0 >= 0x20 && b0 != 0x7F) || b0 == '\t' || b0 == '\n' || b0 == '\r';
+  std::size_t n = 0;
+  std::uint32_t cp = 0, min = 0;
+  if ((b0 & 0xE0) == 0xC0) {
+    n = 2, cp = b0 & 0x1Fu, min = 0x80;
+  } else if ((b0 & 0xF0) == 0xE0) {
+    n = 3, cp = b0 & 0x0Fu, min = 0x800;
+  } else if ((b0 & 0xF8) == 0xF0) {
+    n = 4, cp = b0 & 0x07u, min = 0x10000;
+  } else {
+    return 0;
+  }
+  if (s.size() < n) return 0;
+  for (std::size_t i = 1; i < n; ++i) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    if ((b & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (b & 0x3Fu);
+  }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) || cp == 0xFFFE || cp == 0xFFFF ||
+      (cp >= 0x80 && cp <= 0x9F))
+    return 0;
+  return n;
+}
+
+/// Text for an SVG (XML 1.0) document: the five XML special characters escaped, and every byte
+/// XML cannot hold (control characters, malformed UTF-8, U+FFFE, U+FFFF; C1 controls) written
+/// visibly as `\xNN` (each byte), so that a title, label or series name from anywhere (a spec
+/// comment, a CSV header, a command line) always gives a well-formed document. Tab, line feed and
+/// carriage return are kept.
+inline std::string svg_escape(std::string_view s) {
   std::string out;
   out.reserve(s.size());
-  for (const char c : s) {
-    switch (c) {
+  for (std::size_t i = 0; i < s.size();) {
+    const std::size_t n = svg_xml_char(s.substr(i));
+    if (n == 0) {
+      constexpr char hex[] = "0123456789abcdef";
+      const auto b = static_cast<unsigned char>(s[i]);
+      out += "\\x";
+      out += hex[b >> 4];
+      out += hex[b & 0xF];
+      ++i;
+      continue;
+    }
+    if (n > 1) {
+      out.append(s.substr(i, n));
+      i += n;
+      continue;
+    }
+    switch (const char c = s[i++]) {
       case '&':
         out += "&amp;";
         break;

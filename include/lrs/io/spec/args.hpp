@@ -316,6 +316,22 @@ class spec_args {
     }
     return out;
   }
+  /// A dict with whole-number keys and number values (`{100: 0.5, 200: 0.1}`), keys read exactly
+  /// as steps, in the order written; an absent parameter, or None, is an empty list.
+  [[nodiscard]] std::vector<std::pair<step_t, double>> integer_pairs(std::string_view name) const {
+    const spec::argument* a = find(name);
+    if (!a || a->val.type == spec::value::kind::none) return {};
+    if (a->val.type != spec::value::kind::dict) wrong_type(*a, "a dict such as {100: 0.5}");
+    std::vector<std::pair<step_t, double>> out;
+    for (std::size_t i = 0; i < a->val.keys.size(); ++i) {
+      const spec::value& k = a->val.keys[i];
+      const spec::value& v = a->val.items[i];
+      if (k.type != spec::value::kind::number) wrong_item(*a, k, "a whole number (as a key)");
+      if (v.type != spec::value::kind::number) wrong_item(*a, v, "a number");
+      out.emplace_back(whole(k, "key of '" + param_name(*a) + "' of " + entry_.name), v.number);
+    }
+    return out;
+  }
   /// The argument as written (or its default), nullptr when absent: for values no typed
   /// accessor reads.
   [[nodiscard]] const spec::value* raw(std::string_view name) const {
@@ -410,14 +426,25 @@ class spec_args {
       if (p == &a) return n;
     return a.name;
   }
+  /// A whole number read exactly (spec::detail::integer_of): 2^63 - 1 is accepted as itself.
   step_t to_integer(const spec::argument& a, const spec::value& v) const {
     if (v.type != spec::value::kind::number) wrong_type(a, "a whole number");
-    if (v.number != std::floor(v.number) || std::fabs(v.number) > 9.0e18)
-      fail("parameter '" + param_name(a) + "' of " + entry_.name + " at column " +
-               std::to_string(v.column) + " must be a whole number, got " +
+    return whole(v, "parameter '" + param_name(a) + "' of " + entry_.name);
+  }
+  /// `v` (a number) as a step_t, or a spec_error "<what> at column N must be ...".
+  step_t whole(const spec::value& v, const std::string& what) const {
+    const lrs::detail::whole_number w = spec::detail::integer_of(v);
+    if (w.status == lrs::detail::whole_number_status::fraction)
+      fail(what + " at column " + std::to_string(v.column) + " must be a whole number, got " +
                spec::detail::excerpt(v.text),
            v.column);
-    return static_cast<step_t>(v.number);
+    if (w.status == lrs::detail::whole_number_status::out_of_range)
+      fail(what + " at column " + std::to_string(v.column) +
+               " must be a whole number from -9223372036854775808 to 9223372036854775807 (a "
+               "64-bit integer), got " +
+               spec::detail::excerpt(v.text),
+           v.column);
+    return w.value;
   }
 
   const spec::call& call_;

@@ -10,13 +10,16 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
 #include <lrs/core/error.hpp>
+#include <lrs/io/detail/whole_number.hpp>
 
 namespace lrs {
 
@@ -226,6 +229,39 @@ inline std::size_t identifier_char(std::string_view s) noexcept {
 /// True when `s` can start an identifier: an identifier character other than a digit or '.'.
 inline bool identifier_start(std::string_view s) noexcept {
   return identifier_char(s) != 0 && !std::isdigit(static_cast<unsigned char>(s[0])) && s[0] != '.';
+}
+
+/// A number value as a whole number, read exactly from its text (underscores dropped) when it is
+/// decimal or a hexadecimal integer, so that 9007199254740993 is not rounded to 2^53 nor
+/// 9223372036854775807 to 2^63; from its double otherwise (a hexadecimal float, inf).
+inline lrs::detail::whole_number integer_of(const value& v) {
+  std::string digits;
+  for (const char c : v.text)
+    if (c != '_') digits.push_back(c);
+  lrs::detail::whole_number w;
+  if (lrs::detail::parse_whole_number(digits, w)) return w;
+  const double x = v.number;
+  w = {};
+  w.negative = x < 0;
+  if (x != std::floor(x)) {
+    w.status = lrs::detail::whole_number_status::fraction;
+  } else if (x >= 9223372036854775808.0 || x < -9223372036854775808.0) {
+    w.status = lrs::detail::whole_number_status::out_of_range;
+  } else {
+    w.value = static_cast<std::int64_t>(x);
+  }
+  return w;
+}
+
+/// What makes two number keys of a dict the same key: the whole number they are (7, 7.0 and
+/// 0x7p0 are one key, as in Python), else their double (-0 as 0).
+inline std::string number_key_identity(const value& v) {
+  const lrs::detail::whole_number w = integer_of(v);
+  if (w.status == lrs::detail::whole_number_status::ok) return "i" + std::to_string(w.value);
+  const double x = v.number == 0 ? 0.0 : v.number;
+  std::uint64_t bits = 0;
+  std::memcpy(&bits, &x, sizeof bits);
+  return "d" + std::to_string(bits);
 }
 
 class parser {
@@ -457,6 +493,11 @@ class parser {
       ++pos_;
       return v;
     }
+    // The keys seen so far, for the duplicate check in constant time per key (a dict may hold
+    // hundreds of thousands of entries): number keys by value (number_key_identity), string keys
+    // by text.
+    std::unordered_set<std::string> number_keys;
+    std::unordered_set<std::string> string_keys;
     for (;;) {
       value key = parse_value();
       const bool scalar_key =
@@ -467,12 +508,12 @@ class parser {
                                                              : key.kind_name()) +
                  " at column " + std::to_string(key.column),
              key.column);
-      for (const value& k : v.keys)
-        if (k.type == key.type &&
-            (k.type == value::kind::number ? k.number == key.number : k.text == key.text))
-          fail("dict key " + quote(key.text) + " given twice at column " +
-                   std::to_string(key.column),
-               key.column);
+      const bool repeated = key.type == value::kind::number
+                                ? !number_keys.insert(number_key_identity(key)).second
+                                : !string_keys.insert(key.text).second;
+      if (repeated)
+        fail("dict key " + quote(key.text) + " given twice at column " + std::to_string(key.column),
+             key.column);
       expect(':', "':' after a dict key");
       const std::string outer = where_;
       where_ = "dict entry " + quote(key.text);
@@ -562,6 +603,7 @@ class parser {
       return c;
     }
     bool seen_named = false;
+    std::unordered_set<std::string> names;  // the keywords given so far (constant-time check)
     for (;;) {
       skip_ws();
       argument a;
@@ -580,15 +622,15 @@ class parser {
       }
       if (!a.name.empty()) {
         seen_named = true;
-        for (const argument& prev : c.args)
-          if (prev.name == a.name)
-            fail("parameter " + quote(a.name) + " given twice for " + name + " at column " +
-                     std::to_string(a.column),
-                 a.column);
+        if (!names.insert(a.name).second)
+          fail("parameter " + quote(a.name) + " given twice for " + excerpt(name) + " at column " +
+                   std::to_string(a.column),
+               a.column);
       }
       const std::string outer = where_;
-      where_ = a.name.empty() ? "argument " + std::to_string(c.args.size() + 1) + " of " + name
-                              : "argument '" + a.name + "' of " + name;
+      where_ = a.name.empty()
+                   ? "argument " + std::to_string(c.args.size() + 1) + " of " + excerpt(name)
+                   : "argument " + quote(a.name) + " of " + excerpt(name);
       if (a.name.empty() && peek() == '*') {
         std::size_t end = pos_;
         while (end < src_.size() && src_[end] != ',' && src_[end] != ')') ++end;
@@ -601,7 +643,7 @@ class parser {
       reject_expression(a.val);
       where_ = outer;
       if (a.name.empty() && seen_named)
-        fail("positional argument follows keyword argument in " + name + " at column " +
+        fail("positional argument follows keyword argument in " + excerpt(name) + " at column " +
                  std::to_string(a.column),
              a.column);
       c.args.push_back(std::move(a));

@@ -114,6 +114,13 @@ inline spec::call strip_python_arguments(const spec::call& c, const spec_entry& 
     if (pytorch_args && a.name == "verbose" && !has_param("verbose")) continue;
     if (pytorch_args && a.name == "last_epoch" && !has_param("last_epoch")) {
       if (a.val.type == spec::value::kind::number && a.val.number == -1) continue;
+      if (a.val.type != spec::value::kind::number)
+        LRS_THROW(spec_error(
+            "last_epoch at column " + std::to_string(a.column) + " of " + e.name +
+                " must be the integer -1 (what a fresh scheduler has; or leave it out), got " +
+                a.val.kind_name() +
+                (a.val.text.empty() ? "" : " " + spec::detail::quote(a.val.text)),
+            a.column));
       const std::string given = a.val.text.empty() ? a.val.kind_name() : a.val.text;
       LRS_THROW(spec_error(
           "last_epoch=" + spec::detail::excerpt(given) + " at column " + std::to_string(a.column) +
@@ -217,8 +224,8 @@ class spec_registry : public spec_builder {
       LRS_THROW(spec_error("unknown schedule " + spec::detail::quote(c.name) + " at column " +
                                std::to_string(c.column) +
                                (known.empty() ? ""
-                                              : " (lrs has no '" + std::string(base) + "' from " +
-                                                    std::string(known) + ")") +
+                                              : " (lrs has no " + spec::detail::quote(base) +
+                                                    " from " + std::string(known) + ")") +
                                (hint.empty() ? "" : "; did you mean '" + hint + "'?"),
                            c.column));
     }

@@ -4,6 +4,7 @@
 #ifndef LRS_IO_SPECS_BUDGETED_HPP
 #define LRS_IO_SPECS_BUDGETED_HPP
 
+#include <cmath>
 #include <string>
 #include <utility>
 #include <vector>
@@ -57,6 +58,16 @@ inline budgeted_spec_common read_budgeted_common(const spec_args& a, const spec_
   c.opts.warmup_fraction = a.number("warmup_fraction");
   if (a.has("warmup_start")) c.opts.warmup_start = a.number("warmup_start");
   c.opts.warmup_shape = a.choice<warmup_shape>("warmup_shape");
+  // An exponential warm-up needs a start > 0; without warmup_start it starts at min_lr: when
+  // that is 0, name what the user gave instead of a warmup_start never given.
+  const bool warms_up = c.opts.warmup_steps > 0 ||
+                        (c.opts.warmup_fraction > 0 && c.opts.warmup_fraction < 1 &&
+                         std::llround(c.opts.warmup_fraction * static_cast<double>(c.steps)) > 0);
+  if (warms_up && c.opts.warmup_shape == warmup_shape::exponential && !c.opts.warmup_start &&
+      c.opts.min_lr == 0)
+    a.fail_at("warmup_shape",
+              "an exponential warm-up starts at warmup_start, which defaults to min_lr = 0; it "
+              "needs a start > 0: give warmup_start > 0 (or min_lr > 0)");
   c.opts.sample_every = a.integer("sample_every");
   c.opts.steps_per_epoch = a.integer("steps_per_epoch");
   c.opts.past_end = a.choice<past_end>("past_end");

@@ -37,24 +37,42 @@ inline void register_combinator_specs(spec_registry& reg) {
   using spec::literal;
   const warmup_options<double> wd;
 
-  reg.add({"with_warmup",
-           "warm-up of warmup_steps steps into the schedule (prefix: it starts after; overlay: "
-           "over its first steps)",
-           {{"schedule", "", "the schedule warmed up"},
-            {"warmup_steps", "", "warm-up length W"},
-            {"warmup_shape", literal(wd.warmup_shape, false), enum_choices<warmup_shape>()},
-            {"warmup_start", "end / (W + 1)", "LR at step 0 (0 for a warm-up from zero)", true},
-            {"mode", literal(wd.mode, false), enum_choices<warmup_mode>()}},
-           [](const spec_args& a, const spec_context& ctx) -> sched {
-             const step_t w = a.integer("warmup_steps");
-             warmup_options<double> o;
-             o.warmup_shape = a.choice<warmup_shape>("warmup_shape");
-             o.mode = a.choice<warmup_mode>("mode");
-             if (a.has("warmup_start")) o.warmup_start = a.number("warmup_start");
-             std::optional<step_t> rest;
-             if (ctx.steps && o.mode == warmup_mode::prefix && w >= 0) rest = *ctx.steps - w;
-             return with_warmup<sched>(a.schedule("schedule", nested_context(ctx, rest)), w, o);
-           }});
+  reg.add(
+      {"with_warmup",
+       "warm-up of warmup_steps steps into the schedule (prefix: it starts after; overlay: "
+       "over its first steps)",
+       {{"schedule", "", "the schedule warmed up"},
+        {"warmup_steps", "", "warm-up length W"},
+        {"warmup_shape", literal(wd.warmup_shape, false), enum_choices<warmup_shape>()},
+        {"warmup_start", "end / (W + 1)", "LR at step 0 (0 for a warm-up from zero)", true},
+        {"mode", literal(wd.mode, false), enum_choices<warmup_mode>()}},
+       [](const spec_args& a, const spec_context& ctx) -> sched {
+         const step_t w = a.integer("warmup_steps");
+         warmup_options<double> o;
+         o.warmup_shape = a.choice<warmup_shape>("warmup_shape");
+         o.mode = a.choice<warmup_mode>("mode");
+         if (a.has("warmup_start")) o.warmup_start = a.number("warmup_start");
+         std::optional<step_t> rest;
+         if (ctx.steps && o.mode == warmup_mode::prefix && w >= 0) rest = *ctx.steps - w;
+         sched s = a.schedule("schedule", nested_context(ctx, rest));
+         // An exponential warm-up needs a start > 0. Without warmup_start it is derived from
+         // the LR handed over to, s(0) (prefix) or s(W) (overlay), divided by W + 1: when that
+         // is 0, say so in the user's terms instead of blaming a warmup_start never given.
+         if (w > 0 && o.warmup_shape == warmup_shape::exponential && !o.warmup_start) {
+           const bool prefix = o.mode == warmup_mode::prefix;
+           const double end = prefix ? s(0) : s(w);
+           const std::string at = prefix ? "s(0)" : "s(warmup_steps)";
+           if (end == 0)
+             a.fail_at("warmup_shape", "an exponential warm-up needs the LR it hands over to, " +
+                                           at + ", to be > 0, got 0");
+           if (std::isfinite(end) && end > 0 && !(end / static_cast<double>(w + 1) > 0))
+             a.fail_at("warmup_shape", "an exponential warm-up starts at " + at +
+                                           " / (warmup_steps + 1) = " + format_value(end) + " / " +
+                                           format_value(double(w) + 1) +
+                                           ", which is 0 in floating point: give warmup_start > 0");
+         }
+         return with_warmup<sched>(std::move(s), w, o);
+       }});
 
   reg.add({"join",
            "schedules one after the other, each counting from its own start (optax "

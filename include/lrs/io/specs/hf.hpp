@@ -40,7 +40,8 @@ inline std::optional<step_t> optional_integer(const spec_args& a, const char* na
 inline hf::wsd_type wsd_type_of(const spec_args& a, const char* name) {
   const std::string s = a.string(name);
   if (const auto t = hf::parse_wsd_type(s)) return *t;
-  a.fail_at(name, std::string(name) + " must be 'linear', 'cosine' or '1-sqrt', got '" + s + "'");
+  a.fail_at(name, std::string(name) + " must be 'linear', 'cosine' or '1-sqrt', got " +
+                      spec::detail::quote(s));
 }
 
 /// get_scheduler's names (SchedulerType values) and the function each stands for.
@@ -236,8 +237,8 @@ inline void register_hf_specs(spec_registry& reg) {
            if (value == type) fn = &function;
          }
          if (!fn)
-           a.fail_at("name",
-                     "'" + type + "' is not a valid SchedulerType, please select one of " + names);
+           a.fail_at("name", spec::detail::quote(type) +
+                                 " is not a valid SchedulerType, please select one of " + names);
          if (fn->empty())
            a.fail_at("name",
                      "'reduce_lr_on_plateau' is a controller, not a schedule: its LR follows the "
@@ -253,12 +254,14 @@ inline void register_hf_specs(spec_registry& reg) {
          const std::vector<spec::argument> kwargs = a.keywords("scheduler_specific_kwargs");
          if (a.is_none("num_warmup_steps"))
            a.fail_at("num_warmup_steps",
-                     "'" + type + "' requires `num_warmup_steps`, please provide that argument");
+                     spec::detail::quote(type) +
+                         " requires `num_warmup_steps`, please provide that argument");
          c.args.push_back(pass_on(a, "num_warmup_steps"));
          if (type == "constant_with_warmup" || type == "inverse_sqrt") return a.build_call(c, ctx);
          if (type != "warmup_stable_decay" && a.is_none("num_training_steps"))
            a.fail_at("num_training_steps",
-                     "'" + type + "' requires `num_training_steps`, please provide that argument");
+                     spec::detail::quote(type) +
+                         " requires `num_training_steps`, please provide that argument");
          if (!a.is_none("num_training_steps")) c.args.push_back(pass_on(a, "num_training_steps"));
          for (const spec::argument& k : kwargs) {
            if (k.name == "num_warmup_steps" || k.name == "num_training_steps")

@@ -22,12 +22,7 @@ namespace lrs::detail {
 /// `boundaries_and_scales` ({100: 0.5, 200: 0.1}, or None) as a map from whole steps to scales.
 inline std::map<step_t, double> optax_boundaries_and_scales(const spec_args& a) {
   std::map<step_t, double> out;
-  for (const auto& [b, s] : a.number_pairs("boundaries_and_scales")) {
-    if (b != std::floor(b) || std::fabs(b) > 9.0e18)
-      a.fail_at("boundaries_and_scales",
-                "boundaries_and_scales keys must be whole steps, got " + format_value(b));
-    out[static_cast<step_t>(b)] = s;
-  }
+  for (const auto& [b, s] : a.integer_pairs("boundaries_and_scales")) out[b] = s;
   return out;
 }
 
@@ -66,14 +61,20 @@ inline optax::sgdr_cycle<double> optax_sgdr_cycle(const spec_args& a, const spec
   optax::sgdr_cycle<double> c;
   bool seen[4] = {false, false, false, false};
   for (const auto& [name, v] : kw) {
-    const std::string p = where + "[\"" + name + "\"]";
+    const std::string p = where + "[\"" + spec::detail::excerpt(name) + "\"]";
     if (v->type != spec::value::kind::number)
       a.fail_at("cosine_kwargs", p + " must be a number, got " + std::string(v->kind_name()));
     const double x = v->number;
+    const spec::value& value = *v;  // a lambda may not capture a structured binding (C++17)
     auto whole = [&]() -> step_t {
-      if (x != std::floor(x) || std::fabs(x) > 9.0e18)
-        a.fail_at("cosine_kwargs", p + " must be a whole number, got " + format_value(x));
-      return static_cast<step_t>(x);
+      const whole_number w = spec::detail::integer_of(value);
+      if (w.status != whole_number_status::ok)
+        a.fail_at("cosine_kwargs", p + " must be a whole number" +
+                                       (w.status == whole_number_status::out_of_range
+                                            ? " from -9223372036854775808 to 9223372036854775807"
+                                            : "") +
+                                       ", got " + spec::detail::excerpt(value.text));
+      return w.value;
     };
     if (name == "init_value") {
       c.init_value = x;
@@ -92,8 +93,8 @@ inline optax::sgdr_cycle<double> optax_sgdr_cycle(const spec_args& a, const spec
     } else if (name == "exponent") {
       c.exponent = x;
     } else {
-      a.fail_at("cosine_kwargs", where + " has unknown key '" + name +
-                                     "'; warmup_cosine_decay_schedule takes init_value, "
+      a.fail_at("cosine_kwargs", where + " has unknown key " + spec::detail::quote(name) +
+                                     "; warmup_cosine_decay_schedule takes init_value, "
                                      "peak_value, warmup_steps, decay_steps, end_value, exponent");
     }
   }

@@ -11,6 +11,7 @@
 #include <lrs/analysis/exp_forecast.hpp>
 #include <lrs/analysis/gaussian_process.hpp>
 #include <lrs/analysis/lanczos.hpp>
+#include <lrs/analysis/law_selection.hpp>
 #include <lrs/analysis/multi_power_law.hpp>
 #include <lrs/analysis/optimize_schedule.hpp>
 #include <lrs/analysis/refinement.hpp>

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "../examples/common/mpl_curves.hpp"
 #include "catch.hpp"
-#include "multi_power_law_data.hpp"
 #include "multi_power_law_vectors.hpp"
 
 namespace {

@@ -13,7 +13,7 @@
 #include "tool_runner.hpp"
 
 #if defined(LRS_HAVE_TOOL)
-#include "analysis/multi_power_law_data.hpp"
+#include "../examples/common/mpl_curves.hpp"
 #include "analysis/multi_power_law_vectors.hpp"
 
 namespace {

@@ -319,6 +319,7 @@ struct mpl_fit_options {
   /// the reported objective and errors are evaluated at it too. The default's error, a few 1e-6
   /// of the loss, is far below the noise of any loss curve. @pre in [0, 0.5].
   double tolerance = 0.1;
+  // (The starts run at 0.3, the best of them is finished at this tolerance.)
   /// Lower bounds of beta and gamma; both are at most 1 (the paper's suggested range (0, 1]).
   /// @pre in (0, 1).
   double beta_min = 1e-3;
@@ -388,12 +389,19 @@ struct mpl_fit_data {
   std::vector<double> w, area, ln_lr;
   std::vector<std::size_t> run_end;  ///< points of run r end at run_end[r]
 
-  void add_run(const mpl_sequence& seq, const loss_run& run, double tol) {
+  /// Adds the points of `run`, their LR changes grouped within `tol`; none when `terms` is
+  /// false (the power law alone).
+  void add_run(const mpl_sequence& seq, const loss_run& run, double tol, bool terms = true) {
     for (std::size_t i = 0; i < run.steps.size(); ++i) {
       const auto s = static_cast<std::size_t>(run.steps[i]);
       ln_s1.push_back(std::log(seq.cum()[s]));
       ln_y.push_back(std::log(run.losses[i]));
       y.push_back(run.losses[i]);
+      if (!terms) {
+        saturated.push_back(0);
+        offset.push_back(static_cast<Eigen::Index>(w.size()));
+        continue;
+      }
       double sat = 0;
       seq.for_each_term(s, tol, [&](const mpl_term& t) {
         if (!(t.area > 0)) return;
@@ -535,7 +543,10 @@ class mpl_objective {
   constexpr std::string_view who = "fit_multi_power_law";
   opt.validate(who);
   detail::require(!runs.empty(), who, "runs", "non-empty", std::string("empty"));
-  detail::mpl_fit_data data;
+  // The starts run on LR changes grouped within coarse_tol (fewer terms, within ~1e-4 of the
+  // loss), the best one is then finished on `data`; the power law's own fit needs no terms.
+  constexpr double coarse_tol = 0.3;
+  detail::mpl_fit_data data, coarse, power_only;
   double lr_max = 0;
   mpl_eval_options eo;
   eo.warmup_steps = opt.warmup_steps;
@@ -573,6 +584,8 @@ class mpl_objective {
                               "a step with S1 > 0 (some earlier LR non-zero)", run.steps[i]);
     }
     data.add_run(seq, run, opt.tolerance);
+    if (coarse_tol > opt.tolerance) coarse.add_run(seq, run, coarse_tol);
+    power_only.add_run(seq, run, opt.tolerance, false);
   }
   detail::require(data.points() >= 8, who, "runs", "at least 8 loss points in total",
                   data.points());
@@ -608,10 +621,10 @@ class mpl_objective {
     int iterations = 0;
     long evaluations = 0;
   };
-  const auto minimize = [&](const Eigen::VectorXd& x0, const Eigen::VectorXd& lo,
-                            const Eigen::VectorXd& hi) {
+  const auto minimize = [&](const detail::mpl_fit_data& on, const Eigen::VectorXd& x0,
+                            const Eigen::VectorXd& lo, const Eigen::VectorXd& hi) {
     run_out r;
-    detail::mpl_objective fun(data, opt.huber_delta, prior_weight);
+    detail::mpl_objective fun(on, opt.huber_delta, prior_weight);
     Eigen::VectorXd x = x0.cwiseMax(lo).cwiseMin(hi), g(7);
     (void)fun(x, g);
     if (fun.last_valid) {
@@ -653,7 +666,7 @@ class mpl_objective {
         Eigen::VectorXd x0(7);
         const double l0 = y_min - l0f * spread;
         x0 << l0, std::log(std::max(y_max - l0, 1e-12)), alpha, -50, 0, 0.5, 0.5;
-        const run_out r = minimize(x0, plo, phi);
+        const run_out r = minimize(power_only, x0, plo, phi);
         res.evaluations += r.evaluations;
         if (r.valid && r.f < best_pl.f) best_pl = r;
       }
@@ -679,7 +692,7 @@ class mpl_objective {
   std::vector<std::exception_ptr> errors(starts.size());
   auto task = [&](std::size_t i) {
     try {
-      outs[i] = minimize(starts[i], lb, ub);
+      outs[i] = minimize(coarse_tol > opt.tolerance ? coarse : data, starts[i], lb, ub);
     } catch (...) {
       errors[i] = std::current_exception();
     }
@@ -700,6 +713,12 @@ class mpl_objective {
     if (best == nullptr || r.f < best->f) best = &r;
   }
   if (best == nullptr) return res;
+  run_out finished;
+  if (coarse_tol > opt.tolerance) {
+    finished = minimize(data, best->x, lb, ub);
+    res.evaluations += finished.evaluations;
+    if (finished.valid) best = &finished;
+  }
 
   const Eigen::VectorXd& x = best->x;
   res.law = multi_power_law(detail::mpl_from_x(x), opt.convention);

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
-// The 27 loss curves published with the Multi-Power Law paper, read from ../shared/data (never
-// committed): each run's per-step LR rebuilt from its name as the data's README says, and its
-// logged losses. Tests that need them skip with a message when the folder is absent.
-#ifndef LRS_TESTS_MULTI_POWER_LAW_DATA_HPP
-#define LRS_TESTS_MULTI_POWER_LAW_DATA_HPP
+// The 27 LLM loss curves published with the Multi-Power Law paper (Luo et al., ICLR 2025;
+// github.com/thu-yao-01-luo/MultiPowerLaw, folder loss_curve_repo, MIT licence), read from a
+// copy of their CSVs (docs/loss_curves.md says where to get them): each run's per-step LR
+// rebuilt from its name as the authors do, and its logged losses.
+#ifndef LRS_EXAMPLES_MPL_CURVES_HPP
+#define LRS_EXAMPLES_MPL_CURVES_HPP
 
 #include <cmath>
 #include <cstdlib>
@@ -19,11 +20,16 @@
 namespace mpl_data {
 
 /// The data folder: $LRS_MPL_DATA, else ../shared/data/loss_curves/multi_power_law beside the
-/// source tree (where CI has it). Empty when absent.
+/// source tree (LRS_SOURCE_DIR when defined, else the working directory). Empty when absent.
 inline std::string folder() {
   if (const char* env = std::getenv("LRS_MPL_DATA")) return env;
-  const std::filesystem::path p = std::filesystem::path(LRS_SOURCE_DIR) / ".." / "shared" / "data" /
-                                  "loss_curves" / "multi_power_law";
+#ifdef LRS_SOURCE_DIR
+  const std::filesystem::path root = LRS_SOURCE_DIR;
+#else
+  const std::filesystem::path root = std::filesystem::current_path();
+#endif
+  const std::filesystem::path p =
+      root / ".." / "shared" / "data" / "loss_curves" / "multi_power_law";
   return std::filesystem::exists(p / "400M" / "cosine_24000.csv") ? p.string() : std::string();
 }
 
@@ -95,4 +101,4 @@ inline const std::vector<std::string>& held_out_runs() {
 
 }  // namespace mpl_data
 
-#endif  // LRS_TESTS_MULTI_POWER_LAW_DATA_HPP
+#endif  // LRS_EXAMPLES_MPL_CURVES_HPP

@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: MIT
+// Loss-curve laws on real LLM pre-training curves: fit on three runs, predict six others.
+//
+// The 27 curves of the Multi-Power Law paper (Llama models of 25M, 100M and 400M parameters,
+// 9 schedules each; docs/loss_curves.md says where to get them). For each size, each way of
+// fitting is fitted on the paper's three fit runs (cosine_24000, constant_24000, wsdcon_9) and
+// predicts the six others; the table gives the held-out metrics as the paper defines them (R^2,
+// MAE, RMSE, PredE = mean |error| / loss, WorstE = max |error| / loss; each averaged over the
+// six runs). With --select, select_loss_law also chooses among the ways of fitting by
+// leave-one-run-out error over the three fit runs, and its interval's coverage is measured on
+// the six held-out runs.
+//
+//   loss_curves [--select] [DATA_DIR]   (default: ../shared/data/loss_curves/multi_power_law)
+#include <array>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include <lrs/analysis/law_selection.hpp>
+#include <lrs/analysis/multi_power_law.hpp>
+
+#include "common/mpl_curves.hpp"
+
+namespace {
+
+struct metrics {
+  double r2 = 0, mae = 0, rmse = 0, pred_e = 0, worst_e = 0;
+};
+
+// The paper's held-out metrics of `law` over `runs`, averaged over the runs.
+metrics held_out(const lrs::loss_law& law, const std::vector<lrs::loss_run>& runs) {
+  metrics m;
+  for (const auto& run : runs) {
+    const auto p = law.predict(run.lr, run.steps);
+    double mean = 0;
+    for (const double y : run.losses) mean += y;
+    mean /= static_cast<double>(run.losses.size());
+    double abs = 0, sq = 0, tot = 0, rel = 0, worst = 0;
+    for (std::size_t i = 0; i < p.size(); ++i) {
+      const double e = p[i] - run.losses[i];
+      abs += std::abs(e);
+      sq += e * e;
+      tot += (run.losses[i] - mean) * (run.losses[i] - mean);
+      rel += std::abs(e) / run.losses[i];
+      worst = std::max(worst, std::abs(e) / run.losses[i]);
+    }
+    const auto n = static_cast<double>(p.size());
+    const auto k = static_cast<double>(runs.size());
+    m.r2 += (1 - sq / tot) / k;
+    m.mae += abs / n / k;
+    m.rmse += std::sqrt(sq / n) / k;
+    m.pred_e += rel / n / k;
+    m.worst_e += worst / k;
+  }
+  return m;
+}
+
+void print_row(const char* name, const metrics& m, const char* note) {
+  std::printf("| %-34s | %.4f | %.5f | %.5f | %.5f | %.5f | %s |\n", name, m.r2, m.mae, m.rmse,
+              m.pred_e, m.worst_e, note);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  bool select = false;
+  std::string dir;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--select") == 0) {
+      select = true;
+    } else {
+      dir = argv[i];
+    }
+  }
+  if (dir.empty()) dir = mpl_data::folder();
+  if (dir.empty()) {
+    std::fprintf(stderr,
+                 "loss_curves: no data: give the folder of the Multi-Power Law curves "
+                 "(docs/loss_curves.md says where to get them)\n");
+    return 2;
+  }
+  // The authors' published parameters (their code's convention).
+  const std::array<std::array<double, 7>, 3> published{
+      {{3.04045406, 0.52468604, 0.50786857, 363.78751622, 2.06560812, 0.58279013, 0.64142257},
+       {2.6514477, 0.60115152, 0.45295811, 437.9464276, 2.13245612, 0.59785199, 0.65523644},
+       {2.37474466, 0.65421216, 0.42878731, 523.42464371, 2.02462735, 0.59350493, 0.63472457}}};
+
+  auto candidates = lrs::default_law_candidates();
+  lrs::law_candidate paper = candidates.front();
+  paper.name = "mpl/paper";
+  paper.mpl.convention = lrs::mpl_convention::paper;
+  candidates.insert(candidates.begin() + 2, paper);
+
+  for (std::size_t z = 0; z < mpl_data::sizes().size(); ++z) {
+    const std::string& size = mpl_data::sizes()[z];
+    std::vector<lrs::loss_run> fit, test;
+    for (const auto& r : mpl_data::fit_runs()) fit.push_back(mpl_data::load(dir, size, r));
+    for (const auto& r : mpl_data::held_out_runs()) test.push_back(mpl_data::load(dir, size, r));
+    std::printf("\n%s: fitted on %s, %s, %s; held-out metrics over the other six runs\n\n",
+                size.c_str(), mpl_data::fit_runs()[0].c_str(), mpl_data::fit_runs()[1].c_str(),
+                mpl_data::fit_runs()[2].c_str());
+    std::printf(
+        "| fit | R^2 | MAE | RMSE | PredE | WorstE | |\n| --- | ---: | ---: | ---: | ---: | "
+        "---: | --- |\n");
+    for (const auto& c : candidates) {
+      lrs::loss_law law;
+      const auto t0 = std::chrono::steady_clock::now();
+      const bool ok = lrs::detail::fit_candidate(c, fit, law);
+      const double ms =
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+      if (!ok) {
+        std::printf("| %-34s | no valid start |\n", c.name.c_str());
+        continue;
+      }
+      char note[64];
+      std::snprintf(note, sizeof note, "fit %.0f ms", ms);
+      const std::string name = c.name == "mpl" ? "mpl (lrs's default)" : c.name;
+      print_row(name.c_str(), held_out(law, test), note);
+    }
+    lrs::loss_law authors;
+    authors.law = lrs::loss_law::kind::mpl;
+    authors.mpl = lrs::multi_power_law(published[z]);
+    print_row("mpl, the authors' published fit", held_out(authors, test), "their code");
+
+    if (select) {
+      lrs::select_options so;
+      so.candidates = candidates;
+      const auto t0 = std::chrono::steady_clock::now();
+      const auto s = lrs::select_loss_law(fit, so);
+      const double sec =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      std::printf("\nleave-one-run-out over the fit runs (%.1f s):", sec);
+      for (const auto& sc : s.scores) std::printf(" %s %.5f;", sc.name.c_str(), sc.mae);
+      std::size_t inside = 0, total = 0;
+      for (const auto& run : test) {
+        const auto p = s.law.predict(run.lr, run.steps);
+        for (std::size_t i = 0; i < p.size(); ++i, ++total)
+          inside += std::abs(p[i] - run.losses[i]) <= s.interval;
+      }
+      std::printf(
+          "\nchosen %s: held-out MAE %.5f; 90%% interval +-%.5f holds %.1f%% of the "
+          "held-out points\n",
+          s.chosen.c_str(), held_out(s.law, test).mae, s.interval,
+          100.0 * static_cast<double>(inside) / static_cast<double>(total));
+    }
+  }
+  return 0;
+}

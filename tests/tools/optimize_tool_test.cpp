@@ -58,8 +58,8 @@ TEST_CASE("lrs optimize --mpl with the published 400M parameters", "[tool][optim
   const double f = json_number(r.out, "final_loss");
   CHECK(f <= 2.6891);  // the authors' optimised schedule (paper section 6.1)
   // The same numbers as the library's.
-  const lrs::mpl_params p{2.37474466, 0.65421216, 0.42878731, 523.42464371,
-                          2.02462735, 0.59350493, 0.63472457, lrs::mpl_convention::code};
+  const lrs::multi_power_law p(2.37474466, 0.65421216, 0.42878731, 523.42464371, 2.02462735,
+                               0.59350493, 0.63472457, lrs::mpl_convention::code);
   lrs::optimize_options o;
   o.warmup_steps = 2160;
   const auto lib = lrs::optimize_schedule(p, 24000, 3e-4, o);

@@ -111,3 +111,48 @@ TEST_CASE("family spec strings", "[analysis][scaling_law][choose]") {
   CHECK_THROWS_WITH(lrs::family_spec(F::rex_shape, s, -0.5),
                     "lrs::family_spec: parameter must be in [0, 1], got -0.5");
 }
+
+TEST_CASE("choose_schedule: the members within the margin of the best, by hand from the factories",
+          "[choose][margin]") {
+  lrs::family_setup s;
+  s.steps = 5000;
+  s.peak_lr = 2e-4;
+  s.min_lr = 0;
+  s.warmup_steps = 100;
+  lrs::choose_options o;
+  o.grid = 21;
+  const auto f = lrs::schedule_family::wsd_decay_fraction;
+  const auto none = lrs::choose_schedule(authors_law, f, s, o);
+  CHECK(none.within_lo == none.parameter);
+  CHECK(none.within_hi == none.parameter);
+  CHECK(none.within_count == 1);
+  // The grid's final losses, each member rebuilt from the factories and its areas computed.
+  std::vector<double> loss;
+  for (int i = 0; i < o.grid; ++i) {
+    const double p = static_cast<double>(i) / (o.grid - 1);
+    const auto a = lrs::compute_final_areas(factory_lr(f, s, p));
+    loss.push_back(authors_law(a.first, a.second));
+  }
+  for (const double margin : {1e-4, 1e-3, 1e-2, 1.0}) {
+    o.margin = margin;
+    const auto c = lrs::choose_schedule(authors_law, f, s, o);
+    CHECK(c.parameter == none.parameter);  // the winner does not depend on the margin
+    double lo = c.parameter, hi = c.parameter;
+    std::size_t n = 1;
+    for (int i = 0; i < o.grid; ++i) {
+      const double p = static_cast<double>(i) / (o.grid - 1);
+      if (p == c.parameter || !(loss[std::size_t(i)] <= c.final_loss + margin)) continue;
+      ++n;
+      lo = std::min(lo, p);
+      hi = std::max(hi, p);
+    }
+    INFO("margin " << margin);
+    CHECK(c.within_count == n);
+    CHECK(c.within_lo == lo);
+    CHECK(c.within_hi == hi);
+  }
+  CHECK(lrs::choose_schedule(authors_law, f, s, o).within_count == 21);  // margin 1: all
+  o.margin = -1;
+  CHECK_THROWS_WITH(lrs::choose_schedule(authors_law, f, s, o),
+                    Catch::Matchers::Contains("margin must be >= 0"));
+}

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // `lrs choose`: the best member of a schedule family under a fitted annealing law; JSON out.
+#include <cmath>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -25,7 +26,7 @@ void add_choose_command(CLI::App& app) {
   struct options {
     std::string law, curve_out;
     std::string family;
-    double lr = 0, min_lr = 0;
+    double lr = 0, min_lr = 0, margin = 0;
     std::int64_t steps = 0, warmup = 0;
     area_flags areas;
   };
@@ -51,9 +52,20 @@ void add_choose_command(CLI::App& app) {
       ->capture_default_str()
       ->transform(whole_number());
   cmd->add_option("--curve", o->curve_out, "write the winner's step,lr,loss to this CSV file");
+  cmd->add_option("--margin", o->margin,
+                  "final losses within this of the best are not told apart: report the range of "
+                  "members within it (e.g. the run-to-run noise, or the interval of the law)")
+      ->capture_default_str();
   o->areas.add_to(*cmd);
   cmd->callback([o] {
     const law_input law = read_law(o->law);
+    if (law.mpl)
+      throw usage_error(
+          "choose: the families are searched under the momentum law; for the "
+          "Multi-Power Law, `lrs optimize --law` gives the best schedule");
+    if (!(o->margin >= 0 && std::isfinite(o->margin)))
+      throw usage_error("choose: --margin must be finite and >= 0, got " +
+                        lrs::detail::format_number(o->margin));
     check_curve_steps("choose: ", o->steps);
     if (o->steps > max_choose_steps)
       throw usage_error("choose: --steps must be <= " + std::to_string(max_choose_steps) +
@@ -67,6 +79,7 @@ void add_choose_command(CLI::App& app) {
     setup.warmup_steps = o->warmup;
     lrs::choose_options co;
     co.areas = areas_for(o->areas, law);
+    co.margin = o->margin;
     const auto c =
         lrs::choose_schedule(law.law, *lrs::parse_enum<lrs::schedule_family>(o->family), setup, co);
     if (!o->curve_out.empty()) {
@@ -79,8 +92,11 @@ void add_choose_command(CLI::App& app) {
     // "spec" builds the winner (paste it into `lrs curve --steps T`); it has no quotes to escape.
     fmt::print(
         "{{\"family\": \"{}\", \"parameter\": {}, \"final_loss\": {}, \"steps\": {}, "
-        "\"spec\": \"{}\"}}\n",
-        o->family, json_number(c.parameter), json_number(c.final_loss), o->steps, c.spec);
+        "\"spec\": \"{}\", \"within\": {{\"margin\": {}, \"lo\": {}, \"hi\": {}, \"members\": {}, "
+        "\"scanned\": {}}}}}\n",
+        o->family, json_number(c.parameter), json_number(c.final_loss), o->steps, c.spec,
+        json_number(o->margin), json_number(c.within_lo), json_number(c.within_hi), c.within_count,
+        c.grid.size());
   });
 }
 

@@ -226,6 +226,11 @@ struct choose_options {
   /// Refine the best grid point by golden-section search on its two neighbouring intervals
   /// (continuous families only) until the bracket is below `tolerance`. @pre tolerance > 0
   double tolerance = 1e-6;
+  /// Predicted final losses within `margin` of the best are not told apart: the scanned members
+  /// within it are reported (schedule_choice::within_lo/within_hi) as the ones the law cannot
+  /// tell from the winner. Take it from the uncertainty of the predictions (select_loss_law's
+  /// interval, or the run-to-run noise of the final loss). @pre >= 0. Default 0.
+  double margin = 0;
 };
 
 /// The winner of choose_schedule.
@@ -237,6 +242,10 @@ struct schedule_choice {
   std::vector<double> loss;             ///< the winner's predicted loss at every step
   std::vector<double> grid;             ///< the scanned parameters
   std::vector<double> grid_final_loss;  ///< predicted final loss at each of them
+  /// The smallest and largest of the parameter and the scanned ones whose predicted final loss
+  /// is within choose_options::margin of final_loss; both `parameter` when no other is.
+  double within_lo = 0, within_hi = 0;
+  std::size_t within_count = 1;  ///< scanned members within the margin (the winner included)
 };
 
 namespace detail {
@@ -252,6 +261,7 @@ schedule_choice choose_by_final_areas(std::string_view who, const annealing_law&
   detail::require(lo <= hi, who, "hi", ">= lo (" + detail::format_value(lo) + ")", hi);
   detail::require(opt.grid >= 3, who, "grid", ">= 3", opt.grid);
   detail::require_positive(who, "tolerance", opt.tolerance);
+  detail::require_non_negative(who, "margin", opt.margin);
   const auto final_loss = [&](double p) {
     const std::pair<double, double> a = member_final_areas(p);
     const double f = law(a.first, a.second);
@@ -318,6 +328,15 @@ schedule_choice choose_by_final_areas(std::string_view who, const annealing_law&
       out.final_loss = m.f;
       out.parameter = m.x;
     }
+  }
+  out.within_lo = out.within_hi = out.parameter;
+  out.within_count = 1;
+  for (std::size_t i = 0; i < out.grid.size(); ++i) {
+    if (out.grid[i] == out.parameter || !(out.grid_final_loss[i] <= out.final_loss + opt.margin))
+      continue;
+    ++out.within_count;
+    out.within_lo = std::min(out.within_lo, out.grid[i]);
+    out.within_hi = std::max(out.within_hi, out.grid[i]);
   }
   std::vector<double> lr = make_lr(out.parameter);
   out.loss = law.predict(compute_areas(lr, opt.areas));

@@ -2,6 +2,7 @@
 // The Multi-Power Law fit: recovery of the published laws from their NumPy predictions, the
 // gradient against finite differences, bad input, and the paper's split on the real curves
 // (skipped with a message when ../shared/data is absent). Compiled with -O2 (tests/CMakeLists.txt).
+#include <lrs/analysis/law_selection.hpp>
 #include <lrs/analysis/multi_power_law.hpp>
 
 #include <cmath>
@@ -124,4 +125,59 @@ TEST_CASE("fit_multi_power_law: the paper's split on the 27 real loss curves",
     CHECK(m <= mae.at(size).first + 1e-5);
     CHECK(fit.undetermined.empty());
   }
+}
+
+TEST_CASE("select_loss_law: leave-one-run-out picks the law that made the data",
+          "[multi_power_law][select]") {
+  // Three runs of a momentum law (the authors' example law, tests/data/scaling_law), written
+  // from its formula: L0 + A S1^-alpha - C S2 with S1, S2 summed here by hand.
+  const double l0 = 2.6277947500862919, a = 0.42966732917561273, alpha = 0.54984394676470938,
+               c = 0.41077147803665665;
+  const auto run_of = [&](std::vector<double> lr) {
+    lrs::loss_run run;
+    double s1 = 0, s2 = 0, m = 0;
+    for (std::size_t i = 0; i < lr.size(); ++i) {
+      if (i > 0) m = 0.999 * m + (lr[i - 1] - lr[i]);
+      s1 += lr[i];
+      s2 += m;
+      if (i % 50 == 49) {
+        run.steps.push_back(static_cast<lrs::step_t>(i));
+        run.losses.push_back(l0 + a * std::pow(s1, -alpha) - c * s2);
+      }
+    }
+    run.lr = std::move(lr);
+    return run;
+  };
+  const double pi = std::acos(-1.0);
+  std::vector<double> constant(3000, 2e-4), cosine(3000), step(3000, 2e-4);
+  for (std::size_t i = 0; i < cosine.size(); ++i)
+    cosine[i] = 1e-4 * (1 + std::cos(pi * static_cast<double>(i) / 3000));
+  for (std::size_t i = 2000; i < step.size(); ++i) step[i] = 5e-5;
+  const std::vector<lrs::loss_run> runs{run_of(constant), run_of(cosine), run_of(step)};
+
+  lrs::select_options o;
+  lrs::law_candidate mom;
+  mom.name = "momentum";
+  mom.law = lrs::loss_law::kind::momentum;
+  mom.momentum.areas.warmup = lrs::warmup_convention::as_recorded;
+  lrs::law_candidate mpl;
+  mpl.name = "mpl";
+  o.candidates = {mpl, mom};
+  const auto s = lrs::select_loss_law(runs, o);
+  REQUIRE(s.scores.size() == 2);
+  CHECK(s.chosen == "momentum");
+  CHECK(s.scores[1].fold_mae.size() == 3);
+  CHECK(s.scores[1].mae < 1e-4);
+  CHECK(s.scores[1].mae < s.scores[0].mae);
+  CHECK(s.law.law == lrs::loss_law::kind::momentum);
+  CHECK(std::abs(s.law.momentum.c() - c) < 1e-3 * c);
+  // The interval is the 90 % quantile of the chosen candidate's held-out errors.
+  REQUIRE(s.held_out_errors.size() == 3 * 60);
+  CHECK(s.interval == s.held_out_errors[161]);
+  CHECK(s.interval < 1e-3);
+
+  using Catch::Matchers::Contains;
+  CHECK_THROWS_WITH(lrs::select_loss_law({runs[0]}, o), Contains("at least 2"));
+  o.coverage = 0;
+  CHECK_THROWS_WITH(lrs::select_loss_law(runs, o), Contains("coverage"));
 }

@@ -106,6 +106,20 @@ TEST_CASE("lrs fit --law mpl: run files and the published law's values; predict 
   CHECK(w.status == 2);
   CHECK(w.err.find("logged lr 0.0001 at step 100 is not the schedule's 0.0003") !=
         std::string::npos);
+  // Another loss column (a validation loss) by name; every step's LR logged: no schedule.
+  std::ostringstream val;
+  val << "step,lr,val_loss\n";
+  for (int t = 0; t < 40; ++t)
+    val << t << ",0.01," << 2.0 + 1.0 / std::sqrt(0.01 * (t + 1)) << '\n';
+  const std::string vf = temp_file(val.str());
+  files.push_back(vf);
+  const auto no_column = run_tool("fit --run " + vf);
+  CHECK(no_column.status == 2);
+  CHECK(no_column.err.find("missing column \"loss\"") != std::string::npos);
+  const auto named = run_tool("fit --run " + vf + " --loss-column val_loss");
+  INFO(named.err);
+  CHECK(named.status == 0);
+  CHECK(named.out.find("\"law\": \"momentum\"") != std::string::npos);
   for (const auto& f : files) std::remove(f.c_str());
 }
 

@@ -19,7 +19,7 @@ namespace lrs_tool {
 void add_fit_command(CLI::App& app) {
   struct options {
     std::vector<std::string> lr_curves, losses, schedules, run_files;
-    std::string law = "momentum", convention = "code";
+    std::string law = "momentum", convention = "code", loss_column = "loss";
     double prior = lrs::mpl_fit_options{}.prior;
     std::vector<double> lr;
     std::vector<std::int64_t> steps;
@@ -46,6 +46,9 @@ void add_fit_command(CLI::App& app) {
   cmd->add_option("--run", o->run_files,
                   "CSV step,lr,loss of a run (repeat per run; instead of --lr-curve/--loss); an "
                   "lr logged every k steps needs the run's --schedule");
+  cmd->add_option("--loss-column", o->loss_column,
+                  "the --run files' loss column (e.g. val_loss for a validation loss)")
+      ->capture_default_str();
   cmd->add_option("--lr-curve", o->lr_curves, "CSV step,lr of a run (repeat per run)");
   cmd->add_option("--schedule", o->schedules,
                   "schedule SPEC of a run, with --lr and --steps (instead of --lr-curve)");

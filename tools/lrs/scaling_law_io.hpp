@@ -117,18 +117,20 @@ inline lrs::io::step_series read_losses(const std::string& path, const lr_curve&
 }
 
 /// A run file `step,lr,loss` (one CSV per run, as training logs export it; more columns are
-/// ignored). Its LR column gives every step's LR when it holds steps 0, 1, 2, ... without gaps;
-/// otherwise (LR logged every k steps) `schedule`, when given, gives every step's LR and each
-/// logged LR must agree with it to 1e-6 relative. The loss logged at step k is the loss after
-/// the update of step k (the law's S1 includes the LR of step k).
+/// ignored; `loss_column` names the loss, e.g. a validation loss `val_loss`). Its LR column gives
+/// every step's LR when it holds steps 0, 1, 2, ... without gaps; otherwise (LR logged every k
+/// steps) `schedule`, when given, gives every step's LR and each logged LR must agree with it to
+/// 1e-6 relative. The loss logged at step k is the loss after the update of step k (the law's S1
+/// includes the LR of step k).
 /// @throws usage_error / csv_error naming the file, line and value.
-inline lrs::loss_run read_run(const std::string& path, const std::optional<lr_curve>& schedule) {
+inline lrs::loss_run read_run(const std::string& path, const std::optional<lr_curve>& schedule,
+                              const std::string& loss_column = "loss") {
   std::ifstream in(path);
   if (!in) throw usage_error("--run: cannot read " + lrs::io::detail::quote(path));
-  const auto cols = lrs::io::read_csv(in, {"step", "lr", "loss"}, path);
+  const auto cols = lrs::io::read_csv(in, {"step", "lr", loss_column}, path);
   const auto& st = cols["step"];
   const auto& lr = cols["lr"];
-  const auto& loss = cols["loss"];
+  const auto& loss = cols[loss_column];
   lrs::loss_run run;
   bool dense = !st.empty();
   for (std::size_t i = 0; i < st.size(); ++i) {

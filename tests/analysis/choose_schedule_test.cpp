@@ -151,7 +151,8 @@ TEST_CASE("choose_schedule: the members within the margin of the best, by hand f
     CHECK(c.within_lo == lo);
     CHECK(c.within_hi == hi);
   }
-  CHECK(lrs::choose_schedule(authors_law, f, s, o).within_count == 21);  // margin 1: all
+  // Margin 1: every scanned member, and the winner (off the grid after the golden section).
+  CHECK(lrs::choose_schedule(authors_law, f, s, o).within_count >= 21);
   o.margin = -1;
   CHECK_THROWS_WITH(lrs::choose_schedule(authors_law, f, s, o),
                     Catch::Matchers::Contains("margin must be >= 0"));

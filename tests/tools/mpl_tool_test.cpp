@@ -115,7 +115,7 @@ TEST_CASE("lrs fit --law mpl: run files and the published law's values; predict 
   files.push_back(vf);
   const auto no_column = run_tool("fit --run " + vf);
   CHECK(no_column.status == 2);
-  CHECK(no_column.err.find("missing column \"loss\"") != std::string::npos);
+  CHECK(no_column.err.find("missing column 'loss'") != std::string::npos);
   const auto named = run_tool("fit --run " + vf + " --loss-column val_loss");
   INFO(named.err);
   CHECK(named.status == 0);

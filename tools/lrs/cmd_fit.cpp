@@ -90,8 +90,9 @@ void add_fit_command(CLI::App& app) {
                           std::to_string(o->run_files.size()) +
                           " --run files; give one per run, or none");
       for (std::size_t i = 0; i < o->run_files.size(); ++i) {
-        runs.push_back(
-            read_run(o->run_files[i], curves.empty() ? std::nullopt : std::optional(curves[i])));
+        runs.push_back(read_run(o->run_files[i],
+                                curves.empty() ? std::nullopt : std::optional(curves[i]),
+                                o->loss_column));
         names.push_back(o->run_files[i]);
       }
     } else {

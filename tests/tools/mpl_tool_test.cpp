@@ -123,6 +123,53 @@ TEST_CASE("lrs fit --law mpl: run files and the published law's values; predict 
   for (const auto& f : files) std::remove(f.c_str());
 }
 
+TEST_CASE("lrs fit --law auto: the leave-one-run-out choice and predict's interval columns",
+          "[tool][select]") {
+  // Two runs of a momentum law written from its formula (LRs as recorded, lambda 0.999): a
+  // constant LR and a drop to a quarter at step 100, losses every 10 steps, LRs from schedules.
+  const double l0 = 2.6, a = 0.43, alpha = 0.55, c = 0.41;
+  const auto run_text = [&](bool drop) {
+    std::ostringstream out;
+    out.precision(17);
+    out << "step,lr,loss\n";
+    double s1 = 0, s2 = 0, m = 0, prev = 2e-4;
+    for (int t = 0; t < 200; ++t) {
+      const double lr = drop && t >= 100 ? 5e-5 : 2e-4;
+      m = 0.999 * m + (prev - lr);
+      prev = lr;
+      s1 += lr;
+      s2 += m;
+      if (t % 10 == 9)
+        out << t << ',' << lr << ',' << l0 + a * std::pow(s1, -alpha) - c * s2 << '\n';
+    }
+    return out.str();
+  };
+  const std::string flat = temp_file(run_text(false)), step = temp_file(run_text(true));
+  const auto r = run_tool("fit --law auto --lr 2e-4 --steps 200 --run " + flat +
+                          " --schedule constant --run " + step +
+                          " --schedule 'StepLR(step_size=100, gamma=0.25)'");
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  CHECK(r.out.find("\"selected\": \"") != std::string::npos);
+  CHECK(r.out.find("\"leave_one_run_out\": [{\"candidate\": \"mpl\"") != std::string::npos);
+  const auto at = r.out.find("\"interval\": ");
+  REQUIRE(at != std::string::npos);
+  const double interval = std::stod(r.out.substr(at + 12));
+  CHECK(interval >= 0);
+  const std::string law = temp_file(r.out);
+  const auto p = run_tool("predict --law " + law + " constant --lr 2e-4 --steps 50");
+  REQUIRE(p.status == 0);
+  const auto rows = tool_test::csv_rows(p.out);
+  REQUIRE(rows.size() == 51);
+  CHECK(rows[0] == std::vector<std::string>{"step", "loss", "loss_lo", "loss_hi"});
+  for (std::size_t i = 1; i < rows.size(); ++i) {
+    const double loss = std::stod(rows[i][1]);
+    CHECK(std::abs(std::stod(rows[i][3]) - loss - interval) <= 1e-12 * loss);
+    CHECK(std::abs(loss - std::stod(rows[i][2]) - interval) <= 1e-12 * loss);
+  }
+  for (const auto& f : {flat, step, law}) std::remove(f.c_str());
+}
+
 #else
 TEST_CASE("lrs fit --law mpl tool tests need the tool (LRS_BUILD_TOOLS) on POSIX", "[tool]") {
   WARN("lrs tool not built: its tests were skipped");

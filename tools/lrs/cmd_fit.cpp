@@ -8,6 +8,7 @@
 #include <fmt/core.h>
 #include <CLI/CLI.hpp>
 
+#include <lrs/analysis/law_selection.hpp>
 #include <lrs/analysis/multi_power_law.hpp>
 #include <lrs/analysis/scaling_law.hpp>
 
@@ -32,8 +33,10 @@ void add_fit_command(CLI::App& app) {
       "fit",
       "Fit a loss-curve law to runs: momentum, L = L0 + A*S1^-alpha - C*S2 (Tissue et al. 2024), "
       "or mpl, the Multi-Power Law (Luo et al. 2025); JSON out");
-  cmd->add_option("--law", o->law, "momentum or mpl")
-      ->check(CLI::IsMember({"momentum", "mpl"}))
+  cmd->add_option("--law", o->law,
+                  "momentum, mpl, or auto: the law and fitting choices whose leave-one-run-out "
+                  "error is lowest (needs 2+ runs), with a prediction interval")
+      ->check(CLI::IsMember({"momentum", "mpl", "auto"}))
       ->capture_default_str();
   cmd->add_option("--convention", o->convention,
                   "mpl: code (the authors' code: the warm-up's rise in the sum) or paper")
@@ -115,6 +118,37 @@ void add_fit_command(CLI::App& app) {
                            json_number(rel[i]));
       return out;
     };
+    if (o->law == "auto") {
+      lrs::select_options so;
+      so.threads = o->threads;
+      const auto s = lrs::select_loss_law(runs, so);
+      std::string scores;
+      for (const auto& sc : s.scores)
+        scores += fmt::format("{}{{\"candidate\": \"{}\", \"mae\": {}, \"rmse\": {}}}",
+                              scores.empty() ? "" : ", ", sc.name, json_number(sc.mae),
+                              json_number(sc.rmse));
+      const std::string selection = fmt::format(
+          "\"selected\": \"{}\", \"interval\": {}, \"coverage\": {}, "
+          "\"leave_one_run_out\": [{}]",
+          s.chosen, json_number(s.interval), json_number(so.coverage), scores);
+      if (s.law.law == lrs::loss_law::kind::mpl) {
+        const auto& p = s.law.mpl.parameters();
+        fmt::print(
+            "{{\"law\": \"mpl\", \"convention\": \"{}\", \"L0\": {}, \"A\": {}, "
+            "\"alpha\": {}, \"B\": {}, \"C\": {}, \"beta\": {}, \"gamma\": {}, {}}}\n",
+            lrs::to_string(s.law.mpl.convention()), json_number(p[0]), json_number(p[1]),
+            json_number(p[2]), json_number(p[3]), json_number(p[4]), json_number(p[5]),
+            json_number(p[6]), selection);
+      } else {
+        const auto& m = s.law.momentum;
+        fmt::print(
+            "{{\"law\": \"momentum\", \"L0\": {}, \"A\": {}, \"alpha\": {}, \"C\": {}, "
+            "\"lambda\": {}, \"warmup\": \"{}\", {}}}\n",
+            json_number(m.l0()), json_number(m.a()), json_number(m.alpha()), json_number(m.c()),
+            json_number(s.law.areas.lambda), lrs::name_of(s.law.areas.warmup), selection);
+      }
+      return;
+    }
     if (o->law == "mpl") {
       lrs::mpl_fit_options mo;
       mo.convention =
@@ -154,15 +188,15 @@ void add_fit_command(CLI::App& app) {
       throw usage_error("fit: no starting point gives a positive predicted loss at every point");
     fmt::print(
         "{{\"law\": \"momentum\", \"L0\": {}, \"A\": {}, \"alpha\": {}, \"C\": {}, "
-        "\"lambda\": {}, \"r2\": {}, "
+        "\"lambda\": {}, \"warmup\": \"{}\", \"r2\": {}, "
         "\"rmse\": {}, \"objective\": {}, \"status\": \"{}\", \"iterations\": {}, "
         "\"starts_tried\": {}, \"starts_converged\": {}, \"polished\": {}, \"evaluations\": {}, "
         "\"point_evaluations\": {}, \"runs\": [{}]}}\n",
         json_number(r.law.l0()), json_number(r.law.a()), json_number(r.law.alpha()),
-        json_number(r.law.c()), json_number(fo.areas.lambda), json_number(r.r2),
-        json_number(r.rmse), json_number(r.objective), lrs::to_string(r.status), r.iterations,
-        r.starts_tried, r.starts_converged, r.polished, r.evaluations, r.point_evaluations,
-        per_run(r.run_rmse, r.run_max_rel_error));
+        json_number(r.law.c()), json_number(fo.areas.lambda), lrs::name_of(fo.areas.warmup),
+        json_number(r.r2), json_number(r.rmse), json_number(r.objective), lrs::to_string(r.status),
+        r.iterations, r.starts_tried, r.starts_converged, r.polished, r.evaluations,
+        r.point_evaluations, per_run(r.run_rmse, r.run_max_rel_error));
   });
 }
 

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,26 @@
 #include "scaling_law_io.hpp"
 
 namespace lrs_tool {
+
+namespace {
+
+/// step,loss, and loss_lo,loss_hi = loss -+ the interval when the law has one (`lrs fit --law
+/// auto`).
+void write_prediction(const std::vector<lrs::step_t>& idx, const std::vector<double>& loss,
+                      const std::optional<double>& interval) {
+  if (!interval) {
+    lrs::io::write_step_series(std::cout, "step", "loss", idx, loss);
+    return;
+  }
+  std::vector<double> steps(idx.begin(), idx.end()), lo(loss), hi(loss);
+  for (std::size_t i = 0; i < loss.size(); ++i) {
+    lo[i] -= *interval;
+    hi[i] += *interval;
+  }
+  lrs::io::write_csv(std::cout, {"step", "loss", "loss_lo", "loss_hi"}, {steps, loss, lo, hi});
+}
+
+}  // namespace
 
 void add_predict_command(CLI::App& app) {
   struct options {
@@ -70,7 +91,7 @@ void add_predict_command(CLI::App& app) {
         fmt::print(stderr,
                    "lrs: note: predict: S1 = 0 (no LR yet) at steps 0..{} of {}: left out\n",
                    idx.front() - 1, c.source);
-      lrs::io::write_step_series(std::cout, "step", "loss", idx, loss);
+      write_prediction(idx, loss, law.interval);
       return;
     }
     const lrs::annealing_areas areas = lrs::compute_areas(c.lr, areas_for(o->areas, law));
@@ -96,7 +117,7 @@ void add_predict_command(CLI::App& app) {
       fmt::print(stderr, "lrs: note: predict: S1 = 0 (no LR yet) at {} of {}: left out\n",
                  first == 1 ? std::string("step 0") : fmt::format("steps 0..{}", first - 1),
                  c.source);
-    lrs::io::write_step_series(std::cout, "step", "loss", idx, values);
+    write_prediction(idx, values, law.interval);
   });
 }
 

@@ -218,6 +218,10 @@ struct law_input {
   std::optional<double> lambda;
   /// Set when the JSON is a Multi-Power Law (`lrs fit --law mpl`: it has B, beta and gamma).
   std::optional<lrs::multi_power_law> mpl;
+  /// The half-width of the prediction interval (`lrs fit --law auto`: "interval").
+  std::optional<double> interval;
+  /// The momentum law's JSON says "warmup": "as_recorded".
+  bool as_recorded = false;
 };
 
 namespace detail {
@@ -349,7 +353,8 @@ inline law_input read_law(const std::string& arg) {
   if (b == std::string::npos) throw usage_error(from + " is empty");
   if (text[b] != '{') {
     const auto e = text.find_last_not_of(" \t\r\n");
-    return {parse_law_pairs(text.substr(b, e - b + 1)), std::nullopt, std::nullopt};
+    return {parse_law_pairs(text.substr(b, e - b + 1)), std::nullopt, std::nullopt, std::nullopt,
+            false};
   }
   const auto members = detail::json_top_numbers(text);
   const auto number = [&](const char* name) -> std::optional<double> {
@@ -372,6 +377,7 @@ inline law_input read_law(const std::string& arg) {
     law_input out{};
     out.mpl =
         lrs::multi_power_law(p, paper ? lrs::mpl_convention::paper : lrs::mpl_convention::code);
+    out.interval = number("interval");
     return out;
   }
   const char* names[4] = {"L0", "A", "alpha", "C"};
@@ -387,7 +393,8 @@ inline law_input read_law(const std::string& arg) {
       throw usage_error(from + ": the JSON has no number \"" + std::string(names[j]) +
                         "\" (null or missing: did the fit fail?)");
   }
-  law_input out{lrs::annealing_law(v[0], v[1], v[2], v[3]), std::nullopt, std::nullopt};
+  law_input out{lrs::annealing_law(v[0], v[1], v[2], v[3]), std::nullopt, std::nullopt,
+                number("interval"), text.find("\"warmup\": \"as_recorded\"") != std::string::npos};
   for (const auto& m : members)
     if (m.first == "lambda") out.lambda = m.second;
   return out;
@@ -398,11 +405,13 @@ inline lrs::annealing_law parse_law(const std::string& text) {
   return read_law(text).law;
 }
 
-/// The area options of `flags`, with the lambda of `law` unless --lambda was given.
+/// The area options of `flags`, with the lambda of `law` unless --lambda was given, and the
+/// warm-up rule as_recorded when the law was fitted with it.
 inline lrs::area_options areas_for(const area_flags& flags, const law_input& law) {
   area_flags f = flags;
   if (law.lambda && (f.lambda_option == nullptr || f.lambda_option->count() == 0))
     f.lambda = *law.lambda;
+  if (law.as_recorded) f.as_recorded = true;  // the rule the law was fitted with
   return f.options();
 }
 

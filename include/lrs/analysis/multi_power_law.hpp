@@ -773,8 +773,13 @@ class mpl_objective {
     }
   }
   static constexpr const char* names[7] = {"L0", "A", "alpha", "B", "C", "beta", "gamma"};
-  static constexpr double limits[7] = {
-      inf, 2.302585092994046, 0.5, 2.302585092994046, 2.302585092994046, 0.5, 0.5};
+  static constexpr double limits[7] = {std::numeric_limits<double>::infinity(),
+                                       2.302585092994046,
+                                       0.5,
+                                       2.302585092994046,
+                                       2.302585092994046,
+                                       0.5,
+                                       0.5};
   for (int k = 0; k < 7; ++k) {
     res.std_error[std::size_t(k)] = std::sqrt(sigma2 * var[k]);
     const bool at_bound = (k == 5 || k == 6) && (x[k] <= lb[k] * (1 + 1e-6) || x[k] >= 1 - 1e-6);

@@ -10,7 +10,10 @@
 // leave-one-run-out error over the three fit runs, and its interval's coverage is measured on
 // the six held-out runs.
 //
-//   loss_curves [--select] [DATA_DIR]   (default: ../shared/data/loss_curves/multi_power_law)
+// With --svg PREFIX, draws PREFIX<size>.svg: the held-out runs' losses and lrs's predictions.
+//
+//   loss_curves [--select] [--svg PREFIX] [DATA_DIR]
+//   (DATA_DIR default: ../shared/data/loss_curves/multi_power_law, or $LRS_MPL_DATA)
 #include <array>
 #include <chrono>
 #include <cmath>
@@ -21,6 +24,7 @@
 
 #include <lrs/analysis/law_selection.hpp>
 #include <lrs/analysis/multi_power_law.hpp>
+#include <lrs/io/svg.hpp>
 
 #include "common/mpl_curves.hpp"
 
@@ -67,10 +71,12 @@ void print_row(const char* name, const metrics& m, const char* note) {
 
 int main(int argc, char** argv) {
   bool select = false;
-  std::string dir;
+  std::string dir, svg_prefix;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--select") == 0) {
       select = true;
+    } else if (std::strcmp(argv[i], "--svg") == 0 && i + 1 < argc) {
+      svg_prefix = argv[++i];
     } else {
       dir = argv[i];
     }
@@ -126,6 +132,28 @@ int main(int argc, char** argv) {
     authors.law = lrs::loss_law::kind::mpl;
     authors.mpl = lrs::multi_power_law(published[z]);
     print_row("mpl, the authors' published fit", held_out(authors, test), "their code");
+    if (!svg_prefix.empty()) {
+      // The six held-out runs' losses (solid), the fit run cosine_24000's, then lrs's
+      // predictions in the held-out runs' colours (dashed: the plot's series 8 on).
+      lrs::svg_plot_options po;
+      po.title = size + ": logged loss (solid) and lrs's prediction (dashed)";
+      po.x_label = "step";
+      po.y_label = "training loss (nats)";
+      po.legend_by_last_value = false;
+      po.width = 980;
+      po.height = 560;
+      lrs::svg_plot plot(po);
+      const auto xs = [](const lrs::loss_run& run) {
+        return std::vector<double>(run.steps.begin(), run.steps.end());
+      };
+      for (std::size_t r = 0; r < test.size(); ++r)
+        plot.add_series(mpl_data::held_out_runs()[r], xs(test[r]), test[r].losses);
+      plot.add_series(mpl_data::fit_runs()[0] + " (fitted)", xs(fit[0]), fit[0].losses);
+      for (std::size_t r = 0; r < test.size(); ++r)
+        plot.add_series(mpl_data::held_out_runs()[r] + ", predicted", xs(test[r]),
+                        default_law.predict(test[r].lr, test[r].steps));
+      plot.write(svg_prefix + size + ".svg");
+    }
     std::printf("\nMAE per held-out run, lrs's default / the authors' fit:");
     for (std::size_t r = 0; r < test.size(); ++r)
       std::printf(" %s %.5f / %.5f;", mpl_data::held_out_runs()[r].c_str(),

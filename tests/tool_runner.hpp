@@ -4,7 +4,9 @@
 
 #if defined(LRS_TOOL_PATH) && defined(__unix__)
 #define LRS_HAVE_TOOL 1
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -54,6 +56,21 @@ inline std::vector<std::vector<std::string>> csv_rows(const std::string& text) {
     rows.push_back(cells);
   }
   return rows;
+}
+
+/// The number after `"key": ` in a one-line JSON object; NaN if the key is absent.
+inline double json_number(const std::string& json, const std::string& key) {
+  const auto at = json.find("\"" + key + "\": ");
+  if (at == std::string::npos) return std::nan("");
+  return std::strtod(json.c_str() + at + key.size() + 4, nullptr);
+}
+
+/// The string after `"key": ` in a one-line JSON object; "<absent>" if the key is absent.
+inline std::string json_string(const std::string& json, const std::string& key) {
+  const auto at = json.find("\"" + key + "\": \"");
+  if (at == std::string::npos) return "<absent>";
+  const auto b = at + key.size() + 5;
+  return json.substr(b, json.find('"', b) - b);
 }
 
 /// Writes `text` to a fresh temporary file and returns its path; the file is removed by the caller.

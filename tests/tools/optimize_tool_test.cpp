@@ -21,21 +21,9 @@
 
 namespace {
 
+using tool_test::json_number;
+using tool_test::json_string;
 using tool_test::run_tool;
-
-/// The number after `"key": ` in a one-line JSON object; NaN if the key is absent.
-double json_number(const std::string& json, const std::string& key) {
-  const auto at = json.find("\"" + key + "\": ");
-  if (at == std::string::npos) return std::nan("");
-  return std::strtod(json.c_str() + at + key.size() + 4, nullptr);
-}
-
-std::string json_string(const std::string& json, const std::string& key) {
-  const auto at = json.find("\"" + key + "\": \"");
-  if (at == std::string::npos) return "<absent>";
-  const auto b = at + key.size() + 5;
-  return json.substr(b, json.find('"', b) - b);
-}
 
 const char* mpl_400m =
     "2.37474466,0.65421216,0.42878731,523.42464371,2.02462735,0.59350493,0.63472457";

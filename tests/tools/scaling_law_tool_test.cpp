@@ -19,6 +19,8 @@
 
 namespace {
 
+using tool_test::json_number;
+using tool_test::json_string;
 using tool_test::result;
 using tool_test::run_tool;
 
@@ -53,20 +55,6 @@ class scratch {
   std::string dir_;
   std::vector<std::string> files_;
 };
-
-/// The number after `"key": ` in a one-line JSON object; NaN if the key is absent.
-double json_number(const std::string& json, const std::string& key) {
-  const auto at = json.find("\"" + key + "\": ");
-  if (at == std::string::npos) return std::nan("");
-  return std::strtod(json.c_str() + at + key.size() + 4, nullptr);
-}
-
-std::string json_string(const std::string& json, const std::string& key) {
-  const auto at = json.find("\"" + key + "\": \"");
-  if (at == std::string::npos) return "<absent>";
-  const auto b = at + key.size() + 5;
-  return json.substr(b, json.find('"', b) - b);
-}
 
 std::vector<std::vector<double>> csv_numbers(const std::string& text) {
   std::vector<std::vector<double>> rows;

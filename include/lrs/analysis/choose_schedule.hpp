@@ -146,23 +146,6 @@ decltype(auto) visit_family_member(schedule_family f, const family_setup& setup,
   return visit(cosine_decay(peak, setup.steps, o));
 }
 
-/// {S1(T-1), S2(T-1)} of `lr` by compute_final_areas's arithmetic, operation for operation (so
-/// the same numbers), without its copy and checks: `lr` is a family member's (finite, >= 0) and
-/// is changed in place by the warm-up convention. The search calls it hundreds of times with one
-/// buffer.
-inline std::pair<double, double> final_areas_in_place(std::vector<double>& lr,
-                                                      const area_options& opt) {
-  apply_warmup("compute_final_areas", lr, opt);
-  double s1 = 0.0, s2 = 0.0, m = 0.0, prev = lr[0];
-  for (const double eta : lr) {
-    m = opt.lambda * m + (prev - eta);
-    prev = eta;
-    s1 += eta;
-    s2 += m;
-  }
-  return {s1, s2};
-}
-
 }  // namespace detail
 
 [[nodiscard]] inline any_schedule<double> family_schedule(schedule_family f,

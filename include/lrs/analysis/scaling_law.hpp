@@ -121,6 +121,27 @@ inline void apply_warmup(std::string_view who, std::vector<double>& lr, const ar
 
 }  // namespace detail
 
+namespace detail {
+
+/// S1 and S2 at the last step of `lr`, {S1(T-1), S2(T-1)}, in one pass without storing the
+/// curves: compute_final_areas without its copy and checks (`lr` is valid: finite, >= 0, and is
+/// changed in place by the warm-up convention). The schedule search calls it hundreds of times
+/// with one buffer.
+inline std::pair<double, double> final_areas_in_place(std::vector<double>& lr,
+                                                      const area_options& opt) {
+  apply_warmup("compute_final_areas", lr, opt);
+  double s1 = 0.0, s2 = 0.0, m = 0.0, prev = lr[0];
+  for (const double eta : lr) {
+    m = opt.lambda * m + (prev - eta);
+    prev = eta;
+    s1 += eta;
+    s2 += m;
+  }
+  return {s1, s2};
+}
+
+}  // namespace detail
+
 /// S1 and S2 of an LR sequence (eta_0..eta_{T-1}), in O(T): the warm-up convention (see
 /// area_options::warmup_steps), then one pass that accumulates both areas.
 /// @pre lr non-empty, every value finite and >= 0; warmup_steps < lr.size() when given.
@@ -157,15 +178,7 @@ inline void apply_warmup(std::string_view who, std::vector<double>& lr, const ar
   constexpr std::string_view who = "compute_final_areas";
   opt.validate(who);
   detail::require_lr_sequence(who, lr);
-  detail::apply_warmup(who, lr, opt);
-  double s1 = 0.0, s2 = 0.0, m = 0.0, prev = lr[0];
-  for (const double eta : lr) {
-    m = opt.lambda * m + (prev - eta);
-    prev = eta;
-    s1 += eta;
-    s2 += m;
-  }
-  return {s1, s2};
+  return detail::final_areas_in_place(lr, opt);
 }
 
 /// S1 and S2 of the first `steps` LRs of a schedule.

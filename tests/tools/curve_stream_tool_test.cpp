@@ -149,7 +149,9 @@ TEST_CASE("lrs suggests the closest subcommand", "[tool][error]") {
   CHECK(d.err ==
         "lrs: unknown command 'frobnicate'; the commands are choose, curve, fit, list, "
         "optimize, plot, predict, refine\n");
-  CHECK(run_tool("--version").status == 0);
+  const auto v = run_tool("--version");
+  CHECK(v.status == 0);
+  CHECK(v.out == "lrs 1.0.0\n");  // the release this tree is (version.hpp, CMake, CHANGELOG.md)
 }
 
 #endif

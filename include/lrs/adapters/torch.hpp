@@ -220,6 +220,8 @@ class torch_scheduler {
                         start) {}
 
   /// Uses the given base LRs (one per param group) and applies step `start`.
+  /// @throws lrs::invalid_argument as the other constructor, or if base_lrs does not fit the
+  /// optimizer (see torch_lr_setter).
   torch_scheduler(::torch::optim::Optimizer& optimizer, Schedule schedule,
                   std::vector<double> base_lrs, step_t start)
       : setter_(optimizer, std::move(base_lrs)), schedule_(std::move(schedule)), step_(start) {

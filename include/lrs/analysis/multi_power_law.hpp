@@ -206,6 +206,7 @@ class multi_power_law {
     detail::require_non_negative(who, "gamma", gamma);
   }
   /// From {L0, A, alpha, B, C, beta, gamma}, the order of the authors' code and README.
+  /// @throws lrs::invalid_argument as the other constructor.
   multi_power_law(const std::array<double, 7>& p, mpl_convention convention = mpl_convention::code)
       : multi_power_law(p[0], p[1], p[2], p[3], p[4], p[5], p[6], convention) {}
 

@@ -43,6 +43,7 @@ class constant_lr {
   }
 
   /// The same schedule for another base LR (one PyTorch parameter group).
+  /// @throws lrs::invalid_argument as the constructor does for this base_lr.
   [[nodiscard]] constant_lr with_base_lr(T base_lr) const {
     return constant_lr(base_lr, factor_, total_iters_);
   }

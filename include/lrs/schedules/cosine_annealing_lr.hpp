@@ -52,6 +52,7 @@ class cosine_annealing_lr {
   }
 
   /// The same schedule for another base LR (one PyTorch parameter group).
+  /// @throws lrs::invalid_argument as the constructor does for this base_lr.
   [[nodiscard]] cosine_annealing_lr with_base_lr(T base_lr) const {
     return cosine_annealing_lr(base_lr, t_max_, eta_min_);
   }

@@ -72,6 +72,7 @@ class cosine_annealing_warm_restarts {
   }
 
   /// The same schedule for another base LR (one PyTorch parameter group).
+  /// @throws lrs::invalid_argument as the constructor does for this base_lr.
   [[nodiscard]] cosine_annealing_warm_restarts with_base_lr(T base_lr) const {
     return cosine_annealing_warm_restarts(base_lr, t_0_, t_mult_, eta_min_);
   }

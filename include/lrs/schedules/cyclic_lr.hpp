@@ -90,6 +90,7 @@ class cyclic_lr {
 
   /// The same with a custom scale_fn evaluated on the cycle number or the step (mode is ignored,
   /// as in PyTorch).
+  /// @throws lrs::invalid_argument as the other constructor, or if scale_fn is empty.
   cyclic_lr(T base_lr, T max_lr, step_t step_size_up, step_t step_size_down, scale_fn_type scale_fn,
             cyclic_scale_mode scale_mode = cyclic_scale_mode::cycle, bool cycle_momentum = true,
             T base_momentum = T(0.8), T max_momentum = T(0.9))
@@ -121,6 +122,7 @@ class cyclic_lr {
   }
 
   /// The same cycle with another lower bound (one PyTorch parameter group).
+  /// @throws lrs::invalid_argument if base_lr is negative or not finite.
   [[nodiscard]] cyclic_lr with_base_lr(T base_lr) const {
     cyclic_lr out = *this;
     detail::require_non_negative("cyclic_lr", "base_lr", base_lr);
@@ -128,6 +130,7 @@ class cyclic_lr {
     return out;
   }
   /// The same cycle with other bounds (one PyTorch parameter group with its own max_lr).
+  /// @throws lrs::invalid_argument if base_lr or max_lr is negative or not finite.
   [[nodiscard]] cyclic_lr with_lrs(T base_lr, T max_lr) const {
     cyclic_lr out = with_base_lr(base_lr);
     detail::require_non_negative("cyclic_lr", "max_lr", max_lr);

@@ -45,6 +45,7 @@ class exponential_lr {
   }
 
   /// The same schedule for another base LR (one PyTorch parameter group).
+  /// @throws lrs::invalid_argument as the constructor does for this base_lr.
   [[nodiscard]] exponential_lr with_base_lr(T base_lr) const {
     return exponential_lr(base_lr, gamma_);
   }

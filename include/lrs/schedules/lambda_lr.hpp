@@ -41,6 +41,7 @@ class lambda_lr {
   }
 
   /// The same factor applied to another base LR (one PyTorch parameter group).
+  /// @throws lrs::invalid_argument if base_lr is negative or not finite.
   [[nodiscard]] lambda_lr with_base_lr(T base_lr) const { return lambda_lr(base_lr, f_); }
 
   /// The optimizer's initial LR (PyTorch's param-group `lr`) that lr_lambda(t) multiplies.

@@ -46,6 +46,7 @@ class linear_lr {
   }
 
   /// The same schedule for another base LR (one PyTorch parameter group).
+  /// @throws lrs::invalid_argument as the constructor does for this base_lr.
   [[nodiscard]] linear_lr with_base_lr(T base_lr) const {
     return linear_lr(base_lr, start_, end_, total_iters_);
   }

@@ -62,6 +62,7 @@ class multi_step_lr {
   }
 
   /// The same schedule for another base LR (one PyTorch parameter group).
+  /// @throws lrs::invalid_argument as the constructor does for this base_lr.
   [[nodiscard]] multi_step_lr with_base_lr(T base_lr) const {
     return multi_step_lr(base_lr, milestones_, gamma_);
   }

@@ -45,6 +45,7 @@ class multiplicative_lr {
   }
 
   /// The same factors applied to another base LR (one PyTorch parameter group).
+  /// @throws lrs::invalid_argument if base_lr is negative or not finite.
   [[nodiscard]] multiplicative_lr with_base_lr(T base_lr) const {
     return multiplicative_lr(base_lr, f_);
   }

@@ -44,6 +44,7 @@ class polynomial_lr {
   }
 
   /// The same schedule for another base LR (one PyTorch parameter group).
+  /// @throws lrs::invalid_argument as the constructor does for this base_lr.
   [[nodiscard]] polynomial_lr with_base_lr(T base_lr) const {
     return polynomial_lr(base_lr, total_iters_, power_);
   }

@@ -48,6 +48,7 @@ class step_lr {
   }
 
   /// The same schedule for another base LR (one PyTorch parameter group).
+  /// @throws lrs::invalid_argument as the constructor does for this base_lr.
   [[nodiscard]] step_lr with_base_lr(T base_lr) const {
     return step_lr(base_lr, step_size_, gamma_);
   }

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(cmake make g++ clang libclang-rt-dev clang-format libeigen3-dev catch2 libfmt-dev
-          libcli11-dev libbenchmark-dev zlib1g-dev liblbfgspp-dev "$@")
+          libcli11-dev libbenchmark-dev zlib1g-dev liblbfgspp-dev doxygen "$@")
 
 missing=()
 for p in "${packages[@]}"; do

@@ -98,7 +98,9 @@ class dlib_scheduler {
 
   /// The step whose LR the trainer holds (the 0-based index of its next update).
   [[nodiscard]] step_t current_step() const noexcept { return step_; }
+  /// The LR the trainer holds: schedule(current_step()), as a double.
   [[nodiscard]] double last_lr() const { return static_cast<double>(schedule_(step_)); }
+  /// The schedule it drives the trainer with.
   [[nodiscard]] const Schedule& schedule() const noexcept { return schedule_; }
 
  private:

@@ -145,7 +145,10 @@ class torch_lr_setter {
 
   /// The LR of each param group, as the optimizer will use it at its next step().
   [[nodiscard]] std::vector<double> current_lrs() const { return read_lrs(*optimizer_); }
+  /// PyTorch's `base_lrs`: one LR per param group (base_lrs[0] > 0); group g's LR is the first
+  /// group's times base_lrs[g] / base_lrs[0].
   [[nodiscard]] const std::vector<double>& base_lrs() const noexcept { return base_lrs_; }
+  /// The optimizer whose param groups it sets (not owned; it must outlive this object).
   [[nodiscard]] ::torch::optim::Optimizer& optimizer() const noexcept { return *optimizer_; }
 
   /// The LR of each param group of any optimizer.
@@ -177,7 +180,9 @@ class torch_lr_setter {
 /// What a torch_scheduler checkpoint needs: the step whose values the optimizer holds and the
 /// base LRs (one per param group). The same type for every schedule.
 struct torch_scheduler_state {
+  /// The step whose values the optimizer holds (current_step(), >= 0).
   step_t step = 0;
+  /// The base LR of each param group, in param-group order (torch_lr_setter::base_lrs()).
   std::vector<double> base_lrs;
 };
 
@@ -204,6 +209,7 @@ class torch_scheduler {
   LRS_REQUIRE_SCHEDULE(Schedule);
 
  public:
+  /// What state() returns and load_state() takes.
   using state_type = torch_scheduler_state;
 
   /// Reads the base LRs from the optimizer's param groups and applies step `start`.
@@ -214,6 +220,8 @@ class torch_scheduler {
                         start) {}
 
   /// Uses the given base LRs (one per param group) and applies step `start`.
+  /// @throws lrs::invalid_argument as the other constructor, or if base_lrs does not fit the
+  /// optimizer (see torch_lr_setter).
   torch_scheduler(::torch::optim::Optimizer& optimizer, Schedule schedule,
                   std::vector<double> base_lrs, step_t start)
       : setter_(optimizer, std::move(base_lrs)), schedule_(std::move(schedule)), step_(start) {
@@ -237,7 +245,9 @@ class torch_scheduler {
   [[nodiscard]] double last_lr() const { return static_cast<double>(schedule_(step_)); }
   /// Every group's LR at current_step().
   [[nodiscard]] std::vector<double> last_lrs() const { return setter_.current_lrs(); }
+  /// The schedule, written for the first param group.
   [[nodiscard]] const Schedule& schedule() const noexcept { return schedule_; }
+  /// The base LR of each param group (see torch_lr_setter::base_lrs()).
   [[nodiscard]] const std::vector<double>& base_lrs() const noexcept { return setter_.base_lrs(); }
 
   /// True when this schedule sets the optimizer's momentum at each step.
@@ -251,6 +261,8 @@ class torch_scheduler {
     }
   }
 
+  /// The step and base LRs to save in a checkpoint; load_state() or the constructor that takes
+  /// them resumes from it.
   [[nodiscard]] state_type state() const { return {step_, setter_.base_lrs()}; }
 
   /// Restores a saved state and applies its step to the optimizer.

@@ -79,6 +79,7 @@ class batch_scaled_schedule {
   LRS_REQUIRE_SCHEDULE(Schedule);
 
  public:
+  /// The wrapped schedule's value type, what operator() returns.
   using value_type = schedule_value_t<Schedule>;
 
   /// @pre base_batch > 0, batch > 0, max_lr > 0 (may be +inf).
@@ -104,9 +105,13 @@ class batch_scaled_schedule {
     return base_.momentum(step);
   }
 
+  /// k(B) from batch_scale_factor: batch / base_batch (linear) or its square root (square_root).
   [[nodiscard]] value_type factor() const noexcept { return factor_; }
+  /// The cap on every step's LR (> 0; +inf for none).
   [[nodiscard]] value_type max_lr() const noexcept { return max_lr_; }
+  /// The scaling rule k was computed with.
   [[nodiscard]] batch_rule rule() const noexcept { return rule_; }
+  /// The wrapped schedule, as tuned at base_batch.
   [[nodiscard]] const Schedule& base() const noexcept { return base_; }
 
  private:

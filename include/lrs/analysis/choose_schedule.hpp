@@ -66,6 +66,7 @@ struct family_setup {
 /// The families' names as the tool spells them.
 template <>
 struct enum_names<schedule_family> {
+  /// The table read by name_of and parse_enum.
   static constexpr enum_name<schedule_family> table[] = {
       {schedule_family::wsd_decay_fraction, "wsd"},
       {schedule_family::cosine_floor, "cosine-floor"},
@@ -228,6 +229,9 @@ struct schedule_choice {
   /// The smallest and largest of the parameter and the scanned ones whose predicted final loss
   /// is within choose_options::margin of final_loss; both `parameter` when no other is.
   double within_lo = 0, within_hi = 0;
+  /// @var schedule_choice::within_hi
+  /// The largest of the parameter and the scanned ones whose predicted final loss is within
+  /// choose_options::margin of final_loss (see within_lo).
   std::size_t within_count = 1;  ///< scanned members within the margin (the winner included)
 };
 

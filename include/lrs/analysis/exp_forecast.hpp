@@ -18,9 +18,13 @@ namespace lrs {
 
 /// y(x) = a * exp(b * x) + c, the AutoLRS loss model (b < 0: decay towards c).
 struct exp_model {
+  /// The amplitude: y(0) - c.
   double a = 0;
+  /// The rate per unit of x (< 0 for a decay, as fitted by AutoLRS).
   double b = 0;
+  /// The asymptote of a decay (b < 0): y as x grows.
   double c = 0;
+  /// y(x) = a * exp(b * x) + c.
   [[nodiscard]] double operator()(double x) const noexcept { return a * std::exp(b * x) + c; }
 };
 

@@ -63,8 +63,11 @@ struct gp_objective {
 
 /// Hyper-parameters of `amplitude * matern52(|x - x'| / length_scale) + noise * [x == x']`.
 struct gp_hyperparameters {
+  /// The signal variance (ConstantKernel's constant, > 0), in squared normalised-target units.
   double amplitude = 1.0;
+  /// Matern's length scale (> 0), in the units of x.
   double length_scale = 1.0;
+  /// WhiteKernel's noise level (>= 0): a variance added on the diagonal of the training covariance.
   double noise = 1.0;
 };
 
@@ -79,6 +82,7 @@ enum class gp_normalization {
 /// The names of the target normalisations: "none", "mean", "mean_and_scale".
 template <>
 struct enum_names<gp_normalization> {
+  /// The table read by name_of and parse_enum.
   static constexpr enum_name<gp_normalization> table[] = {
       {gp_normalization::none, "none"},
       {gp_normalization::mean, "mean"},
@@ -100,7 +104,9 @@ struct gp_options {
 
 /// Mean and standard deviation of the latent function (noise excluded) at one point.
 struct gp_prediction {
+  /// The posterior mean at the point, in the units of the targets y.
   double mean = 0;
+  /// The posterior standard deviation of the latent function (noise excluded), in the units of y.
   double std = 0;
 };
 
@@ -230,6 +236,7 @@ class gaussian_process {
 
   /// The fitted hyper-parameters (in normalised-target units).
   [[nodiscard]] const gp_hyperparameters& hyperparameters() const noexcept { return hp_; }
+  /// True after a successful fit() (a fit that throws leaves it false); predict() requires it.
   [[nodiscard]] bool fitted() const noexcept { return fitted_; }
 
  private:

@@ -26,6 +26,7 @@ namespace lrs {
 /// v, v' f(H) v ~= sum_i weights[i] * f(ritz_values[i]) (stochastic Lanczos quadrature).
 template <class T = double>
 struct lanczos_result {
+  /// A column vector of T (Eigen), the type of the vector members.
   using vector = Eigen::Matrix<T, Eigen::Dynamic, 1>;
   vector alpha;        ///< diagonal of T_k (k entries)
   vector beta;         ///< off-diagonal of T_k (k - 1 entries)
@@ -160,7 +161,9 @@ template <class T = double, class Hvp>
 template <class T, class Grad>
 class finite_difference_hvp {
  public:
+  /// The scalar type T of the point and the products.
   using scalar_type = T;
+  /// The vector type of x, v and H v (an Eigen column vector of T).
   using vector = Eigen::Matrix<T, Eigen::Dynamic, 1>;
 
   /// @pre x finite and non-empty; rel_step > 0 finite.
@@ -187,7 +190,9 @@ class finite_difference_hvp {
     return (plus - minus) / (T(2) * h);
   }
 
+  /// The point x at which the Hessian is approximated.
   [[nodiscard]] const vector& point() const noexcept { return x_; }
+  /// The relative step (> 0): h = rel_step * max(1, |x|_inf) / |v|.
   [[nodiscard]] T rel_step() const noexcept { return rel_step_; }
 
  private:
@@ -216,8 +221,11 @@ enum class mu_rule {
 /// (mean of the two middle values for an even count), mu per mu_rule.
 template <class T>
 struct curvature_bounds_t {
+  /// L = max |theta|, the largest curvature magnitude.
   T l;
+  /// median(|theta|) (mean of the two middle values for an even count).
   T median;
+  /// The small curvature mu, chosen per mu_rule.
   T mu;
 };
 
@@ -275,7 +283,9 @@ template <class T>
 /// A learning rate and a momentum for torch-style heavy ball SGD (`v = beta v + g; x -= lr v`).
 template <class T>
 struct lr_momentum {
+  /// The learning rate (> 0).
   T lr;
+  /// The heavy-ball momentum beta, in [0, 1).
   T momentum;
 };
 

@@ -23,7 +23,10 @@ namespace lrs {
 
 /// A fitted loss-curve law of either kind, with the options it predicts with.
 struct loss_law {
+  /// Which law is held: momentum (annealing_law, the momentum-area law of Tissue et al.) or mpl
+  /// (multi_power_law).
   enum class kind { momentum, mpl };
+  /// Which of `momentum` and `mpl` is the fitted law (the other is default-constructed).
   kind law = kind::momentum;
   annealing_law momentum;  ///< the law when `law` is momentum
   area_options areas;      ///< its lambda and warm-up rule
@@ -88,6 +91,7 @@ struct law_candidate {
 
 /// How one candidate predicted the runs it was not fitted on.
 struct candidate_score {
+  /// The name of the law_candidate scored (law_candidate::name, e.g. "mpl/prior=0").
   std::string name;
   bool valid = false;                                     ///< every fold's fit found a valid start
   double mae = std::numeric_limits<double>::infinity();   ///< mean over folds of each held-out

@@ -40,6 +40,7 @@ enum class mpl_convention { code, paper };
 /// The names of the conventions: "code", "paper".
 template <>
 struct enum_names<mpl_convention> {
+  /// The table read by name_of and parse_enum.
   static constexpr enum_name<mpl_convention> table[] = {{mpl_convention::code, "code"},
                                                         {mpl_convention::paper, "paper"}};
 };
@@ -205,16 +206,25 @@ class multi_power_law {
     detail::require_non_negative(who, "gamma", gamma);
   }
   /// From {L0, A, alpha, B, C, beta, gamma}, the order of the authors' code and README.
+  /// @throws lrs::invalid_argument as the other constructor.
   multi_power_law(const std::array<double, 7>& p, mpl_convention convention = mpl_convention::code)
       : multi_power_law(p[0], p[1], p[2], p[3], p[4], p[5], p[6], convention) {}
 
+  /// L0, the loss the power-law term tends to as S1 grows (finite; may be negative).
   [[nodiscard]] double l0() const noexcept { return p_[0]; }
+  /// A, the scale of the power-law term A S1^-alpha (>= 0).
   [[nodiscard]] double a() const noexcept { return p_[1]; }
+  /// alpha, the exponent of S1 (>= 0).
   [[nodiscard]] double alpha() const noexcept { return p_[2]; }
+  /// B, the largest loss reduction per unit of LR drop (>= 0).
   [[nodiscard]] double b() const noexcept { return p_[3]; }
+  /// C, the rate inside G(x) = 1 - (1 + C x)^-beta (>= 0).
   [[nodiscard]] double c() const noexcept { return p_[4]; }
+  /// beta, the exponent of G (>= 0).
   [[nodiscard]] double beta() const noexcept { return p_[5]; }
+  /// gamma, the exponent of eta_j in G's argument eta_j^-gamma S_j(s) (>= 0).
   [[nodiscard]] double gamma() const noexcept { return p_[6]; }
+  /// Which LR changes the loss-reduction sum runs over (see mpl_convention).
   [[nodiscard]] mpl_convention convention() const noexcept { return convention_; }
   /// {L0, A, alpha, B, C, beta, gamma}.
   [[nodiscard]] const std::array<double, 7>& parameters() const noexcept { return p_; }
@@ -273,9 +283,11 @@ class multi_power_law {
     return predict(lr, {static_cast<step_t>(lr.size()) - 1}, opt).front();
   }
 
+  /// Equal when the seven parameters (exact comparison of doubles) and the convention are.
   friend bool operator==(const multi_power_law& x, const multi_power_law& y) noexcept {
     return x.p_ == y.p_ && x.convention_ == y.convention_;
   }
+  /// Not equal: a parameter or the convention differs.
   friend bool operator!=(const multi_power_law& x, const multi_power_law& y) noexcept {
     return !(x == y);
   }
@@ -363,6 +375,7 @@ struct mpl_fit_result {
   double rmse = 0;                        ///< RMSE on raw losses, all runs together
   std::vector<double> run_rmse;           ///< RMSE of each run
   std::vector<double> run_max_rel_error;  ///< largest |prediction - y| / y of each run
+  /// How the fit ended (no_valid_start: `law` is the default, all zeros).
   fit_status status = fit_status::no_valid_start;
   int iterations = 0;    ///< iterations of the best start
   int starts_tried = 0;  ///< starts with a valid prediction at every point

@@ -238,6 +238,7 @@ enum class optimize_status {
 /// The names of the optimisation statuses.
 template <>
 struct enum_names<optimize_status> {
+  /// The table read by name_of and parse_enum.
   static constexpr enum_name<optimize_status> table[] = {
       {optimize_status::converged, "converged"},
       {optimize_status::max_iterations, "max_iterations"},
@@ -249,6 +250,7 @@ struct optimized_schedule {
   std::vector<double> lr;          ///< the LR of every step 0..T-1 (warm-up included)
   double final_loss = 0;           ///< the law's predicted loss at step T - 1
   double constant_final_loss = 0;  ///< the same for the start: the warm-up, then the peak
+  /// How the full-resolution stage ended (the coarse stage's outcome is not reported).
   optimize_status status = optimize_status::converged;
   /// Iterations of both stages; a stage that ends in a failed line search adds 0 (LBFGSpp does
   /// not report them then).

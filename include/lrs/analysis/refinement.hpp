@@ -64,6 +64,7 @@ class refined_profile {
   static_assert(std::is_floating_point_v<T>, "refined_profile<T>: T must be floating point");
 
  public:
+  /// The value type T of the profile, what operator() returns.
   using value_type = T;
 
   /// Wraps precomputed values. @throws lrs::invalid_argument if fewer than 2 values, or a value is
@@ -246,6 +247,7 @@ enum class grad_norm_kind {
 /// continue from the number loaded.
 class grad_norm_recorder {
  public:
+  /// An empty recorder that keeps the `kind` norm of each step (l2 for SGD, l1 for Adam).
   explicit grad_norm_recorder(grad_norm_kind kind = grad_norm_kind::l2) : kind_(kind) {}
 
   /// Appends the norm of step steps(). @throws lrs::invalid_argument if norm < 0 or not finite.
@@ -264,10 +266,13 @@ class grad_norm_recorder {
     record(static_cast<double>(kind_ == grad_norm_kind::l2 ? info.grad_l2 : info.grad_l1));
   }
 
+  /// Which norm record(info) reads: grad_l2 (l2) or grad_l1 (l1).
   [[nodiscard]] grad_norm_kind kind() const noexcept { return kind_; }
   /// Number of recorded steps; the next record() is step steps().
   [[nodiscard]] step_t steps() const noexcept { return static_cast<step_t>(norms_.size()); }
+  /// The recorded norms, norms()[t] being that of step t (each finite and >= 0).
   [[nodiscard]] const std::vector<double>& norms() const noexcept { return norms_; }
+  /// Forgets every recorded norm; the next record() is step 0 again.
   void clear() noexcept { norms_.clear(); }
 
   /// Replaces the recorded norms (norm t is that of step t).

@@ -47,9 +47,13 @@ struct regularized_newton_options {
 /// the step that produced x_k).
 template <class T>
 struct newton_history_entry {
+  /// The point x_k.
   Eigen::Matrix<T, Eigen::Dynamic, 1> x;
+  /// f(x_k).
   T f;
+  /// The dual norm |grad f(x_k)|_* (with the options' metric).
   T grad_norm;
+  /// The smoothness estimate gamma after the step that produced x_k.
   T gamma;
 };
 
@@ -64,6 +68,7 @@ struct regularized_newton_result {
   int rejected_iterations = 0;            ///< iterations where no trial passed (x kept)
   int trials = 0;                         ///< trial points evaluated (function + gradient each)
   int cholesky_failures = 0;              ///< trials whose H + lambda B was not positive definite
+  /// Why it stopped: converged (gradient tolerance met) or max_iterations.
   newton_status status = newton_status::max_iterations;
   std::vector<newton_history_entry<T>> history;  ///< when options.record_history
 };

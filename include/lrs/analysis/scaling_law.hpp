@@ -37,6 +37,7 @@ enum class warmup_convention {
 /// The names of the warm-up conventions: "at_peak", "as_recorded".
 template <>
 struct enum_names<warmup_convention> {
+  /// The table read by name_of and parse_enum.
   static constexpr enum_name<warmup_convention> table[] = {
       {warmup_convention::at_peak, "at_peak"}, {warmup_convention::as_recorded, "as_recorded"}};
 };
@@ -78,6 +79,7 @@ struct annealing_areas {
   std::vector<double> lr;  ///< the LR sequence used (after the warm-up convention)
   std::vector<double> s1;  ///< forward area S1(s), s = 0..T-1
   std::vector<double> s2;  ///< annealing area S2(s), s = 0..T-1
+  /// The number of steps T (the length of lr, s1 and s2).
   [[nodiscard]] std::size_t size() const noexcept { return lr.size(); }
 };
 
@@ -213,9 +215,13 @@ class annealing_law {
     detail::require_non_negative("annealing_law", "C", c);
   }
 
+  /// L0, the irreducible loss (the limit as S1 grows with S2 = 0).
   [[nodiscard]] double l0() const noexcept { return l0_; }
+  /// A, the scale of the power-law term A * S1^(-alpha).
   [[nodiscard]] double a() const noexcept { return a_; }
+  /// alpha, the exponent of the forward area S1.
   [[nodiscard]] double alpha() const noexcept { return alpha_; }
+  /// C, the loss drop per unit of annealing area S2.
   [[nodiscard]] double c() const noexcept { return c_; }
 
   /// The predicted loss for areas (s1, s2). @pre s1 > 0 (gives +inf at s1 = 0 when alpha > 0).
@@ -243,9 +249,11 @@ class annealing_law {
     return predict(compute_areas(schedule, steps, opt));
   }
 
+  /// Equal when the four parameters are equal (exact comparison of doubles).
   friend bool operator==(const annealing_law& x, const annealing_law& y) noexcept {
     return x.l0_ == y.l0_ && x.a_ == y.a_ && x.alpha_ == y.alpha_ && x.c_ == y.c_;
   }
+  /// Not equal: some parameter differs.
   friend bool operator!=(const annealing_law& x, const annealing_law& y) noexcept {
     return !(x == y);
   }
@@ -314,6 +322,7 @@ enum class fit_status {
 /// The names of the fit statuses.
 template <>
 struct enum_names<fit_status> {
+  /// The table read by name_of and parse_enum.
   static constexpr enum_name<fit_status> table[] = {{fit_status::converged, "converged"},
                                                     {fit_status::max_iterations, "max_iterations"},
                                                     {fit_status::line_search, "line_search"},
@@ -333,6 +342,7 @@ struct fit_result {
   double rmse = 0;               ///< root-mean-square error on raw losses, all runs together
   std::vector<double> run_rmse;  ///< RMSE of each run
   std::vector<double> run_max_rel_error;  ///< largest |prediction - y| / y of each run
+  /// How the fit ended (no_valid_start: `law` is the default, all zeros).
   fit_status status = fit_status::no_valid_start;
   int iterations = 0;        ///< iterations of the best start
   int starts_tried = 0;      ///< starting points run

@@ -47,8 +47,12 @@ class bspline {
                     "coefficients.size()", ">= knots.size() - degree - 1", c_.size());
   }
 
+  /// FITPACK's knot vector t (non-decreasing, at least 2 degree + 2 knots).
   [[nodiscard]] const std::vector<double>& knots() const noexcept { return t_; }
+  /// FITPACK's B-spline coefficients c (at least knots().size() - degree() - 1 of them; the rest
+  /// are unused, as in SciPy's tck).
   [[nodiscard]] const std::vector<double>& coefficients() const noexcept { return c_; }
+  /// FITPACK's k, the polynomial degree of each piece (1..5; 0 for a default-constructed spline).
   [[nodiscard]] int degree() const noexcept { return k_; }
 
   /// The spline at x (FITPACK's splev with e = 0); NaN for a default-constructed spline.
@@ -77,6 +81,7 @@ class bspline {
     return out;
   }
 
+  /// @cond LRS_IMPLEMENTATION
   // The k+1 B-splines that are non-zero on t(l) <= x < t(l+1), de Boor-Cox recurrence (FITPACK's
   // fpbspl, with SciPy's zero weight at coincident knots); 1-based: h[1..k+1].
   static void basis(const std::vector<double>& tv, int k, double x, int l,
@@ -101,6 +106,7 @@ class bspline {
     }
   }
 
+  /// @endcond
  private:
   std::vector<double> t_, c_;
   int k_ = 0;
@@ -116,6 +122,7 @@ struct smoothing_spline_options {
 /// A fitted smoothing spline with FITPACK's diagnostics.
 struct smoothing_spline : bspline {
   double residual = 0;  ///< fp = sum (y_i - s(x_i))^2
+  /// FITPACK's ier: how the fit ended (smoothed when fp is within 0.001 s of s).
   spline_status status = spline_status::smoothed;
 };
 

@@ -14,7 +14,9 @@ namespace lrs {
 /// One name of an enumerator.
 template <class E>
 struct enum_name {
+  /// The enumerator.
   E value;
+  /// Its name (or an alias), a string literal compared exactly by parse_enum.
   const char* name;
 };
 

@@ -246,7 +246,11 @@ class state_writer {
     detail::put_le(hyper_, detail::float_bits(v), 8);
     return *this;
   }
+  /// A float hyper-parameter, stored as f64 (widened exactly).
+  /// @throws lrs::invalid_argument on an empty, too long or repeated name.
   state_writer& hyper(std::string_view name, float v) { return hyper(name, double(v)); }
+  /// An integer hyper-parameter, stored as i64.
+  /// @throws lrs::invalid_argument on an empty, too long or repeated name.
   state_writer& hyper(std::string_view name, std::int64_t v) {
     begin_hyper(name, detail::state_value_type::i64);
     detail::put_le(hyper_, static_cast<std::uint64_t>(v), 8);
@@ -264,16 +268,23 @@ class state_writer {
                       std::uint64_t(v));
     return hyper(name, static_cast<std::int64_t>(v));
   }
+  /// A boolean hyper-parameter, stored as one byte 0 or 1.
+  /// @throws lrs::invalid_argument on an empty, too long or repeated name.
   state_writer& hyper(std::string_view name, bool v) {
     begin_hyper(name, detail::state_value_type::boolean);
     hyper_.push_back(v ? 1 : 0);
     return *this;
   }
+  /// A string hyper-parameter (u32 length, then the bytes), e.g. an enum's name.
+  /// @throws lrs::invalid_argument on an empty, too long or repeated name, or a value of 4 GiB or
+  /// more.
   state_writer& hyper(std::string_view name, std::string_view v) {
     begin_hyper(name, detail::state_value_type::string);
     put_string(hyper_, v);
     return *this;
   }
+  /// A string hyper-parameter given as a C string (not a bool, which a pointer would convert to).
+  /// @throws lrs::invalid_argument on an empty, too long or repeated name.
   state_writer& hyper(std::string_view name, const char* v) {
     return hyper(name, std::string_view(v));
   }
@@ -283,17 +294,23 @@ class state_writer {
     payload_.push_back(v);
     return *this;
   }
+  /// A bool, as one byte 0 or 1 (read back by state_reader::boolean).
   state_writer& boolean(bool v) { return u8(v ? 1 : 0); }
+  /// A 32-bit unsigned integer, 4 bytes little-endian.
   state_writer& u32(std::uint32_t v) {
     detail::put_le(payload_, v, 4);
     return *this;
   }
+  /// A 64-bit unsigned integer, 8 bytes little-endian.
   state_writer& u64(std::uint64_t v) {
     detail::put_le(payload_, v, 8);
     return *this;
   }
+  /// A 64-bit signed integer, 8 bytes little-endian two's complement.
   state_writer& i64(std::int64_t v) { return u64(static_cast<std::uint64_t>(v)); }
+  /// A double, its IEEE-754 bit pattern in 8 bytes little-endian (NaN and infinities included).
   state_writer& f64(double v) { return u64(detail::float_bits(v)); }
+  /// A float, its IEEE-754 bit pattern in 4 bytes little-endian (NaN and infinities included).
   state_writer& f32(float v) { return u32(detail::float_bits(v)); }
   /// f32 or f64 by the type of v.
   template <class F>
@@ -318,6 +335,7 @@ class state_writer {
     return *this;
   }
   template <class F>
+  /// The elements of v, as reals(v.data(), v.size()).
   state_writer& reals(const std::vector<F>& v) {
     return reals(v.data(), v.size());
   }
@@ -333,6 +351,7 @@ class state_writer {
     payload_.insert(payload_.end(), p, p + n);
     return *this;
   }
+  /// The bytes of b, as bytes(b.data(), b.size()).
   state_writer& bytes(const std::vector<unsigned char>& b) { return bytes(b.data(), b.size()); }
 
   /// Reserves room for n more payload bytes (optional, saves reallocations; finish() then also
@@ -469,6 +488,12 @@ class state_reader {
       fail("the payload length " + std::to_string(payload) + " does not match the " +
            std::to_string(end_ - pos_) + " bytes left");
   }
+  /// Reads the state held in `bytes`, which must outlive the reader.
+  /// @param bytes the bytes of a state.
+  /// @param kind the kind this object writes, e.g. "adam".
+  /// @param scalar the scalar type this object has.
+  /// @param max_kind_version the newest kind version this object reads.
+  /// @throws lrs::state_error as the pointer-and-size constructor.
   state_reader(const std::vector<unsigned char>& bytes, std::string_view kind,
                state_scalar scalar = state_scalar::none, std::uint32_t max_kind_version = 1)
       : state_reader(bytes.data(), bytes.size(), kind, scalar, max_kind_version) {}
@@ -484,7 +509,11 @@ class state_reader {
     const bool same = e.f == here || (std::isnan(e.f) && std::isnan(here));
     if (!same) mismatch(name, detail::format_value(e.f), detail::format_value(here));
   }
+  /// As the double overload: `here` is widened to double before the comparison.
+  /// @throws lrs::state_error if `name` is missing, not an f64, or holds another value.
   void hyper(std::string_view name, float here) { hyper(name, double(here)); }
+  /// Checks that integer hyper-parameter `name` is `here`.
+  /// @throws lrs::state_error if `name` is missing, not an i64, or holds another value.
   void hyper(std::string_view name, std::int64_t here) {
     const entry& e = find(name, detail::state_value_type::i64);
     if (e.i != here) mismatch(name, std::to_string(e.i), std::to_string(here));
@@ -502,43 +531,63 @@ class state_reader {
     }
     hyper(name, static_cast<std::int64_t>(here));
   }
+  /// Checks that boolean hyper-parameter `name` is `here`.
+  /// @throws lrs::state_error if `name` is missing, not a bool, or holds another value.
   void hyper(std::string_view name, bool here) {
     const entry& e = find(name, detail::state_value_type::boolean);
     if (e.b != here) mismatch(name, e.b ? "true" : "false", here ? "true" : "false");
   }
+  /// Checks that string hyper-parameter `name` is `here` (byte for byte).
+  /// @throws lrs::state_error if `name` is missing, not a string, or holds another value.
   void hyper(std::string_view name, std::string_view here) {
     const entry& e = find(name, detail::state_value_type::string);
     if (e.s != here) mismatch(name, detail::state_quote(e.s), detail::state_quote(here));
   }
+  /// As the std::string_view overload, for a C string.
+  /// @throws lrs::state_error if `name` is missing, not a string, or holds another value.
   void hyper(std::string_view name, const char* here) { hyper(name, std::string_view(here)); }
 
   /// The value of a hyper-parameter, for objects that adopt it instead of checking it.
   [[nodiscard]] double hyper_f64(std::string_view name) {
     return find(name, detail::state_value_type::f64).f;
   }
+  /// The value of integer hyper-parameter `name`.
+  /// @throws lrs::state_error if `name` is missing or not an i64.
   [[nodiscard]] std::int64_t hyper_i64(std::string_view name) {
     return find(name, detail::state_value_type::i64).i;
   }
+  /// The value of boolean hyper-parameter `name`.
+  /// @throws lrs::state_error if `name` is missing or not a bool.
   [[nodiscard]] bool hyper_bool(std::string_view name) {
     return find(name, detail::state_value_type::boolean).b;
   }
+  /// The value of string hyper-parameter `name`.
+  /// @throws lrs::state_error if `name` is missing or not a string.
   [[nodiscard]] std::string hyper_string(std::string_view name) {
     return find(name, detail::state_value_type::string).s;
   }
 
   /// Payload fields, in the order written. `what` names the field in messages.
   [[nodiscard]] std::uint8_t u8(std::string_view what) { return *take(1, what); }
+  /// A bool written by state_writer::boolean.
+  /// @throws lrs::state_error if the payload is exhausted or the byte is neither 0 nor 1.
   [[nodiscard]] bool boolean(std::string_view what) {
     const std::uint8_t v = u8(what);
     if (v > 1) fail_field(what, std::to_string(v), "0 or 1");
     return v == 1;
   }
+  /// A 32-bit unsigned integer (4 bytes little-endian).
+  /// @throws lrs::state_error if fewer than 4 payload bytes are left.
   [[nodiscard]] std::uint32_t u32(std::string_view what) {
     return static_cast<std::uint32_t>(detail::get_le(take(4, what), 4));
   }
+  /// A 64-bit unsigned integer (8 bytes little-endian).
+  /// @throws lrs::state_error if fewer than 8 payload bytes are left.
   [[nodiscard]] std::uint64_t u64(std::string_view what) {
     return detail::get_le(take(8, what), 8);
   }
+  /// A 64-bit signed integer (8 bytes little-endian two's complement).
+  /// @throws lrs::state_error if fewer than 8 payload bytes are left.
   [[nodiscard]] std::int64_t i64(std::string_view what) {
     return static_cast<std::int64_t>(u64(what));
   }
@@ -550,9 +599,13 @@ class state_reader {
                  "in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
     return v;
   }
+  /// A double from its IEEE-754 bit pattern (may be NaN or infinite; see finite()).
+  /// @throws lrs::state_error if fewer than 8 payload bytes are left.
   [[nodiscard]] double f64(std::string_view what) {
     return detail::float_from_bits<double>(u64(what));
   }
+  /// A float from its IEEE-754 bit pattern (may be NaN or infinite; see finite()).
+  /// @throws lrs::state_error if fewer than 4 payload bytes are left.
   [[nodiscard]] float f32(std::string_view what) {
     return detail::float_from_bits<float>(u32(what));
   }
@@ -572,6 +625,8 @@ class state_reader {
     if (!std::isfinite(v)) fail_field(what, detail::format_value(v), "finite");
     return v;
   }
+  /// A string written by state_writer::string (u32 length, then the bytes).
+  /// @throws lrs::state_error if the length exceeds the payload bytes left.
   [[nodiscard]] std::string string(std::string_view what) { return read_string(what); }
 
   /// The u64 count of an array of `elem_size`-byte elements, checked against the bytes left
@@ -601,6 +656,8 @@ class state_reader {
     reals_into(what, v.data(), n);
     return v;
   }
+  /// A u64 count and that many 64-bit signed integers (as written by state_writer::i64s).
+  /// @throws lrs::state_error if the count exceeds what the payload bytes left can hold.
   [[nodiscard]] std::vector<std::int64_t> i64s(std::string_view what) {
     const std::size_t n = count(what, 8);
     std::vector<std::int64_t> v(n);

@@ -27,6 +27,7 @@ enum class past_end {
 /// The spec names of the warm-up shapes.
 template <>
 struct enum_names<warmup_shape> {
+  /// The table read by name_of and parse_enum.
   static constexpr enum_name<warmup_shape> table[] = {{warmup_shape::linear, "linear"},
                                                       {warmup_shape::cosine, "cosine"},
                                                       {warmup_shape::exponential, "exponential"}};
@@ -35,6 +36,7 @@ struct enum_names<warmup_shape> {
 /// The spec names of the past-the-end policies.
 template <>
 struct enum_names<past_end> {
+  /// The table read by name_of and parse_enum.
   static constexpr enum_name<past_end> table[] = {
       {past_end::hold, "hold"}, {past_end::floor, "floor"}, {past_end::cycle, "cycle"}};
 };

@@ -66,6 +66,7 @@ class chained {
   static_assert((is_schedule_v<S> && ...), "lrs::chained: every child must be a schedule");
 
  public:
+  /// The common type of the children's value types, what operator() returns.
   using value_type = std::common_type_t<schedule_value_t<S>...>;
 
   /// @throws lrs::invalid_argument if every child has a max_value() and their product is not
@@ -103,6 +104,7 @@ class chained {
     return p.value();
   }
 
+  /// The children, in the order of the product.
   [[nodiscard]] const std::tuple<S...>& children() const noexcept { return children_; }
 
  private:
@@ -117,6 +119,7 @@ chained(S...) -> chained<S...>;
 template <class T = double>
 class dynamic_chained {
  public:
+  /// The learning-rate type T, what operator() returns.
   using value_type = T;
 
   /// @throws lrs::invalid_argument if children is empty or holds an empty schedule, or if every
@@ -151,6 +154,7 @@ class dynamic_chained {
     return p.value();
   }
 
+  /// The children, in the order of the product.
   [[nodiscard]] const std::vector<any_schedule<T>>& children() const noexcept { return children_; }
 
  private:

@@ -18,6 +18,7 @@ class constant {
   static_assert(std::is_floating_point_v<T>, "lrs::constant<T>: T must be a floating-point type");
 
  public:
+  /// The learning-rate type T, what operator() returns.
   using value_type = T;
 
   /// @throws lrs::invalid_argument if value is negative or not finite.
@@ -32,6 +33,7 @@ class constant {
     return value_;
   }
 
+  /// The constant learning rate returned at every step.
   [[nodiscard]] T value() const noexcept { return value_; }
   /// The largest value over every step (attained or approached): what a product of schedules
   /// (chained) checks against the largest T.

@@ -24,6 +24,7 @@ class constant_lr {
                 "lrs::constant_lr<T>: T must be a floating-point type");
 
  public:
+  /// The learning-rate type T, what operator() returns.
   using value_type = T;
 
   /// @throws lrs::invalid_argument if base_lr < 0, factor is outside [0, 1], total_iters < 0, or
@@ -42,15 +43,19 @@ class constant_lr {
   }
 
   /// The same schedule for another base LR (one PyTorch parameter group).
+  /// @throws lrs::invalid_argument as the constructor does for this base_lr.
   [[nodiscard]] constant_lr with_base_lr(T base_lr) const {
     return constant_lr(base_lr, factor_, total_iters_);
   }
 
+  /// The optimizer's initial LR (PyTorch's param-group `lr`), the value from total_iters on.
   [[nodiscard]] T base_lr() const noexcept { return base_lr_; }
   /// The largest value over every step (attained or approached): what a product of schedules
   /// (chained) checks against the largest T.
   [[nodiscard]] T max_value() const noexcept { return base_lr_; }
+  /// PyTorch's ConstantLR.factor: the multiplier of base_lr for t < total_iters, in [0, 1].
   [[nodiscard]] T factor() const noexcept { return factor_; }
+  /// PyTorch's ConstantLR.total_iters: the number of steps (>= 0) that use base_lr * factor.
   [[nodiscard]] step_t total_iters() const noexcept { return total_iters_; }
 
  private:

@@ -29,6 +29,7 @@ class cosine_annealing_lr {
                 "lrs::cosine_annealing_lr<T>: T must be a floating-point type");
 
  public:
+  /// The learning-rate type T, what operator() returns.
   using value_type = T;
 
   /// @throws lrs::invalid_argument if base_lr < 0, T_max <= 0, eta_min < 0, or a value is not
@@ -51,15 +52,19 @@ class cosine_annealing_lr {
   }
 
   /// The same schedule for another base LR (one PyTorch parameter group).
+  /// @throws lrs::invalid_argument as the constructor does for this base_lr.
   [[nodiscard]] cosine_annealing_lr with_base_lr(T base_lr) const {
     return cosine_annealing_lr(base_lr, t_max_, eta_min_);
   }
 
+  /// The optimizer's initial LR (PyTorch's param-group `lr`), the value at t = 0.
   [[nodiscard]] T base_lr() const noexcept { return base_lr_; }
   /// The largest value over every step (attained or approached): what a product of schedules
   /// (chained) checks against the largest T.
   [[nodiscard]] T max_value() const noexcept { return std::max(base_lr_, eta_min_); }
+  /// PyTorch's CosineAnnealingLR.eta_min: the value at t = T_max (>= 0).
   [[nodiscard]] T eta_min() const noexcept { return eta_min_; }
+  /// PyTorch's CosineAnnealingLR.T_max: the steps (> 0) of a half period, from base_lr to eta_min.
   [[nodiscard]] step_t t_max() const noexcept { return t_max_; }
 
  private:

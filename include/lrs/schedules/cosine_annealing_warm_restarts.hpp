@@ -31,6 +31,7 @@ class cosine_annealing_warm_restarts {
                 "lrs::cosine_annealing_warm_restarts<T>: T must be a floating-point type");
 
  public:
+  /// The learning-rate type T, what operator() returns.
   using value_type = T;
 
   /// @throws lrs::invalid_argument if base_lr < 0, T_0 <= 0, T_mult < 1, eta_min < 0, or a value
@@ -71,16 +72,22 @@ class cosine_annealing_warm_restarts {
   }
 
   /// The same schedule for another base LR (one PyTorch parameter group).
+  /// @throws lrs::invalid_argument as the constructor does for this base_lr.
   [[nodiscard]] cosine_annealing_warm_restarts with_base_lr(T base_lr) const {
     return cosine_annealing_warm_restarts(base_lr, t_0_, t_mult_, eta_min_);
   }
 
+  /// The optimizer's initial LR (PyTorch's param-group `lr`), the value at each restart.
   [[nodiscard]] T base_lr() const noexcept { return base_lr_; }
   /// The largest value over every step (attained or approached): what a product of schedules
   /// (chained) checks against the largest T.
   [[nodiscard]] T max_value() const noexcept { return std::max(base_lr_, eta_min_); }
+  /// PyTorch's CosineAnnealingWarmRestarts.eta_min: the value each run approaches at its end (>=
+  /// 0).
   [[nodiscard]] T eta_min() const noexcept { return eta_min_; }
+  /// PyTorch's CosineAnnealingWarmRestarts.T_0: the length in steps (> 0) of the first run.
   [[nodiscard]] step_t t_0() const noexcept { return t_0_; }
+  /// PyTorch's CosineAnnealingWarmRestarts.T_mult: each run is T_mult (>= 1) times the previous.
   [[nodiscard]] step_t t_mult() const noexcept { return t_mult_; }
 
  private:

@@ -24,6 +24,7 @@ enum class cyclic_scale_mode { cycle, iterations };
 /// PyTorch's names of the modes: "triangular", "triangular2", "exp_range".
 template <>
 struct enum_names<cyclic_mode> {
+  /// The table read by name_of and parse_enum.
   static constexpr enum_name<cyclic_mode> table[] = {{cyclic_mode::triangular, "triangular"},
                                                      {cyclic_mode::triangular2, "triangular2"},
                                                      {cyclic_mode::exp_range, "exp_range"}};
@@ -31,6 +32,7 @@ struct enum_names<cyclic_mode> {
 /// PyTorch's names of the scale modes: "cycle", "iterations".
 template <>
 struct enum_names<cyclic_scale_mode> {
+  /// The table read by name_of and parse_enum.
   static constexpr enum_name<cyclic_scale_mode> table[] = {
       {cyclic_scale_mode::cycle, "cycle"}, {cyclic_scale_mode::iterations, "iterations"}};
 };
@@ -59,6 +61,7 @@ class cyclic_lr {
   static_assert(std::is_floating_point_v<T>, "lrs::cyclic_lr<T>: T must be a floating-point type");
 
  public:
+  /// The learning-rate type T, what operator() and momentum() return.
   using value_type = T;
   /// A custom amplitude scale; must map [0, inf) into [0, 1] and be pure (@pre: lrs cannot check
   /// a callable; a scale outside [0, 1] takes the LR outside its band).
@@ -87,6 +90,7 @@ class cyclic_lr {
 
   /// The same with a custom scale_fn evaluated on the cycle number or the step (mode is ignored,
   /// as in PyTorch).
+  /// @throws lrs::invalid_argument as the other constructor, or if scale_fn is empty.
   cyclic_lr(T base_lr, T max_lr, step_t step_size_up, step_t step_size_down, scale_fn_type scale_fn,
             cyclic_scale_mode scale_mode = cyclic_scale_mode::cycle, bool cycle_momentum = true,
             T base_momentum = T(0.8), T max_momentum = T(0.9))
@@ -118,6 +122,7 @@ class cyclic_lr {
   }
 
   /// The same cycle with another lower bound (one PyTorch parameter group).
+  /// @throws lrs::invalid_argument if base_lr is negative or not finite.
   [[nodiscard]] cyclic_lr with_base_lr(T base_lr) const {
     cyclic_lr out = *this;
     detail::require_non_negative("cyclic_lr", "base_lr", base_lr);
@@ -125,6 +130,7 @@ class cyclic_lr {
     return out;
   }
   /// The same cycle with other bounds (one PyTorch parameter group with its own max_lr).
+  /// @throws lrs::invalid_argument if base_lr or max_lr is negative or not finite.
   [[nodiscard]] cyclic_lr with_lrs(T base_lr, T max_lr) const {
     cyclic_lr out = with_base_lr(base_lr);
     detail::require_non_negative("cyclic_lr", "max_lr", max_lr);
@@ -132,16 +138,26 @@ class cyclic_lr {
     return out;
   }
 
+  /// PyTorch's CyclicLR.base_lr: the LR at the start of every cycle (h = 0), >= 0.
   [[nodiscard]] T base_lr() const noexcept { return base_lr_; }
   /// The largest value over every step (attained or approached): what a product of schedules
   /// (chained) checks against the largest T.
   /// (With a custom scale_fn, under its precondition: values in [0, 1].)
   [[nodiscard]] T max_value() const noexcept { return std::max(base_lr_, max_lr_); }
+  /// PyTorch's CyclicLR.max_lr: the LR at the peak of the first cycle (h = 1, scale = 1), >= 0.
   [[nodiscard]] T max_lr() const noexcept { return max_lr_; }
+  /// PyTorch's CyclicLR.gamma: the per-step factor of exp_range's scale gamma^t (> 0; <= 1 with
+  /// exp_range; unused by the other modes).
   [[nodiscard]] T gamma() const noexcept { return gamma_; }
+  /// PyTorch's CyclicLR.step_size_up: the steps (> 0) from base_lr to the peak.
   [[nodiscard]] step_t step_size_up() const noexcept { return up_; }
+  /// PyTorch's CyclicLR.step_size_down: the steps from the peak back to base_lr (step_size_up
+  /// when built with 0, PyTorch's None).
   [[nodiscard]] step_t step_size_down() const noexcept { return down_; }
+  /// PyTorch's CyclicLR.mode (triangular when built with a custom scale_fn).
   [[nodiscard]] cyclic_mode mode() const noexcept { return mode_; }
+  /// What the scale is evaluated on: the cycle number or the step (iterations for exp_range, as
+  /// in PyTorch; the given scale_mode with a custom scale_fn).
   [[nodiscard]] cyclic_scale_mode scale_mode() const noexcept { return scale_mode_; }
 
  private:

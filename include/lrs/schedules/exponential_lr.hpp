@@ -27,6 +27,7 @@ class exponential_lr {
                 "lrs::exponential_lr<T>: T must be a floating-point type");
 
  public:
+  /// The learning-rate type T, what operator() returns.
   using value_type = T;
 
   /// @throws lrs::invalid_argument if base_lr < 0, gamma < 0, gamma > 1, or a value is not finite.
@@ -44,14 +45,17 @@ class exponential_lr {
   }
 
   /// The same schedule for another base LR (one PyTorch parameter group).
+  /// @throws lrs::invalid_argument as the constructor does for this base_lr.
   [[nodiscard]] exponential_lr with_base_lr(T base_lr) const {
     return exponential_lr(base_lr, gamma_);
   }
 
+  /// The optimizer's initial LR (PyTorch's param-group `lr`), the value at t = 0.
   [[nodiscard]] T base_lr() const noexcept { return base_lr_; }
   /// The largest value over every step (attained or approached): what a product of schedules
   /// (chained) checks against the largest T.
   [[nodiscard]] T max_value() const noexcept { return base_lr_; }  // gamma <= 1
+  /// PyTorch's ExponentialLR.gamma: the factor applied at every step, in [0, 1].
   [[nodiscard]] T gamma() const noexcept { return gamma_; }
 
  private:

@@ -67,8 +67,14 @@ enum class wsd_type { linear, cosine, one_minus_sqrt };
 
 /// The parameters of every hf schedule; each get_* function sets the ones it has.
 struct parameters {
+  /// transformers' `num_warmup_steps` (>= 0): the steps of the linear warm-up from 0 (all but
+  /// get_constant_schedule).
   step_t num_warmup_steps = 0;
+  /// transformers' `num_training_steps` (>= num_warmup_steps): the step at which the decay ends
+  /// (linear, cosine, hard-restart cosine, polynomial and the lr_rate variant).
   step_t num_training_steps = 0;
+  /// transformers' `num_cycles` (>= 0): the number of cosine waves over a cosine decay (0.5: one
+  /// half wave from the peak to the floor), or of restarts in cosine_with_hard_restarts.
   double num_cycles = 0.5;
   double lr_end = 1e-7;                     ///< polynomial
   double power = 1.0;                       ///< polynomial
@@ -122,6 +128,7 @@ class schedule {
                 "lrs::hf::schedule<T>: T must be a floating-point type");
 
  public:
+  /// The learning-rate type T, what operator() returns.
   using value_type = T;
 
   /// @pre the parameters passed the checks of the get_* function for `which`.
@@ -230,9 +237,11 @@ class schedule {
     return 1.0;
   }
 
+  /// The transformers function this schedule reproduces.
   [[nodiscard]] kind which() const noexcept { return kind_; }
   /// The optimizer's LR that the factor multiplies.
   [[nodiscard]] T lr() const noexcept { return lr_; }
+  /// The parameters it was built with (only those of which() are meaningful).
   [[nodiscard]] const parameters& params() const noexcept { return p_; }
 
  private:

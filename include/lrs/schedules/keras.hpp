@@ -18,8 +18,8 @@
 #include <lrs/core/math.hpp>
 #include <lrs/core/types.hpp>
 
-/// Keras 3's learning-rate schedules (`keras.optimizers.schedules.*`, also reached as
-/// `tf.keras.optimizers.schedules.*`), formula for formula in Keras's order of operations,
+/// Keras 3's learning-rate schedules (the classes of `keras.optimizers.schedules`, also reached
+/// as `tf.keras.optimizers.schedules`), formula for formula in Keras's order of operations,
 /// evaluated in T (Keras evaluates in the dtype of initial_learning_rate, float32 by default).
 /// A schedule's value at step t is what Keras's `schedule(t)` returns: the learning rate of the
 /// optimizer update whose `iterations` counter is t (0-based). Values are absolute learning rates.
@@ -58,6 +58,7 @@ class exponential_decay {
                 "floating-point type");
 
  public:
+  /// The learning-rate type T, what operator() returns.
   using value_type = T;
 
   /// @throws lrs::invalid_argument if initial_learning_rate < 0, decay_steps <= 0, decay_rate
@@ -78,10 +79,15 @@ class exponential_decay {
     return lr_ * std::pow(rate_, p);
   }
 
+  /// The largest value over every step: initial_learning_rate (decay_rate <= 1).
   [[nodiscard]] T max_value() const noexcept { return lr_; }
+  /// Keras's `initial_learning_rate`: the value at t = 0 (>= 0).
   [[nodiscard]] T initial_learning_rate() const noexcept { return lr_; }
+  /// Keras's `decay_steps`: the steps (> 0, may be fractional) per factor decay_rate.
   [[nodiscard]] T decay_steps() const noexcept { return steps_; }
+  /// Keras's `decay_rate`: the factor per decay_steps steps, in [0, 1].
   [[nodiscard]] T decay_rate() const noexcept { return rate_; }
+  /// Keras's `staircase`: whether the exponent t / decay_steps is floored (a step function).
   [[nodiscard]] bool staircase() const noexcept { return staircase_; }
 
  private:
@@ -105,6 +111,7 @@ class piecewise_constant_decay {
                 "be a floating-point type");
 
  public:
+  /// The learning-rate type T, what operator() returns.
   using value_type = T;
 
   /// @throws lrs::invalid_argument if boundaries is empty or not strictly increasing, values
@@ -134,10 +141,13 @@ class piecewise_constant_decay {
     return values_[static_cast<std::size_t>(it - boundaries_.begin())];
   }
 
+  /// The largest of `values`.
   [[nodiscard]] T max_value() const noexcept {
     return *std::max_element(values_.begin(), values_.end());
   }
+  /// Keras's `boundaries`: the steps, strictly increasing, after which the next value applies.
   [[nodiscard]] const std::vector<step_t>& boundaries() const noexcept { return boundaries_; }
+  /// Keras's `values`: one more than boundaries; values[i] applies up to boundaries[i] included.
   [[nodiscard]] const std::vector<T>& values() const noexcept { return values_; }
 
  private:
@@ -163,6 +173,7 @@ class polynomial_decay {
                 "floating-point type");
 
  public:
+  /// The learning-rate type T, what operator() returns.
   using value_type = T;
 
   /// @throws lrs::invalid_argument if initial_learning_rate < 0, decay_steps <= 0,
@@ -196,11 +207,17 @@ class polynomial_decay {
     return (lr_ - end_) * std::pow(T(1) - p, power_) + end_;
   }
 
+  /// The largest value over every step: max(initial_learning_rate, end_learning_rate).
   [[nodiscard]] T max_value() const noexcept { return std::max(lr_, end_); }
+  /// Keras's `initial_learning_rate`: the value at t = 0 (>= 0).
   [[nodiscard]] T initial_learning_rate() const noexcept { return lr_; }
+  /// Keras's `decay_steps`: the steps (> 0) from initial_learning_rate to end_learning_rate.
   [[nodiscard]] T decay_steps() const noexcept { return steps_; }
+  /// Keras's `end_learning_rate`: the value at decay_steps and, without cycle, after (>= 0).
   [[nodiscard]] T end_learning_rate() const noexcept { return end_; }
+  /// Keras's `power`: the exponent (>= 0) of (1 - s / D).
   [[nodiscard]] T power() const noexcept { return power_; }
+  /// Keras's `cycle`: whether the decay restarts after every multiple of decay_steps.
   [[nodiscard]] bool cycle() const noexcept { return cycle_; }
 
  private:
@@ -220,6 +237,7 @@ class inverse_time_decay {
                 "floating-point type");
 
  public:
+  /// The learning-rate type T, what operator() returns.
   using value_type = T;
 
   /// @throws lrs::invalid_argument if initial_learning_rate < 0, decay_steps <= 0 or so small
@@ -243,10 +261,15 @@ class inverse_time_decay {
     return lr_ / denom;
   }
 
+  /// The largest value over every step: initial_learning_rate (the LR only decreases).
   [[nodiscard]] T max_value() const noexcept { return lr_; }
+  /// Keras's `initial_learning_rate`: the value at t = 0 (>= 0).
   [[nodiscard]] T initial_learning_rate() const noexcept { return lr_; }
+  /// Keras's `decay_steps`: the steps (> 0) per unit of p = t / decay_steps.
   [[nodiscard]] T decay_steps() const noexcept { return steps_; }
+  /// Keras's `decay_rate` (>= 0): lr = initial_learning_rate / (1 + decay_rate * p).
   [[nodiscard]] T decay_rate() const noexcept { return rate_; }
+  /// Keras's `staircase`: whether p = t / decay_steps is floored (a step function).
   [[nodiscard]] bool staircase() const noexcept { return staircase_; }
 
  private:
@@ -275,6 +298,7 @@ class cosine_decay {
                 "floating-point type");
 
  public:
+  /// The learning-rate type T, what operator() returns.
   using value_type = T;
 
   /// @throws lrs::invalid_argument if initial_learning_rate < 0, decay_steps <= 0, alpha < 0,
@@ -313,15 +337,24 @@ class cosine_decay {
     return decay(s - warmup_, *target_);
   }
 
+  /// The largest value over every step: the decay's start (warmup_target if given, else
+  /// initial_learning_rate) times max(1, alpha), and initial_learning_rate if a warm-up ramps from
+  /// it.
   [[nodiscard]] T max_value() const noexcept {
     const T from = target_ ? *target_ : lr_;
     const T decayed = from * std::max(T(1), alpha_);
     return target_ && warmup_ > T(0) ? std::max(decayed, lr_) : decayed;
   }
+  /// Keras's `initial_learning_rate`: the value at t = 0 (the warm-up's start, or the decay's).
   [[nodiscard]] T initial_learning_rate() const noexcept { return lr_; }
+  /// Keras's `decay_steps`: the steps (> 0) of the cosine decay, after any warm-up.
   [[nodiscard]] T decay_steps() const noexcept { return steps_; }
+  /// Keras's `alpha` (>= 0): the final value as a fraction of the decay's start.
   [[nodiscard]] T alpha() const noexcept { return alpha_; }
+  /// Keras's `warmup_target`: the value the warm-up reaches and the decay starts from (empty:
+  /// None).
   [[nodiscard]] std::optional<T> warmup_target() const noexcept { return target_; }
+  /// Keras's `warmup_steps` (>= 0): the steps of the linear warm-up; ignored without warmup_target.
   [[nodiscard]] T warmup_steps() const noexcept { return warmup_; }
 
  private:
@@ -359,6 +392,7 @@ class cosine_decay_restarts {
                 "a floating-point type");
 
  public:
+  /// The learning-rate type T, what operator() returns.
   using value_type = T;
 
   /// @throws lrs::invalid_argument if initial_learning_rate < 0, first_decay_steps <= 0 or so
@@ -414,11 +448,17 @@ class cosine_decay_restarts {
     return restart_index(static_cast<T>(step) / steps_);
   }
 
+  /// The largest value over every step: initial_learning_rate (m_mul and alpha are in [0, 1]).
   [[nodiscard]] T max_value() const noexcept { return lr_; }
+  /// Keras's `initial_learning_rate`: the value at t = 0, the first run's peak (>= 0).
   [[nodiscard]] T initial_learning_rate() const noexcept { return lr_; }
+  /// Keras's `first_decay_steps`: the steps (> 0) of the first run.
   [[nodiscard]] T first_decay_steps() const noexcept { return steps_; }
+  /// Keras's `t_mul` (>= 1): each run is t_mul times longer than the previous one.
   [[nodiscard]] T t_mul() const noexcept { return t_mul_; }
+  /// Keras's `m_mul`, in [0, 1]: each run's peak is m_mul times the previous one's.
   [[nodiscard]] T m_mul() const noexcept { return m_mul_; }
+  /// Keras's `alpha`, in [0, 1]: the floor of every run as a fraction of initial_learning_rate.
   [[nodiscard]] T alpha() const noexcept { return alpha_; }
 
  private:

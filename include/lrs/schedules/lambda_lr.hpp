@@ -26,6 +26,7 @@ class lambda_lr {
                 "lrs::lambda_lr: lr_lambda must be callable with a step_t");
 
  public:
+  /// The learning-rate type T, what operator() returns.
   using value_type = T;
 
   /// @throws lrs::invalid_argument if base_lr is negative or not finite.
@@ -40,9 +41,12 @@ class lambda_lr {
   }
 
   /// The same factor applied to another base LR (one PyTorch parameter group).
+  /// @throws lrs::invalid_argument if base_lr is negative or not finite.
   [[nodiscard]] lambda_lr with_base_lr(T base_lr) const { return lambda_lr(base_lr, f_); }
 
+  /// The optimizer's initial LR (PyTorch's param-group `lr`) that lr_lambda(t) multiplies.
   [[nodiscard]] T base_lr() const noexcept { return base_lr_; }
+  /// PyTorch's LambdaLR.lr_lambda: the factor t -> f(t) of base_lr.
   [[nodiscard]] const F& lr_lambda() const noexcept { return f_; }
 
  private:

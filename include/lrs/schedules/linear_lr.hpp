@@ -24,6 +24,7 @@ class linear_lr {
   static_assert(std::is_floating_point_v<T>, "lrs::linear_lr<T>: T must be a floating-point type");
 
  public:
+  /// The learning-rate type T, what operator() returns.
   using value_type = T;
 
   /// @throws lrs::invalid_argument if base_lr < 0, start_factor is outside (0, 1] (PyTorch divides
@@ -45,16 +46,21 @@ class linear_lr {
   }
 
   /// The same schedule for another base LR (one PyTorch parameter group).
+  /// @throws lrs::invalid_argument as the constructor does for this base_lr.
   [[nodiscard]] linear_lr with_base_lr(T base_lr) const {
     return linear_lr(base_lr, start_, end_, total_iters_);
   }
 
+  /// The optimizer's initial LR (PyTorch's param-group `lr`) that both factors multiply.
   [[nodiscard]] T base_lr() const noexcept { return base_lr_; }
   /// The largest value over every step (attained or approached): what a product of schedules
   /// (chained) checks against the largest T.
   [[nodiscard]] T max_value() const noexcept { return base_lr_ * std::max(start_, end_); }
+  /// PyTorch's LinearLR.start_factor: the multiplier of base_lr at t = 0, in (0, 1].
   [[nodiscard]] T start_factor() const noexcept { return start_; }
+  /// PyTorch's LinearLR.end_factor: the multiplier of base_lr from total_iters on, in [0, 1].
   [[nodiscard]] T end_factor() const noexcept { return end_; }
+  /// PyTorch's LinearLR.total_iters: the steps (> 0) the factor takes from start to end.
   [[nodiscard]] step_t total_iters() const noexcept { return total_iters_; }
 
  private:

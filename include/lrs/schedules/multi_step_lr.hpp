@@ -31,6 +31,7 @@ class multi_step_lr {
                 "lrs::multi_step_lr<T>: T must be a floating-point type");
 
  public:
+  /// The learning-rate type T, what operator() returns.
   using value_type = T;
 
   /// @throws lrs::invalid_argument if base_lr < 0, gamma < 0, a milestone is negative,
@@ -61,16 +62,19 @@ class multi_step_lr {
   }
 
   /// The same schedule for another base LR (one PyTorch parameter group).
+  /// @throws lrs::invalid_argument as the constructor does for this base_lr.
   [[nodiscard]] multi_step_lr with_base_lr(T base_lr) const {
     return multi_step_lr(base_lr, milestones_, gamma_);
   }
 
+  /// The optimizer's initial LR (PyTorch's param-group `lr`), the value before the first milestone.
   [[nodiscard]] T base_lr() const noexcept { return base_lr_; }
   /// The largest value over every step (attained or approached): what a product of schedules
   /// (chained) checks against the largest T.
   [[nodiscard]] T max_value() const noexcept {
     return *std::max_element(values_.begin(), values_.end());
   }
+  /// PyTorch's MultiStepLR.gamma: the factor applied at each milestone (>= 0).
   [[nodiscard]] T gamma() const noexcept { return gamma_; }
   /// The milestones, sorted.
   [[nodiscard]] const std::vector<step_t>& milestones() const noexcept { return milestones_; }

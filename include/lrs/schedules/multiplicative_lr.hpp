@@ -28,6 +28,7 @@ class multiplicative_lr {
                 "lrs::multiplicative_lr: lr_lambda must be callable with a step_t");
 
  public:
+  /// The learning-rate type T, what operator() returns.
   using value_type = T;
 
   /// @throws lrs::invalid_argument if base_lr is negative or not finite.
@@ -44,11 +45,14 @@ class multiplicative_lr {
   }
 
   /// The same factors applied to another base LR (one PyTorch parameter group).
+  /// @throws lrs::invalid_argument if base_lr is negative or not finite.
   [[nodiscard]] multiplicative_lr with_base_lr(T base_lr) const {
     return multiplicative_lr(base_lr, f_);
   }
 
+  /// The optimizer's initial LR (PyTorch's param-group `lr`), the value at t = 0.
   [[nodiscard]] T base_lr() const noexcept { return base_lr_; }
+  /// PyTorch's MultiplicativeLR.lr_lambda: the factor k -> f(k) applied at each step k >= 1.
   [[nodiscard]] const F& lr_lambda() const noexcept { return f_; }
 
  private:

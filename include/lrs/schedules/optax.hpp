@@ -79,6 +79,7 @@ class polynomial_schedule {
                 "a floating-point type");
 
  public:
+  /// The learning-rate type T, what operator() returns.
   using value_type = T;
 
   /// @throws lrs::invalid_argument if init_value or end_value is negative or not finite, or
@@ -107,9 +108,13 @@ class polynomial_schedule {
 
   /// The largest value over every step.
   [[nodiscard]] T max_value() const noexcept { return steps_ <= 0 ? init_ : std::max(init_, end_); }
+  /// optax's `init_value`: the value up to transition_begin (>= 0).
   [[nodiscard]] T init_value() const noexcept { return init_; }
+  /// optax's `end_value`: the value from transition_begin + transition_steps on (>= 0).
   [[nodiscard]] T end_value() const noexcept { return end_; }
+  /// optax's `power`: the exponent (>= 0) of (1 - c / N).
   [[nodiscard]] T power() const noexcept { return power_; }
+  /// optax's `transition_steps`: the steps N of the transition (<= 0: the constant init_value).
   [[nodiscard]] step_t transition_steps() const noexcept { return steps_; }
   /// transition_begin as used (a negative one counts as 0).
   [[nodiscard]] step_t transition_begin() const noexcept { return begin_; }
@@ -119,8 +124,10 @@ class polynomial_schedule {
   step_t steps_, begin_;
 };
 
+/// Deduces T from init_value (CTAD without transition_begin).
 template <class T>
 polynomial_schedule(T, T, T, step_t) -> polynomial_schedule<T>;
+/// Deduces T from init_value (CTAD with transition_begin).
 template <class T>
 polynomial_schedule(T, T, T, step_t, step_t) -> polynomial_schedule<T>;
 
@@ -148,8 +155,10 @@ class piecewise_constant_schedule {
                 "must be a floating-point type");
 
  public:
+  /// The learning-rate type T, what operator() returns.
   using value_type = T;
 
+  /// @param init_value the value before the first boundary (>= 0).
   /// @param boundaries_and_scales {step: scale}, as optax's dict (empty: a constant).
   /// @throws lrs::invalid_argument if init_value is negative or not finite, a boundary is
   /// negative, a scale is negative or not finite (optax: "expects non-negative scale
@@ -184,7 +193,9 @@ class piecewise_constant_schedule {
 
   /// The largest value over every step.
   [[nodiscard]] T max_value() const noexcept { return max_; }
+  /// optax's `init_value`: the value before the first boundary (>= 0).
   [[nodiscard]] T init_value() const noexcept { return init_; }
+  /// optax's `boundaries_and_scales`: {step: scale}, each scale applying from its step on.
   [[nodiscard]] const std::map<step_t, T>& boundaries_and_scales() const noexcept { return b_; }
 
  private:
@@ -193,8 +204,10 @@ class piecewise_constant_schedule {
   T max_ = T(0);
 };
 
+/// Deduces T from init_value (CTAD, a constant schedule).
 template <class T>
 piecewise_constant_schedule(T) -> piecewise_constant_schedule<T>;
+/// Deduces T from init_value and the scales (CTAD).
 template <class T>
 piecewise_constant_schedule(T, std::map<step_t, T>) -> piecewise_constant_schedule<T>;
 
@@ -222,6 +235,7 @@ class exponential_decay {
                 "lrs::optax::exponential_decay<T>: T must be a floating-point type");
 
  public:
+  /// The learning-rate type T, what operator() returns.
   using value_type = T;
 
   /// @throws lrs::invalid_argument if init_value, decay_rate or end_value is negative or not
@@ -263,12 +277,17 @@ class exponential_decay {
     return rate_ < T(1) ? std::max(v, *end_) : std::min(v, *end_);
   }
 
+  /// optax's `init_value`: the value up to transition_begin (>= 0).
   [[nodiscard]] T init_value() const noexcept { return init_; }
+  /// optax's `decay_rate` (>= 0): the factor per transition_steps steps (0: constant init_value).
   [[nodiscard]] T decay_rate() const noexcept { return rate_; }
+  /// optax's `transition_steps`: the steps per factor decay_rate (<= 0: constant init_value).
   [[nodiscard]] step_t transition_steps() const noexcept { return steps_; }
   /// transition_begin as used (a negative one counts as 0).
   [[nodiscard]] step_t transition_begin() const noexcept { return begin_; }
+  /// optax's `staircase`: whether the exponent p is floored (a step function).
   [[nodiscard]] bool staircase() const noexcept { return staircase_; }
+  /// optax's `end_value`: a floor when decay_rate < 1, a cap otherwise (empty: None, no clip).
   [[nodiscard]] std::optional<T> end_value() const noexcept { return end_; }
 
  private:
@@ -278,12 +297,16 @@ class exponential_decay {
   std::optional<T> end_;
 };
 
+/// Deduces T from init_value (CTAD).
 template <class T>
 exponential_decay(T, step_t, T) -> exponential_decay<T>;
+/// Deduces T from init_value (CTAD with transition_begin).
 template <class T>
 exponential_decay(T, step_t, T, step_t) -> exponential_decay<T>;
+/// Deduces T from init_value (CTAD with transition_begin and staircase).
 template <class T>
 exponential_decay(T, step_t, T, step_t, bool) -> exponential_decay<T>;
+/// Deduces T from init_value (CTAD with every argument).
 template <class T>
 exponential_decay(T, step_t, T, step_t, bool, std::optional<T>) -> exponential_decay<T>;
 
@@ -304,6 +327,7 @@ class cosine_decay_schedule {
                 "lrs::optax::cosine_decay_schedule<T>: T must be a floating-point type");
 
  public:
+  /// The learning-rate type T, what operator() returns.
   using value_type = T;
 
   /// @throws lrs::invalid_argument if decay_steps <= 0 (optax raises ValueError),
@@ -332,9 +356,13 @@ class cosine_decay_schedule {
 
   /// The largest value over every step.
   [[nodiscard]] T max_value() const noexcept { return init_ * std::max(T(1), alpha_); }
+  /// optax's `init_value`: the value at step 0 (>= 0).
   [[nodiscard]] T init_value() const noexcept { return init_; }
+  /// optax's `decay_steps`: the steps (> 0) of the decay; alpha * init_value from then on.
   [[nodiscard]] step_t decay_steps() const noexcept { return steps_; }
+  /// optax's `alpha` (>= 0): the final value as a fraction of init_value.
   [[nodiscard]] T alpha() const noexcept { return alpha_; }
+  /// optax's `exponent` (>= 0): the power of the half cosine.
   [[nodiscard]] T exponent() const noexcept { return exponent_; }
 
  private:
@@ -342,10 +370,13 @@ class cosine_decay_schedule {
   step_t steps_;
 };
 
+/// Deduces T from init_value (CTAD).
 template <class T>
 cosine_decay_schedule(T, step_t) -> cosine_decay_schedule<T>;
+/// Deduces T from init_value (CTAD with alpha).
 template <class T>
 cosine_decay_schedule(T, step_t, T) -> cosine_decay_schedule<T>;
+/// Deduces T from init_value (CTAD with alpha and exponent).
 template <class T>
 cosine_decay_schedule(T, step_t, T, T) -> cosine_decay_schedule<T>;
 
@@ -559,11 +590,16 @@ template <class T>
 /// The keyword arguments of one warmup_cosine_decay_schedule cycle of sgdr_schedule.
 template <class T = double>
 struct sgdr_cycle {
+  /// The value at the cycle's start (>= 0).
   T init_value = T(0);
+  /// The value at the end of the cycle's warm-up (>= 0).
   T peak_value = T(0);
+  /// The steps (>= 0, < decay_steps) of the linear warm-up from init_value to peak_value.
   step_t warmup_steps = 0;
   step_t decay_steps = 0;  ///< the cycle's length, warm-up included
+  /// The value the cosine decays to at the cycle's end (>= 0).
   T end_value = T(0);
+  /// The power (>= 0) of the half cosine.
   T exponent = T(1);
 };
 

@@ -24,6 +24,7 @@ class polynomial_lr {
                 "lrs::polynomial_lr<T>: T must be a floating-point type");
 
  public:
+  /// The learning-rate type T, what operator() returns.
   using value_type = T;
 
   /// @throws lrs::invalid_argument if base_lr < 0, total_iters <= 0, power < 0, or a value is not
@@ -43,15 +44,19 @@ class polynomial_lr {
   }
 
   /// The same schedule for another base LR (one PyTorch parameter group).
+  /// @throws lrs::invalid_argument as the constructor does for this base_lr.
   [[nodiscard]] polynomial_lr with_base_lr(T base_lr) const {
     return polynomial_lr(base_lr, total_iters_, power_);
   }
 
+  /// The optimizer's initial LR (PyTorch's param-group `lr`), the value at t = 0.
   [[nodiscard]] T base_lr() const noexcept { return base_lr_; }
   /// The largest value over every step (attained or approached): what a product of schedules
   /// (chained) checks against the largest T.
   [[nodiscard]] T max_value() const noexcept { return base_lr_; }
+  /// PyTorch's PolynomialLR.power: the exponent (>= 0) of the decay factor.
   [[nodiscard]] T power() const noexcept { return power_; }
+  /// PyTorch's PolynomialLR.total_iters: the step (> 0) at which the LR reaches 0.
   [[nodiscard]] step_t total_iters() const noexcept { return total_iters_; }
 
  private:

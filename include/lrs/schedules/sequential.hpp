@@ -58,7 +58,9 @@ class sequential {
   static_assert((is_schedule_v<S> && ...), "lrs::sequential: every child must be a schedule");
 
  public:
+  /// The common type of the children's value types, what operator() returns.
   using value_type = std::common_type_t<schedule_value_t<S>...>;
+  /// One milestone per child but the first: the global step at which child i + 1 takes over.
   using milestones_type = std::array<step_t, sizeof...(S) - 1>;
 
   /// Schedules first, then milestones, like dynamic_sequential and lrs::join.
@@ -123,7 +125,9 @@ class sequential {
     return static_cast<value_type>(sum);
   }
 
+  /// PyTorch's SequentialLR.milestones: non-negative, non-decreasing global steps.
   [[nodiscard]] const milestones_type& milestones() const noexcept { return milestones_; }
+  /// The children, in the order they run.
   [[nodiscard]] const std::tuple<S...>& children() const noexcept { return children_; }
 
  private:
@@ -161,6 +165,7 @@ sequential(std::tuple<S...>, const std::array<step_t, sizeof...(S) - 1>&) -> seq
 template <class T = double>
 class dynamic_sequential {
  public:
+  /// The learning-rate type T, what operator() returns.
   using value_type = T;
 
   /// @throws lrs::invalid_argument if children is empty, any child is empty, the milestone count
@@ -208,7 +213,10 @@ class dynamic_sequential {
     return m;
   }
 
+  /// The children, in the order they run (none empty).
   [[nodiscard]] const std::vector<any_schedule<T>>& children() const noexcept { return children_; }
+  /// PyTorch's SequentialLR.milestones: children().size() - 1 non-negative, non-decreasing global
+  /// steps.
   [[nodiscard]] const std::vector<step_t>& milestones() const noexcept { return milestones_; }
 
  private:

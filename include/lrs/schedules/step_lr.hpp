@@ -27,6 +27,7 @@ class step_lr {
   static_assert(std::is_floating_point_v<T>, "lrs::step_lr<T>: T must be a floating-point type");
 
  public:
+  /// The learning-rate type T, what operator() returns.
   using value_type = T;
 
   /// @throws lrs::invalid_argument if base_lr < 0, step_size <= 0, gamma < 0, gamma > 1 so large
@@ -47,10 +48,12 @@ class step_lr {
   }
 
   /// The same schedule for another base LR (one PyTorch parameter group).
+  /// @throws lrs::invalid_argument as the constructor does for this base_lr.
   [[nodiscard]] step_lr with_base_lr(T base_lr) const {
     return step_lr(base_lr, step_size_, gamma_);
   }
 
+  /// The optimizer's initial LR (PyTorch's param-group `lr`), the value at t = 0.
   [[nodiscard]] T base_lr() const noexcept { return base_lr_; }
   /// The largest value over every step (attained or approached): what a product of schedules
   /// (chained) checks against the largest T.
@@ -59,7 +62,9 @@ class step_lr {
                ? base_lr_
                : base_lr_ * std::pow(gamma_, static_cast<T>(detail::step_max / step_size_));
   }
+  /// PyTorch's StepLR.gamma: the factor applied every step_size steps (>= 0).
   [[nodiscard]] T gamma() const noexcept { return gamma_; }
+  /// PyTorch's StepLR.step_size: the number of steps (> 0) between two decays.
   [[nodiscard]] step_t step_size() const noexcept { return step_size_; }
 
  private:

@@ -209,6 +209,7 @@ T py_floordiv(T a, T b) {
 template <class T, class Derived>
 class cycle_scheduler_base {
  public:
+  /// The learning-rate type T, what operator() returns.
   using value_type = T;
 
   /// @pre step >= 0.
@@ -222,21 +223,34 @@ class cycle_scheduler_base {
     if (t < p_.warmup_t) return p_.warmup_lr_init + static_cast<T>(t) * warmup_step_;
     return after_warmup(t);
   }
+  /// The optimizer's LR the scheduler starts from (timm takes it from the param group), the peak of
+  /// the first cycle.
   [[nodiscard]] T base_lr() const noexcept { return p_.base_lr; }
   /// The largest value over every step.
   [[nodiscard]] T max_value() const noexcept { return noise_.bound(p_.max_value()); }
+  /// timm's noise_range_t / noise_pct / noise_seed (noise_options; disabled by default).
   [[nodiscard]] const noise_options& noise() const noexcept { return noise_; }
+  /// timm's `t_initial`: the length of the first cycle in t units (> 0).
   [[nodiscard]] step_t t_initial() const noexcept { return p_.t_initial; }
+  /// timm's `lr_min`: the value at the end of each cycle and after cycle_limit cycles (>= 0).
   [[nodiscard]] T lr_min() const noexcept { return p_.lr_min; }
+  /// timm's `cycle_mul`: each cycle is cycle_mul (>= 1) times longer than the previous one.
   [[nodiscard]] T cycle_mul() const noexcept { return p_.cycle_mul; }
+  /// timm's `cycle_decay`: cycle i peaks at base_lr * cycle_decay^i (>= 0).
   [[nodiscard]] T cycle_decay() const noexcept { return p_.cycle_decay; }
+  /// timm's `cycle_limit`: the number of cycles (>= 0) before the LR stays at lr_min.
   [[nodiscard]] step_t cycle_limit() const noexcept { return p_.cycle_limit; }
+  /// timm's `warmup_t`: the steps (>= 0) of the linear warm-up from warmup_lr_init.
   [[nodiscard]] step_t warmup_t() const noexcept { return p_.warmup_t; }
+  /// timm's `warmup_lr_init`: the value at t = 0 when warmup_t > 0 (>= 0).
   [[nodiscard]] T warmup_lr_init() const noexcept { return p_.warmup_lr_init; }
+  /// timm's `warmup_prefix`: when true the cycles start after the warm-up (t - warmup_t), else
+  /// they run on the unshifted t.
   [[nodiscard]] bool warmup_prefix() const noexcept { return p_.warmup_prefix; }
   /// Whether t counts epochs (timm's default) or updates; the values per t are the same.
   [[nodiscard]] bool t_in_epochs() const noexcept { return p_.t_in_epochs; }
 
+  /// @cond LRS_IMPLEMENTATION
  protected:
   cycle_scheduler_base(detail::cycle_params<T> p, noise_options noise) : p_(p), noise_(noise) {}
   void set_warmup_target(T target) {
@@ -253,6 +267,7 @@ class cycle_scheduler_base {
   detail::cycle_params<T> p_;
   noise_options noise_;
   T warmup_step_ = T(1);
+  /// @endcond
 };
 
 /// timm's `CosineLRScheduler(optimizer, t_initial, lr_min=0., cycle_mul=1., cycle_decay=1.,
@@ -277,6 +292,19 @@ class cosine_lr_scheduler : public cycle_scheduler_base<T, cosine_lr_scheduler<T
   friend base;
 
  public:
+  /// @param base_lr the optimizer's LR, the peak of the first cycle (>= 0).
+  /// @param t_initial length of the first cycle in t units (> 0).
+  /// @param lr_min value at the end of a cycle and after the last one (>= 0).
+  /// @param cycle_mul growth of the cycle length from one cycle to the next (>= 1).
+  /// @param cycle_decay factor of the peak from one cycle to the next (>= 0).
+  /// @param cycle_limit number of cycles (>= 0).
+  /// @param warmup_t steps of linear warm-up (>= 0; 0: none).
+  /// @param warmup_lr_init value at t = 0 of the warm-up (>= 0).
+  /// @param warmup_prefix whether the cycles start after the warm-up.
+  /// @param t_in_epochs whether t counts epochs (kept for the record; values are the same).
+  /// @param k_decay timm's k of k-decay: the exponent applied to t_curr and t_i (> 0).
+  /// @param noise timm's LR noise (off by default).
+  /// @throws lrs::invalid_argument as listed for the class.
   cosine_lr_scheduler(T base_lr, step_t t_initial, T lr_min = T(0), T cycle_mul = T(1),
                       T cycle_decay = T(1), step_t cycle_limit = 1, step_t warmup_t = 0,
                       T warmup_lr_init = T(0), bool warmup_prefix = false, bool t_in_epochs = true,
@@ -290,6 +318,7 @@ class cosine_lr_scheduler : public cycle_scheduler_base<T, cosine_lr_scheduler<T
     lrs::detail::require_positive("timm::cosine_lr_scheduler", "k_decay", k_decay);
     this->set_warmup_target(base_lr);
   }
+  /// timm's `k_decay` (> 0): the cosine's argument is pi t_curr^k / t_i^k.
   [[nodiscard]] T k_decay() const noexcept { return k_decay_; }
 
  private:
@@ -317,6 +346,20 @@ class poly_lr_scheduler : public cycle_scheduler_base<T, poly_lr_scheduler<T>> {
   friend base;
 
  public:
+  /// @param base_lr the optimizer's LR, the peak of the first cycle (>= 0).
+  /// @param t_initial length of the first cycle in t units (> 0).
+  /// @param power exponent of the polynomial decay within a cycle (>= 0).
+  /// @param lr_min value at the end of a cycle and after the last one (>= 0).
+  /// @param cycle_mul growth of the cycle length from one cycle to the next (>= 1).
+  /// @param cycle_decay factor of the peak from one cycle to the next (>= 0).
+  /// @param cycle_limit number of cycles (>= 0).
+  /// @param warmup_t steps of linear warm-up (>= 0; 0: none).
+  /// @param warmup_lr_init value at t = 0 of the warm-up (>= 0).
+  /// @param warmup_prefix whether the cycles start after the warm-up.
+  /// @param t_in_epochs whether t counts epochs (kept for the record; values are the same).
+  /// @param k_decay timm's k of k-decay: the exponent applied to t_curr and t_i (> 0).
+  /// @param noise timm's LR noise (off by default).
+  /// @throws lrs::invalid_argument as listed for the class.
   poly_lr_scheduler(T base_lr, step_t t_initial, T power = T(0.5), T lr_min = T(0),
                     T cycle_mul = T(1), T cycle_decay = T(1), step_t cycle_limit = 1,
                     step_t warmup_t = 0, T warmup_lr_init = T(0), bool warmup_prefix = false,
@@ -332,7 +375,9 @@ class poly_lr_scheduler : public cycle_scheduler_base<T, poly_lr_scheduler<T>> {
     lrs::detail::require_positive("timm::poly_lr_scheduler", "k_decay", k_decay);
     this->set_warmup_target(base_lr);
   }
+  /// timm's `power` (>= 0): the exponent of (1 - t_curr^k / t_i^k).
   [[nodiscard]] T power() const noexcept { return power_; }
+  /// timm's `k_decay` (> 0): the exponent applied to t_curr and t_i.
   [[nodiscard]] T k_decay() const noexcept { return k_decay_; }
 
  private:
@@ -363,6 +408,20 @@ class tanh_lr_scheduler : public cycle_scheduler_base<T, tanh_lr_scheduler<T>> {
   friend base;
 
  public:
+  /// @param base_lr the optimizer's LR, the peak of the first cycle (>= 0).
+  /// @param t_initial length of the first cycle in t units (> 0).
+  /// @param lb the tanh argument at the start of a cycle (finite, < ub).
+  /// @param ub the tanh argument at the end of a cycle (finite, > lb).
+  /// @param lr_min value the tanh approaches at the end of a cycle and after the last one (>= 0).
+  /// @param cycle_mul growth of the cycle length from one cycle to the next (>= 1).
+  /// @param cycle_decay factor of the peak from one cycle to the next (>= 0).
+  /// @param cycle_limit number of cycles (>= 0).
+  /// @param warmup_t steps of linear warm-up (>= 0; 0: none).
+  /// @param warmup_lr_init value at t = 0 of the warm-up (>= 0).
+  /// @param warmup_prefix whether the cycles start after the warm-up.
+  /// @param t_in_epochs whether t counts epochs (kept for the record; values are the same).
+  /// @param noise timm's LR noise (off by default).
+  /// @throws lrs::invalid_argument as listed for the class.
   tanh_lr_scheduler(T base_lr, step_t t_initial, T lb = T(-7), T ub = T(3), T lr_min = T(0),
                     T cycle_mul = T(1), T cycle_decay = T(1), step_t cycle_limit = 1,
                     step_t warmup_t = 0, T warmup_lr_init = T(0), bool warmup_prefix = false,
@@ -380,7 +439,9 @@ class tanh_lr_scheduler : public cycle_scheduler_base<T, tanh_lr_scheduler<T>> {
                          "< ub = " + lrs::detail::format_value(ub), lb);
     this->set_warmup_target(warmup_prefix ? base_lr : this->after_warmup(warmup_t));
   }
+  /// timm's `lb`: the tanh argument at the start of each cycle.
   [[nodiscard]] T lb() const noexcept { return lb_; }
+  /// timm's `ub`: the tanh argument at the end of each cycle.
   [[nodiscard]] T ub() const noexcept { return ub_; }
 
  private:
@@ -416,7 +477,17 @@ class step_lr_scheduler {
   static_assert(std::is_floating_point_v<T>, "lrs::timm::step_lr_scheduler<T>: T must be floating");
 
  public:
+  /// The learning-rate type T, what operator() returns.
   using value_type = T;
+  /// @param base_lr the optimizer's LR, the value after the warm-up until the first decay (>= 0).
+  /// @param decay_t t units between two decays (> 0; may be fractional, as in timm).
+  /// @param decay_rate factor applied at each decay, in [0, 1].
+  /// @param warmup_t steps of linear warm-up (>= 0; 0: none).
+  /// @param warmup_lr_init value at t = 0 of the warm-up (>= 0).
+  /// @param warmup_prefix whether the decays count from the end of the warm-up (timm's default).
+  /// @param t_in_epochs whether t counts epochs (kept for the record; values are the same).
+  /// @param noise timm's LR noise (off by default).
+  /// @throws lrs::invalid_argument as listed for the class.
   step_lr_scheduler(T base_lr, T decay_t, T decay_rate = T(1), step_t warmup_t = 0,
                     T warmup_lr_init = T(0), bool warmup_prefix = true, bool t_in_epochs = true,
                     noise_options noise = {})
@@ -446,16 +517,25 @@ class step_lr_scheduler {
     if (warmup_prefix_) step -= warmup_t_;
     return base_lr_ * std::pow(decay_rate_, detail::py_floordiv(static_cast<T>(step), decay_t_));
   }
+  /// The optimizer's LR the scheduler starts from, the value before the first decay.
   [[nodiscard]] T base_lr() const noexcept { return base_lr_; }
+  /// The largest value over every step: max(base_lr, warmup_lr_init), times 1 + pct with noise.
   [[nodiscard]] T max_value() const noexcept {
     return noise_.bound(std::max(base_lr_, warmup_lr_init_));
   }
+  /// timm's noise_range_t / noise_pct / noise_seed (noise_options; disabled by default).
   [[nodiscard]] const noise_options& noise() const noexcept { return noise_; }
+  /// timm's `decay_t`: the t units (> 0) between two decays.
   [[nodiscard]] T decay_t() const noexcept { return decay_t_; }
+  /// timm's `decay_rate`: the factor applied at each decay, in [0, 1].
   [[nodiscard]] T decay_rate() const noexcept { return decay_rate_; }
+  /// timm's `warmup_t`: the steps (>= 0) of the linear warm-up from warmup_lr_init.
   [[nodiscard]] step_t warmup_t() const noexcept { return warmup_t_; }
+  /// timm's `warmup_lr_init`: the value at t = 0 when warmup_t > 0 (>= 0).
   [[nodiscard]] T warmup_lr_init() const noexcept { return warmup_lr_init_; }
+  /// timm's `warmup_prefix`: when true the decays count from the end of the warm-up.
   [[nodiscard]] bool warmup_prefix() const noexcept { return warmup_prefix_; }
+  /// Whether t counts epochs (timm's default) or updates; the values per t are the same.
   [[nodiscard]] bool t_in_epochs() const noexcept { return t_in_epochs_; }
 
  private:
@@ -483,7 +563,18 @@ class multi_step_lr_scheduler {
                 "lrs::timm::multi_step_lr_scheduler<T>: T must be floating");
 
  public:
+  /// The learning-rate type T, what operator() returns.
   using value_type = T;
+  /// @param base_lr the optimizer's LR, the value after the warm-up until the first decay (>= 0).
+  /// @param decay_t the milestones in t units (>= 0, sorted ascending; repeats count twice).
+  /// @param decay_rate factor applied at each milestone, in [0, 1].
+  /// @param warmup_t steps of linear warm-up (>= 0; 0: none).
+  /// @param warmup_lr_init value at t = 0 of the warm-up (>= 0).
+  /// @param warmup_prefix whether the milestones count from the end of the warm-up (timm's
+  ///   default).
+  /// @param t_in_epochs whether t counts epochs (kept for the record; values are the same).
+  /// @param noise timm's LR noise (off by default).
+  /// @throws lrs::invalid_argument as listed for the class.
   multi_step_lr_scheduler(T base_lr, std::vector<step_t> decay_t, T decay_rate = T(1),
                           step_t warmup_t = 0, T warmup_lr_init = T(0), bool warmup_prefix = true,
                           bool t_in_epochs = true, noise_options noise = {})
@@ -522,16 +613,25 @@ class multi_step_lr_scheduler {
         decay_t_.begin();
     return base_lr_ * std::pow(decay_rate_, static_cast<T>(n));
   }
+  /// The optimizer's LR the scheduler starts from, the value before the first milestone.
   [[nodiscard]] T base_lr() const noexcept { return base_lr_; }
+  /// The largest value over every step: max(base_lr, warmup_lr_init), times 1 + pct with noise.
   [[nodiscard]] T max_value() const noexcept {
     return noise_.bound(std::max(base_lr_, warmup_lr_init_));
   }
+  /// timm's noise_range_t / noise_pct / noise_seed (noise_options; disabled by default).
   [[nodiscard]] const noise_options& noise() const noexcept { return noise_; }
+  /// timm's `decay_t`: the milestones in t units, sorted ascending.
   [[nodiscard]] const std::vector<step_t>& decay_t() const noexcept { return decay_t_; }
+  /// timm's `decay_rate`: the factor applied at each milestone, in [0, 1].
   [[nodiscard]] T decay_rate() const noexcept { return decay_rate_; }
+  /// timm's `warmup_t`: the steps (>= 0) of the linear warm-up from warmup_lr_init.
   [[nodiscard]] step_t warmup_t() const noexcept { return warmup_t_; }
+  /// timm's `warmup_lr_init`: the value at t = 0 when warmup_t > 0 (>= 0).
   [[nodiscard]] T warmup_lr_init() const noexcept { return warmup_lr_init_; }
+  /// timm's `warmup_prefix`: when true the milestones count from the end of the warm-up.
   [[nodiscard]] bool warmup_prefix() const noexcept { return warmup_prefix_; }
+  /// Whether t counts epochs (timm's default) or updates; the values per t are the same.
   [[nodiscard]] bool t_in_epochs() const noexcept { return t_in_epochs_; }
 
  private:

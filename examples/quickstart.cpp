@@ -34,8 +34,8 @@ Eigen::VectorXd train(const Schedule& schedule, lrs::step_t last, const std::str
   Eigen::VectorXd w = Eigen::VectorXd::Zero(8), g(8);
   lrs::adamw<double> opt;
   lrs::step_t start = 0;
-  if (std::filesystem::exists(path)) {  // resume: weights and optimizer state; the schedule
-    const auto c = lrs::io::load_checkpoint(path);  // needs nothing but the step
+  if (std::filesystem::exists(path)) {          // resume: weights and optimizer state; the schedule
+    const auto c = lrs::load_checkpoint(path);  // needs nothing but the step
     opt.load_state(c.at("adamw"));
     std::memcpy(w.data(), c.at("weights").data(), c.at("weights").size());
     start = opt.step_count();
@@ -45,9 +45,9 @@ Eigen::VectorXd train(const Schedule& schedule, lrs::step_t last, const std::str
     g = p.a.transpose() * (p.a * w - p.y);
     opt.step({lrs::param_tensor<double>(w, g)}, schedule(t));
     if ((t + 1) % 500 == 0) {
-      lrs::io::checkpoint c;
+      lrs::checkpoint c;
       c.add("adamw", opt).add("weights", bytes_of(w));
-      lrs::io::save_checkpoint(path, c);
+      lrs::save_checkpoint(path, c);
     }
   }
   return w;

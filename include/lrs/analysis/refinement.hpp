@@ -242,7 +242,7 @@ enum class grad_norm_kind {
 ///
 /// Feed it by hand (`record(norm)`) or with the step result of an lrs optimizer (`record(info)`
 /// reads `info.grad_l2` or `info.grad_l1`). A resumed run restores it with load_state (or reads a
-/// CSV with lrs::io::load_grad_norms from <lrs/io/grad_norms.hpp>) and keeps recording: steps
+/// CSV with lrs::load_grad_norms from <lrs/io/grad_norms.hpp>) and keeps recording: steps
 /// continue from the number loaded.
 class grad_norm_recorder {
  public:

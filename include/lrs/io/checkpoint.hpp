@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// lrs::io::checkpoint: several named states in one file, written atomically, loaded all or none.
+// lrs::checkpoint: several named states in one file, written atomically, loaded all or none.
 #ifndef LRS_IO_CHECKPOINT_HPP
 #define LRS_IO_CHECKPOINT_HPP
 
@@ -36,7 +36,6 @@
 #include <lrs/core/state.hpp>
 
 namespace lrs {
-namespace io {
 
 /// Thrown when a checkpoint file cannot be written or read, or its contents are not a complete
 /// checkpoint: `lrs::checkpoint: <path>: <problem>`. A std::runtime_error (the file system or the
@@ -390,7 +389,6 @@ inline void restore_all(const checkpoint& c, std::initializer_list<state_target>
   }
 }
 
-}  // namespace io
 }  // namespace lrs
 
 #endif  // LRS_IO_CHECKPOINT_HPP

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// lrs::checkpoint: several named states in one file, written atomically, loaded all or none.
+// lrs::checkpoint: several named states in one file, written atomically, loaded all or none;
+// weights go in as lrs::tensor_blob (<lrs/io/tensor_blob.hpp>, included here).
 #ifndef LRS_IO_CHECKPOINT_HPP
 #define LRS_IO_CHECKPOINT_HPP
 
@@ -34,6 +35,7 @@
 
 #include <lrs/config.hpp>
 #include <lrs/core/state.hpp>
+#include <lrs/io/tensor_blob.hpp>  // weights as a checkpoint entry
 
 namespace lrs {
 

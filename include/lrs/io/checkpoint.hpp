@@ -45,6 +45,7 @@ namespace lrs {
 /// is loaded into throws lrs::state_error from that object's load_state.
 class checkpoint_error : public std::runtime_error {
  public:
+  /// @param path the file; @param what the problem, e.g. "no such file".
   checkpoint_error(const std::string& path, const std::string& what)
       : std::runtime_error("lrs::checkpoint: " + path + ": " + what), path_(path) {}
   /// The file the error is about.
@@ -60,6 +61,7 @@ class checkpoint_error : public std::runtime_error {
 /// in the order they were added; the CRC-32 covers all of it.
 class checkpoint {
  public:
+  /// The bytes of one state, and of the whole checkpoint.
   using bytes_type = std::vector<unsigned char>;
 
   /// Adds the state `bytes` under `name`.
@@ -77,6 +79,7 @@ class checkpoint {
     return add(std::move(name), bytes_type(object.state()));
   }
 
+  /// Whether a state is saved under `name`.
   [[nodiscard]] bool contains(std::string_view name) const noexcept {
     for (const auto& e : entries_)
       if (e.first == name) return true;
@@ -94,6 +97,7 @@ class checkpoint {
     for (const auto& e : entries_) out.push_back(e.first);
     return out;
   }
+  /// Number of states.
   [[nodiscard]] std::size_t size() const noexcept { return entries_.size(); }
 
   /// The whole checkpoint in the lrs state format.
@@ -352,6 +356,8 @@ inline void restore_all(const checkpoint& c, std::initializer_list<state_target>
 /// One object to restore with restore_all: its name in the checkpoint and the object.
 class state_target {
  public:
+  /// `object` (any lrs stateful object: state() and load_state()) under `name`; it is kept by
+  /// reference and must outlive the restore_all call.
   template <class Object, class = decltype(std::declval<Object&>().load_state(
                               std::declval<const std::vector<unsigned char>&>()))>
   state_target(std::string name, Object& object)
@@ -359,6 +365,7 @@ class state_target {
         save_([&object] { return std::vector<unsigned char>(object.state()); }),
         load_([&object](const std::vector<unsigned char>& b) { object.load_state(b); }) {}
 
+  /// The name of its state in the checkpoint.
   [[nodiscard]] const std::string& name() const noexcept { return name_; }
 
  private:

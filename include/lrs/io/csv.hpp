@@ -30,11 +30,15 @@ namespace lrs {
 /// the whole file, e.g. it cannot be opened); `source()` and `line()` give the parts.
 class csv_error : public std::runtime_error {
  public:
+  /// @param source the input's name (a path or "<stream>"); @param line its 1-based line, 0 for
+  /// the whole input; @param what the problem.
   csv_error(std::string source, std::size_t line, const std::string& what)
       : std::runtime_error(make_message(source, line, what)),
         source_(std::move(source)),
         line_(line) {}
+  /// The input's name.
   [[nodiscard]] const std::string& source() const noexcept { return source_; }
+  /// The 1-based line, 0 when the problem concerns the whole input.
   [[nodiscard]] std::size_t line() const noexcept { return line_; }
 
  private:
@@ -55,6 +59,7 @@ struct csv_columns {
   std::vector<std::vector<double>> values;  ///< values[c][r]: column c, data row r
   std::vector<std::size_t> lines;           ///< 1-based line number of each data row
 
+  /// Number of data rows.
   [[nodiscard]] std::size_t rows() const noexcept { return lines.size(); }
 
   /// The column called `name`. @throws std::out_of_range if it was not requested.
@@ -77,6 +82,7 @@ struct step_series {
   std::vector<double> values;      ///< finite
   std::vector<std::size_t> lines;  ///< 1-based line number of each point
 
+  /// Number of points.
   [[nodiscard]] std::size_t size() const noexcept { return steps.size(); }
   /// Throws csv_error for point `i` (its source and line) with message `what`.
   [[noreturn]] void fail(std::size_t i, const std::string& what) const {

@@ -345,7 +345,10 @@ inline std::vector<std::size_t> svg_simplify(const std::vector<double>& px,
 class svg_plot {
  public:
   /// Left, right (legend), top and bottom margins around the plot area, in pixels, with a title.
-  static constexpr double margin_left = 78, legend_width = 190, margin_top = 44, margin_bottom = 58;
+  static constexpr double margin_left = 78;    ///< left of the plot area (y labels)
+  static constexpr double legend_width = 190;  ///< right of the plot area (the legend)
+  static constexpr double margin_top = 44;     ///< above the plot area (the title)
+  static constexpr double margin_bottom = 58;  ///< below the plot area (x labels)
   /// Longest legend name drawn in full.
   static constexpr std::size_t legend_max_chars = 60;
 
@@ -379,7 +382,9 @@ class svg_plot {
     return *this;
   }
 
+  /// Number of series added.
   [[nodiscard]] std::size_t size() const noexcept { return series_.size(); }
+  /// The options it was made with.
   [[nodiscard]] const svg_plot_options& options() const noexcept { return opt_; }
 
   /// The x axis (range and ticks) the plot will draw: exactly the range of the data.

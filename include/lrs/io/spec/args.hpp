@@ -97,9 +97,13 @@ class spec_builder {
 
  protected:
   spec_builder() = default;
+  /// Copyable and movable by the registry that derives from it.
   spec_builder(const spec_builder&) = default;
+  /// @copydoc spec_builder(const spec_builder&)
   spec_builder& operator=(const spec_builder&) = default;
+  /// @copydoc spec_builder(const spec_builder&)
   spec_builder(spec_builder&&) = default;
+  /// @copydoc spec_builder(const spec_builder&)
   spec_builder& operator=(spec_builder&&) = default;
   ~spec_builder() = default;
 };
@@ -120,6 +124,9 @@ inline spec_value parse_default(std::string_view text) {
 /// no default in the table (a required or context parameter).
 class spec_args {
  public:
+  /// Binds the arguments of call `c` to the parameters of entry `e`; nested schedules are built
+  /// with `builder`. All three are kept by reference and must outlive the spec_args.
+  /// @throws lrs::spec_error for an unknown or repeated parameter or too many positional ones.
   spec_args(const spec_call& c, const spec_entry& e, const spec_builder& builder)
       : call_(c), entry_(e), builder_(builder) {
     std::size_t positional = 0;
@@ -161,7 +168,9 @@ class spec_args {
     }
   }
 
+  /// The entry's name, for messages.
   [[nodiscard]] const std::string& schedule_name() const noexcept { return entry_.name; }
+  /// 1-based column of the call in the spec.
   [[nodiscard]] std::size_t column() const noexcept { return call_.column; }
   /// True when the spec gives the parameter (defaults do not count).
   [[nodiscard]] bool has(std::string_view name) const { return given(name) != nullptr; }
@@ -181,6 +190,7 @@ class spec_args {
     if (!a) return fallback ? *fallback : missing<step_t>(name);
     return to_integer(*a, a->val);
   }
+  /// True or False.
   [[nodiscard]] bool boolean(std::string_view name,
                              std::optional<bool> fallback = std::nullopt) const {
     const spec_argument* a = find(name);

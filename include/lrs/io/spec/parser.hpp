@@ -30,6 +30,7 @@ namespace lrs {
 /// (`\0`, `\x01`) and UTF-8 characters never split.
 class spec_error : public invalid_argument {
  public:
+  /// @param what the message; @param column 1-based column in the spec (0: no position).
   spec_error(const std::string& what, std::size_t column)
       : invalid_argument(what), column_(column) {}
   /// 1-based column (byte offset + 1) in the spec string where the problem starts (0 when it has
@@ -46,8 +47,9 @@ struct spec_call;
 /// (`[...]` or a tuple `(...)`), a dict (`{"num_cycles": 2}`, keys quoted strings or numbers), or
 /// a nested schedule call.
 struct spec_value {
+  /// Which of the forms above.
   enum class kind { number, boolean, string, none, list, dict, call };
-  kind type = kind::none;
+  kind type = kind::none;                   ///< which form this value has
   double number = 0;                        ///< kind::number
   bool integral = false;                    ///< kind::number written without '.', 'e' or 'E'
   bool boolean = false;                     ///< kind::boolean
@@ -58,6 +60,7 @@ struct spec_value {
   std::shared_ptr<const spec_call> nested;  ///< kind::call
   std::size_t column = 0;                   ///< 1-based column where the value starts
 
+  /// "a number", "a string", ...: the form, for messages.
   [[nodiscard]] const char* kind_name() const noexcept {
     switch (type) {
       case kind::number:
@@ -81,16 +84,16 @@ struct spec_value {
 
 /// One argument of a call: `name=value`, or a positional value (empty name).
 struct spec_argument {
-  std::string name;
-  spec_value val;
+  std::string name;        ///< the keyword; empty for a positional value
+  spec_value val;          ///< the value
   std::size_t column = 0;  ///< 1-based column of the name (or of the value, when positional)
 };
 
 /// `Name(arg, name=value, ...)`; a bare `Name` is a call without arguments.
 struct spec_call {
-  std::string name;
-  std::vector<spec_argument> args;
-  std::size_t column = 0;
+  std::string name;                 ///< the called name, e.g. `StepLR`
+  std::vector<spec_argument> args;  ///< in the order written
+  std::size_t column = 0;           ///< 1-based column of the name
 };
 
 /// The deepest nesting of lists and calls a spec may have: deeper specs are rejected with a

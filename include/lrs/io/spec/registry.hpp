@@ -164,6 +164,7 @@ class spec_registry : public spec_builder {
     std::string key = e.name;
     entries_.insert_or_assign(std::move(key), std::move(e));
   }
+  /// The entry registered as `name` (exact spelling), nullptr if there is none.
   [[nodiscard]] const spec_entry* find(std::string_view name) const {
     const auto it = entries_.find(std::string(name));
     return it == entries_.end() ? nullptr : &it->second;

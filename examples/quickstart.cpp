@@ -2,10 +2,8 @@
 // Quick start: warm-up + cosine in one line, an optimizer driven by it, and a run resumed from a
 // checkpoint that continues bit for bit like the uninterrupted one.
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <string>
-#include <vector>
 
 #include <lrs/io/checkpoint.hpp>
 #include <lrs/lrs.hpp>
@@ -19,12 +17,6 @@ struct problem {
   Eigen::VectorXd y = Eigen::VectorXd::LinSpaced(8, -1.0, 1.0);
 };
 
-std::vector<unsigned char> bytes_of(const Eigen::VectorXd& v) {
-  std::vector<unsigned char> b(sizeof(double) * static_cast<std::size_t>(v.size()));
-  std::memcpy(b.data(), v.data(), b.size());
-  return b;
-}
-
 // Trains from `first` to `last` (exclusive), resuming from `path` if it exists; saves a
 // checkpoint every 500 updates. Returns the weights.
 template <class Schedule>
@@ -34,10 +26,10 @@ Eigen::VectorXd train(const Schedule& schedule, lrs::step_t last, const std::str
   Eigen::VectorXd w = Eigen::VectorXd::Zero(8), g(8);
   lrs::adamw<double> opt;
   lrs::step_t start = 0;
-  if (std::filesystem::exists(path)) {  // resume: weights and optimizer state; the schedule
-    const auto c = lrs::io::load_checkpoint(path);  // needs nothing but the step
+  if (std::filesystem::exists(path)) {          // resume: weights and optimizer state; the schedule
+    const auto c = lrs::load_checkpoint(path);  // needs nothing but the step
     opt.load_state(c.at("adamw"));
-    std::memcpy(w.data(), c.at("weights").data(), c.at("weights").size());
+    lrs::load_tensor_blob(c.at("weights"), w);  // checks the size and the scalar type
     start = opt.step_count();
   }
   for (lrs::step_t t = start; t < last; ++t) {
@@ -45,9 +37,9 @@ Eigen::VectorXd train(const Schedule& schedule, lrs::step_t last, const std::str
     g = p.a.transpose() * (p.a * w - p.y);
     opt.step({lrs::param_tensor<double>(w, g)}, schedule(t));
     if ((t + 1) % 500 == 0) {
-      lrs::io::checkpoint c;
-      c.add("adamw", opt).add("weights", bytes_of(w));
-      lrs::io::save_checkpoint(path, c);
+      lrs::checkpoint c;
+      c.add("adamw", opt).add("weights", lrs::tensor_blob(w));
+      lrs::save_checkpoint(path, c);
     }
   }
   return w;
@@ -74,7 +66,7 @@ int main() {
   std::filesystem::remove(path);
   std::printf("w[0] = %.6f (optimum %.6f)\n", straight[0], -0.5);
   std::printf("resumed run identical to the uninterrupted one: %s\n",
-              bytes_of(straight) == bytes_of(resumed) ? "yes" : "no");
+              lrs::tensor_blob(straight) == lrs::tensor_blob(resumed) ? "yes" : "no");
 
   // Bad parameters throw lrs::invalid_argument naming the parameter, value and allowed range.
   try {
@@ -82,5 +74,5 @@ int main() {
   } catch (const lrs::invalid_argument& e) {
     std::printf("error: %s\n", e.what());
   }
-  return bytes_of(straight) == bytes_of(resumed) ? 0 : 1;
+  return lrs::tensor_blob(straight) == lrs::tensor_blob(resumed) ? 0 : 1;
 }

@@ -110,7 +110,7 @@ int main(int argc, char** argv) {
       };
       const char* name = adam ? "adam" : "sgd";
       const run_result first = run(linear);
-      lrs::io::save_grad_norms(c.out + "_norms_" + name + ".csv", first.norms);
+      lrs::save_grad_norms(c.out + "_norms_" + name + ".csv", first.norms);
       lrs::refine_options<double> o;
       o.tau = c.tau;
       o.weighting = adam ? lrs::refine_weighting::adam : lrs::refine_weighting::sgd;

@@ -129,7 +129,7 @@ std::uint64_t train(c10d::ProcessGroup& pg, int rank, const std::string& dir, in
 
   int start = 0;
   if (resume >= 0) {
-    const auto ck = lrs::io::load_checkpoint(dir + "/ckpt" + std::to_string(resume) + ".lrs");
+    const auto ck = lrs::load_checkpoint(dir + "/ckpt" + std::to_string(resume) + ".lrs");
     torch_load(ck.at("model"), [&](auto& a) { net->load(a); });
     torch_load(ck.at("optimizer"), [&](auto& a) { opt.load(a); });
     sched.load_state(scheduler_state(ck.at("scheduler")));
@@ -141,12 +141,12 @@ std::uint64_t train(c10d::ProcessGroup& pg, int rank, const std::string& dir, in
     if (resume < 0 && rank == 0)
       for (int c : checkpoint_steps)
         if (t == c) {
-          lrs::io::checkpoint ck;
+          lrs::checkpoint ck;
           ck.add("model", torch_bytes([&](auto& a) { net->save(a); }));
           ck.add("optimizer", torch_bytes([&](auto& a) { opt.save(a); }));
           ck.add("scheduler", scheduler_bytes(sched.state()));
           ck.add("plateau", plateau);
-          lrs::io::save_checkpoint(dir + "/ckpt" + std::to_string(t) + ".lrs", ck);
+          lrs::save_checkpoint(dir + "/ckpt" + std::to_string(t) + ".lrs", ck);
         }
     const auto& g0 = static_cast<torch::optim::SGDOptions&>(opt.param_groups()[0].options());
     log << "lr " << t << ' ' << g0.lr() << ' ' << g0.momentum() << '\n';

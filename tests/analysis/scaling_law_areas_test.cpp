@@ -117,7 +117,7 @@ TEST_CASE("areas of the authors' cosine example match NumPy", "[analysis][scalin
   lrs::area_options o99;
   o99.lambda = 0.99;
   const auto a99 = lrs::compute_areas(authors_cosine(), o99);
-  const auto ref = lrs::io::read_csv_file(
+  const auto ref = lrs::read_csv_file(
       LRS_TEST_DATA_DIR "/scaling_law/authors_areas.csv",
       {"step", "lr", "S1", "S2", "S1_constant", "S2_constant", "S2_lambda_0.99"});
   REQUIRE(ref.rows() == 11);

@@ -153,9 +153,8 @@ TEST_CASE("a two-pass fit of 2e4 points matches SciPy's fit on all of them",
   lrs::fit_options opt;
   opt.coarse_points = 1024;
   const auto fit = lrs::fit_annealing_law(runs, opt);
-  const auto t =
-      lrs::io::read_csv_file(LRS_TEST_DATA_DIR "/scaling_law/synthetic_2e4_fit_scipy.csv",
-                             {"L0", "A", "alpha", "C", "objective", "r2"});
+  const auto t = lrs::read_csv_file(LRS_TEST_DATA_DIR "/scaling_law/synthetic_2e4_fit_scipy.csv",
+                                    {"L0", "A", "alpha", "C", "objective", "r2"});
   CHECK(fit.status == lrs::fit_status::converged);
   CHECK(fit.polished >= 1);
   CHECK(fit.starts_tried >= 44);  // the authors' 44 valid starts and the data-scaled ones

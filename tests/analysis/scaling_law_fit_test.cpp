@@ -41,8 +41,8 @@ struct scipy_fit {
 };
 
 scipy_fit read_scipy(const std::string& name) {
-  const auto t = lrs::io::read_csv_file(LRS_TEST_DATA_DIR "/scaling_law/" + name,
-                                        {"L0", "A", "alpha", "C", "objective", "r2"});
+  const auto t = lrs::read_csv_file(LRS_TEST_DATA_DIR "/scaling_law/" + name,
+                                    {"L0", "A", "alpha", "C", "objective", "r2"});
   return {t["L0"][0], t["A"][0], t["alpha"][0], t["C"][0], t["objective"][0], t["r2"][0]};
 }
 
@@ -72,8 +72,8 @@ TEST_CASE("fit recovers a noiseless law to 1e-6", "[analysis][scaling_law][fit]"
 }
 
 TEST_CASE("fit of the authors' example data matches SciPy", "[analysis][scaling_law][fit]") {
-  const auto data = lrs::io::read_csv_file(LRS_TEST_DATA_DIR "/scaling_law/authors_loss.csv",
-                                           {"step", "cosine", "constant"});
+  const auto data = lrs::read_csv_file(LRS_TEST_DATA_DIR "/scaling_law/authors_loss.csv",
+                                       {"step", "cosine", "constant"});
   std::vector<lrs::loss_run> runs(2);
   runs[0].lr = cosine_lr(20000, 500, 2e-4);
   runs[1].lr.assign(20001, 2e-4);

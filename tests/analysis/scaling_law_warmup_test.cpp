@@ -88,8 +88,8 @@ const std::map<std::string, std::function<std::vector<double>()>>& cases() {
 
 TEST_CASE("areas of runs whose LR rises later match NumPy and the authors' recursion",
           "[analysis][scaling_law][warmup]") {
-  const auto ref = lrs::io::read_csv_file(LRS_TEST_DATA_DIR "/scaling_law/warmup_detection.csv",
-                                          {"id", "warmup_steps", "W", "step", "S1", "S2"});
+  const auto ref = lrs::read_csv_file(LRS_TEST_DATA_DIR "/scaling_law/warmup_detection.csv",
+                                      {"id", "warmup_steps", "W", "step", "S1", "S2"});
   // The generator's CASES, in its order (id = index).
   const std::vector<std::pair<std::string, int>> order{
       {"continued", -1},      {"continued", 1099}, {"rewarmup", -1}, {"step_up", -1},

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // libFuzzer target: the CSV readers of <lrs/io/csv.hpp>. The first input byte picks the reader
 // (read_csv from memory, read_step_series from memory, or the _file variants on a temporary
-// file); the rest is the file's text. Bad input must be refused with lrs::io::csv_error; whatever
+// file); the rest is the file's text. Bad input must be refused with lrs::csv_error; whatever
 // is read must be finite and, for a step series, strictly increasing whole steps.
 #include <unistd.h>
 
@@ -24,7 +24,7 @@ namespace {
   std::abort();
 }
 
-void check(const lrs::io::csv_columns& c, std::size_t n_columns) {
+void check(const lrs::csv_columns& c, std::size_t n_columns) {
   if (c.values.size() != n_columns) finding("wrong number of columns");
   for (const auto& col : c.values) {
     if (col.size() != c.lines.size()) finding("column length differs from the row count");
@@ -33,7 +33,7 @@ void check(const lrs::io::csv_columns& c, std::size_t n_columns) {
   }
 }
 
-void check(const lrs::io::step_series& s) {
+void check(const lrs::step_series& s) {
   if (s.steps.size() != s.values.size()) finding("steps and values differ in length");
   for (std::size_t i = 0; i < s.steps.size(); ++i) {
     if (s.steps[i] < 0) finding("negative step accepted");
@@ -61,22 +61,22 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     switch (mode) {
       case 0: {
         std::istringstream in(text);
-        check(lrs::io::read_csv(in, {"step", "loss"}, "fuzz"), 2);
+        check(lrs::read_csv(in, {"step", "loss"}, "fuzz"), 2);
         break;
       }
       case 1: {
         std::istringstream in(text);
-        check(lrs::io::read_step_series(in, "step", "grad_norm", "fuzz"));
+        check(lrs::read_step_series(in, "step", "grad_norm", "fuzz"));
         break;
       }
       case 2:
-        check(lrs::io::read_csv_file(temp_file(text), {"lr"}), 1);
+        check(lrs::read_csv_file(temp_file(text), {"lr"}), 1);
         break;
       default:
-        check(lrs::io::read_step_series_file(temp_file(text), "step", "loss"));
+        check(lrs::read_step_series_file(temp_file(text), "step", "loss"));
         break;
     }
-  } catch (const lrs::io::csv_error&) {
+  } catch (const lrs::csv_error&) {
     // refused with the library's error: fine
   }
   return 0;

@@ -76,8 +76,8 @@ std::vector<unsigned char> prefix(std::uint64_t total, std::uint32_t version = 1
 /// "checkpoint_error: <message>", "bad_alloc", or what else load_checkpoint(path) did.
 std::string outcome(const std::string& path) {
   try {
-    (void)lrs::io::load_checkpoint(path);
-  } catch (const lrs::io::checkpoint_error& e) {
+    (void)lrs::load_checkpoint(path);
+  } catch (const lrs::checkpoint_error& e) {
     return std::string("checkpoint_error: ") + e.what();
   } catch (const std::bad_alloc&) {
     return "bad_alloc";
@@ -126,7 +126,7 @@ TEST_CASE("load_checkpoint: short files are judged by the same header checks",
   sparse_file(path, prefix(16, 0), 16);
   CHECK(outcome(path) == where + "checkpoint has state format version 0, which does not exist");
   // A real checkpoint with one byte too many, and one too few.
-  std::vector<unsigned char> good = lrs::io::checkpoint().add("x", {1, 2, 3}).bytes();
+  std::vector<unsigned char> good = lrs::checkpoint().add("x", {1, 2, 3}).bytes();
   std::vector<unsigned char> longer = good;
   longer.push_back(0);
   sparse_file(path, longer, longer.size());

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// lrs::io::checkpoint: golden file, round trip, errors naming the file, all-or-none restore, and a
+// lrs::checkpoint: golden file, round trip, errors naming the file, all-or-none restore, and a
 // process killed mid-save (fork + SIGKILL) never leaving a file that loads as something else.
 #include <lrs/analysis/refinement.hpp>
 #include <lrs/controllers/reduce_lr_on_plateau.hpp>
@@ -53,10 +53,10 @@ template <class F>
 std::string checkpoint_message(F&& f) {
   try {
     f();
-  } catch (const lrs::io::checkpoint_error& e) {
+  } catch (const lrs::checkpoint_error& e) {
     return e.what();
   }
-  return "<no lrs::io::checkpoint_error>";
+  return "<no lrs::checkpoint_error>";
 }
 
 void write_bytes(const std::string& path, const bytes_t& b) {
@@ -73,17 +73,17 @@ lrs::reduce_lr_on_plateau<float> golden_plateau() {
 
 TEST_CASE("a golden checkpoint file written by Python loads into its objects", "[io][checkpoint]") {
   const std::string path = std::string(LRS_TEST_DATA_DIR) + "/state/checkpoint.bin";
-  const lrs::io::checkpoint c = lrs::io::load_checkpoint(path);
+  const lrs::checkpoint c = lrs::load_checkpoint(path);
   CHECK(c.names() == std::vector<std::string>{"optimizer", "scheduler"});
   lrs::adam<double> opt;
   auto sched = golden_plateau();
-  lrs::io::restore_all(c, {{"optimizer", opt}, {"scheduler", sched}});
+  lrs::restore_all(c, {{"optimizer", opt}, {"scheduler", sched}});
   CHECK(opt.step_count() == 2);
   CHECK(opt.beta1() == 0.85);
   CHECK(sched.lrs() == std::vector<float>{0.05f, 0.1f});
   CHECK(sched.state_values().last_epoch == 7);
   // Written back by the C++ side: the same bytes.
-  lrs::io::checkpoint again;
+  lrs::checkpoint again;
   again.add("optimizer", opt).add("scheduler", sched);
   std::ifstream f(path, std::ios::binary);
   const bytes_t file((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
@@ -100,15 +100,15 @@ TEST_CASE("save_checkpoint / load_checkpoint round trip and replace the file", "
   opt.step(p, g, 0.1);
   lrs::grad_norm_recorder rec;
   rec.record(1.5);
-  lrs::io::checkpoint c;
+  lrs::checkpoint c;
   c.add("opt", opt).add("norms", rec);
-  lrs::io::save_checkpoint(path, c);
+  lrs::save_checkpoint(path, c);
   rec.record(2.5);
-  lrs::io::save_checkpoint(path, lrs::io::checkpoint().add("opt", opt).add("norms", rec));
+  lrs::save_checkpoint(path, lrs::checkpoint().add("opt", opt).add("norms", rec));
 
   lrs::sgd<double> opt2(so);
   lrs::grad_norm_recorder rec2;
-  lrs::io::restore_all(lrs::io::load_checkpoint(path), {{"opt", opt2}, {"norms", rec2}});
+  lrs::restore_all(lrs::load_checkpoint(path), {{"opt", opt2}, {"norms", rec2}});
   CHECK(opt2.state() == opt.state());
   CHECK(rec2.norms() == std::vector<double>{1.5, 2.5});
   // Only the target remains: no temporary files.
@@ -124,31 +124,31 @@ TEST_CASE("save_checkpoint / load_checkpoint round trip and replace the file", "
 TEST_CASE("checkpoint errors name the file and the problem", "[io][checkpoint][error]") {
   temp_dir dir("ckpt_errors");
   const std::string path = dir.file("run.ckpt");
-  CHECK(checkpoint_message([&] { (void)lrs::io::load_checkpoint(path); }) ==
+  CHECK(checkpoint_message([&] { (void)lrs::load_checkpoint(path); }) ==
         "lrs::checkpoint: " + path + ": no such file");
-  CHECK(checkpoint_message([&] { (void)lrs::io::load_checkpoint(dir.path.string()); }) ==
+  CHECK(checkpoint_message([&] { (void)lrs::load_checkpoint(dir.path.string()); }) ==
         "lrs::checkpoint: " + dir.path.string() + ": not a regular file (a directory or a device)");
 
   lrs::grad_norm_recorder rec;
   for (int i = 0; i < 100; ++i) rec.record(i);
-  const bytes_t full = lrs::io::checkpoint().add("norms", rec).bytes();
+  const bytes_t full = lrs::checkpoint().add("norms", rec).bytes();
   write_bytes(path, bytes_t(full.begin(), full.begin() + 500));
-  CHECK(checkpoint_message([&] { (void)lrs::io::load_checkpoint(path); }) ==
+  CHECK(checkpoint_message([&] { (void)lrs::load_checkpoint(path); }) ==
         "lrs::checkpoint: " + path + ": truncated at byte 500 of " + std::to_string(full.size()));
   bytes_t flipped = full;
   flipped[300] ^= 1;
   write_bytes(path, flipped);
-  CHECK(checkpoint_message([&] { (void)lrs::io::load_checkpoint(path); }) ==
+  CHECK(checkpoint_message([&] { (void)lrs::load_checkpoint(path); }) ==
         "lrs::checkpoint: " + path +
             ": checksum mismatch (the bytes were corrupted after they were written)");
   write_bytes(path, rec.state());  // a state, but not a checkpoint
-  CHECK(checkpoint_message([&] { (void)lrs::io::load_checkpoint(path); }) ==
+  CHECK(checkpoint_message([&] { (void)lrs::load_checkpoint(path); }) ==
         "lrs::checkpoint: " + path +
             ": checkpoint was written by grad_norm_recorder, this is checkpoint");
 
   const std::string missing_dir = dir.file("no/such/dir/run.ckpt");
   const std::string msg = checkpoint_message(
-      [&] { lrs::io::save_checkpoint(missing_dir, lrs::io::checkpoint().add("norms", rec)); });
+      [&] { lrs::save_checkpoint(missing_dir, lrs::checkpoint().add("norms", rec)); });
   CHECK(msg.rfind("lrs::checkpoint: " + missing_dir + ": cannot create the temporary file", 0) ==
         0);
 }
@@ -159,16 +159,16 @@ TEST_CASE("restore_all loads every object or none", "[io][checkpoint][error]") {
   a.step(p, g, 0.1);
   lrs::grad_norm_recorder rec;
   rec.record(3.0);
-  const lrs::io::checkpoint c = lrs::io::checkpoint().add("opt", a).add("norms", rec);
+  const lrs::checkpoint c = lrs::checkpoint().add("opt", a).add("norms", rec);
 
   lrs::adam<double> b;
   lrs::grad_norm_recorder wrong(lrs::grad_norm_kind::l1);  // refuses an l2 recorder's state
   wrong.record(9.0);
   const bytes_t b_before = b.state(), wrong_before = wrong.state();
-  CHECK_THROWS_AS(lrs::io::restore_all(c, {{"opt", b}, {"norms", wrong}}), lrs::state_error);
+  CHECK_THROWS_AS(lrs::restore_all(c, {{"opt", b}, {"norms", wrong}}), lrs::state_error);
   CHECK(b.state() == b_before);  // loaded, then put back
   CHECK(wrong.state() == wrong_before);
-  CHECK_THROWS_AS(lrs::io::restore_all(c, {{"opt", b}, {"missing", rec}}), lrs::invalid_argument);
+  CHECK_THROWS_AS(lrs::restore_all(c, {{"opt", b}, {"missing", rec}}), lrs::invalid_argument);
   CHECK(b.state() == b_before);
 }
 
@@ -180,20 +180,20 @@ std::size_t version_length(std::uint64_t v) {
   return 4000 + std::size_t(v % 7) * 1000;
 }
 
-lrs::io::checkpoint version(std::uint64_t v) {
+lrs::checkpoint version(std::uint64_t v) {
   lrs::grad_norm_recorder a, b;
   a.assign(std::vector<double>(version_length(v), double(v)));
   b.record(double(v));
-  lrs::io::checkpoint c;
+  lrs::checkpoint c;
   c.add("a", a).add("b", b);
   return c;
 }
 
 // Returns the version the file holds, or throws if it is not exactly one saved version.
 std::uint64_t check_version(const std::string& path) {
-  const lrs::io::checkpoint c = lrs::io::load_checkpoint(path);
+  const lrs::checkpoint c = lrs::load_checkpoint(path);
   lrs::grad_norm_recorder a, b;
-  lrs::io::restore_all(c, {{"a", a}, {"b", b}});
+  lrs::restore_all(c, {{"a", a}, {"b", b}});
   REQUIRE(b.norms().size() == 1);
   const double v = b.norms()[0];
   REQUIRE(a.norms() == std::vector<double>(version_length(std::uint64_t(v)), v));
@@ -203,9 +203,9 @@ std::uint64_t check_version(const std::string& path) {
 // True once the file at path holds a version written by the child whose versions start at base.
 bool saved_by(const std::string& path, std::uint64_t base) {
   if (!fs::exists(path)) return false;
-  const lrs::io::checkpoint c = lrs::io::load_checkpoint(path);
+  const lrs::checkpoint c = lrs::load_checkpoint(path);
   lrs::grad_norm_recorder a, b;
-  lrs::io::restore_all(c, {{"a", a}, {"b", b}});
+  lrs::restore_all(c, {{"a", a}, {"b", b}});
   return b.norms().size() == 1 && b.norms()[0] >= double(base);
 }
 
@@ -219,7 +219,7 @@ TEST_CASE("a process killed mid-save never leaves a file that loads as something
   // that kills land before the first save, mid-write and between saves.
   const std::string probe = dir.file("probe.ckpt");
   const auto t0 = std::chrono::steady_clock::now();
-  for (int i = 0; i < 3; ++i) lrs::io::save_checkpoint(probe, version(std::uint64_t(i)));
+  for (int i = 0; i < 3; ++i) lrs::save_checkpoint(probe, version(std::uint64_t(i)));
   const auto save_us =
       std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0)
           .count() /
@@ -245,7 +245,7 @@ TEST_CASE("a process killed mid-save never leaves a file that loads as something
     if (child == 0) {
       // Saves versions base, base + 1, ... until killed. Never returns into the test runner.
       try {
-        for (std::uint64_t v = base;; ++v) lrs::io::save_checkpoint(path, version(v));
+        for (std::uint64_t v = base;; ++v) lrs::save_checkpoint(path, version(v));
       } catch (...) {
       }
       ::_exit(3);

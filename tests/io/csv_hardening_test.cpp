@@ -18,15 +18,15 @@ template <class F>
 std::string csv_message(F&& f) {
   try {
     f();
-  } catch (const lrs::io::csv_error& e) {
+  } catch (const lrs::csv_error& e) {
     return e.what();
   }
   return "";
 }
 
-lrs::io::step_series series(const std::string& text, const lrs::io::csv_limits& limits = {}) {
+lrs::step_series series(const std::string& text, const lrs::csv_limits& limits = {}) {
   std::istringstream in(text);
-  return lrs::io::read_step_series(in, "step", "loss", "loss.csv", limits);
+  return lrs::read_step_series(in, "step", "loss", "loss.csv", limits);
 }
 
 /// A header, then the same row for ever (like `yes 1,2` after a header line), counting the bytes
@@ -57,7 +57,7 @@ TEST_CASE("csv: a line longer than the limit is an error that does not quote it"
   const std::string m = csv_message([&] { series("step,loss\n0," + huge + "\n"); });
   CHECK(m == "loss.csv:2: line is longer than 65536 bytes (is this a CSV file?)");
   // Exactly at the limit is accepted.
-  lrs::io::csv_limits small;
+  lrs::csv_limits small;
   small.max_line_bytes = 14;
   CHECK(series("step,loss\n0,1.2345678901\n", small).values.size() == 1);  // 14 bytes
   CHECK(csv_message([&] { series("step,loss\n0,1.23456789012\n", small); }) ==
@@ -68,28 +68,28 @@ TEST_CASE("csv: a line longer than the limit is an error that does not quote it"
 }
 
 TEST_CASE("csv: limits out of range are rejected", "[io][csv][error]") {
-  lrs::io::csv_limits none;
+  lrs::csv_limits none;
   none.max_line_bytes = 0;
   CHECK_THROWS_AS(series("step,loss\n0,1\n", none), lrs::invalid_argument);
-  lrs::io::csv_limits huge;
+  lrs::csv_limits huge;
   huge.max_line_bytes = static_cast<std::size_t>(-1);  // would overflow the line buffer's size
   CHECK_THROWS_WITH(series("step,loss\n0,1\n", huge),
-                    "lrs::io::read_csv: limits.max_line_bytes must be in [1, 1073741824], got " +
+                    "lrs::read_csv: limits.max_line_bytes must be in [1, 1073741824], got " +
                         std::to_string(static_cast<std::size_t>(-1)));
 }
 
 TEST_CASE("csv: /dev/zero ends in an error after one line's worth of bytes", "[io][csv][error]") {
   if (access("/dev/zero", R_OK) != 0) return;
-  CHECK(csv_message([] { (void)lrs::io::read_csv_file("/dev/zero", {"step"}); }) ==
+  CHECK(csv_message([] { (void)lrs::read_csv_file("/dev/zero", {"step"}); }) ==
         "/dev/zero:1: line is longer than 65536 bytes (is this a CSV file?)");
 }
 
 TEST_CASE("csv: an endless input stops at the size limit", "[io][csv][error]") {
   endless_buf buf("step,loss\n", "1,2\n");
   std::istream in(&buf);
-  lrs::io::csv_limits limits;
+  lrs::csv_limits limits;
   limits.max_total_bytes = 1'000'000;
-  const std::string m = csv_message([&] { (void)lrs::io::read_csv(in, {"step"}, "pipe", limits); });
+  const std::string m = csv_message([&] { (void)lrs::read_csv(in, {"step"}, "pipe", limits); });
   CHECK(m.find("pipe:") == 0);
   CHECK(m.find(": input is larger than 1000000 bytes, the limit of a CSV file here") !=
         std::string::npos);
@@ -100,9 +100,9 @@ TEST_CASE("csv: a directory is reported as one", "[io][csv][error]") {
   char tmpl[] = "/tmp/lrs_csv_dir_XXXXXX";
   REQUIRE(mkdtemp(tmpl) != nullptr);
   const std::string dir = tmpl;
-  CHECK(csv_message([&] { (void)lrs::io::read_csv_file(dir, {"step"}); }) ==
+  CHECK(csv_message([&] { (void)lrs::read_csv_file(dir, {"step"}); }) ==
         dir + ": is a directory, not a CSV file");
-  CHECK(csv_message([&] { (void)lrs::io::read_step_series_file(dir, "step", "loss"); }) ==
+  CHECK(csv_message([&] { (void)lrs::read_step_series_file(dir, "step", "loss"); }) ==
         dir + ": is a directory, not a CSV file");
   rmdir(tmpl);
 }

@@ -24,8 +24,8 @@ std::string load_error(const std::string& csv) {
   lrs::grad_norm_recorder r;
   std::istringstream is(csv);
   try {
-    lrs::io::load_grad_norms(is, r, "norms.csv");
-  } catch (const lrs::io::csv_error& e) {
+    lrs::load_grad_norms(is, r, "norms.csv");
+  } catch (const lrs::csv_error& e) {
     return e.what();
   }
   return "<no exception>";
@@ -59,12 +59,12 @@ TEST_CASE("grad_norm_recorder CSV round trip is exact", "[analysis][recorder]") 
   const std::vector<double> norms{0.1, 1.0 / 3.0, 2.5e-300, 12345.678901234567, 0.0};
   for (const double g : norms) r.record(g);
   std::ostringstream os;
-  lrs::io::save_grad_norms(os, r);
+  lrs::save_grad_norms(os, r);
   const std::string text = os.str();
   CHECK(text.rfind("step,grad_norm\n0,0.10000000000000001\n1,0.33333333333333331\n", 0) == 0);
   lrs::grad_norm_recorder back;
   std::istringstream is(text);
-  lrs::io::load_grad_norms(is, back);
+  lrs::load_grad_norms(is, back);
   CHECK(back.norms() == norms);
 }
 
@@ -73,18 +73,18 @@ TEST_CASE("grad_norm_recorder resumes a run from its file", "[analysis][recorder
   {
     lrs::grad_norm_recorder first;
     for (int t = 0; t < 3; ++t) first.record(1.0 + t);
-    lrs::io::save_grad_norms(path, first);
+    lrs::save_grad_norms(path, first);
   }
   lrs::grad_norm_recorder resumed;
-  lrs::io::load_grad_norms(path, resumed);
+  lrs::load_grad_norms(path, resumed);
   CHECK(resumed.steps() == 3);  // the next record is step 3
   resumed.record(fake_step_info{9.0, 0.0});
-  lrs::io::save_grad_norms(path, resumed);
+  lrs::save_grad_norms(path, resumed);
   lrs::grad_norm_recorder again;
-  lrs::io::load_grad_norms(path, again);
+  lrs::load_grad_norms(path, again);
   CHECK(again.norms() == std::vector<double>{1, 2, 3, 9});
   std::ostringstream os;
-  lrs::io::save_grad_norms(os, again);
+  lrs::save_grad_norms(os, again);
   CHECK(os.str() == "step,grad_norm\n0,1\n1,2\n2,3\n3,9\n");
   std::remove(path.c_str());
 }
@@ -93,7 +93,7 @@ TEST_CASE("grad_norm_recorder accepts CRLF, blank lines and extra columns",
           "[analysis][recorder]") {
   lrs::grad_norm_recorder r;
   std::istringstream is("step,lr,grad_norm\r\n0,0.1, 1.5\r\n\r\n1,0.1,2\r\n");
-  lrs::io::load_grad_norms(is, r);
+  lrs::load_grad_norms(is, r);
   CHECK(r.norms() == std::vector<double>{1.5, 2.0});
 }
 
@@ -115,8 +115,8 @@ TEST_CASE("grad_norm_recorder rejects malformed files naming file and line",
   lrs::grad_norm_recorder r;
   r.record(5.0);
   std::istringstream bad("step,grad_norm\n0,1\n1,inf\n");
-  CHECK_THROWS_AS(lrs::io::load_grad_norms(bad, r, "bad.csv"), lrs::io::csv_error);
+  CHECK_THROWS_AS(lrs::load_grad_norms(bad, r, "bad.csv"), lrs::csv_error);
   CHECK(r.norms() == std::vector<double>{5.0});
-  CHECK_THROWS_AS(lrs::io::load_grad_norms("/nonexistent/dir/norms.csv", r), lrs::io::csv_error);
+  CHECK_THROWS_AS(lrs::load_grad_norms("/nonexistent/dir/norms.csv", r), lrs::csv_error);
   CHECK(r.norms() == std::vector<double>{5.0});
 }

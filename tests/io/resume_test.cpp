@@ -44,9 +44,9 @@ std::vector<bool> resume_matrix(Make make, const World& world0, Step step) {
     auto first = make();
     World wk = world0;
     for (int t = 0; t < k; ++t) step(first, wk, t);
-    const bytes_t file = lrs::io::checkpoint().add("object", first).bytes();
+    const bytes_t file = lrs::checkpoint().add("object", first).bytes();
     auto resumed = make();
-    lrs::io::restore_all(lrs::io::checkpoint::from_bytes(file), {{"object", resumed}});
+    lrs::restore_all(lrs::checkpoint::from_bytes(file), {{"object", resumed}});
     for (int t = k; t < run_steps; ++t) step(resumed, wk, t);
     const bytes_t got = resumed.state();
     const std::vector<double> got_world = wk.values();

@@ -14,15 +14,15 @@ template <class F>
 std::string csv_message(F&& f) {
   try {
     f();
-  } catch (const lrs::io::csv_error& e) {
+  } catch (const lrs::csv_error& e) {
     return e.what();
   }
   return "";
 }
 
-lrs::io::step_series series(const std::string& text) {
+lrs::step_series series(const std::string& text) {
   std::istringstream in(text);
-  return lrs::io::read_step_series(in, "step", "loss", "loss.csv");
+  return lrs::read_step_series(in, "step", "loss", "loss.csv");
 }
 
 }  // namespace
@@ -30,7 +30,7 @@ lrs::io::step_series series(const std::string& text) {
 TEST_CASE("read_csv selects columns by name in the requested order", "[io][csv]") {
   std::istringstream in("# comment\nstep, lr ,extra\r\n0,0.1,x\n\n1,  2.5e-1 ,y\n");
   // The extra column is not numeric but is never read.
-  const auto cols = lrs::io::read_csv(in, {"lr", "step"}, "a.csv");
+  const auto cols = lrs::read_csv(in, {"lr", "step"}, "a.csv");
   REQUIRE(cols.rows() == 2);
   CHECK(cols["lr"] == std::vector<double>{0.1, 0.25});
   CHECK(cols["step"] == std::vector<double>{0, 1});
@@ -73,7 +73,7 @@ TEST_CASE("csv errors name the file and the line", "[io][csv][error]") {
         "loss.csv:2: column 'step' must be >= 0, got -1");
   CHECK(csv_message([] { series("step,loss\n1.5,1\n"); }) ==
         "loss.csv:2: column 'step' must be a whole number, got 1.5");
-  CHECK(csv_message([] { (void)lrs::io::read_csv_file("/nonexistent/x.csv", {"a"}); }) ==
+  CHECK(csv_message([] { (void)lrs::read_csv_file("/nonexistent/x.csv", {"a"}); }) ==
         "/nonexistent/x.csv: cannot open file");
 }
 
@@ -81,26 +81,26 @@ TEST_CASE("csv_error carries source and line", "[io][csv][error]") {
   try {
     series("step,loss\n0,1\n0,1\n");
     FAIL("no throw");
-  } catch (const lrs::io::csv_error& e) {
+  } catch (const lrs::csv_error& e) {
     CHECK(e.source() == "loss.csv");
     CHECK(e.line() == 3);
   }
 }
 
 TEST_CASE("write_csv prints 17 significant digits that read back exactly", "[io][csv]") {
-  CHECK(lrs::io::format_csv_number(0.1) == "0.10000000000000001");
-  CHECK(lrs::io::format_csv_number(1000.0) == "1000");
+  CHECK(lrs::format_csv_number(0.1) == "0.10000000000000001");
+  CHECK(lrs::format_csv_number(1000.0) == "1000");
   std::ostringstream out;
   const std::vector<double> v{0.1, 1.0 / 3.0, 2e-4};
-  lrs::io::write_step_series(out, "step", "lr", {0, 1, 2}, v);
+  lrs::write_step_series(out, "step", "lr", {0, 1, 2}, v);
   CHECK(out.str() ==
         "step,lr\n0,0.10000000000000001\n1,0.33333333333333331\n2,0.00020000000000000001\n");
   std::istringstream in(out.str());
-  const auto back = lrs::io::read_step_series(in, "step", "lr");
+  const auto back = lrs::read_step_series(in, "step", "lr");
   CHECK(back.values == v);  // exact round trip
   std::ostringstream out2;
-  lrs::io::write_csv(out2, {"a", "b"}, {{1, 2}, {0.5, 0.25}});
+  lrs::write_csv(out2, {"a", "b"}, {{1, 2}, {0.5, 0.25}});
   CHECK(out2.str() == "a,b\n1,0.5\n2,0.25\n");
-  CHECK_THROWS_AS(lrs::io::write_csv(out2, {"a"}, {{1}, {2}}), std::invalid_argument);
-  CHECK_THROWS_AS(lrs::io::write_step_series(out2, "s", "v", {0}, {}), std::invalid_argument);
+  CHECK_THROWS_AS(lrs::write_csv(out2, {"a"}, {{1}, {2}}), std::invalid_argument);
+  CHECK_THROWS_AS(lrs::write_step_series(out2, "s", "v", {0}, {}), std::invalid_argument);
 }

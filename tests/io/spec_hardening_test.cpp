@@ -93,7 +93,7 @@ TEST_CASE("spec: nesting up to the limit parses, builds and evaluates", "[spec][
   const failure f = failure_of(nested_sequential(128));
   CHECK(f.message.find("depth 257 at column 3201") != std::string::npos);
   // A call holding 255 nested lists is 256 levels.
-  const lrs::spec::call c = lrs::parse_spec("F(" + repeat("[", 255) + repeat("]", 255) + ")");
+  const lrs::spec_call c = lrs::parse_spec("F(" + repeat("[", 255) + repeat("]", 255) + ")");
   CHECK(c.args.size() == 1);
   CHECK_THROWS_AS(lrs::parse_spec("F(" + repeat("[", 256) + repeat("]", 256) + ")"),
                   lrs::spec_error);
@@ -164,7 +164,7 @@ TEST_CASE("spec: every finite number strtod reads is accepted", "[spec][hardenin
   // Hexadecimal floating point (C's strtod, Python's float.fromhex): 0x1.8p-1 = 1.5 / 2 = 0.75.
   CHECK(gamma_of("0x1p-2") == 0.25);
   CHECK(gamma_of("0x1.8p-1") == 0.75);
-  const lrs::spec::call c = lrs::parse_spec("F(a=1.7976931348623157e308, b=-inf, c=+inf, d=0x10)");
+  const lrs::spec_call c = lrs::parse_spec("F(a=1.7976931348623157e308, b=-inf, c=+inf, d=0x10)");
   CHECK(c.args[0].val.number == std::numeric_limits<double>::max());
   CHECK(c.args[1].val.number == -std::numeric_limits<double>::infinity());
   CHECK(c.args[2].val.number == std::numeric_limits<double>::infinity());

@@ -131,12 +131,12 @@ TEST_CASE("spec: syntax errors say where", "[spec][error]") {
 }
 
 TEST_CASE("spec: values of every kind parse", "[spec]") {
-  const lrs::spec::call c = lrs::parse_spec(
+  const lrs::spec_call c = lrs::parse_spec(
       "F(a=1, b=-2.5e-3, c=True, d=false, e='x y', f=\"q\", g=word, h=None, "
       "i=[1, 2,], j=(0.9, 0.99), k=G(), l=[])");
   REQUIRE(c.name == "F");
   REQUIRE(c.args.size() == 12);
-  using k = lrs::spec::value::kind;
+  using k = lrs::spec_value::kind;
   CHECK((c.args[0].val.type == k::number && c.args[0].val.integral && c.args[0].val.number == 1));
   CHECK((c.args[1].val.type == k::number && !c.args[1].val.integral &&
          c.args[1].val.number == -2.5e-3));

@@ -161,24 +161,24 @@ TEST_CASE("paste: Python code in an argument says which argument and what to wri
 }
 
 TEST_CASE("paste: dict literals", "[spec][paste][parser]") {
-  const lrs::spec::call c = lrs::parse_spec(
+  const lrs::spec_call c = lrs::parse_spec(
       "F(a={\"num_cycles\": 2, 'power': 1.5, \"s\": [1, 2],}, b={100: 0.5, 2e2: "
       "0.1}, c={})");
   REQUIRE(c.args.size() == 3);
-  const lrs::spec::value& a = c.args[0].val;
-  REQUIRE(a.type == lrs::spec::value::kind::dict);
+  const lrs::spec_value& a = c.args[0].val;
+  REQUIRE(a.type == lrs::spec_value::kind::dict);
   REQUIRE(a.keys.size() == 3);
   CHECK(a.keys[0].text == "num_cycles");
   CHECK(a.keys[0].quoted);
   CHECK(a.items[0].number == 2);
   CHECK(a.keys[1].text == "power");
   CHECK(a.items[1].number == 1.5);
-  CHECK(a.items[2].type == lrs::spec::value::kind::list);
-  const lrs::spec::value& b = c.args[1].val;
+  CHECK(a.items[2].type == lrs::spec_value::kind::list);
+  const lrs::spec_value& b = c.args[1].val;
   REQUIRE(b.keys.size() == 2);
   CHECK(b.keys[1].number == 200);
   CHECK(b.items[1].number == 0.1);
-  CHECK(c.args[2].val.type == lrs::spec::value::kind::dict);
+  CHECK(c.args[2].val.type == lrs::spec_value::kind::dict);
   CHECK(c.args[2].val.keys.empty());
 
   const auto err = [](const char* s) -> std::string {
@@ -198,7 +198,7 @@ TEST_CASE("paste: dict literals", "[spec][paste][parser]") {
         "dict entry 'x' at column 11 is a Python expression 'n * 2'; a spec cannot evaluate "
         "Python: write the value it has");
   // Bare words stay unquoted, quoted ones are marked.
-  const lrs::spec::call q = lrs::parse_spec("F(x, 'y')");
+  const lrs::spec_call q = lrs::parse_spec("F(x, 'y')");
   CHECK_FALSE(q.args[0].val.quoted);
   CHECK(q.args[1].val.quoted);
 }
@@ -216,7 +216,7 @@ TEST_CASE("paste: comments, line continuations and an assignment around the call
   CHECK(same_curve(pasted, "OneCycleLR(max_lr=0.1, total_steps=40, anneal_strategy='linear')"));
   CHECK(same_curve("self.scheduler: LRScheduler = StepLR(optimizer, 3)", "StepLR(3)"));
   // A '#' inside a string is text.
-  const lrs::spec::call c = lrs::parse_spec("F('a#b')  # c");
+  const lrs::spec_call c = lrs::parse_spec("F('a#b')  # c");
   CHECK(c.args.at(0).val.text == "a#b");
   CHECK(error_of("StepLR(optimizer, *args)") ==
         "argument 2 of StepLR at column 19 unpacks Python values '*args'; a spec cannot evaluate "

@@ -30,15 +30,15 @@ std::string spec_message(const std::string& spec) {
   return "<no error>";
 }
 
-lrs::io::step_series series(const std::string& text) {
+lrs::step_series series(const std::string& text) {
   std::istringstream in(text);
-  return lrs::io::read_step_series(in, "step", "loss", "loss.csv");
+  return lrs::read_step_series(in, "step", "loss", "loss.csv");
 }
 
 std::string csv_message(const std::string& text) {
   try {
     (void)series(text);
-  } catch (const lrs::io::csv_error& e) {
+  } catch (const lrs::csv_error& e) {
     return e.what();
   }
   return "<no error>";

@@ -101,13 +101,13 @@ void check_error(const result& r, const std::string& expected_start) {
 TEST_CASE("lrs fit on the authors' data prints SciPy's law as JSON", "[tool][scaling_law]") {
   scratch dir;
   const auto cos_lr = dir.write("cosine_lr.csv", authors_cosine_csv());
-  const auto data = lrs::io::read_csv_file(LRS_TEST_DATA_DIR "/scaling_law/authors_loss.csv",
-                                           {"step", "cosine", "constant"});
+  const auto data = lrs::read_csv_file(LRS_TEST_DATA_DIR "/scaling_law/authors_loss.csv",
+                                       {"step", "cosine", "constant"});
   std::string cos_loss = "step,loss\n", const_loss = "step,loss\n";
   for (std::size_t r = 0; r < data.rows(); ++r) {
     const std::string step = std::to_string(static_cast<int>(data["step"][r]));
-    cos_loss += step + "," + lrs::io::format_csv_number(data["cosine"][r]) + "\n";
-    const_loss += step + "," + lrs::io::format_csv_number(data["constant"][r]) + "\n";
+    cos_loss += step + "," + lrs::format_csv_number(data["cosine"][r]) + "\n";
+    const_loss += step + "," + lrs::format_csv_number(data["constant"][r]) + "\n";
   }
   const auto cos_loss_path = dir.write("cosine_loss.csv", cos_loss);
   const auto const_loss_path = dir.write("constant_loss.csv", const_loss);
@@ -119,8 +119,8 @@ TEST_CASE("lrs fit on the authors' data prints SciPy's law as JSON", "[tool][sca
   CHECK(r.err.empty());
   CHECK(r.out.back() == '\n');
   CHECK(r.out.find('\n') == r.out.size() - 1);  // one line
-  const auto ref = lrs::io::read_csv_file(LRS_TEST_DATA_DIR "/scaling_law/authors_fit_scipy.csv",
-                                          {"L0", "A", "alpha", "C", "r2"});
+  const auto ref = lrs::read_csv_file(LRS_TEST_DATA_DIR "/scaling_law/authors_fit_scipy.csv",
+                                      {"L0", "A", "alpha", "C", "r2"});
   for (const char* key : {"L0", "A", "alpha", "C"})
     CHECK_THAT(json_number(r.out, key), WithinRel(ref[key][0], 1e-4));
   CHECK_THAT(json_number(r.out, "r2"), WithinAbs(ref["r2"][0], 1e-6));
@@ -152,7 +152,7 @@ TEST_CASE("lrs fit --coarse-points and --threads", "[tool][scaling_law]") {
   for (int s = 2, k = 0; s <= 4000; s += 4, ++k) {
     const double s1 = 0.01 * (s + 1);
     loss += std::to_string(s) + "," +
-            lrs::io::format_csv_number((0.5 + 1 / std::sqrt(s1)) * (1 + 0.01 * std::sin(0.7 * k))) +
+            lrs::format_csv_number((0.5 + 1 / std::sqrt(s1)) * (1 + 0.01 * std::sin(0.7 * k))) +
             "\n";
   }
   const auto lr = dir.write("lr.csv", constant_csv(4001, "0.01"));

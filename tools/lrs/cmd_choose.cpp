@@ -86,7 +86,7 @@ void add_choose_command(CLI::App& app) {
       std::ostringstream out;
       std::vector<double> steps(c.lr.size());
       for (std::size_t i = 0; i < steps.size(); ++i) steps[i] = static_cast<double>(i);
-      lrs::io::write_csv(out, {"step", "lr", "loss"}, {steps, c.lr, c.loss});
+      lrs::write_csv(out, {"step", "lr", "loss"}, {steps, c.lr, c.loss});
       write_file("choose: --curve: ", o->curve_out, out.str());
     }
     // "spec" builds the winner (paste it into `lrs curve --steps T`); it has no quotes to escape.

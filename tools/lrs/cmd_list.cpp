@@ -85,8 +85,8 @@ std::string list_one(const lrs::spec_registry& reg, const std::string& query) {
       throw usage_error(fmt::format("list: {} {}", base, why));
     std::vector<std::string> names;
     for (const auto& kv : reg.entries()) names.push_back(kv.first);
-    const std::string hint = lrs::spec::detail::closest(base, names);
-    throw usage_error(fmt::format("list: unknown schedule {}{}", lrs::spec::detail::quote(query),
+    const std::string hint = lrs::detail::closest(base, names);
+    throw usage_error(fmt::format("list: unknown schedule {}{}", lrs::detail::quote(query),
                                   hint.empty() ? "" : "; did you mean '" + hint + "'?"));
   }
   std::string out = signature(*e) + "\n    " + e->summary + "\n";

@@ -33,7 +33,7 @@ lrs::multi_power_law parse_mpl(const std::string& text, const std::string& conve
     char* end = nullptr;
     const double x = std::strtod(item.c_str(), &end);
     if (item.empty() || end != item.c_str() + item.size())
-      throw usage_error("optimize: --mpl: " + lrs::io::detail::quote(item) +
+      throw usage_error("optimize: --mpl: " + lrs::detail::csv_quote(item) +
                         " is not a number (give L0,A,alpha,B,C,beta,gamma)");
     v.push_back(x);
     if (comma == std::string::npos) break;
@@ -131,7 +131,7 @@ void add_optimize_command(CLI::App& app) {
       if (!out) throw usage_error("optimize: cannot write " + o->curve_out);
       std::vector<double> steps(r.lr.size());
       for (std::size_t i = 0; i < steps.size(); ++i) steps[i] = static_cast<double>(i);
-      lrs::io::write_csv(out, {"step", "lr"}, {steps, r.lr});
+      lrs::write_csv(out, {"step", "lr"}, {steps, r.lr});
     }
     const auto& cf = r.closed_form;
     // "spec" builds the closed form (paste it into `lrs curve --steps T`); it has no quotes.

@@ -63,9 +63,9 @@ std::vector<std::string> csv_header(const std::string& text, const std::string& 
   std::string line;
   while (std::getline(in, line)) {
     if (line.compare(0, 3, "\xEF\xBB\xBF") == 0) line.erase(0, 3);
-    if (lrs::io::detail::is_skipped(line)) continue;
+    if (lrs::detail::is_skipped(line)) continue;
     std::vector<std::string> out;
-    for (const auto f : lrs::io::detail::split_fields(line)) out.emplace_back(f);
+    for (const auto f : lrs::detail::split_fields(line)) out.emplace_back(f);
     return out;
   }
   throw usage_error(fmt::format("plot: --csv: '{}' has no header line", path));
@@ -102,10 +102,10 @@ csv_series read_csv_series(const std::string& arg) {
   }
   try {
     std::istringstream in(text);
-    const auto s = lrs::io::read_step_series(in, "step", c.column, c.file);
+    const auto s = lrs::read_step_series(in, "step", c.column, c.file);
     c.x.assign(s.steps.begin(), s.steps.end());
     c.y = s.values;
-  } catch (const lrs::io::csv_error& e) {
+  } catch (const lrs::csv_error& e) {
     throw usage_error(fmt::format("plot: --csv: {}", e.what()));
   }
   return c;

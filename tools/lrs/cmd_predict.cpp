@@ -27,7 +27,7 @@ namespace {
 void write_prediction(const std::vector<lrs::step_t>& idx, const std::vector<double>& loss,
                       const std::optional<double>& interval) {
   if (!interval) {
-    lrs::io::write_step_series(std::cout, "step", "loss", idx, loss);
+    lrs::write_step_series(std::cout, "step", "loss", idx, loss);
     return;
   }
   std::vector<double> steps(idx.begin(), idx.end()), lo(loss), hi(loss);
@@ -35,7 +35,7 @@ void write_prediction(const std::vector<lrs::step_t>& idx, const std::vector<dou
     lo[i] -= *interval;
     hi[i] += *interval;
   }
-  lrs::io::write_csv(std::cout, {"step", "loss", "loss_lo", "loss_hi"}, {steps, loss, lo, hi});
+  lrs::write_csv(std::cout, {"step", "loss", "loss_lo", "loss_hi"}, {steps, loss, lo, hi});
 }
 
 }  // namespace

@@ -28,8 +28,8 @@ struct refine_args {
 
 void run_refine(const refine_args& a) {
   lrs::grad_norm_recorder recorded;
-  lrs::io::load_grad_norms(a.grad_norms,
-                           recorded);  // throws naming the file and line of the first bad row
+  lrs::load_grad_norms(a.grad_norms,
+                       recorded);  // throws naming the file and line of the first bad row
   if (recorded.steps() < 2) {
     throw usage_error(fmt::format("{}:2: refine needs at least 2 recorded steps, got {}",
                                   a.grad_norms, recorded.steps()));

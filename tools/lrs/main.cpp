@@ -39,7 +39,7 @@ std::string unknown_command(const std::vector<std::string>& names, const std::st
   std::size_t best_d = 3;  // suggest only within two edits (or a prefix of a name)
   for (const auto& n : names) {
     const std::size_t d =
-        n.rfind(word, 0) == 0 && word.size() >= 2 ? 1 : lrs::spec::detail::edit_distance(word, n);
+        n.rfind(word, 0) == 0 && word.size() >= 2 ? 1 : lrs::detail::edit_distance(word, n);
     if (d < best_d) {
       best_d = d;
       best = n;

@@ -67,7 +67,7 @@ struct lr_curve {
 };
 
 inline lr_curve read_lr_curve(const std::string& path) {
-  const auto s = lrs::io::read_step_series_file(path, "step", "lr");
+  const auto s = lrs::read_step_series_file(path, "step", "lr");
   for (std::size_t i = 0; i < s.size(); ++i) {
     if (s.steps[i] != static_cast<lrs::step_t>(i))
       s.fail(i, "LR curve steps must be 0, 1, 2, ... without gaps: expected step " +
@@ -104,8 +104,8 @@ inline lr_curve schedule_curve(const std::string& spec, double lr, std::int64_t 
 }
 
 /// A loss file (`step,loss`) checked against the LR curve it goes with.
-inline lrs::io::step_series read_losses(const std::string& path, const lr_curve& curve) {
-  auto s = lrs::io::read_step_series_file(path, "step", "loss");
+inline lrs::step_series read_losses(const std::string& path, const lr_curve& curve) {
+  auto s = lrs::read_step_series_file(path, "step", "loss");
   for (std::size_t i = 0; i < s.size(); ++i) {
     if (!(s.values[i] > 0))
       s.fail(i, "loss must be > 0, got " + lrs::detail::format_value(s.values[i]));
@@ -126,8 +126,8 @@ inline lrs::io::step_series read_losses(const std::string& path, const lr_curve&
 inline lrs::loss_run read_run(const std::string& path, const std::optional<lr_curve>& schedule,
                               const std::string& loss_column = "loss") {
   std::ifstream in(path);
-  if (!in) throw usage_error("--run: cannot read " + lrs::io::detail::quote(path));
-  const auto cols = lrs::io::read_csv(in, {"step", "lr", loss_column}, path);
+  if (!in) throw usage_error("--run: cannot read " + lrs::detail::csv_quote(path));
+  const auto cols = lrs::read_csv(in, {"step", "lr", loss_column}, path);
   const auto& st = cols["step"];
   const auto& lr = cols["lr"];
   const auto& loss = cols[loss_column];
@@ -187,20 +187,20 @@ inline lrs::annealing_law parse_law_pairs(const std::string& text) {
         text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     const auto eq = item.find('=');
     if (eq == std::string::npos)
-      throw usage_error("--law: expected NAME=VALUE, got " + lrs::io::detail::quote(item) + " in " +
-                        lrs::io::detail::quote(text));
+      throw usage_error("--law: expected NAME=VALUE, got " + lrs::detail::csv_quote(item) + " in " +
+                        lrs::detail::csv_quote(text));
     const std::string name = item.substr(0, eq), value = item.substr(eq + 1);
     int k = -1;
     for (int j = 0; j < 4; ++j)
       if (name == names[j]) k = j;
     if (k < 0)
-      throw usage_error("--law: unknown parameter " + lrs::io::detail::quote(name) +
+      throw usage_error("--law: unknown parameter " + lrs::detail::csv_quote(name) +
                         " (use L0, A, alpha, C)");
     if (seen[k]) throw usage_error("--law: " + name + " given twice");
     char* end = nullptr;
     v[k] = std::strtod(value.c_str(), &end);
     if (value.empty() || end != value.c_str() + value.size())
-      throw usage_error("--law: " + name + " is not a number: " + lrs::io::detail::quote(value));
+      throw usage_error("--law: " + name + " is not a number: " + lrs::detail::csv_quote(value));
     seen[k] = true;
     if (comma == std::string::npos) break;
     start = comma + 1;
@@ -208,7 +208,7 @@ inline lrs::annealing_law parse_law_pairs(const std::string& text) {
   for (int j = 0; j < 4; ++j)
     if (!seen[j])
       throw usage_error("--law: missing " + std::string(names[j]) + " in " +
-                        lrs::io::detail::quote(text));
+                        lrs::detail::csv_quote(text));
   return lrs::annealing_law(v[0], v[1], v[2], v[3]);
 }
 
@@ -343,7 +343,7 @@ inline law_input read_law(const std::string& arg) {
       throw usage_error("--law: " + arg + " is a directory, not a law");
     std::ifstream f(arg, std::ios::binary);
     if (!f)
-      throw usage_error("--law: " + lrs::io::detail::quote(arg) +
+      throw usage_error("--law: " + lrs::detail::csv_quote(arg) +
                         " is neither L0=...,A=...,alpha=...,C=... nor `lrs fit` JSON nor a "
                         "readable file");
     text = detail::read_small(f, arg);

@@ -215,6 +215,30 @@ struct choose_options {
   /// tell from the winner. Take it from the uncertainty of the predictions (select_loss_law's
   /// interval, or the run-to-run noise of the final loss). @pre >= 0. Default 0.
   double margin = 0;
+
+  // Chainable setters, one per field, for building the options in one expression in C++17
+  // (e.g. `auto o = choose_options{}.with_areas(...)`); they do not validate, the function taking
+  // the options does.
+  /// Sets `areas` (see the field); returns *this for chaining.
+  constexpr choose_options& with_areas(area_options v) noexcept {
+    areas = v;
+    return *this;
+  }
+  /// Sets `grid` (see the field); returns *this for chaining.
+  constexpr choose_options& with_grid(int v) noexcept {
+    grid = v;
+    return *this;
+  }
+  /// Sets `tolerance` (see the field); returns *this for chaining.
+  constexpr choose_options& with_tolerance(double v) noexcept {
+    tolerance = v;
+    return *this;
+  }
+  /// Sets `margin` (see the field); returns *this for chaining.
+  constexpr choose_options& with_margin(double v) noexcept {
+    margin = v;
+    return *this;
+  }
 };
 
 /// The winner of choose_schedule.

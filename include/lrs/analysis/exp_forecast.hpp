@@ -32,6 +32,20 @@ struct exp_model {
 struct exp_fit_options {
   double xtol = 1e-5;
   double ftol = 1e-5;
+
+  // Chainable setters, one per field, for building the options in one expression in C++17
+  // (e.g. `auto o = exp_fit_options{}.with_xtol(...)`); they do not validate, the function taking
+  // the options does.
+  /// Sets `xtol` (see the field); returns *this for chaining.
+  constexpr exp_fit_options& with_xtol(double v) noexcept {
+    xtol = v;
+    return *this;
+  }
+  /// Sets `ftol` (see the field); returns *this for chaining.
+  constexpr exp_fit_options& with_ftol(double v) noexcept {
+    ftol = v;
+    return *this;
+  }
 };
 
 namespace detail {

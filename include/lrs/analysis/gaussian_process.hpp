@@ -100,6 +100,55 @@ struct gp_options {
   double noise_min = 1e-5, noise_max = 1e5;
   int restarts = 2;  ///< extra starts drawn log-uniformly inside the bounds
   gp_normalization normalization = gp_normalization::mean_and_scale;  ///< of the targets
+
+  // Chainable setters, one per field, for building the options in one expression in C++17
+  // (e.g. `auto o = gp_options{}.with_initial(...)`); they do not validate, the function taking the
+  // options does.
+  /// Sets `initial` (see the field); returns *this for chaining.
+  constexpr gp_options& with_initial(gp_hyperparameters v) noexcept {
+    initial = v;
+    return *this;
+  }
+  /// Sets `amplitude_min` (see the field); returns *this for chaining.
+  constexpr gp_options& with_amplitude_min(double v) noexcept {
+    amplitude_min = v;
+    return *this;
+  }
+  /// Sets `amplitude_max` (see the field); returns *this for chaining.
+  constexpr gp_options& with_amplitude_max(double v) noexcept {
+    amplitude_max = v;
+    return *this;
+  }
+  /// Sets `length_scale_min` (see the field); returns *this for chaining.
+  constexpr gp_options& with_length_scale_min(double v) noexcept {
+    length_scale_min = v;
+    return *this;
+  }
+  /// Sets `length_scale_max` (see the field); returns *this for chaining.
+  constexpr gp_options& with_length_scale_max(double v) noexcept {
+    length_scale_max = v;
+    return *this;
+  }
+  /// Sets `noise_min` (see the field); returns *this for chaining.
+  constexpr gp_options& with_noise_min(double v) noexcept {
+    noise_min = v;
+    return *this;
+  }
+  /// Sets `noise_max` (see the field); returns *this for chaining.
+  constexpr gp_options& with_noise_max(double v) noexcept {
+    noise_max = v;
+    return *this;
+  }
+  /// Sets `restarts` (see the field); returns *this for chaining.
+  constexpr gp_options& with_restarts(int v) noexcept {
+    restarts = v;
+    return *this;
+  }
+  /// Sets `normalization` (see the field); returns *this for chaining.
+  constexpr gp_options& with_normalization(gp_normalization v) noexcept {
+    normalization = v;
+    return *this;
+  }
 };
 
 /// Mean and standard deviation of the latent function (noise excluded) at one point.

@@ -122,6 +122,25 @@ struct select_options {
   double coverage = 0.9;
   /// Threads of each fit (default candidates only). @pre in [1, 4096].
   std::size_t threads = 1;
+
+  // Chainable setters, one per field, for building the options in one expression in C++17
+  // (e.g. `auto o = select_options{}.with_candidates(...)`); they do not validate, the function
+  // taking the options does.
+  /// Sets `candidates` (see the field); returns *this for chaining.
+  select_options& with_candidates(std::vector<law_candidate> v) {
+    candidates = std::move(v);
+    return *this;
+  }
+  /// Sets `coverage` (see the field); returns *this for chaining.
+  select_options& with_coverage(double v) noexcept {
+    coverage = v;
+    return *this;
+  }
+  /// Sets `threads` (see the field); returns *this for chaining.
+  select_options& with_threads(std::size_t v) noexcept {
+    threads = v;
+    return *this;
+  }
 };
 
 namespace detail {

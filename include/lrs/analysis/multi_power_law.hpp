@@ -71,6 +71,20 @@ struct mpl_eval_options {
     detail::require(warmup_steps >= -1, who, "warmup_steps", ">= -1 (-1: detect)", warmup_steps);
     detail::require_in_range(who, "tolerance", tolerance, 0.0, 0.5);
   }
+
+  // Chainable setters, one per field, for building the options in one expression in C++17
+  // (e.g. `auto o = mpl_eval_options{}.with_warmup_steps(...)`); they do not validate, the function
+  // taking the options does.
+  /// Sets `warmup_steps` (see the field); returns *this for chaining.
+  constexpr mpl_eval_options& with_warmup_steps(step_t v) noexcept {
+    warmup_steps = v;
+    return *this;
+  }
+  /// Sets `tolerance` (see the field); returns *this for chaining.
+  constexpr mpl_eval_options& with_tolerance(double v) noexcept {
+    tolerance = v;
+    return *this;
+  }
 };
 
 namespace detail {
@@ -364,6 +378,70 @@ struct mpl_fit_options {
     detail::require_non_negative(who, "ftol", ftol);
     detail::require_non_negative(who, "gtol", gtol);
     detail::require(threads >= 1 && threads <= 4096, who, "threads", "in [1, 4096]", threads);
+  }
+
+  // Chainable setters, one per field, for building the options in one expression in C++17
+  // (e.g. `auto o = mpl_fit_options{}.with_convention(...)`); they do not validate, the function
+  // taking the options does.
+  /// Sets `convention` (see the field); returns *this for chaining.
+  mpl_fit_options& with_convention(mpl_convention v) noexcept {
+    convention = v;
+    return *this;
+  }
+  /// Sets `warmup_steps` (see the field); returns *this for chaining.
+  mpl_fit_options& with_warmup_steps(step_t v) noexcept {
+    warmup_steps = v;
+    return *this;
+  }
+  /// Sets `huber_delta` (see the field); returns *this for chaining.
+  mpl_fit_options& with_huber_delta(double v) noexcept {
+    huber_delta = v;
+    return *this;
+  }
+  /// Sets `tolerance` (see the field); returns *this for chaining.
+  mpl_fit_options& with_tolerance(double v) noexcept {
+    tolerance = v;
+    return *this;
+  }
+  /// Sets `beta_min` (see the field); returns *this for chaining.
+  mpl_fit_options& with_beta_min(double v) noexcept {
+    beta_min = v;
+    return *this;
+  }
+  /// Sets `gamma_min` (see the field); returns *this for chaining.
+  mpl_fit_options& with_gamma_min(double v) noexcept {
+    gamma_min = v;
+    return *this;
+  }
+  /// Sets `max_iterations` (see the field); returns *this for chaining.
+  mpl_fit_options& with_max_iterations(int v) noexcept {
+    max_iterations = v;
+    return *this;
+  }
+  /// Sets `ftol` (see the field); returns *this for chaining.
+  mpl_fit_options& with_ftol(double v) noexcept {
+    ftol = v;
+    return *this;
+  }
+  /// Sets `gtol` (see the field); returns *this for chaining.
+  mpl_fit_options& with_gtol(double v) noexcept {
+    gtol = v;
+    return *this;
+  }
+  /// Sets `starts` (see the field); returns *this for chaining.
+  mpl_fit_options& with_starts(std::vector<std::array<double, 7>> v) {
+    starts = std::move(v);
+    return *this;
+  }
+  /// Sets `prior` (see the field); returns *this for chaining.
+  mpl_fit_options& with_prior(double v) noexcept {
+    prior = v;
+    return *this;
+  }
+  /// Sets `threads` (see the field); returns *this for chaining.
+  mpl_fit_options& with_threads(std::size_t v) noexcept {
+    threads = v;
+    return *this;
   }
 };
 

@@ -210,6 +210,55 @@ struct optimize_options {
   std::size_t coarse_block = 16;
   /// Fit the closed form (power_decay_fit) to the result. Default true.
   bool fit_closed_form = true;
+
+  // Chainable setters, one per field, for building the options in one expression in C++17
+  // (e.g. `auto o = optimize_options{}.with_warmup_steps(...)`); they do not validate, the function
+  // taking the options does.
+  /// Sets `warmup_steps` (see the field); returns *this for chaining.
+  optimize_options& with_warmup_steps(step_t v) noexcept {
+    warmup_steps = v;
+    return *this;
+  }
+  /// Sets `warmup` (see the field); returns *this for chaining.
+  optimize_options& with_warmup(std::vector<double> v) {
+    warmup = std::move(v);
+    return *this;
+  }
+  /// Sets `min_lr` (see the field); returns *this for chaining.
+  optimize_options& with_min_lr(double v) noexcept {
+    min_lr = v;
+    return *this;
+  }
+  /// Sets `mpl_lr_floor` (see the field); returns *this for chaining.
+  optimize_options& with_mpl_lr_floor(double v) noexcept {
+    mpl_lr_floor = v;
+    return *this;
+  }
+  /// Sets `max_iterations` (see the field); returns *this for chaining.
+  optimize_options& with_max_iterations(int v) noexcept {
+    max_iterations = v;
+    return *this;
+  }
+  /// Sets `tolerance` (see the field); returns *this for chaining.
+  optimize_options& with_tolerance(double v) noexcept {
+    tolerance = v;
+    return *this;
+  }
+  /// Sets `tolerance_window` (see the field); returns *this for chaining.
+  optimize_options& with_tolerance_window(int v) noexcept {
+    tolerance_window = v;
+    return *this;
+  }
+  /// Sets `coarse_block` (see the field); returns *this for chaining.
+  optimize_options& with_coarse_block(std::size_t v) noexcept {
+    coarse_block = v;
+    return *this;
+  }
+  /// Sets `fit_closed_form` (see the field); returns *this for chaining.
+  optimize_options& with_fit_closed_form(bool v) noexcept {
+    fit_closed_form = v;
+    return *this;
+  }
 };
 
 /// The warm-up-stable-power-decay schedule nearest (least squares on the LRs after the warm-up)

@@ -51,6 +51,40 @@ struct refine_options {
   /// whatever the run's length (1001 for tau = 0.1 and N = 10000); the smoothed norms are
   /// interpolated to N points, and the profile has N values. @pre resample_points == 0 or >= 2.
   step_t resample_points = 0;
+
+  // Chainable setters, one per field, for building the options in one expression in C++17
+  // (e.g. `auto o = refine_options<>{}.with_tau(...)`); they do not validate, the function taking
+  // the options does.
+  /// Sets `tau` (see the field); returns *this for chaining.
+  constexpr refine_options& with_tau(T v) noexcept {
+    tau = v;
+    return *this;
+  }
+  /// Sets `weighting` (see the field); returns *this for chaining.
+  constexpr refine_options& with_weighting(refine_weighting v) noexcept {
+    weighting = v;
+    return *this;
+  }
+  /// Sets `min_norm_ratio` (see the field); returns *this for chaining.
+  constexpr refine_options& with_min_norm_ratio(T v) noexcept {
+    min_norm_ratio = v;
+    return *this;
+  }
+  /// Sets `peak` (see the field); returns *this for chaining.
+  constexpr refine_options& with_peak(T v) noexcept {
+    peak = v;
+    return *this;
+  }
+  /// Sets `budget` (see the field); returns *this for chaining.
+  constexpr refine_options& with_budget(step_t v) noexcept {
+    budget = v;
+    return *this;
+  }
+  /// Sets `resample_points` (see the field); returns *this for chaining.
+  constexpr refine_options& with_resample_points(step_t v) noexcept {
+    resample_points = v;
+    return *this;
+  }
 };
 
 /// The refined profile: a copyable callable `T(T z)` on the budget fraction z in [0, 1].
@@ -243,7 +277,7 @@ enum class grad_norm_kind {
 ///
 /// Feed it by hand (`record(norm)`) or with the step result of an lrs optimizer (`record(info)`
 /// reads `info.grad_l2` or `info.grad_l1`). A resumed run restores it with load_state (or reads a
-/// CSV with lrs::io::load_grad_norms from <lrs/io/grad_norms.hpp>) and keeps recording: steps
+/// CSV with lrs::load_grad_norms from <lrs/io/grad_norms.hpp>) and keeps recording: steps
 /// continue from the number loaded.
 class grad_norm_recorder {
  public:

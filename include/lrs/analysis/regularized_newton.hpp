@@ -41,6 +41,50 @@ struct regularized_newton_options {
   bool record_history = false;  ///< fill regularized_newton_result::history
   /// SPD metric B (n x n); empty means the identity. The dual norm is |g|_* = sqrt(g' B^-1 g).
   matrix metric;
+
+  // Chainable setters, one per field, for building the options in one expression in C++17
+  // (e.g. `auto o = regularized_newton_options<>{}.with_gamma0(...)`); they do not validate, the
+  // function taking the options does.
+  /// Sets `gamma0` (see the field); returns *this for chaining.
+  regularized_newton_options& with_gamma0(T v) noexcept {
+    gamma0 = v;
+    return *this;
+  }
+  /// Sets `gamma_min` (see the field); returns *this for chaining.
+  regularized_newton_options& with_gamma_min(T v) noexcept {
+    gamma_min = v;
+    return *this;
+  }
+  /// Sets `eps` (see the field); returns *this for chaining.
+  regularized_newton_options& with_eps(T v) noexcept {
+    eps = v;
+    return *this;
+  }
+  /// Sets `max_trials` (see the field); returns *this for chaining.
+  regularized_newton_options& with_max_trials(int v) noexcept {
+    max_trials = v;
+    return *this;
+  }
+  /// Sets `grad_tol` (see the field); returns *this for chaining.
+  regularized_newton_options& with_grad_tol(T v) noexcept {
+    grad_tol = v;
+    return *this;
+  }
+  /// Sets `max_iterations` (see the field); returns *this for chaining.
+  regularized_newton_options& with_max_iterations(int v) noexcept {
+    max_iterations = v;
+    return *this;
+  }
+  /// Sets `record_history` (see the field); returns *this for chaining.
+  regularized_newton_options& with_record_history(bool v) noexcept {
+    record_history = v;
+    return *this;
+  }
+  /// Sets `metric` (see the field); returns *this for chaining.
+  regularized_newton_options& with_metric(matrix v) {
+    metric = std::move(v);
+    return *this;
+  }
 };
 
 /// One row of the history: the state at the top of outer iteration k (gamma is the value after

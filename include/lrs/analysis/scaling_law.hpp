@@ -65,6 +65,25 @@ struct area_options {
     detail::require_in_range(who, "lambda", lambda, 0.0, 1.0);
     detail::require(warmup_steps >= -1, who, "warmup_steps", ">= -1 (-1: detect)", warmup_steps);
   }
+
+  // Chainable setters, one per field, for building the options in one expression in C++17
+  // (e.g. `auto o = area_options{}.with_lambda(...)`); they do not validate, the function taking
+  // the options does.
+  /// Sets `lambda` (see the field); returns *this for chaining.
+  constexpr area_options& with_lambda(double v) noexcept {
+    lambda = v;
+    return *this;
+  }
+  /// Sets `warmup` (see the field); returns *this for chaining.
+  constexpr area_options& with_warmup(warmup_convention v) noexcept {
+    warmup = v;
+    return *this;
+  }
+  /// Sets `warmup_steps` (see the field); returns *this for chaining.
+  constexpr area_options& with_warmup_steps(step_t v) noexcept {
+    warmup_steps = v;
+    return *this;
+  }
 };
 
 /// The forward and annealing areas of an LR sequence at every step.
@@ -309,6 +328,65 @@ struct fit_options {
   /// objective is at most (1 + polish_margin) x the best coarse one (duplicates of one already
   /// chosen, every parameter within 1e-3 relative, are not). @pre >= 0. Default 0.05.
   double polish_margin = 0.05;
+
+  // Chainable setters, one per field, for building the options in one expression in C++17
+  // (e.g. `auto o = fit_options{}.with_areas(...)`); they do not validate, the function taking the
+  // options does.
+  /// Sets `areas` (see the field); returns *this for chaining.
+  fit_options& with_areas(area_options v) noexcept {
+    areas = v;
+    return *this;
+  }
+  /// Sets `huber_delta` (see the field); returns *this for chaining.
+  fit_options& with_huber_delta(double v) noexcept {
+    huber_delta = v;
+    return *this;
+  }
+  /// Sets `max_iterations` (see the field); returns *this for chaining.
+  fit_options& with_max_iterations(int v) noexcept {
+    max_iterations = v;
+    return *this;
+  }
+  /// Sets `ftol` (see the field); returns *this for chaining.
+  fit_options& with_ftol(double v) noexcept {
+    ftol = v;
+    return *this;
+  }
+  /// Sets `gtol` (see the field); returns *this for chaining.
+  fit_options& with_gtol(double v) noexcept {
+    gtol = v;
+    return *this;
+  }
+  /// Sets `starts` (see the field); returns *this for chaining.
+  fit_options& with_starts(std::vector<std::array<double, 4>> v) {
+    starts = std::move(v);
+    return *this;
+  }
+  /// Sets `data_scaled_starts` (see the field); returns *this for chaining.
+  fit_options& with_data_scaled_starts(bool v) noexcept {
+    data_scaled_starts = v;
+    return *this;
+  }
+  /// Sets `scaled_margin` (see the field); returns *this for chaining.
+  fit_options& with_scaled_margin(double v) noexcept {
+    scaled_margin = v;
+    return *this;
+  }
+  /// Sets `threads` (see the field); returns *this for chaining.
+  fit_options& with_threads(std::size_t v) noexcept {
+    threads = v;
+    return *this;
+  }
+  /// Sets `coarse_points` (see the field); returns *this for chaining.
+  fit_options& with_coarse_points(std::size_t v) noexcept {
+    coarse_points = v;
+    return *this;
+  }
+  /// Sets `polish_margin` (see the field); returns *this for chaining.
+  fit_options& with_polish_margin(double v) noexcept {
+    polish_margin = v;
+    return *this;
+  }
 };
 
 /// How the fit ended.

@@ -117,6 +117,20 @@ struct smoothing_spline_options {
   int degree = 3;  ///< k, 1..5 (SciPy's default 3; AutoLRS uses 2)
   /// s >= 0; unset means the number of points (SciPy's default for UnivariateSpline).
   std::optional<double> smoothing;
+
+  // Chainable setters, one per field, for building the options in one expression in C++17
+  // (e.g. `auto o = smoothing_spline_options{}.with_degree(...)`); they do not validate, the
+  // function taking the options does.
+  /// Sets `degree` (see the field); returns *this for chaining.
+  constexpr smoothing_spline_options& with_degree(int v) noexcept {
+    degree = v;
+    return *this;
+  }
+  /// Sets `smoothing` (see the field); returns *this for chaining.
+  constexpr smoothing_spline_options& with_smoothing(std::optional<double> v) noexcept {
+    smoothing = v;
+    return *this;
+  }
 };
 
 /// A fitted smoothing spline with FITPACK's diagnostics.

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// lrs::io::checkpoint: several named states in one file, written atomically, loaded all or none.
+// lrs::checkpoint: several named states in one file, written atomically, loaded all or none;
+// weights go in as lrs::tensor_blob (<lrs/io/tensor_blob.hpp>, included here).
 #ifndef LRS_IO_CHECKPOINT_HPP
 #define LRS_IO_CHECKPOINT_HPP
 
@@ -34,9 +35,9 @@
 
 #include <lrs/config.hpp>
 #include <lrs/core/state.hpp>
+#include <lrs/io/tensor_blob.hpp>  // weights as a checkpoint entry
 
 namespace lrs {
-namespace io {
 
 /// Thrown when a checkpoint file cannot be written or read, or its contents are not a complete
 /// checkpoint: `lrs::checkpoint: <path>: <problem>`. A std::runtime_error (the file system or the
@@ -44,6 +45,7 @@ namespace io {
 /// is loaded into throws lrs::state_error from that object's load_state.
 class checkpoint_error : public std::runtime_error {
  public:
+  /// @param path the file; @param what the problem, e.g. "no such file".
   checkpoint_error(const std::string& path, const std::string& what)
       : std::runtime_error("lrs::checkpoint: " + path + ": " + what), path_(path) {}
   /// The file the error is about.
@@ -59,6 +61,7 @@ class checkpoint_error : public std::runtime_error {
 /// in the order they were added; the CRC-32 covers all of it.
 class checkpoint {
  public:
+  /// The bytes of one state, and of the whole checkpoint.
   using bytes_type = std::vector<unsigned char>;
 
   /// Adds the state `bytes` under `name`.
@@ -76,6 +79,7 @@ class checkpoint {
     return add(std::move(name), bytes_type(object.state()));
   }
 
+  /// Whether a state is saved under `name`.
   [[nodiscard]] bool contains(std::string_view name) const noexcept {
     for (const auto& e : entries_)
       if (e.first == name) return true;
@@ -93,6 +97,7 @@ class checkpoint {
     for (const auto& e : entries_) out.push_back(e.first);
     return out;
   }
+  /// Number of states.
   [[nodiscard]] std::size_t size() const noexcept { return entries_.size(); }
 
   /// The whole checkpoint in the lrs state format.
@@ -351,6 +356,8 @@ inline void restore_all(const checkpoint& c, std::initializer_list<state_target>
 /// One object to restore with restore_all: its name in the checkpoint and the object.
 class state_target {
  public:
+  /// `object` (any lrs stateful object: state() and load_state()) under `name`; it is kept by
+  /// reference and must outlive the restore_all call.
   template <class Object, class = decltype(std::declval<Object&>().load_state(
                               std::declval<const std::vector<unsigned char>&>()))>
   state_target(std::string name, Object& object)
@@ -358,6 +365,7 @@ class state_target {
         save_([&object] { return std::vector<unsigned char>(object.state()); }),
         load_([&object](const std::vector<unsigned char>& b) { object.load_state(b); }) {}
 
+  /// The name of its state in the checkpoint.
   [[nodiscard]] const std::string& name() const noexcept { return name_; }
 
  private:
@@ -390,7 +398,6 @@ inline void restore_all(const checkpoint& c, std::initializer_list<state_target>
   }
 }
 
-}  // namespace io
 }  // namespace lrs
 
 #endif  // LRS_IO_CHECKPOINT_HPP

@@ -24,17 +24,21 @@
 #include <lrs/core/types.hpp>
 #include <lrs/io/detail/whole_number.hpp>
 
-namespace lrs::io {
+namespace lrs {
 
 /// Bad CSV input. The message reads `<source>:<line>: <what>` (line 0 when the problem concerns
 /// the whole file, e.g. it cannot be opened); `source()` and `line()` give the parts.
 class csv_error : public std::runtime_error {
  public:
+  /// @param source the input's name (a path or "<stream>"); @param line its 1-based line, 0 for
+  /// the whole input; @param what the problem.
   csv_error(std::string source, std::size_t line, const std::string& what)
       : std::runtime_error(make_message(source, line, what)),
         source_(std::move(source)),
         line_(line) {}
+  /// The input's name.
   [[nodiscard]] const std::string& source() const noexcept { return source_; }
+  /// The 1-based line, 0 when the problem concerns the whole input.
   [[nodiscard]] std::size_t line() const noexcept { return line_; }
 
  private:
@@ -55,13 +59,14 @@ struct csv_columns {
   std::vector<std::vector<double>> values;  ///< values[c][r]: column c, data row r
   std::vector<std::size_t> lines;           ///< 1-based line number of each data row
 
+  /// Number of data rows.
   [[nodiscard]] std::size_t rows() const noexcept { return lines.size(); }
 
   /// The column called `name`. @throws std::out_of_range if it was not requested.
   [[nodiscard]] const std::vector<double>& operator[](std::string_view name) const {
     for (std::size_t c = 0; c < names.size(); ++c)
       if (names[c] == name) return values[c];
-    LRS_THROW(std::out_of_range("lrs::io::csv_columns: no column '" + std::string(name) + "'"));
+    LRS_THROW(std::out_of_range("lrs::csv_columns: no column '" + std::string(name) + "'"));
   }
 
   /// Throws csv_error for data row `row` (its source and line) with message `what`.
@@ -77,6 +82,7 @@ struct step_series {
   std::vector<double> values;      ///< finite
   std::vector<std::size_t> lines;  ///< 1-based line number of each point
 
+  /// Number of points.
   [[nodiscard]] std::size_t size() const noexcept { return steps.size(); }
   /// Throws csv_error for point `i` (its source and line) with message `what`.
   [[noreturn]] void fail(std::size_t i, const std::string& what) const {
@@ -125,7 +131,7 @@ inline bool is_skipped(std::string_view line) {
 
 /// `s` in single quotes for a message: at most `max_bytes` of it (cut before a UTF-8 character,
 /// then "..." and the full length), control characters written as \xNN so that none is invisible.
-inline std::string quote(std::string_view s, std::size_t max_bytes = 48) {
+inline std::string csv_quote(std::string_view s, std::size_t max_bytes = 48) {
   std::size_t cut = s.size();
   if (cut > max_bytes) {
     cut = max_bytes;
@@ -203,7 +209,7 @@ template <class OnRow>
 std::size_t read_csv_rows(std::istream& in, const std::vector<std::string>& columns,
                           const std::string& source, const csv_limits& limits, OnRow&& on_row) {
   ::lrs::detail::require(
-      limits.max_line_bytes >= 1 && limits.max_line_bytes <= (std::size_t{1} << 30), "io::read_csv",
+      limits.max_line_bytes >= 1 && limits.max_line_bytes <= (std::size_t{1} << 30), "read_csv",
       "limits.max_line_bytes", "in [1, 1073741824]", limits.max_line_bytes);
   std::string line;
   std::vector<char> buf;
@@ -227,13 +233,13 @@ std::size_t read_csv_rows(std::istream& in, const std::vector<std::string>& colu
           if (fields[f] != columns[c]) continue;
           if (found != n_fields)
             LRS_THROW(csv_error(source, line_no,
-                                "column " + quote(columns[c]) + " appears twice in header"));
+                                "column " + csv_quote(columns[c]) + " appears twice in header"));
           found = f;
         }
         if (found == n_fields)
-          LRS_THROW(csv_error(
-              source, line_no,
-              "missing column " + quote(columns[c]) + " in header " + quote(trim(line), 200)));
+          LRS_THROW(csv_error(source, line_no,
+                              "missing column " + csv_quote(columns[c]) + " in header " +
+                                  csv_quote(trim(line), 200)));
         index[c] = found;
       }
       continue;
@@ -253,16 +259,16 @@ std::size_t read_csv_rows(std::istream& in, const std::vector<std::string>& colu
 /// @throws csv_error if it is empty, not completely a number, NaN or infinite.
 inline double csv_number(std::string_view text, const std::string& column,
                          const std::string& source, std::size_t line_no) {
-  const std::string what = "column " + quote(column);
+  const std::string what = "column " + csv_quote(column);
   if (text.empty()) LRS_THROW(csv_error(source, line_no, what + " is empty"));
   const std::string s(text);
   char* end = nullptr;
   const double v = std::strtod(s.c_str(), &end);
   if (end != s.c_str() + s.size())
-    LRS_THROW(csv_error(source, line_no, what + " is not a number: " + quote(s)));
+    LRS_THROW(csv_error(source, line_no, what + " is not a number: " + csv_quote(s)));
   if (std::isnan(v)) LRS_THROW(csv_error(source, line_no, what + " is NaN"));
   if (!std::isfinite(v))
-    LRS_THROW(csv_error(source, line_no, what + " is not finite: " + quote(s)));
+    LRS_THROW(csv_error(source, line_no, what + " is not finite: " + csv_quote(s)));
   return v;
 }
 
@@ -284,7 +290,7 @@ inline step_t csv_step(std::string_view text, const std::string& column, const s
     else
       w.value = static_cast<step_t>(x);
   }
-  const std::string what = "column " + quote(column);
+  const std::string what = "column " + csv_quote(column);
   const std::string got = text.size() <= 32 ? std::string(text) : ::lrs::detail::format_number(x);
   if (w.negative && !(w.status == ::lrs::detail::whole_number_status::ok && w.value == 0))
     LRS_THROW(csv_error(source, line_no, what + " must be >= 0, got " + got));
@@ -389,11 +395,11 @@ inline step_t csv_step(std::string_view text, const std::string& column, const s
 inline void write_csv(std::ostream& out, const std::vector<std::string>& names,
                       const std::vector<std::vector<double>>& columns) {
   if (names.size() != columns.size())
-    LRS_THROW(std::invalid_argument("lrs::io::write_csv: " + std::to_string(names.size()) +
+    LRS_THROW(std::invalid_argument("lrs::write_csv: " + std::to_string(names.size()) +
                                     " names for " + std::to_string(columns.size()) + " columns"));
   for (const auto& c : columns)
     if (c.size() != columns.front().size())
-      LRS_THROW(std::invalid_argument("lrs::io::write_csv: columns differ in length"));
+      LRS_THROW(std::invalid_argument("lrs::write_csv: columns differ in length"));
   for (std::size_t c = 0; c < names.size(); ++c) out << (c ? "," : "") << names[c];
   out << '\n';
   const std::size_t rows = columns.empty() ? 0 : columns.front().size();
@@ -410,13 +416,13 @@ inline void write_step_series(std::ostream& out, std::string_view step_name,
                               std::string_view value_name, const std::vector<step_t>& steps,
                               const std::vector<double>& values) {
   if (steps.size() != values.size())
-    LRS_THROW(std::invalid_argument("lrs::io::write_step_series: " + std::to_string(steps.size()) +
+    LRS_THROW(std::invalid_argument("lrs::write_step_series: " + std::to_string(steps.size()) +
                                     " steps for " + std::to_string(values.size()) + " values"));
   out << step_name << ',' << value_name << '\n';
   for (std::size_t i = 0; i < steps.size(); ++i)
     out << steps[i] << ',' << format_csv_number(values[i]) << '\n';
 }
 
-}  // namespace lrs::io
+}  // namespace lrs
 
 #endif  // LRS_IO_CSV_HPP

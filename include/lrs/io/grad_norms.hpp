@@ -19,7 +19,6 @@
 #include <lrs/io/csv.hpp>
 
 namespace lrs {
-namespace io {
 
 /// Writes norms as CSV with header `step,grad_norm` and one row `t,norm` per step
 /// (t = 0, 1, 2, ...; 17 significant digits: reads back exactly).
@@ -29,11 +28,11 @@ inline void write_grad_norms(std::ostream& os, const std::vector<double>& norms)
   write_step_series(os, "step", "grad_norm", steps, norms);
 }
 
-/// Reads a gradient-norm CSV with lrs::io::read_step_series; `source` names the input in
+/// Reads a gradient-norm CSV with lrs::read_step_series; `source` names the input in
 /// messages. Rules: a header with columns `step` and `grad_norm` (others are ignored); one row
 /// per step with steps 0, 1, 2, ... in order; norms finite and >= 0; at least one row. Blank
 /// lines, `#` comments and CRLF endings are accepted.
-/// @throws lrs::io::csv_error `<source>:<line>: <what>` for the first bad line.
+/// @throws lrs::csv_error `<source>:<line>: <what>` for the first bad line.
 [[nodiscard]] inline std::vector<double> read_grad_norms(std::istream& is,
                                                          const std::string& source = "<stream>") {
   step_series s = read_step_series(is, "step", "grad_norm", source);
@@ -50,7 +49,7 @@ inline void write_grad_norms(std::ostream& os, const std::vector<double>& norms)
 inline void save_grad_norms(std::ostream& os, const grad_norm_recorder& recorder) {
   write_grad_norms(os, recorder.norms());
 }
-/// @throws lrs::io::csv_error if the file cannot be written.
+/// @throws lrs::csv_error if the file cannot be written.
 inline void save_grad_norms(const std::string& path, const grad_norm_recorder& recorder) {
   std::ofstream f(path, std::ios::binary);
   if (!f) LRS_THROW(csv_error(path, 0, "cannot open file for writing"));
@@ -60,13 +59,13 @@ inline void save_grad_norms(const std::string& path, const grad_norm_recorder& r
 }
 
 /// Replaces the recorder's norms by those of a CSV (see read_grad_norms).
-/// @throws lrs::io::csv_error `<source>:<line>: <what>` for the first bad line; the recorder is
+/// @throws lrs::csv_error `<source>:<line>: <what>` for the first bad line; the recorder is
 ///         then unchanged.
 inline void load_grad_norms(std::istream& is, grad_norm_recorder& recorder,
                             const std::string& source = "<stream>") {
   recorder.assign(read_grad_norms(is, source));
 }
-/// @throws lrs::io::csv_error if the file cannot be read or is malformed; the recorder is then
+/// @throws lrs::csv_error if the file cannot be read or is malformed; the recorder is then
 ///         unchanged.
 inline void load_grad_norms(const std::string& path, grad_norm_recorder& recorder) {
   std::ifstream f(path, std::ios::binary);
@@ -74,7 +73,6 @@ inline void load_grad_norms(const std::string& path, grad_norm_recorder& recorde
   load_grad_norms(f, recorder, path);
 }
 
-}  // namespace io
 }  // namespace lrs
 
 #endif  // LRS_IO_GRAD_NORMS_HPP

@@ -8,13 +8,13 @@
 #include <lrs/core/any_schedule.hpp>
 #include <lrs/core/error.hpp>
 #include <lrs/io/spec.hpp>
-#include <lrs/io/specs/budgeted.hpp>
-#include <lrs/io/specs/combinators.hpp>
-#include <lrs/io/specs/hf.hpp>
-#include <lrs/io/specs/keras.hpp>
-#include <lrs/io/specs/optax.hpp>
-#include <lrs/io/specs/pytorch.hpp>
-#include <lrs/io/specs/timm.hpp>
+#include <lrs/io/spec_families/budgeted.hpp>
+#include <lrs/io/spec_families/combinators.hpp>
+#include <lrs/io/spec_families/hf.hpp>
+#include <lrs/io/spec_families/keras.hpp>
+#include <lrs/io/spec_families/optax.hpp>
+#include <lrs/io/spec_families/pytorch.hpp>
+#include <lrs/io/spec_families/timm.hpp>
 
 namespace lrs {
 
@@ -52,7 +52,7 @@ inline spec_registry& default_spec_registry() {
 /// reads, subnormal ones included; where a whole number is expected it is read from its text as an
 /// integer, exactly at any size up to 2^63 - 1, so `9007199254740993` is not rounded to 2^53, and
 /// past that range it is refused), `True`/`False`, quoted or bare strings, lists, nested
-/// schedules (at most spec::max_depth = 256 nested lists and calls); positional arguments follow
+/// schedules (at most spec_max_depth = 256 nested lists and calls); positional arguments follow
 /// the library's order (after the optimizer, which may be left out); an absent parameter takes the
 /// default its registry entry lists (`lrs list`). `ctx.lr` is the optimizer's initial LR;
 /// `ctx.steps` the budget of budget-native schedules.

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The spec language: schedules from spec strings in PyTorch call syntax, and the registry of
 // names. One include for its three parts:
-//   <lrs/io/spec/parser.hpp>    lrs::spec_error, the call tree (lrs::spec::call) and parse_spec
+//   <lrs/io/spec/parser.hpp>    lrs::spec_error, the call tree (spec_call) and parse_spec
 //   <lrs/io/spec/args.hpp>      spec_context, spec_param, spec_entry and spec_args (typed binding)
 //   <lrs/io/spec/registry.hpp>  spec_registry
 // The built-in names and parse_schedule are in <lrs/io/parse_schedule.hpp>.

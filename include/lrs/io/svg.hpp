@@ -32,6 +32,50 @@ struct svg_plot_options {
   /// Legend entries from the highest last value to the lowest (the order of the lines at the
   /// right end of the plot); false: in the order the series were added.
   bool legend_by_last_value = true;
+
+  // Chainable setters, one per field, for building the options in one expression in C++17
+  // (e.g. `auto o = svg_plot_options{}.with_title(...)`); they do not validate, the function taking
+  // the options does.
+  /// Sets `title` (see the field); returns *this for chaining.
+  svg_plot_options& with_title(std::string v) {
+    title = std::move(v);
+    return *this;
+  }
+  /// Sets `x_label` (see the field); returns *this for chaining.
+  svg_plot_options& with_x_label(std::string v) {
+    x_label = std::move(v);
+    return *this;
+  }
+  /// Sets `y_label` (see the field); returns *this for chaining.
+  svg_plot_options& with_y_label(std::string v) {
+    y_label = std::move(v);
+    return *this;
+  }
+  /// Sets `log_y` (see the field); returns *this for chaining.
+  svg_plot_options& with_log_y(bool v) noexcept {
+    log_y = v;
+    return *this;
+  }
+  /// Sets `markers` (see the field); returns *this for chaining.
+  svg_plot_options& with_markers(bool v) noexcept {
+    markers = v;
+    return *this;
+  }
+  /// Sets `width` (see the field); returns *this for chaining.
+  svg_plot_options& with_width(int v) noexcept {
+    width = v;
+    return *this;
+  }
+  /// Sets `height` (see the field); returns *this for chaining.
+  svg_plot_options& with_height(int v) noexcept {
+    height = v;
+    return *this;
+  }
+  /// Sets `legend_by_last_value` (see the field); returns *this for chaining.
+  svg_plot_options& with_legend_by_last_value(bool v) noexcept {
+    legend_by_last_value = v;
+    return *this;
+  }
 };
 
 namespace detail {
@@ -301,7 +345,10 @@ inline std::vector<std::size_t> svg_simplify(const std::vector<double>& px,
 class svg_plot {
  public:
   /// Left, right (legend), top and bottom margins around the plot area, in pixels, with a title.
-  static constexpr double margin_left = 78, legend_width = 190, margin_top = 44, margin_bottom = 58;
+  static constexpr double margin_left = 78;    ///< left of the plot area (y labels)
+  static constexpr double legend_width = 190;  ///< right of the plot area (the legend)
+  static constexpr double margin_top = 44;     ///< above the plot area (the title)
+  static constexpr double margin_bottom = 58;  ///< below the plot area (x labels)
   /// Longest legend name drawn in full.
   static constexpr std::size_t legend_max_chars = 60;
 
@@ -335,7 +382,9 @@ class svg_plot {
     return *this;
   }
 
+  /// Number of series added.
   [[nodiscard]] std::size_t size() const noexcept { return series_.size(); }
+  /// The options it was made with.
   [[nodiscard]] const svg_plot_options& options() const noexcept { return opt_; }
 
   /// The x axis (range and ticks) the plot will draw: exactly the range of the data.

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// The spec language's syntax: lrs::spec_error, the call tree (lrs::spec::value, argument, call)
+// The spec language's syntax: lrs::spec_error, the call tree (spec_value, argument, call)
 // and lrs::parse_spec, which reads PyTorch call syntax into it.
 #ifndef LRS_IO_SPEC_PARSER_HPP
 #define LRS_IO_SPEC_PARSER_HPP
@@ -30,6 +30,7 @@ namespace lrs {
 /// (`\0`, `\x01`) and UTF-8 characters never split.
 class spec_error : public invalid_argument {
  public:
+  /// @param what the message; @param column 1-based column in the spec (0: no position).
   spec_error(const std::string& what, std::size_t column)
       : invalid_argument(what), column_(column) {}
   /// 1-based column (byte offset + 1) in the spec string where the problem starts (0 when it has
@@ -40,26 +41,26 @@ class spec_error : public invalid_argument {
   std::size_t column_;
 };
 
-namespace spec {
-
-struct call;
+struct spec_call;
 
 /// A value in a spec string: a number, True/False, a string (quoted or bare), None, a list
 /// (`[...]` or a tuple `(...)`), a dict (`{"num_cycles": 2}`, keys quoted strings or numbers), or
 /// a nested schedule call.
-struct value {
+struct spec_value {
+  /// Which of the forms above.
   enum class kind { number, boolean, string, none, list, dict, call };
-  kind type = kind::none;
-  double number = 0;                   ///< kind::number
-  bool integral = false;               ///< kind::number written without '.', 'e' or 'E'
-  bool boolean = false;                ///< kind::boolean
-  std::string text;                    ///< kind::string; also the source text of numbers
-  bool quoted = false;                 ///< kind::string written in quotes (not a bare name)
-  std::vector<value> items;            ///< kind::list, and the values of kind::dict
-  std::vector<value> keys;             ///< kind::dict: keys[i] maps to items[i]
-  std::shared_ptr<const call> nested;  ///< kind::call
-  std::size_t column = 0;              ///< 1-based column where the value starts
+  kind type = kind::none;                   ///< which form this value has
+  double number = 0;                        ///< kind::number
+  bool integral = false;                    ///< kind::number written without '.', 'e' or 'E'
+  bool boolean = false;                     ///< kind::boolean
+  std::string text;                         ///< kind::string; also the source text of numbers
+  bool quoted = false;                      ///< kind::string written in quotes (not a bare name)
+  std::vector<spec_value> items;            ///< kind::list, and the values of kind::dict
+  std::vector<spec_value> keys;             ///< kind::dict: keys[i] maps to items[i]
+  std::shared_ptr<const spec_call> nested;  ///< kind::call
+  std::size_t column = 0;                   ///< 1-based column where the value starts
 
+  /// "a number", "a string", ...: the form, for messages.
   [[nodiscard]] const char* kind_name() const noexcept {
     switch (type) {
       case kind::number:
@@ -82,23 +83,23 @@ struct value {
 };
 
 /// One argument of a call: `name=value`, or a positional value (empty name).
-struct argument {
-  std::string name;
-  value val;
+struct spec_argument {
+  std::string name;        ///< the keyword; empty for a positional value
+  spec_value val;          ///< the value
   std::size_t column = 0;  ///< 1-based column of the name (or of the value, when positional)
 };
 
 /// `Name(arg, name=value, ...)`; a bare `Name` is a call without arguments.
-struct call {
-  std::string name;
-  std::vector<argument> args;
-  std::size_t column = 0;
+struct spec_call {
+  std::string name;                 ///< the called name, e.g. `StepLR`
+  std::vector<spec_argument> args;  ///< in the order written
+  std::size_t column = 0;           ///< 1-based column of the name
 };
 
 /// The deepest nesting of lists and calls a spec may have: deeper specs are rejected with a
 /// spec_error instead of exhausting the stack (of the parser, of the destructors, of the
 /// registry's recursive build and of the built schedule's evaluation).
-inline constexpr std::size_t max_depth = 256;
+inline constexpr std::size_t spec_max_depth = 256;
 
 namespace detail {
 
@@ -234,7 +235,7 @@ inline bool identifier_start(std::string_view s) noexcept {
 /// A number value as a whole number, read exactly from its text (underscores dropped) when it is
 /// decimal or a hexadecimal integer, so that 9007199254740993 is not rounded to 2^53 nor
 /// 9223372036854775807 to 2^63; from its double otherwise (a hexadecimal float, inf).
-inline lrs::detail::whole_number integer_of(const value& v) {
+inline lrs::detail::whole_number integer_of(const spec_value& v) {
   std::string digits;
   for (const char c : v.text)
     if (c != '_') digits.push_back(c);
@@ -255,7 +256,7 @@ inline lrs::detail::whole_number integer_of(const value& v) {
 
 /// What makes two number keys of a dict the same key: the whole number they are (7, 7.0 and
 /// 0x7p0 are one key, as in Python), else their double (-0 as 0).
-inline std::string number_key_identity(const value& v) {
+inline std::string number_key_identity(const spec_value& v) {
   const lrs::detail::whole_number w = integer_of(v);
   if (w.status == lrs::detail::whole_number_status::ok) return "i" + std::to_string(w.value);
   const double x = v.number == 0 ? 0.0 : v.number;
@@ -268,7 +269,7 @@ class parser {
  public:
   explicit parser(std::string_view src) : src_(src) {}
 
-  call parse_top() {
+  spec_call parse_top() {
     skip_ws();
     if (at_end()) fail("empty schedule spec", 1);
     // A pasted assignment, `scheduler = StepLR(...)` or `self.sched: LRScheduler = ...`: the call
@@ -290,13 +291,13 @@ class parser {
         pos_ = save;
       }
     }
-    value v = parse_value();
-    if (v.type != value::kind::call) {
+    spec_value v = parse_value();
+    if (v.type != spec_value::kind::call) {
       // A bare name at top level is a call without arguments ("rex" == "rex()").
-      if (!(v.type == value::kind::string && is_identifier(v.text)))
+      if (!(v.type == spec_value::kind::string && is_identifier(v.text)))
         fail(std::string("expected a schedule such as StepLR(step_size=30), got ") + v.kind_name(),
              v.column);
-      v.nested = std::make_shared<const call>(call{v.text, {}, v.column});
+      v.nested = std::make_shared<const spec_call>(spec_call{v.text, {}, v.column});
     }
     skip_ws();
     if (!at_end()) fail("unexpected " + quote_char(rest()) + " after the schedule", col());
@@ -344,10 +345,10 @@ class parser {
   /// Enters a list or a call that starts at `column`; the guard leaves it.
   struct nesting {
     explicit nesting(parser& p, std::size_t column) : p_(p) {
-      if (++p_.depth_ > max_depth)
+      if (++p_.depth_ > spec_max_depth)
         fail("spec nested too deeply: depth " + std::to_string(p_.depth_) + " at column " +
-                 std::to_string(column) + " exceeds the limit of " + std::to_string(max_depth) +
-                 " nested lists and calls",
+                 std::to_string(column) + " exceeds the limit of " +
+                 std::to_string(spec_max_depth) + " nested lists and calls",
              column);
     }
     ~nesting() { --p_.depth_; }
@@ -364,9 +365,9 @@ class parser {
     return std::string(src_.substr(start, pos_ - start));
   }
 
-  value parse_value() {
+  spec_value parse_value() {
     skip_ws();
-    value v;
+    spec_value v;
     v.column = col();
     if (at_end())
       fail("expected a value at column " + std::to_string(col()) + ", got the end of the spec",
@@ -378,7 +379,7 @@ class parser {
       while (!at_end() && src_[pos_] != c) ++pos_;
       if (at_end())
         fail("unterminated string starting at column " + std::to_string(v.column), v.column);
-      v.type = value::kind::string;
+      v.type = spec_value::kind::string;
       v.quoted = true;
       v.text = std::string(src_.substr(start, pos_ - start));
       ++pos_;
@@ -388,7 +389,7 @@ class parser {
       const nesting guard(*this, v.column);
       const char close = c == '[' ? ']' : ')';
       ++pos_;
-      v.type = value::kind::list;
+      v.type = spec_value::kind::list;
       skip_ws();
       if (peek() == close) {
         ++pos_;
@@ -415,23 +416,23 @@ class parser {
              v.column);
       if (peek() == '(') {
         const nesting guard(*this, v.column);
-        v.type = value::kind::call;
-        v.nested = std::make_shared<const call>(parse_call_args(id, v.column));
+        v.type = spec_value::kind::call;
+        v.nested = std::make_shared<const spec_call>(parse_call_args(id, v.column));
         return v;
       }
       if (id == "True" || id == "true") {
-        v.type = value::kind::boolean;
+        v.type = spec_value::kind::boolean;
         v.boolean = true;
       } else if (id == "False" || id == "false") {
-        v.type = value::kind::boolean;
+        v.type = spec_value::kind::boolean;
       } else if (id == "None") {
-        v.type = value::kind::none;
+        v.type = spec_value::kind::none;
       } else if (is_infinity(id)) {
-        v.type = value::kind::number;
+        v.type = spec_value::kind::number;
         v.number = HUGE_VAL;
         v.text = id;
       } else {
-        v.type = value::kind::string;  // bare word, e.g. anneal_strategy=linear
+        v.type = spec_value::kind::string;  // bare word, e.g. anneal_strategy=linear
         v.text = id;
       }
       return v;
@@ -457,7 +458,7 @@ class parser {
 
   /// A value followed by an operator or a subscript is a Python expression
   /// (`len(loader) * 10`, `cfg["lr"]`): say so, and what to write instead.
-  void reject_expression(const value& v) {
+  void reject_expression(const spec_value& v) {
     skip_ws();
     const char c = peek();
     if (at_end() || std::string_view("*/%+-[@&|^<>").find(c) == std::string_view::npos) return;
@@ -482,12 +483,12 @@ class parser {
   }
 
   /// `{key: value, ...}`: keys are quoted strings or numbers, each given once.
-  value parse_dict() {
-    value v;
+  spec_value parse_dict() {
+    spec_value v;
     v.column = col();
     const nesting guard(*this, v.column);
     ++pos_;  // '{'
-    v.type = value::kind::dict;
+    v.type = spec_value::kind::dict;
     skip_ws();
     if (peek() == '}') {
       ++pos_;
@@ -499,16 +500,17 @@ class parser {
     std::unordered_set<std::string> number_keys;
     std::unordered_set<std::string> string_keys;
     for (;;) {
-      value key = parse_value();
-      const bool scalar_key =
-          (key.type == value::kind::string && key.quoted) || key.type == value::kind::number;
+      spec_value key = parse_value();
+      const bool scalar_key = (key.type == spec_value::kind::string && key.quoted) ||
+                              key.type == spec_value::kind::number;
       if (!scalar_key)
         fail("dict keys must be quoted strings or numbers, got " +
-                 std::string(key.type == value::kind::string ? "the bare name " + quote(key.text)
-                                                             : key.kind_name()) +
+                 std::string(key.type == spec_value::kind::string
+                                 ? "the bare name " + quote(key.text)
+                                 : key.kind_name()) +
                  " at column " + std::to_string(key.column),
              key.column);
-      const bool repeated = key.type == value::kind::number
+      const bool repeated = key.type == spec_value::kind::number
                                 ? !number_keys.insert(number_key_identity(key)).second
                                 : !string_keys.insert(key.text).second;
       if (repeated)
@@ -517,7 +519,7 @@ class parser {
       expect(':', "':' after a dict key");
       const std::string outer = where_;
       where_ = "dict entry " + quote(key.text);
-      value item = parse_value();
+      spec_value item = parse_value();
       reject_expression(item);
       where_ = outer;
       v.keys.push_back(std::move(key));
@@ -533,8 +535,8 @@ class parser {
   /// Python's and C's number forms: `10`, `-2.5e-3`, `.5`, `1_000`, `0x1p-3`, and a sign before
   /// `inf`. Every finite value strtod reads is accepted, subnormal ones and underflow to 0
   /// included; a value that overflows to infinity is rejected.
-  value parse_number() {
-    value v;
+  spec_value parse_number() {
+    spec_value v;
     v.column = col();
     const std::size_t start = pos_;
     if (peek() == '-' || peek() == '+') ++pos_;
@@ -544,7 +546,7 @@ class parser {
         fail("bad number " + quote(src_.substr(start, pos_ - start)) + " at column " +
                  std::to_string(v.column),
              v.column);
-      v.type = value::kind::number;
+      v.type = spec_value::kind::number;
       v.number = src_[start] == '-' ? -HUGE_VAL : HUGE_VAL;
       v.text = std::string(src_.substr(start, pos_ - start));
       return v;
@@ -585,15 +587,15 @@ class parser {
       fail("number " + quote(text) + " at column " + std::to_string(v.column) +
                " is too large (the largest finite number is 1.7976931348623157e308)",
            v.column);
-    v.type = value::kind::number;
+    v.type = spec_value::kind::number;
     v.number = x;
     v.integral = integral;
     v.text = std::string(text);
     return v;
   }
 
-  call parse_call_args(const std::string& name, std::size_t column) {
-    call c;
+  spec_call parse_call_args(const std::string& name, std::size_t column) {
+    spec_call c;
     c.name = name;
     c.column = column;
     expect('(', "'('");
@@ -606,7 +608,7 @@ class parser {
     std::unordered_set<std::string> names;  // the keywords given so far (constant-time check)
     for (;;) {
       skip_ws();
-      argument a;
+      spec_argument a;
       a.column = col();
       // name=value or a positional value: look ahead for an identifier followed by '='.
       const std::size_t save = pos_;
@@ -700,13 +702,12 @@ std::string closest(std::string_view word, const Range& candidates) {
 }
 
 }  // namespace detail
-}  // namespace spec
 
 /// Reads a spec string into its call tree without building anything. The string may hold any
-/// bytes (a NUL included); at most spec::max_depth lists and calls may nest.
-/// @throws lrs::spec_error on a syntax error or a nesting deeper than spec::max_depth.
-[[nodiscard]] inline spec::call parse_spec(std::string_view text) {
-  return spec::detail::parser(text).parse_top();
+/// bytes (a NUL included); at most spec_max_depth lists and calls may nest.
+/// @throws lrs::spec_error on a syntax error or a nesting deeper than spec_max_depth.
+[[nodiscard]] inline spec_call parse_spec(std::string_view text) {
+  return detail::parser(text).parse_top();
 }
 
 }  // namespace lrs

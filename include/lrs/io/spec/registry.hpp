@@ -92,7 +92,7 @@ inline const char* not_a_schedule(std::string_view name) {
 /// (a bare name at e.optimizer_position, or `optimizer=<name>`) for torch / hf / timm, and
 /// PyTorch's `last_epoch=-1` and `verbose=...` for torch and hf.
 /// @throws lrs::spec_error for a `last_epoch` other than -1, saying what to do instead.
-inline spec::call strip_python_arguments(const spec::call& c, const spec_entry& e) {
+inline spec_call strip_python_arguments(const spec_call& c, const spec_entry& e) {
   const bool takes_optimizer =
       e.ecosystem == "torch" || e.ecosystem == "hf" || e.ecosystem == "timm";
   const bool pytorch_args = e.ecosystem == "torch" || e.ecosystem == "hf";
@@ -101,29 +101,28 @@ inline spec::call strip_python_arguments(const spec::call& c, const spec_entry& 
       if (p.name == n) return true;
     return false;
   };
-  spec::call out;
+  spec_call out;
   out.name = c.name;
   out.column = c.column;
   std::size_t positional = 0;
-  for (const spec::argument& a : c.args) {
-    const bool bare_name = a.val.type == spec::value::kind::string && !a.val.quoted;
+  for (const spec_argument& a : c.args) {
+    const bool bare_name = a.val.type == spec_value::kind::string && !a.val.quoted;
     if (takes_optimizer && !has_param("optimizer")) {
       if (a.name == "optimizer") continue;
       if (a.name.empty() && positional++ == e.optimizer_position && bare_name) continue;
     }
     if (pytorch_args && a.name == "verbose" && !has_param("verbose")) continue;
     if (pytorch_args && a.name == "last_epoch" && !has_param("last_epoch")) {
-      if (a.val.type == spec::value::kind::number && a.val.number == -1) continue;
-      if (a.val.type != spec::value::kind::number)
+      if (a.val.type == spec_value::kind::number && a.val.number == -1) continue;
+      if (a.val.type != spec_value::kind::number)
         LRS_THROW(spec_error(
             "last_epoch at column " + std::to_string(a.column) + " of " + e.name +
                 " must be the integer -1 (what a fresh scheduler has; or leave it out), got " +
-                a.val.kind_name() +
-                (a.val.text.empty() ? "" : " " + spec::detail::quote(a.val.text)),
+                a.val.kind_name() + (a.val.text.empty() ? "" : " " + detail::quote(a.val.text)),
             a.column));
       const std::string given = a.val.text.empty() ? a.val.kind_name() : a.val.text;
       LRS_THROW(spec_error(
-          "last_epoch=" + spec::detail::excerpt(given) + " at column " + std::to_string(a.column) +
+          "last_epoch=" + detail::excerpt(given) + " at column " + std::to_string(a.column) +
               " resumes a " + e.name +
               " part-way; an lrs schedule is a function of the step, so nothing needs resuming: "
               "drop last_epoch and read the schedule from the step you resume at (lrs curve "
@@ -155,16 +154,17 @@ class spec_registry : public spec_builder {
                         "distinct names (" + e.name + ")", p.name);
       if (p.default_text.empty() || p.from_context) continue;
       try {
-        (void)spec::detail::parse_default(p.default_text);
+        (void)detail::parse_default(p.default_text);
       } catch (const spec_error& err) {
         LRS_THROW(invalid_argument("lrs::spec_registry: default of " + e.name + "." + p.name +
-                                   " must be one spec value, got " +
-                                   spec::detail::quote(p.default_text) + " (" + err.what() + ")"));
+                                   " must be one spec value, got " + detail::quote(p.default_text) +
+                                   " (" + err.what() + ")"));
       }
     }
     std::string key = e.name;
     entries_.insert_or_assign(std::move(key), std::move(e));
   }
+  /// The entry registered as `name` (exact spelling), nullptr if there is none.
   [[nodiscard]] const spec_entry* find(std::string_view name) const {
     const auto it = entries_.find(std::string(name));
     return it == entries_.end() ? nullptr : &it->second;
@@ -187,10 +187,10 @@ class spec_registry : public spec_builder {
   /// @throws lrs::spec_error naming the place: an unknown name (with a suggestion), a module path
   /// that is not the entry's, a name that is not a schedule (ReduceLROnPlateau, LambdaLR), a
   /// `last_epoch` other than -1, a bad argument, or a constructor's own check.
-  [[nodiscard]] any_schedule<double> build(const spec::call& c,
+  [[nodiscard]] any_schedule<double> build(const spec_call& c,
                                            const spec_context& ctx) const override {
     const spec_entry& e = resolve(c);
-    const spec::call pasted = detail::strip_python_arguments(c, e);
+    const spec_call pasted = detail::strip_python_arguments(c, e);
     const spec_args args(pasted, e, *this);
     try {
       return e.make(args, ctx);
@@ -206,7 +206,7 @@ class spec_registry : public spec_builder {
 
  private:
   /// The entry a call names, its module path checked against the entry's ecosystem.
-  const spec_entry& resolve(const spec::call& c) const {
+  const spec_entry& resolve(const spec_call& c) const {
     const std::string_view base = detail::spec_base_name(c.name);
     const std::string_view path =
         base.size() == c.name.size()
@@ -219,22 +219,22 @@ class spec_registry : public spec_builder {
             std::string(base) + " at column " + std::to_string(c.column) + " " + why, c.column));
       std::vector<std::string> names;
       for (const auto& kv : entries_) names.push_back(kv.first);
-      const std::string hint = spec::detail::closest(base, names);
+      const std::string hint = detail::closest(base, names);
       const std::string_view known = path.empty() ? "" : detail::ecosystem_of_path(path);
-      LRS_THROW(spec_error("unknown schedule " + spec::detail::quote(c.name) + " at column " +
-                               std::to_string(c.column) +
-                               (known.empty() ? ""
-                                              : " (lrs has no " + spec::detail::quote(base) +
-                                                    " from " + std::string(known) + ")") +
-                               (hint.empty() ? "" : "; did you mean '" + hint + "'?"),
-                           c.column));
+      LRS_THROW(spec_error(
+          "unknown schedule " + detail::quote(c.name) + " at column " + std::to_string(c.column) +
+              (known.empty()
+                   ? ""
+                   : " (lrs has no " + detail::quote(base) + " from " + std::string(known) + ")") +
+              (hint.empty() ? "" : "; did you mean '" + hint + "'?"),
+          c.column));
     }
     if (!path.empty() && !detail::ecosystem_has_path(e->ecosystem, path)) {
       const auto paths = detail::module_paths(e->ecosystem);
       std::string allowed;
       for (const char* p : paths) allowed += (allowed.empty() ? "" : ", ") + std::string(p) + ".";
       LRS_THROW(spec_error(
-          "module path " + spec::detail::quote(std::string(path) + ".") + " at column " +
+          "module path " + detail::quote(std::string(path) + ".") + " at column " +
               std::to_string(c.column) + " is not where " + e->name + " lives" +
               (allowed.empty() ? " (it is lrs's own name: write it without a module path)"
                                : " (write " + allowed + " or no path)"),

@@ -2,8 +2,8 @@
 // Spec names of timm's schedulers (timm.scheduler): CosineLRScheduler, TanhLRScheduler,
 // StepLRScheduler, MultiStepLRScheduler, PolyLRScheduler (PlateauLRScheduler is a controller: the
 // registry refuses it with a pointer to lrs::plateau_scaled).
-#ifndef LRS_IO_SPECS_TIMM_HPP
-#define LRS_IO_SPECS_TIMM_HPP
+#ifndef LRS_IO_SPEC_FAMILIES_TIMM_HPP
+#define LRS_IO_SPEC_FAMILIES_TIMM_HPP
 
 #include <cstdint>
 #include <string>
@@ -155,4 +155,4 @@ inline void register_timm_specs(spec_registry& reg) {
 
 }  // namespace lrs::detail
 
-#endif  // LRS_IO_SPECS_TIMM_HPP
+#endif  // LRS_IO_SPEC_FAMILIES_TIMM_HPP

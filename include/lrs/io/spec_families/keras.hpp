@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Spec names of Keras 3's keras.optimizers.schedules: ExponentialDecay, PiecewiseConstantDecay,
 // PolynomialDecay, InverseTimeDecay, CosineDecay, CosineDecayRestarts.
-#ifndef LRS_IO_SPECS_KERAS_HPP
-#define LRS_IO_SPECS_KERAS_HPP
+#ifndef LRS_IO_SPEC_FAMILIES_KERAS_HPP
+#define LRS_IO_SPEC_FAMILIES_KERAS_HPP
 
 #include <optional>
 #include <string>
@@ -20,7 +20,6 @@ namespace lrs::detail {
 /// `name=` is accepted (a string or None) and has no effect, as in Keras outside a name scope.
 inline void register_keras_specs(spec_registry& reg) {
   using sched = any_schedule<double>;
-  using spec::literal;
   const auto add = [&reg](spec_entry e) {
     e.ecosystem = "keras";
     reg.add(std::move(e));
@@ -39,7 +38,7 @@ inline void register_keras_specs(spec_registry& reg) {
        {{"initial_learning_rate", "", "value at step 0"},
         {"decay_steps", "", "steps per factor decay_rate (> 0, may be fractional)"},
         {"decay_rate", "", "factor per decay_steps, in [0, 1]"},
-        {"staircase", literal(false), "decay at whole multiples of decay_steps only"},
+        {"staircase", spec_literal(false), "decay at whole multiples of decay_steps only"},
         name_param("ExponentialDecay")},
        [check_name](const spec_args& a, const spec_context&) -> sched {
          check_name(a);
@@ -65,7 +64,7 @@ inline void register_keras_specs(spec_registry& reg) {
         {"decay_steps", "", "steps to reach end_learning_rate (> 0)"},
         {"end_learning_rate", "0.0001", "value from decay_steps on"},
         {"power", "1.0", "exponent (>= 0)"},
-        {"cycle", literal(false), "decay over the next multiple of decay_steps past it"},
+        {"cycle", spec_literal(false), "decay over the next multiple of decay_steps past it"},
         name_param("PolynomialDecay")},
        [check_name](const spec_args& a, const spec_context&) -> sched {
          check_name(a);
@@ -80,7 +79,7 @@ inline void register_keras_specs(spec_registry& reg) {
        {{"initial_learning_rate", "", "value at step 0"},
         {"decay_steps", "", "steps per unit of decay (> 0, may be fractional)"},
         {"decay_rate", "", "rate (>= 0)"},
-        {"staircase", literal(false), "decay at whole multiples of decay_steps only"},
+        {"staircase", spec_literal(false), "decay at whole multiples of decay_steps only"},
         name_param("InverseTimeDecay")},
        [check_name](const spec_args& a, const spec_context&) -> sched {
          check_name(a);
@@ -125,4 +124,4 @@ inline void register_keras_specs(spec_registry& reg) {
 
 }  // namespace lrs::detail
 
-#endif  // LRS_IO_SPECS_KERAS_HPP
+#endif  // LRS_IO_SPEC_FAMILIES_KERAS_HPP

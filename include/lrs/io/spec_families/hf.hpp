@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Spec names of Hugging Face transformers' schedules (transformers.optimization): the
 // get_*_schedule* functions and get_scheduler with its names and scheduler_specific_kwargs.
-#ifndef LRS_IO_SPECS_HF_HPP
-#define LRS_IO_SPECS_HF_HPP
+#ifndef LRS_IO_SPEC_FAMILIES_HF_HPP
+#define LRS_IO_SPEC_FAMILIES_HF_HPP
 
 #include <cctype>
 #include <optional>
@@ -40,8 +40,8 @@ inline std::optional<step_t> optional_integer(const spec_args& a, const char* na
 inline hf::wsd_type wsd_type_of(const spec_args& a, const char* name) {
   const std::string s = a.string(name);
   if (const auto t = hf::parse_wsd_type(s)) return *t;
-  a.fail_at(name, std::string(name) + " must be 'linear', 'cosine' or '1-sqrt', got " +
-                      spec::detail::quote(s));
+  a.fail_at(name,
+            std::string(name) + " must be 'linear', 'cosine' or '1-sqrt', got " + detail::quote(s));
 }
 
 /// get_scheduler's names (SchedulerType values) and the function each stands for.
@@ -74,8 +74,8 @@ inline std::string scheduler_type_value(const std::string& written) {
   return m;
 }
 
-inline spec::argument pass_on(const spec_args& a, const char* name) {
-  spec::argument arg;
+inline spec_argument pass_on(const spec_args& a, const char* name) {
+  spec_argument arg;
   arg.name = name;
   arg.val = *a.raw(name);
   arg.column = arg.val.column;
@@ -237,7 +237,7 @@ inline void register_hf_specs(spec_registry& reg) {
            if (value == type) fn = &function;
          }
          if (!fn)
-           a.fail_at("name", spec::detail::quote(type) +
+           a.fail_at("name", detail::quote(type) +
                                  " is not a valid SchedulerType, please select one of " + names);
          if (fn->empty())
            a.fail_at("name",
@@ -245,25 +245,25 @@ inline void register_hf_specs(spec_registry& reg) {
                      "losses you report. In C++ use lrs::reduce_lr_on_plateau(lr, "
                      "plateau_options{...}), or lrs::plateau_scaled(schedule, "
                      "plateau_options{...}) to cut any schedule on plateaus (docs/porting.md)");
-         spec::call c;
+         spec_call c;
          c.name = *fn;
          c.column = a.column();
          // As transformers: 'constant' takes nothing, 'constant_with_warmup' and 'inverse_sqrt'
          // only num_warmup_steps (their scheduler_specific_kwargs are not used).
          if (type == "constant") return a.build_call(c, ctx);
-         const std::vector<spec::argument> kwargs = a.keywords("scheduler_specific_kwargs");
+         const std::vector<spec_argument> kwargs = a.keywords("scheduler_specific_kwargs");
          if (a.is_none("num_warmup_steps"))
-           a.fail_at("num_warmup_steps",
-                     spec::detail::quote(type) +
-                         " requires `num_warmup_steps`, please provide that argument");
+           a.fail_at(
+               "num_warmup_steps",
+               detail::quote(type) + " requires `num_warmup_steps`, please provide that argument");
          c.args.push_back(pass_on(a, "num_warmup_steps"));
          if (type == "constant_with_warmup" || type == "inverse_sqrt") return a.build_call(c, ctx);
          if (type != "warmup_stable_decay" && a.is_none("num_training_steps"))
            a.fail_at("num_training_steps",
-                     spec::detail::quote(type) +
+                     detail::quote(type) +
                          " requires `num_training_steps`, please provide that argument");
          if (!a.is_none("num_training_steps")) c.args.push_back(pass_on(a, "num_training_steps"));
-         for (const spec::argument& k : kwargs) {
+         for (const spec_argument& k : kwargs) {
            if (k.name == "num_warmup_steps" || k.name == "num_training_steps")
              a.fail_at("scheduler_specific_kwargs",
                        "scheduler_specific_kwargs gives '" + k.name +
@@ -279,4 +279,4 @@ inline void register_hf_specs(spec_registry& reg) {
 
 }  // namespace lrs::detail
 
-#endif  // LRS_IO_SPECS_HF_HPP
+#endif  // LRS_IO_SPEC_FAMILIES_HF_HPP

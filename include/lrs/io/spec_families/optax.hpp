@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Spec names of optax's schedules (lrs::optax), spelled as optax spells them, with optax's
 // parameter order and defaults: `optax.warmup_cosine_decay_schedule(0.0, 1.0, 50, 1000)`.
-#ifndef LRS_IO_SPECS_OPTAX_HPP
-#define LRS_IO_SPECS_OPTAX_HPP
+#ifndef LRS_IO_SPEC_FAMILIES_OPTAX_HPP
+#define LRS_IO_SPEC_FAMILIES_OPTAX_HPP
 
 #include <cmath>
 #include <cstddef>
@@ -28,21 +28,21 @@ inline std::map<step_t, double> optax_boundaries_and_scales(const spec_args& a) 
 
 /// One item of sgdr_schedule's cosine_kwargs: a dict with string keys or a dict(...) call,
 /// holding warmup_cosine_decay_schedule's keyword arguments.
-inline optax::sgdr_cycle<double> optax_sgdr_cycle(const spec_args& a, const spec::value& item,
+inline optax::sgdr_cycle<double> optax_sgdr_cycle(const spec_args& a, const spec_value& item,
                                                   std::size_t i) {
   const std::string where = "cosine_kwargs[" + std::to_string(i) + "]";
-  std::vector<std::pair<std::string, const spec::value*>> kw;
-  if (item.type == spec::value::kind::dict) {
+  std::vector<std::pair<std::string, const spec_value*>> kw;
+  if (item.type == spec_value::kind::dict) {
     for (std::size_t k = 0; k < item.keys.size(); ++k) {
-      if (item.keys[k].type != spec::value::kind::string)
+      if (item.keys[k].type != spec_value::kind::string)
         a.fail_at("cosine_kwargs", where +
                                        " keys must be quoted parameter names of "
                                        "warmup_cosine_decay_schedule, got " +
                                        std::string(item.keys[k].kind_name()));
       kw.emplace_back(item.keys[k].text, &item.items[k]);
     }
-  } else if (item.type == spec::value::kind::call && item.nested->name == "dict") {
-    for (const spec::argument& arg : item.nested->args) {
+  } else if (item.type == spec_value::kind::call && item.nested->name == "dict") {
+    for (const spec_argument& arg : item.nested->args) {
       if (arg.name.empty())
         a.fail_at("cosine_kwargs", where +
                                        " must be dict(name=value, ...), got a positional "
@@ -61,19 +61,19 @@ inline optax::sgdr_cycle<double> optax_sgdr_cycle(const spec_args& a, const spec
   optax::sgdr_cycle<double> c;
   bool seen[4] = {false, false, false, false};
   for (const auto& [name, v] : kw) {
-    const std::string p = where + "[\"" + spec::detail::excerpt(name) + "\"]";
-    if (v->type != spec::value::kind::number)
+    const std::string p = where + "[\"" + detail::excerpt(name) + "\"]";
+    if (v->type != spec_value::kind::number)
       a.fail_at("cosine_kwargs", p + " must be a number, got " + std::string(v->kind_name()));
     const double x = v->number;
-    const spec::value& value = *v;  // a lambda may not capture a structured binding (C++17)
+    const spec_value& value = *v;  // a lambda may not capture a structured binding (C++17)
     auto whole = [&]() -> step_t {
-      const whole_number w = spec::detail::integer_of(value);
+      const whole_number w = detail::integer_of(value);
       if (w.status != whole_number_status::ok)
         a.fail_at("cosine_kwargs", p + " must be a whole number" +
                                        (w.status == whole_number_status::out_of_range
                                             ? " from -9223372036854775808 to 9223372036854775807"
                                             : "") +
-                                       ", got " + spec::detail::excerpt(value.text));
+                                       ", got " + detail::excerpt(value.text));
       return w.value;
     };
     if (name == "init_value") {
@@ -93,7 +93,7 @@ inline optax::sgdr_cycle<double> optax_sgdr_cycle(const spec_args& a, const spec
     } else if (name == "exponent") {
       c.exponent = x;
     } else {
-      a.fail_at("cosine_kwargs", where + " has unknown key " + spec::detail::quote(name) +
+      a.fail_at("cosine_kwargs", where + " has unknown key " + detail::quote(name) +
                                      "; warmup_cosine_decay_schedule takes init_value, "
                                      "peak_value, warmup_steps, decay_steps, end_value, exponent");
     }
@@ -278,13 +278,13 @@ inline void register_optax_specs(spec_registry& reg) {
        "warmup_cosine_decay_schedule cycles one after the other (SGDR)",
        {{"cosine_kwargs", "", "list of dicts of warmup_cosine_decay_schedule's arguments"}},
        [](const spec_args& a, const spec_context&) -> sched {
-         const spec::value* v = a.raw("cosine_kwargs");
+         const spec_value* v = a.raw("cosine_kwargs");
          std::vector<optax::sgdr_cycle<double>> cycles;
-         if (v && v->type == spec::value::kind::list) {
+         if (v && v->type == spec_value::kind::list) {
            for (std::size_t i = 0; i < v->items.size(); ++i)
              cycles.push_back(optax_sgdr_cycle(a, v->items[i], i));
-         } else if (v && (v->type == spec::value::kind::dict ||
-                          (v->type == spec::value::kind::call && v->nested->name == "dict"))) {
+         } else if (v && (v->type == spec_value::kind::dict ||
+                          (v->type == spec_value::kind::call && v->nested->name == "dict"))) {
            cycles.push_back(optax_sgdr_cycle(a, *v, 0));
          } else {
            a.fail_at("cosine_kwargs",
@@ -308,4 +308,4 @@ inline void register_optax_specs(spec_registry& reg) {
 
 }  // namespace lrs::detail
 
-#endif  // LRS_IO_SPECS_OPTAX_HPP
+#endif  // LRS_IO_SPEC_FAMILIES_OPTAX_HPP

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Spec names of the combinators: with_warmup, join, scaled, clamped, cycled, shifted, per_epoch,
 // from_values, interpolated. Each reads like its C++ call.
-#ifndef LRS_IO_SPECS_COMBINATORS_HPP
-#define LRS_IO_SPECS_COMBINATORS_HPP
+#ifndef LRS_IO_SPEC_FAMILIES_COMBINATORS_HPP
+#define LRS_IO_SPEC_FAMILIES_COMBINATORS_HPP
 
 #include <cmath>
 #include <cstddef>
@@ -34,7 +34,6 @@ inline spec_context nested_context(const spec_context& ctx, std::optional<step_t
 /// T - k after shifted, and ceil(T / steps_per_epoch) epochs under per_epoch.
 inline void register_combinator_specs(spec_registry& reg) {
   using sched = any_schedule<double>;
-  using spec::literal;
   const warmup_options<double> wd;
 
   reg.add(
@@ -43,9 +42,9 @@ inline void register_combinator_specs(spec_registry& reg) {
        "over its first steps)",
        {{"schedule", "", "the schedule warmed up"},
         {"warmup_steps", "", "warm-up length W"},
-        {"warmup_shape", literal(wd.warmup_shape, false), enum_choices<warmup_shape>()},
+        {"warmup_shape", spec_literal(wd.warmup_shape, false), enum_choices<warmup_shape>()},
         {"warmup_start", "end / (W + 1)", "LR at step 0 (0 for a warm-up from zero)", true},
-        {"mode", literal(wd.mode, false), enum_choices<warmup_mode>()}},
+        {"mode", spec_literal(wd.mode, false), enum_choices<warmup_mode>()}},
        [](const spec_args& a, const spec_context& ctx) -> sched {
          const step_t w = a.integer("warmup_steps");
          warmup_options<double> o;
@@ -142,24 +141,24 @@ inline void register_combinator_specs(spec_registry& reg) {
   reg.add({"from_values",
            "values[t], then hold the last value or cycle",
            {{"values", "", "list of learning rates"},
-            {"past_end", literal(past_end::hold, false), "hold or cycle"}},
+            {"past_end", spec_literal(past_end::hold, false), "hold or cycle"}},
            [](const spec_args& a, const spec_context&) -> sched {
              return from_values<double>(a.numbers("values"), a.choice<past_end>("past_end"));
            }});
 
-  reg.add(
-      {"interpolated",
-       "values at boundary steps, interpolated in between (optax "
-       "piecewise_interpolate_schedule)",
-       {{"boundaries", "", "increasing steps"},
-        {"values", "", "one learning rate per boundary"},
-        {"interpolation", literal(interpolation::linear, false), enum_choices<interpolation>()}},
-       [](const spec_args& a, const spec_context&) -> sched {
-         return interpolated<double>(a.integers("boundaries"), a.numbers("values"),
-                                     a.choice<interpolation>("interpolation"));
-       }});
+  reg.add({"interpolated",
+           "values at boundary steps, interpolated in between (optax "
+           "piecewise_interpolate_schedule)",
+           {{"boundaries", "", "increasing steps"},
+            {"values", "", "one learning rate per boundary"},
+            {"interpolation", spec_literal(interpolation::linear, false),
+             enum_choices<interpolation>()}},
+           [](const spec_args& a, const spec_context&) -> sched {
+             return interpolated<double>(a.integers("boundaries"), a.numbers("values"),
+                                         a.choice<interpolation>("interpolation"));
+           }});
 }
 
 }  // namespace lrs::detail
 
-#endif  // LRS_IO_SPECS_COMBINATORS_HPP
+#endif  // LRS_IO_SPEC_FAMILIES_COMBINATORS_HPP

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Spec names of the budget-native schedules: rex, linear, cosine, constant, exponential, step,
 // polynomial, inverse_sqrt, wsd.
-#ifndef LRS_IO_SPECS_BUDGETED_HPP
-#define LRS_IO_SPECS_BUDGETED_HPP
+#ifndef LRS_IO_SPEC_FAMILIES_BUDGETED_HPP
+#define LRS_IO_SPEC_FAMILIES_BUDGETED_HPP
 
 #include <cmath>
 #include <string>
@@ -18,7 +18,7 @@ namespace lrs::detail {
 
 /// The parameters every budget-native name takes after its own; defaults from budget_options.
 inline std::vector<spec_param> budgeted_common_params() {
-  using spec::literal;
+  const auto literal = [](const auto&... a) { return spec_literal(a...); };
   const budget_options<double> d;
   return {
       {"peak", "--lr", "peak learning rate", true},
@@ -91,7 +91,7 @@ void add_budgeted_spec(spec_registry& reg, std::string name, std::string summary
 
 /// Registers the budget-native names; each profile parameter's default is the profile's own.
 inline void register_budgeted_specs(spec_registry& reg) {
-  using spec::literal;
+  const auto literal = [](const auto&... a) { return spec_literal(a...); };
   add_budgeted_spec(reg, "constant", "peak (budgeted: warm-up, floor, sampling apply)", {},
                     [](const spec_args&) { return profiles::constant{}; });
   add_budgeted_spec(reg, "linear", "min_lr + (peak - min_lr)(1 - z), z = t/T", {},
@@ -132,4 +132,4 @@ inline void register_budgeted_specs(spec_registry& reg) {
 
 }  // namespace lrs::detail
 
-#endif  // LRS_IO_SPECS_BUDGETED_HPP
+#endif  // LRS_IO_SPEC_FAMILIES_BUDGETED_HPP

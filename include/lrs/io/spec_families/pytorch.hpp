@@ -2,8 +2,8 @@
 // Spec names of PyTorch's torch.optim.lr_scheduler schedules: StepLR, MultiStepLR, ConstantLR,
 // LinearLR, ExponentialLR, PolynomialLR, CosineAnnealingLR, CosineAnnealingWarmRestarts,
 // CyclicLR, OneCycleLR, SequentialLR, ChainedScheduler.
-#ifndef LRS_IO_SPECS_PYTORCH_HPP
-#define LRS_IO_SPECS_PYTORCH_HPP
+#ifndef LRS_IO_SPEC_FAMILIES_PYTORCH_HPP
+#define LRS_IO_SPEC_FAMILIES_PYTORCH_HPP
 
 #include <string>
 #include <utility>
@@ -34,7 +34,6 @@ namespace lrs::detail {
 /// of them can come from a string.)
 inline void register_pytorch_specs(spec_registry& reg) {
   using sched = any_schedule<double>;
-  using spec::literal;
   const auto add = [&reg](spec_entry e) {
     e.ecosystem = "torch";
     reg.add(std::move(e));
@@ -44,7 +43,7 @@ inline void register_pytorch_specs(spec_registry& reg) {
   add({"StepLR",
        "lr * gamma^floor(t / step_size)",
        {{"step_size", "", "steps between decays"},
-        {"gamma", literal(step_defaults.gamma()), "decay factor"}},
+        {"gamma", spec_literal(step_defaults.gamma()), "decay factor"}},
        [](const spec_args& a, const spec_context& ctx) -> sched {
          return step_lr<double>(ctx.lr, a.integer("step_size"), a.number("gamma"));
        }});
@@ -53,7 +52,7 @@ inline void register_pytorch_specs(spec_registry& reg) {
   add({"MultiStepLR",
        "lr * gamma^(number of milestones <= t); a repeated milestone counts twice",
        {{"milestones", "", "list of steps"},
-        {"gamma", literal(multi_step_defaults.gamma()), "decay factor"}},
+        {"gamma", spec_literal(multi_step_defaults.gamma()), "decay factor"}},
        [](const spec_args& a, const spec_context& ctx) -> sched {
          return multi_step_lr<double>(ctx.lr, a.integers("milestones"), a.number("gamma"));
        }});
@@ -61,8 +60,8 @@ inline void register_pytorch_specs(spec_registry& reg) {
   const constant_lr<double> constant_defaults(1.0);
   add({"ConstantLR",
        "lr * factor for t < total_iters, then lr",
-       {{"factor", literal(constant_defaults.factor()), "factor in [0, 1]"},
-        {"total_iters", literal(constant_defaults.total_iters()), "steps at the factor"}},
+       {{"factor", spec_literal(constant_defaults.factor()), "factor in [0, 1]"},
+        {"total_iters", spec_literal(constant_defaults.total_iters()), "steps at the factor"}},
        [](const spec_args& a, const spec_context& ctx) -> sched {
          return constant_lr<double>(ctx.lr, a.number("factor"), a.integer("total_iters"));
        }});
@@ -70,10 +69,11 @@ inline void register_pytorch_specs(spec_registry& reg) {
   const linear_lr<double> linear_defaults(1.0);
   add({"LinearLR",
        "lr * factor, factor linear from start_factor to end_factor over total_iters steps",
-       {{"start_factor", literal(linear_defaults.start_factor()), "factor at step 0, in (0, 1]"},
-        {"end_factor", literal(linear_defaults.end_factor()),
+       {{"start_factor", spec_literal(linear_defaults.start_factor()),
+         "factor at step 0, in (0, 1]"},
+        {"end_factor", spec_literal(linear_defaults.end_factor()),
          "factor from total_iters on, in [0, 1]"},
-        {"total_iters", literal(linear_defaults.total_iters()), "steps of the ramp"}},
+        {"total_iters", spec_literal(linear_defaults.total_iters()), "steps of the ramp"}},
        [](const spec_args& a, const spec_context& ctx) -> sched {
          return linear_lr<double>(ctx.lr, a.number("start_factor"), a.number("end_factor"),
                                   a.integer("total_iters"));
@@ -89,8 +89,8 @@ inline void register_pytorch_specs(spec_registry& reg) {
   const polynomial_lr<double> polynomial_defaults(1.0);
   add({"PolynomialLR",
        "lr * (1 - min(t, total_iters) / total_iters)^power",
-       {{"total_iters", literal(polynomial_defaults.total_iters()), "steps to reach 0"},
-        {"power", literal(polynomial_defaults.power()), "exponent"}},
+       {{"total_iters", spec_literal(polynomial_defaults.total_iters()), "steps to reach 0"},
+        {"power", spec_literal(polynomial_defaults.power()), "exponent"}},
        [](const spec_args& a, const spec_context& ctx) -> sched {
          return polynomial_lr<double>(ctx.lr, a.integer("total_iters"), a.number("power"));
        }});
@@ -99,7 +99,7 @@ inline void register_pytorch_specs(spec_registry& reg) {
   add({"CosineAnnealingLR",
        "eta_min + (lr - eta_min)(1 + cos(pi t / T_max)) / 2, periodic past T_max",
        {{"T_max", "", "half period in steps"},
-        {"eta_min", literal(cosine_defaults.eta_min()), "floor"}},
+        {"eta_min", spec_literal(cosine_defaults.eta_min()), "floor"}},
        [](const spec_args& a, const spec_context& ctx) -> sched {
          return cosine_annealing_lr<double>(ctx.lr, a.integer("T_max"), a.number("eta_min"));
        }});
@@ -108,8 +108,8 @@ inline void register_pytorch_specs(spec_registry& reg) {
   add({"CosineAnnealingWarmRestarts",
        "cosine from lr to eta_min over T_i steps, restarting; T_i = T_0 * T_mult^i",
        {{"T_0", "", "steps of the first run"},
-        {"T_mult", literal(restarts_defaults.t_mult()), "growth of each run (integer >= 1)"},
-        {"eta_min", literal(restarts_defaults.eta_min()), "floor"}},
+        {"T_mult", spec_literal(restarts_defaults.t_mult()), "growth of each run (integer >= 1)"},
+        {"eta_min", spec_literal(restarts_defaults.eta_min()), "floor"}},
        [](const spec_args& a, const spec_context& ctx) -> sched {
          return cosine_annealing_warm_restarts<double>(ctx.lr, a.integer("T_0"),
                                                        a.integer("T_mult"), a.number("eta_min"));
@@ -120,14 +120,14 @@ inline void register_pytorch_specs(spec_registry& reg) {
        "triangle between base_lr and max_lr (lr is not used); momentum cycles inversely",
        {{"base_lr", "", "lower bound"},
         {"max_lr", "", "upper bound"},
-        {"step_size_up", literal(cyclic_defaults.step_size_up()), "steps of the rising half"},
+        {"step_size_up", spec_literal(cyclic_defaults.step_size_up()), "steps of the rising half"},
         {"step_size_down", "None", "steps of the falling half (None: step_size_up)"},
-        {"mode", literal(cyclic_defaults.mode()), enum_choices<cyclic_mode>("'")},
-        {"gamma", literal(cyclic_defaults.gamma()), "exp_range: amplitude * gamma^t"},
+        {"mode", spec_literal(cyclic_defaults.mode()), enum_choices<cyclic_mode>("'")},
+        {"gamma", spec_literal(cyclic_defaults.gamma()), "exp_range: amplitude * gamma^t"},
         {"scale_fn", "None", "only None: a custom scale_fn needs C++"},
-        {"scale_mode", literal(cyclic_defaults.scale_mode()),
+        {"scale_mode", spec_literal(cyclic_defaults.scale_mode()),
          enum_choices<cyclic_scale_mode>("'") + " (with scale_fn)"},
-        {"cycle_momentum", literal(cyclic_defaults.has_momentum()),
+        {"cycle_momentum", spec_literal(cyclic_defaults.has_momentum()),
          "cycle momentum between max_momentum and base_momentum"},
         {"base_momentum", "0.8", "momentum at the LR peak"},
         {"max_momentum", "0.9", "momentum at the LR trough"}},
@@ -156,14 +156,14 @@ inline void register_pytorch_specs(spec_registry& reg) {
         {"epochs", "None", "with steps_per_epoch, instead of total_steps"},
         {"steps_per_epoch", "None", "with epochs, instead of total_steps"},
         {"pct_start", "0.3", "fraction of the cycle spent rising"},
-        {"anneal_strategy", literal(anneal_strategy::cos), enum_choices<anneal_strategy>("'")},
+        {"anneal_strategy", spec_literal(anneal_strategy::cos), enum_choices<anneal_strategy>("'")},
         {"cycle_momentum", "True", "cycle momentum between max_momentum and base_momentum"},
         {"base_momentum", "0.85", "momentum at the LR peak"},
         {"max_momentum", "0.95", "momentum at the start and the end"},
         {"div_factor", "25.0", "max_lr / initial LR"},
         {"final_div_factor", "10000.0", "initial LR / final LR"},
         {"three_phase", "False", "go back to the initial LR before the final descent"},
-        {"past_end", literal(one_cycle_defaults.past_end()),
+        {"past_end", spec_literal(one_cycle_defaults.past_end()),
          "after total_steps: 'hold' the final values or 'cycle' (start again)"}},
        [](const spec_args& a, const spec_context& ctx) -> sched {
          step_t total = 0;
@@ -210,4 +210,4 @@ inline void register_pytorch_specs(spec_registry& reg) {
 
 }  // namespace lrs::detail
 
-#endif  // LRS_IO_SPECS_PYTORCH_HPP
+#endif  // LRS_IO_SPEC_FAMILIES_PYTORCH_HPP

@@ -58,6 +58,62 @@ struct autolrs_options {
   /// scikit-learn's normalize_y) or mean (the authors' pinned scikit-learn 0.21.3). See
   /// docs/autolrs.md for when the two propose different LRs.
   gp_normalization normalization = gp_normalization::mean_and_scale;
+
+  /// Sets `min_lr` (see the field); returns *this for chaining.
+  constexpr autolrs_options& with_min_lr(double v) noexcept {
+    min_lr = v;
+    return *this;
+  }
+  /// Sets `max_lr` (see the field); returns *this for chaining.
+  constexpr autolrs_options& with_max_lr(double v) noexcept {
+    max_lr = v;
+    return *this;
+  }
+  /// Sets `tau` (see the field); returns *this for chaining.
+  constexpr autolrs_options& with_tau(step_t v) noexcept {
+    tau = v;
+    return *this;
+  }
+  /// Sets `tau_prime` (see the field); returns *this for chaining.
+  constexpr autolrs_options& with_tau_prime(step_t v) noexcept {
+    tau_prime = v;
+    return *this;
+  }
+  /// Sets `candidates` (see the field); returns *this for chaining.
+  constexpr autolrs_options& with_candidates(int v) noexcept {
+    candidates = v;
+    return *this;
+  }
+  /// Sets `tau_max` (see the field); returns *this for chaining.
+  constexpr autolrs_options& with_tau_max(step_t v) noexcept {
+    tau_max = v;
+    return *this;
+  }
+  /// Sets `kappa` (see the field); returns *this for chaining.
+  constexpr autolrs_options& with_kappa(double v) noexcept {
+    kappa = v;
+    return *this;
+  }
+  /// Sets `seed` (see the field); returns *this for chaining.
+  constexpr autolrs_options& with_seed(std::uint64_t v) noexcept {
+    seed = v;
+    return *this;
+  }
+  /// Sets `acquisition_grid` (see the field); returns *this for chaining.
+  constexpr autolrs_options& with_acquisition_grid(int v) noexcept {
+    acquisition_grid = v;
+    return *this;
+  }
+  /// Sets `max_reasks` (see the field); returns *this for chaining.
+  constexpr autolrs_options& with_max_reasks(int v) noexcept {
+    max_reasks = v;
+    return *this;
+  }
+  /// Sets `normalization` (see the field); returns *this for chaining.
+  constexpr autolrs_options& with_normalization(gp_normalization v) noexcept {
+    normalization = v;
+    return *this;
+  }
 };
 
 /// One stage of the tau schedule.
@@ -149,6 +205,8 @@ inline void check_autolrs_options(autolrs_options& o) {
 /// its own stage checkpoint (and, at a stage boundary, its model).
 class autolrs {
  public:
+  /// Marks a controller (lrs::is_controller_v): not a schedule, refused by every combinator.
+  using controller_tag = void;
   using value_type = double;
 
   /// @throws lrs::invalid_argument if min_lr <= 0, max_lr <= min_lr, tau <= 0, the effective

@@ -65,6 +65,52 @@ struct lanczos_lr_options {
   /// seed + t), so every estimate is reproducible and resuming needs no generator state.
   std::uint64_t seed = 0;
   curvature_failure on_failure = curvature_failure::rethrow;
+
+  /// Sets `first_step` (see the field); returns *this for chaining.
+  constexpr lanczos_lr_options& with_first_step(step_t v) noexcept {
+    first_step = v;
+    return *this;
+  }
+  /// Sets `lanczos_steps` (see the field); returns *this for chaining.
+  constexpr lanczos_lr_options& with_lanczos_steps(int v) noexcept {
+    lanczos_steps = v;
+    return *this;
+  }
+  /// Sets `learner` (see the field); returns *this for chaining.
+  constexpr lanczos_lr_options& with_learner(curvature_learner v) noexcept {
+    learner = v;
+    return *this;
+  }
+  /// Sets `mu` (see the field); returns *this for chaining.
+  constexpr lanczos_lr_options& with_mu(mu_rule v) noexcept {
+    mu = v;
+    return *this;
+  }
+  /// Sets `formula` (see the field); returns *this for chaining.
+  constexpr lanczos_lr_options& with_formula(momentum_formula v) noexcept {
+    formula = v;
+    return *this;
+  }
+  /// Sets `initial_lr` (see the field); returns *this for chaining.
+  constexpr lanczos_lr_options& with_initial_lr(T v) noexcept {
+    initial_lr = v;
+    return *this;
+  }
+  /// Sets `initial_momentum` (see the field); returns *this for chaining.
+  constexpr lanczos_lr_options& with_initial_momentum(T v) noexcept {
+    initial_momentum = v;
+    return *this;
+  }
+  /// Sets `seed` (see the field); returns *this for chaining.
+  constexpr lanczos_lr_options& with_seed(std::uint64_t v) noexcept {
+    seed = v;
+    return *this;
+  }
+  /// Sets `on_failure` (see the field); returns *this for chaining.
+  constexpr lanczos_lr_options& with_on_failure(curvature_failure v) noexcept {
+    on_failure = v;
+    return *this;
+  }
 };
 
 /// The on-the-fly learner of Granziol, Zohren, Roberts, "Learning Rates as a Function of Batch
@@ -99,6 +145,8 @@ class lanczos_lr_controller {
                 "lrs::lanczos_lr_controller<T>: T must be a floating-point type");
 
  public:
+  /// Marks a controller (lrs::is_controller_v): not a schedule, refused by every combinator.
+  using controller_tag = void;
   using value_type = T;
   using vector = Eigen::Matrix<T, Eigen::Dynamic, 1>;
   /// `H(params) v`: the Hessian of the training loss at `params` times `v` (exact, e.g. by

@@ -51,6 +51,52 @@ struct plateau_options {
   T min_lr = T(0);      ///< reduce_lr_on_plateau: the LR's floor
   T min_factor = T(0);  ///< plateau_scaled: the factor's floor (its min_lr must stay 0)
   T eps = T(1e-8);      ///< a cut smaller than eps is skipped
+
+  /// Sets `mode` (see the field); returns *this for chaining.
+  constexpr plateau_options& with_mode(plateau_mode v) noexcept {
+    mode = v;
+    return *this;
+  }
+  /// Sets `factor` (see the field); returns *this for chaining.
+  constexpr plateau_options& with_factor(T v) noexcept {
+    factor = v;
+    return *this;
+  }
+  /// Sets `patience` (see the field); returns *this for chaining.
+  constexpr plateau_options& with_patience(step_t v) noexcept {
+    patience = v;
+    return *this;
+  }
+  /// Sets `threshold` (see the field); returns *this for chaining.
+  constexpr plateau_options& with_threshold(T v) noexcept {
+    threshold = v;
+    return *this;
+  }
+  /// Sets `threshold_mode` (see the field); returns *this for chaining.
+  constexpr plateau_options& with_threshold_mode(lrs::threshold_mode v) noexcept {
+    threshold_mode = v;
+    return *this;
+  }
+  /// Sets `cooldown` (see the field); returns *this for chaining.
+  constexpr plateau_options& with_cooldown(step_t v) noexcept {
+    cooldown = v;
+    return *this;
+  }
+  /// Sets `min_lr` (see the field); returns *this for chaining.
+  constexpr plateau_options& with_min_lr(T v) noexcept {
+    min_lr = v;
+    return *this;
+  }
+  /// Sets `min_factor` (see the field); returns *this for chaining.
+  constexpr plateau_options& with_min_factor(T v) noexcept {
+    min_factor = v;
+    return *this;
+  }
+  /// Sets `eps` (see the field); returns *this for chaining.
+  constexpr plateau_options& with_eps(T v) noexcept {
+    eps = v;
+    return *this;
+  }
 };
 
 /// PyTorch's `torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer, mode='min', factor=0.1,
@@ -70,6 +116,8 @@ class reduce_lr_on_plateau {
                 "lrs::reduce_lr_on_plateau<T>: T must be a floating-point type");
 
  public:
+  /// Marks a controller (lrs::is_controller_v): not a schedule, refused by every combinator.
+  using controller_tag = void;
   using value_type = T;
 
   /// Everything that changes while observing; save it to resume.

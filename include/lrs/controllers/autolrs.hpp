@@ -118,18 +118,18 @@ struct autolrs_options {
 
 /// One stage of the tau schedule.
 struct autolrs_stage_plan {
-  step_t tau_prime = 0;
-  step_t tau = 0;
-  bool validation = false;
+  step_t tau_prime = 0;     ///< steps per explored candidate
+  step_t tau = 0;           ///< steps trained at the kept LR
+  bool validation = false;  ///< whether candidates are scored on the validation loss
 };
 
 /// A finished stage: the LRs explored (in order), their forecast losses and the LR kept.
 struct autolrs_stage {
-  int index = 0;
-  step_t tau = 0;
-  step_t tau_prime = 0;
-  bool validation = false;
-  std::vector<double> lrs;
+  int index = 0;                  ///< the stage's index, 0-based
+  step_t tau = 0;                 ///< steps trained at the kept LR
+  step_t tau_prime = 0;           ///< steps per explored candidate
+  bool validation = false;        ///< whether candidates were scored on the validation loss
+  std::vector<double> lrs;        ///< the LRs explored, in order
   std::vector<double> forecasts;  ///< as told to the GP: a NaN forecast is 1e6
   double lr = 0;                  ///< the LR trained for tau steps
   double forecast = 0;            ///< its forecast
@@ -207,6 +207,7 @@ class autolrs {
  public:
   /// Marks a controller (lrs::is_controller_v): not a schedule, refused by every combinator.
   using controller_tag = void;
+  /// The learning-rate type.
   using value_type = double;
 
   /// @throws lrs::invalid_argument if min_lr <= 0, max_lr <= min_lr, tau <= 0, the effective
@@ -237,18 +238,25 @@ class autolrs {
     while (kept_ < kept_steps) step(trainer);
   }
 
+  /// The options, as the constructor checked them.
   [[nodiscard]] const autolrs_options& options() const noexcept { return options_; }
   /// Index of the current stage (0-based) and of its next candidate (k means exploitation).
   [[nodiscard]] int stage() const noexcept { return stage_; }
+  /// Index of the next candidate of the current stage (k means exploitation).
   [[nodiscard]] int candidate() const noexcept { return candidate_; }
+  /// Steps the current stage trains at its kept LR.
   [[nodiscard]] step_t tau() const noexcept { return tau_; }
+  /// Steps the current stage trains each explored candidate.
   [[nodiscard]] step_t tau_prime() const noexcept { return tau_prime_; }
+  /// Whether the current stage scores candidates on the validation loss.
   [[nodiscard]] bool validation_mode() const noexcept { return validation_; }
   /// Steps trained at a kept LR, and all steps trained (exploration included).
   [[nodiscard]] step_t kept_steps() const noexcept { return kept_; }
+  /// All steps trained, exploration included.
   [[nodiscard]] step_t total_steps() const noexcept { return total_; }
   /// LRs and scores explored so far in the current stage.
   [[nodiscard]] const std::vector<double>& explored_lrs() const noexcept { return lrs_; }
+  /// The forecast losses of explored_lrs(), in the same order.
   [[nodiscard]] const std::vector<double>& explored_forecasts() const noexcept {
     return forecasts_;
   }

@@ -81,7 +81,9 @@ class plateau_scaled {
  public:
   /// Marks a controller (lrs::is_controller_v): not a schedule, refused by every combinator.
   using controller_tag = void;
+  /// The learning-rate type: the schedule's.
   using value_type = schedule_value_t<S>;
+  /// The options of the plateau rule.
   using options_type = plateau_options<value_type>;
 
   /// @throws lrs::invalid_argument if a hyper-parameter is out of range (as
@@ -112,8 +114,11 @@ class plateau_scaled {
 
   /// The current factor f in [min_factor, 1].
   [[nodiscard]] value_type factor() const noexcept { return rule_.lr(); }
+  /// True during the cooldown after a cut (bad epochs are not counted).
   [[nodiscard]] bool in_cooldown() const noexcept { return rule_.in_cooldown(); }
+  /// The schedule scaled (a schedule: sample it, plot it, analyse it).
   [[nodiscard]] const S& schedule() const noexcept { return s_; }
+  /// The options given to the constructor.
   [[nodiscard]] const options_type& options() const noexcept { return opts_; }
 
   /// The state in the lrs state format (docs/state.md): kind "plateau_scaled" (kind version 2),

@@ -28,12 +28,14 @@ enum class threshold_mode { rel, abs };
 /// PyTorch's names of the modes: "min", "max".
 template <>
 struct enum_names<plateau_mode> {
+  /// Each mode with its name.
   static constexpr enum_name<plateau_mode> table[] = {{plateau_mode::min, "min"},
                                                       {plateau_mode::max, "max"}};
 };
 /// PyTorch's names of the threshold modes: "rel", "abs".
 template <>
 struct enum_names<threshold_mode> {
+  /// Each threshold mode with its name.
   static constexpr enum_name<threshold_mode> table[] = {{threshold_mode::rel, "rel"},
                                                         {threshold_mode::abs, "abs"}};
 };
@@ -46,6 +48,7 @@ struct plateau_options {
   T factor = T(0.1);                      ///< multiplier at each cut, in [0, 1)
   step_t patience = 10;                   ///< bad epochs tolerated before a cut
   T threshold = T(1e-4);                  ///< what counts as an improvement
+  /// rel: an improvement beats best by the fraction `threshold`; abs: by `threshold` itself.
   lrs::threshold_mode threshold_mode = lrs::threshold_mode::rel;
   step_t cooldown = 0;  ///< epochs after a cut during which bad epochs are not counted
   T min_lr = T(0);      ///< reduce_lr_on_plateau: the LR's floor
@@ -118,6 +121,7 @@ class reduce_lr_on_plateau {
  public:
   /// Marks a controller (lrs::is_controller_v): not a schedule, refused by every combinator.
   using controller_tag = void;
+  /// The learning-rate type.
   using value_type = T;
 
   /// Everything that changes while observing; save it to resume.
@@ -214,6 +218,7 @@ class reduce_lr_on_plateau {
   [[nodiscard]] T lr() const noexcept { return state_.lrs[0]; }
   /// The current LR of each group.
   [[nodiscard]] const std::vector<T>& lrs() const noexcept { return state_.lrs; }
+  /// True during the cooldown after a cut (bad epochs are not counted).
   [[nodiscard]] bool in_cooldown() const noexcept { return state_.cooldown_counter > 0; }
 
   /// Everything that changes while observing, as a struct (for inspection and tests).
@@ -277,9 +282,13 @@ class reduce_lr_on_plateau {
     state_ = s;
   }
 
+  /// The hyper-parameter of that name (plateau_options), as constructed.
   [[nodiscard]] plateau_mode mode() const noexcept { return mode_; }
+  /// The multiplier applied at each cut.
   [[nodiscard]] T factor() const noexcept { return factor_; }
+  /// Bad epochs tolerated before a cut.
   [[nodiscard]] step_t patience() const noexcept { return patience_; }
+  /// Epochs after a cut during which bad epochs are not counted.
   [[nodiscard]] step_t cooldown() const noexcept { return cooldown_; }
 
  private:

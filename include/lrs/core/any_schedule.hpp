@@ -37,6 +37,7 @@ class any_schedule {
   static_assert(std::is_floating_point_v<T>, "any_schedule<T>: T must be a floating-point type");
 
  public:
+  /// The learning-rate type.
   using value_type = T;
 
   any_schedule() = default;
@@ -90,7 +91,9 @@ class any_schedule {
     return impl_ ? impl_->max_value() : std::numeric_limits<T>::quiet_NaN();
   }
 
+  /// True when no schedule is held (default-constructed or moved from).
   [[nodiscard]] bool empty() const noexcept { return impl_ == nullptr; }
+  /// True when a schedule is held: !empty().
   explicit operator bool() const noexcept { return impl_ != nullptr; }
 
   /// The held schedule if it is exactly of type S, else nullptr.

@@ -9,9 +9,10 @@
 #   adapters    -> anything
 #
 # A layer may always include its own headers, config.hpp and version.hpp. Core and schedule headers
-# (and config.hpp, version.hpp, lrs.hpp) include the standard library only; <lrs/lrs.hpp> holds core,
-# schedules and controllers/reduce_lr_on_plateau.hpp only; every <lrs/...> include names an existing
-# header. Each violation is printed as "file:line: #include <x>: rule"; the script fails if any.
+# (and config.hpp, version.hpp, lrs.hpp and the standard-library controllers: reduce_lr_on_plateau.hpp,
+# plateau_scaled.hpp) include the standard library only; <lrs/lrs.hpp> holds core, schedules and
+# those two controllers only, and they include core, schedules and each other only; every <lrs/...>
+# include names an existing header. Each violation is printed as "file:line: #include <x>: rule"; the script fails if any.
 #
 # Usage: cmake [-DROOT=<an include/lrs tree>] -P scripts/check-include-graph.cmake
 # ROOT defaults to include/lrs beside this script.
@@ -25,6 +26,8 @@ if(NOT IS_DIRECTORY "${ROOT}")
 endif()
 
 set(layers core schedules controllers optim analysis io adapters)
+# The controllers of <lrs/lrs.hpp>: standard library, core and schedules only.
+set(std_controllers controllers/reduce_lr_on_plateau.hpp controllers/plateau_scaled.hpp)
 set(may_include_core "")
 set(may_include_schedules core)
 set(may_include_controllers core schedules analysis)
@@ -62,6 +65,10 @@ foreach(rel IN LISTS headers)
   set(std_only FALSE)
   if(from STREQUAL "core" OR from STREQUAL "schedules" OR rel STREQUAL "config.hpp"
      OR rel STREQUAL "version.hpp" OR rel STREQUAL "lrs.hpp")
+    set(std_only TRUE)
+  endif()
+  list(FIND std_controllers "${rel}" std_controller)
+  if(NOT std_controller EQUAL -1)
     set(std_only TRUE)
   endif()
   if(NOT from STREQUAL "root")
@@ -107,8 +114,8 @@ foreach(rel IN LISTS headers)
       # Not an lrs header: the standard library has names without '/' or '.'.
       if(std_only AND NOT inc MATCHES "^[a-z_0-9]+$")
         string(APPEND violations
-               "${where}: ${from} headers (and config.hpp, version.hpp, lrs.hpp) include the "
-               "standard library only\n")
+               "${where}: ${from} headers (and config.hpp, version.hpp, lrs.hpp and its "
+               "controllers) include the standard library only\n")
       endif()
       continue()
     endif()
@@ -128,14 +135,21 @@ foreach(rel IN LISTS headers)
       continue()
     endif()
 
+    list(FIND std_controllers "${target}" to_std_controller)
     if(rel STREQUAL "lrs.hpp")
-      if(NOT (to STREQUAL "core" OR to STREQUAL "schedules"
-              OR target STREQUAL "controllers/reduce_lr_on_plateau.hpp"))
+      if(NOT (to STREQUAL "core" OR to STREQUAL "schedules" OR NOT to_std_controller EQUAL -1))
         string(APPEND violations
                "${where}: <lrs/lrs.hpp> holds core, schedules and "
-               "controllers/reduce_lr_on_plateau.hpp only (standard library only); other layers "
-               "have their own umbrella\n")
+               "controllers/reduce_lr_on_plateau.hpp, controllers/plateau_scaled.hpp only "
+               "(standard library only); other layers have their own umbrella\n")
       endif()
+      continue()
+    endif()
+    if(NOT std_controller EQUAL -1
+       AND NOT (to STREQUAL "core" OR to STREQUAL "schedules" OR NOT to_std_controller EQUAL -1))
+      string(APPEND violations
+             "${where}: ${rel} is in <lrs/lrs.hpp> (standard library only): it includes core, "
+             "schedules and the other controllers of lrs.hpp only\n")
       continue()
     endif()
     if(rel STREQUAL "config.hpp" OR rel STREQUAL "version.hpp")

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // lrs controllers (umbrella header): stateful LR controllers fed by the training loop.
-// reduce_lr_on_plateau uses the standard library only; autolrs brings in its Gaussian process and
-// loss forecaster from the analysis layer.
+// reduce_lr_on_plateau and plateau_scaled use the standard library only (and are also in
+// <lrs/lrs.hpp>); autolrs brings in its Gaussian process and loss forecaster from the analysis
+// layer, lanczos_lr_controller Eigen.
 #ifndef LRS_CONTROLLERS_HPP
 #define LRS_CONTROLLERS_HPP
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
-// lrs: learning-rate schedules (umbrella header): core, every schedule and the plateau controller.
-// Standard library only: no Eigen, no file I/O. The other layers have their own umbrellas:
-// <lrs/controllers.hpp>, <lrs/optim.hpp>, <lrs/analysis.hpp> and <lrs/io.hpp>
-// (docs/architecture.md).
+// lrs: learning-rate schedules (umbrella header): core, every schedule and the two plateau
+// controllers (reduce_lr_on_plateau, plateau_scaled). Standard library only: no Eigen, no file
+// I/O. The other layers have their own umbrellas: <lrs/controllers.hpp>, <lrs/optim.hpp>,
+// <lrs/analysis.hpp> and <lrs/io.hpp> (docs/architecture.md).
 #ifndef LRS_LRS_HPP
 #define LRS_LRS_HPP
 
@@ -41,6 +41,7 @@
 #include <lrs/schedules/timm.hpp>
 #include <lrs/schedules/warmup.hpp>
 
+#include <lrs/controllers/plateau_scaled.hpp>
 #include <lrs/controllers/reduce_lr_on_plateau.hpp>
 
 #endif  // LRS_LRS_HPP

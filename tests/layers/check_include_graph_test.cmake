@@ -18,6 +18,8 @@ function(write_clean_tree root)
   file(WRITE "${root}/analysis/fit.hpp"
        "#include <Eigen/Core>\n#include <LBFGSB.h>\n#include <lrs/schedules/step.hpp>\n")
   file(WRITE "${root}/controllers/reduce_lr_on_plateau.hpp" "#include <lrs/core/error.hpp>\n")
+  file(WRITE "${root}/controllers/plateau_scaled.hpp"
+       "#include <lrs/controllers/reduce_lr_on_plateau.hpp>\n#include <lrs/schedules/warm.hpp>\n")
   file(WRITE "${root}/controllers/auto.hpp" "#include <lrs/analysis/fit.hpp>\n")
   file(WRITE "${root}/optim/sgd.hpp" "#include <Eigen/Core>\n#include <lrs/core/types.hpp>\n")
   file(WRITE "${root}/io/csv.hpp"
@@ -25,7 +27,8 @@ function(write_clean_tree root)
   file(WRITE "${root}/adapters/torch.hpp" "#include <torch/torch.h>\n#include <lrs/lrs.hpp>\n")
   file(WRITE "${root}/lrs.hpp"
        "#include <lrs/config.hpp>\n#include <lrs/schedules/warm.hpp>\n"
-       "#include <lrs/controllers/reduce_lr_on_plateau.hpp>\n")
+       "#include <lrs/controllers/reduce_lr_on_plateau.hpp>\n"
+       "#include <lrs/controllers/plateau_scaled.hpp>\n")
   file(WRITE "${root}/analysis.hpp" "#include <lrs/analysis/fit.hpp>\n")
   # A commented-out include is not an include.
   file(APPEND "${root}/schedules/step.hpp" "// #include <lrs/io/csv.hpp>\n")
@@ -55,7 +58,7 @@ function(bad_case name file line regex)
 endfunction()
 
 write_clean_tree("${WORK}/clean/lrs")
-run(clean pass "include graph ok: 14 headers" -DALLOWED_EDGES=)
+run(clean pass "include graph ok: 15 headers" -DALLOWED_EDGES=)
 
 bad_case(schedules_optim schedules/step.hpp "#include <lrs/optim/sgd.hpp>"
          "include/lrs/schedules/step.hpp:5: #include <lrs/optim/sgd.hpp>: schedules may include core; never optim")
@@ -76,7 +79,13 @@ bad_case(schedule_eigen schedules/step.hpp "#include <Eigen/Core>"
 bad_case(core_fmt core/types.hpp "#  include <fmt/core.h>"
          "core/types.hpp:3: #include <fmt/core.h>: core headers .* standard library only")
 bad_case(umbrella_autolrs lrs.hpp "#include <lrs/controllers/auto.hpp>"
-         "lrs.hpp:4: #include <lrs/controllers/auto.hpp>: <lrs/lrs.hpp> holds core, schedules and")
+         "lrs.hpp:5: #include <lrs/controllers/auto.hpp>: <lrs/lrs.hpp> holds core, schedules and controllers/reduce_lr_on_plateau.hpp, controllers/plateau_scaled.hpp only")
+bad_case(plateau_scaled_analysis controllers/plateau_scaled.hpp "#include <lrs/analysis/fit.hpp>"
+         "controllers/plateau_scaled.hpp:3: #include <lrs/analysis/fit.hpp>: controllers/plateau_scaled.hpp is in <lrs/lrs.hpp> .standard library only.: it includes core, schedules and the other controllers of lrs.hpp only")
+bad_case(plateau_scaled_eigen controllers/plateau_scaled.hpp "#include <Eigen/Core>"
+         "controllers/plateau_scaled.hpp:3: #include <Eigen/Core>: controllers headers .* standard library only")
+bad_case(plateau_scaled_autolrs controllers/plateau_scaled.hpp "#include <lrs/controllers/auto.hpp>"
+         "controllers/plateau_scaled.hpp:3: #include <lrs/controllers/auto.hpp>: controllers/plateau_scaled.hpp is in <lrs/lrs.hpp>")
 bad_case(umbrella_in_layer schedules/warm.hpp "#include <lrs/lrs.hpp>"
          "schedules/warm.hpp:2: #include <lrs/lrs.hpp>: layer headers never include an umbrella")
 bad_case(missing io/csv.hpp "#include <lrs/io/json.hpp>"

@@ -21,5 +21,9 @@ int main() {
   const lrs::any_schedule<double> erased(lrs::step_lr<double>(0.1, 3, 0.5));
   lrs::reduce_lr_on_plateau<double> plateau(0.1);
   plateau.observe(1.0);
-  return cosine(5) > 0.0 && erased(3) > 0.0 && plateau.lr() > 0.0 ? 0 : 1;
+  lrs::plateau_scaled<lrs::cosine_annealing_lr<double>> scaled_cosine(cosine);
+  scaled_cosine.observe(1.0);
+  return cosine(5) > 0.0 && erased(3) > 0.0 && plateau.lr() > 0.0 && scaled_cosine.lr(5) > 0.0
+             ? 0
+             : 1;
 }

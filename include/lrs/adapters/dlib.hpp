@@ -39,7 +39,9 @@ inline void require_dlib_lr(const char* type, const std::string& param, double l
 template <class Schedule>
 [[nodiscard]] dlib::matrix<double, 0, 1> dlib_learning_rates(const Schedule& schedule, step_t count,
                                                              step_t first = 0) {
-  LRS_REQUIRE_SCHEDULE(Schedule);
+  LRS_REQUIRE_SCHEDULE_IN("lrs::adapters::dlib_learning_rates",
+                          "call set_dlib_learning_rate(trainer, ctrl.lr(t)) in your loop",
+                          Schedule);
   ::lrs::detail::require_positive("dlib_learning_rates", "count", count);
   ::lrs::detail::require_non_negative("dlib_learning_rates", "first", first);
   dlib::matrix<double, 0, 1> out(count);
@@ -76,7 +78,9 @@ void set_dlib_learning_rate(Trainer& trainer, double lr) {
 /// @tparam Schedule an lrs schedule whose values are > 0 at every step used.
 template <class Trainer, class Schedule>
 class dlib_scheduler {
-  LRS_REQUIRE_SCHEDULE(Schedule);
+  LRS_REQUIRE_SCHEDULE_IN("lrs::adapters::dlib_scheduler",
+                          "call set_dlib_learning_rate(trainer, ctrl.lr(t)) in your loop",
+                          Schedule);
 
  public:
   /// @throws lrs::invalid_argument if start < 0 or schedule(start) is not finite and > 0.

@@ -206,7 +206,8 @@ struct torch_scheduler_state {
 /// @tparam Schedule an lrs schedule (lrs::is_schedule_v).
 template <class Schedule>
 class torch_scheduler {
-  LRS_REQUIRE_SCHEDULE(Schedule);
+  LRS_REQUIRE_SCHEDULE_IN("lrs::torch_scheduler", "set the optimizer LR to ctrl.lr(t) in your loop",
+                          Schedule);
 
  public:
   /// What state() returns and load_state() takes.

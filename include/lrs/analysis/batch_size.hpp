@@ -76,7 +76,8 @@ template <class T>
 /// @tparam Schedule any lrs schedule or callable `T(step_t)` (see is_schedule_v).
 template <class Schedule>
 class batch_scaled_schedule {
-  LRS_REQUIRE_SCHEDULE(Schedule);
+  LRS_REQUIRE_SCHEDULE_IN("lrs::batch_scaled_schedule",
+                          "plateau_scaled(rescale_for_batch(s, ...), opts)", Schedule);
 
  public:
   /// The wrapped schedule's value type, what operator() returns.

@@ -283,7 +283,8 @@ class multi_power_law {
   [[nodiscard]] std::vector<double> predict(const Schedule& schedule, step_t total_steps,
                                             const std::vector<step_t>& steps,
                                             const mpl_eval_options& opt = {}) const {
-    LRS_REQUIRE_SCHEDULE(Schedule);
+    LRS_REQUIRE_SCHEDULE_IN("lrs::multi_power_law::predict",
+                            "analyse the schedule s inside plateau_scaled(s, opts)", Schedule);
     detail::require_positive("multi_power_law::predict", "total_steps", total_steps);
     std::vector<double> lr(static_cast<std::size_t>(total_steps));
     for (step_t t = 0; t < total_steps; ++t)

@@ -207,7 +207,8 @@ inline std::pair<double, double> final_areas_in_place(std::vector<double>& lr,
 template <class Schedule>
 [[nodiscard]] annealing_areas compute_areas(const Schedule& schedule, step_t steps,
                                             const area_options& opt = {}) {
-  LRS_REQUIRE_SCHEDULE(Schedule);
+  LRS_REQUIRE_SCHEDULE_IN("lrs::compute_areas",
+                          "analyse the schedule s inside plateau_scaled(s, opts)", Schedule);
   detail::require_positive("compute_areas", "steps", steps);
   std::vector<double> lr(static_cast<std::size_t>(steps));
   for (step_t t = 0; t < steps; ++t)

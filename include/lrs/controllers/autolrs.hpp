@@ -58,22 +58,78 @@ struct autolrs_options {
   /// scikit-learn's normalize_y) or mean (the authors' pinned scikit-learn 0.21.3). See
   /// docs/autolrs.md for when the two propose different LRs.
   gp_normalization normalization = gp_normalization::mean_and_scale;
+
+  /// Sets `min_lr` (see the field); returns *this for chaining.
+  constexpr autolrs_options& with_min_lr(double v) noexcept {
+    min_lr = v;
+    return *this;
+  }
+  /// Sets `max_lr` (see the field); returns *this for chaining.
+  constexpr autolrs_options& with_max_lr(double v) noexcept {
+    max_lr = v;
+    return *this;
+  }
+  /// Sets `tau` (see the field); returns *this for chaining.
+  constexpr autolrs_options& with_tau(step_t v) noexcept {
+    tau = v;
+    return *this;
+  }
+  /// Sets `tau_prime` (see the field); returns *this for chaining.
+  constexpr autolrs_options& with_tau_prime(step_t v) noexcept {
+    tau_prime = v;
+    return *this;
+  }
+  /// Sets `candidates` (see the field); returns *this for chaining.
+  constexpr autolrs_options& with_candidates(int v) noexcept {
+    candidates = v;
+    return *this;
+  }
+  /// Sets `tau_max` (see the field); returns *this for chaining.
+  constexpr autolrs_options& with_tau_max(step_t v) noexcept {
+    tau_max = v;
+    return *this;
+  }
+  /// Sets `kappa` (see the field); returns *this for chaining.
+  constexpr autolrs_options& with_kappa(double v) noexcept {
+    kappa = v;
+    return *this;
+  }
+  /// Sets `seed` (see the field); returns *this for chaining.
+  constexpr autolrs_options& with_seed(std::uint64_t v) noexcept {
+    seed = v;
+    return *this;
+  }
+  /// Sets `acquisition_grid` (see the field); returns *this for chaining.
+  constexpr autolrs_options& with_acquisition_grid(int v) noexcept {
+    acquisition_grid = v;
+    return *this;
+  }
+  /// Sets `max_reasks` (see the field); returns *this for chaining.
+  constexpr autolrs_options& with_max_reasks(int v) noexcept {
+    max_reasks = v;
+    return *this;
+  }
+  /// Sets `normalization` (see the field); returns *this for chaining.
+  constexpr autolrs_options& with_normalization(gp_normalization v) noexcept {
+    normalization = v;
+    return *this;
+  }
 };
 
 /// One stage of the tau schedule.
 struct autolrs_stage_plan {
-  step_t tau_prime = 0;
-  step_t tau = 0;
-  bool validation = false;
+  step_t tau_prime = 0;     ///< steps per explored candidate
+  step_t tau = 0;           ///< steps trained at the kept LR
+  bool validation = false;  ///< whether candidates are scored on the validation loss
 };
 
 /// A finished stage: the LRs explored (in order), their forecast losses and the LR kept.
 struct autolrs_stage {
-  int index = 0;
-  step_t tau = 0;
-  step_t tau_prime = 0;
-  bool validation = false;
-  std::vector<double> lrs;
+  int index = 0;                  ///< the stage's index, 0-based
+  step_t tau = 0;                 ///< steps trained at the kept LR
+  step_t tau_prime = 0;           ///< steps per explored candidate
+  bool validation = false;        ///< whether candidates were scored on the validation loss
+  std::vector<double> lrs;        ///< the LRs explored, in order
   std::vector<double> forecasts;  ///< as told to the GP: a NaN forecast is 1e6
   double lr = 0;                  ///< the LR trained for tau steps
   double forecast = 0;            ///< its forecast
@@ -149,6 +205,9 @@ inline void check_autolrs_options(autolrs_options& o) {
 /// its own stage checkpoint (and, at a stage boundary, its model).
 class autolrs {
  public:
+  /// Marks a controller (lrs::is_controller_v): not a schedule, refused by every combinator.
+  using controller_tag = void;
+  /// The learning-rate type.
   using value_type = double;
 
   /// @throws lrs::invalid_argument if min_lr <= 0, max_lr <= min_lr, tau <= 0, the effective
@@ -179,18 +238,25 @@ class autolrs {
     while (kept_ < kept_steps) step(trainer);
   }
 
+  /// The options, as the constructor checked them.
   [[nodiscard]] const autolrs_options& options() const noexcept { return options_; }
   /// Index of the current stage (0-based) and of its next candidate (k means exploitation).
   [[nodiscard]] int stage() const noexcept { return stage_; }
+  /// Index of the next candidate of the current stage (k means exploitation).
   [[nodiscard]] int candidate() const noexcept { return candidate_; }
+  /// Steps the current stage trains at its kept LR.
   [[nodiscard]] step_t tau() const noexcept { return tau_; }
+  /// Steps the current stage trains each explored candidate.
   [[nodiscard]] step_t tau_prime() const noexcept { return tau_prime_; }
+  /// Whether the current stage scores candidates on the validation loss.
   [[nodiscard]] bool validation_mode() const noexcept { return validation_; }
   /// Steps trained at a kept LR, and all steps trained (exploration included).
   [[nodiscard]] step_t kept_steps() const noexcept { return kept_; }
+  /// All steps trained, exploration included.
   [[nodiscard]] step_t total_steps() const noexcept { return total_; }
   /// LRs and scores explored so far in the current stage.
   [[nodiscard]] const std::vector<double>& explored_lrs() const noexcept { return lrs_; }
+  /// The forecast losses of explored_lrs(), in the same order.
   [[nodiscard]] const std::vector<double>& explored_forecasts() const noexcept {
     return forecasts_;
   }

@@ -53,6 +53,7 @@ struct lanczos_lr_options {
   /// momentum are `initial_lr` and `initial_momentum`.
   step_t first_step = 0;
   int lanczos_steps = 20;  ///< Lanczos steps per estimate (`iters`), >= 1 and <= the problem size
+  /// The rule from the curvature to the LR (and momentum): SSGD, SSGDM or SSGDMN.
   curvature_learner learner = curvature_learner::ssgd;
   mu_rule mu = mu_rule::minimum;                        ///< how mu is read from the Ritz values
   momentum_formula formula = momentum_formula::polyak;  ///< heavy_ball only
@@ -64,7 +65,54 @@ struct lanczos_lr_options {
   /// The estimate at step t starts Lanczos from the Rademacher vector of lanczos(hvp, n, steps,
   /// seed + t), so every estimate is reproducible and resuming needs no generator state.
   std::uint64_t seed = 0;
+  /// What update() does when an estimate fails: throw, or keep the previous LR and momentum.
   curvature_failure on_failure = curvature_failure::rethrow;
+
+  /// Sets `first_step` (see the field); returns *this for chaining.
+  constexpr lanczos_lr_options& with_first_step(step_t v) noexcept {
+    first_step = v;
+    return *this;
+  }
+  /// Sets `lanczos_steps` (see the field); returns *this for chaining.
+  constexpr lanczos_lr_options& with_lanczos_steps(int v) noexcept {
+    lanczos_steps = v;
+    return *this;
+  }
+  /// Sets `learner` (see the field); returns *this for chaining.
+  constexpr lanczos_lr_options& with_learner(curvature_learner v) noexcept {
+    learner = v;
+    return *this;
+  }
+  /// Sets `mu` (see the field); returns *this for chaining.
+  constexpr lanczos_lr_options& with_mu(mu_rule v) noexcept {
+    mu = v;
+    return *this;
+  }
+  /// Sets `formula` (see the field); returns *this for chaining.
+  constexpr lanczos_lr_options& with_formula(momentum_formula v) noexcept {
+    formula = v;
+    return *this;
+  }
+  /// Sets `initial_lr` (see the field); returns *this for chaining.
+  constexpr lanczos_lr_options& with_initial_lr(T v) noexcept {
+    initial_lr = v;
+    return *this;
+  }
+  /// Sets `initial_momentum` (see the field); returns *this for chaining.
+  constexpr lanczos_lr_options& with_initial_momentum(T v) noexcept {
+    initial_momentum = v;
+    return *this;
+  }
+  /// Sets `seed` (see the field); returns *this for chaining.
+  constexpr lanczos_lr_options& with_seed(std::uint64_t v) noexcept {
+    seed = v;
+    return *this;
+  }
+  /// Sets `on_failure` (see the field); returns *this for chaining.
+  constexpr lanczos_lr_options& with_on_failure(curvature_failure v) noexcept {
+    on_failure = v;
+    return *this;
+  }
 };
 
 /// The on-the-fly learner of Granziol, Zohren, Roberts, "Learning Rates as a Function of Batch
@@ -99,7 +147,11 @@ class lanczos_lr_controller {
                 "lrs::lanczos_lr_controller<T>: T must be a floating-point type");
 
  public:
+  /// Marks a controller (lrs::is_controller_v): not a schedule, refused by every combinator.
+  using controller_tag = void;
+  /// The learning-rate (and parameter) type.
   using value_type = T;
+  /// The parameter vector.
   using vector = Eigen::Matrix<T, Eigen::Dynamic, 1>;
   /// `H(params) v`: the Hessian of the training loss at `params` times `v` (exact, e.g. by
   /// Pearlmutter's R-operator, or finite_difference_hvp built at `params`).
@@ -107,6 +159,7 @@ class lanczos_lr_controller {
 
   /// @param hvp the Hessian-vector product, non-empty.
   /// @param interval k, steps between two estimates, >= 1.
+  /// @param options the rest (lanczos_lr_options), checked here.
   /// @throws lrs::invalid_argument if hvp is empty, interval < 1, first_step < 0,
   ///   lanczos_steps < 1, initial_lr is negative or not finite (or 0 with first_step > 0),
   ///   initial_momentum is outside [0, 1), or an enum option is out of range.
@@ -157,7 +210,9 @@ class lanczos_lr_controller {
   /// The message of the last failed estimate (keep_previous), empty if none. Informational: not
   /// part of state().
   [[nodiscard]] const std::string& last_failure() const noexcept { return last_failure_; }
+  /// Steps between two estimates.
   [[nodiscard]] step_t interval() const noexcept { return interval_; }
+  /// The options given to the constructor.
   [[nodiscard]] const lanczos_lr_options<T>& options() const noexcept { return options_; }
 
   /// The state in the lrs state format (docs/state.md): kind "lanczos_lr_controller", the scalar

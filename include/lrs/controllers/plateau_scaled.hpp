@@ -13,6 +13,7 @@
 #include <vector>
 
 #include <lrs/controllers/reduce_lr_on_plateau.hpp>
+#include <lrs/core/any_schedule.hpp>
 #include <lrs/core/error.hpp>
 #include <lrs/core/format.hpp>
 #include <lrs/core/state.hpp>
@@ -20,6 +21,39 @@
 #include <lrs/core/types.hpp>
 
 namespace lrs {
+namespace detail {
+
+/// The C++ name of T as the compiler spells it (GCC and Clang: from __PRETTY_FUNCTION__, MSVC:
+/// from __FUNCSIG__), for messages; "an unnamed type" where the compiler gives none.
+template <class T>
+[[nodiscard]] std::string type_name_of() {
+#if defined(__clang__) || defined(__GNUC__)
+  const std::string f = __PRETTY_FUNCTION__;  // "... [with T = X; ...]" or "... [T = X]"
+  const std::string key = "T = ";
+#elif defined(_MSC_VER)
+  const std::string f = __FUNCSIG__;  // "... type_name_of<X>(void)"
+  const std::string key = "type_name_of<";
+#else
+  const std::string f, key;
+#endif
+  const std::size_t start = key.empty() ? std::string::npos : f.find(key);
+  if (start == std::string::npos) return "an unnamed type";
+  int depth = 0;
+  std::string out;
+  for (std::size_t i = start + key.size(); i < f.size(); ++i) {
+    const char c = f[i];
+    if (c == '<' || c == '(' || c == '[') ++depth;
+    if (c == '>' || c == ')' || c == ']') {
+      if (depth == 0) break;
+      --depth;
+    }
+    if (c == ';' && depth == 0) break;
+    out += c;
+  }
+  return out;
+}
+
+}  // namespace detail
 
 /// A schedule under ReduceLROnPlateau: the LR of update t is
 ///
@@ -31,16 +65,25 @@ namespace lrs {
 /// So `plateau_scaled(with_warmup(cosine_decay(peak, T), W), opts)` is warm-up, then cosine,
 /// with cuts on plateau, as one object with one state().
 ///
-/// A controller, not a schedule: f changes with observe(), so lr(t) is a const read of the
-/// current f (it is not a pure function of t). The schedule s itself is part of the object's
-/// construction, not of its state: resume by building the same s and loading state().
+/// A controller, not a schedule (lrs::is_controller_v; is_schedule_v is false): f changes with
+/// observe(), so lr(t) (or ctrl(t)) is a const read of the current f (it is not a pure function
+/// of t). Every combinator refuses it at compile time: wrap the schedule inside it
+/// (`plateau_scaled(scaled(s, 0.1), opts)`), never the other way round. The schedule s itself is
+/// part of the object's construction, not of its state: resume by building the same s and
+/// loading state(); load_state() refuses a state saved around another schedule (it records the
+/// schedule's type name and its values at a few steps).
 /// @tparam S the schedule scaled.
 template <class S>
 class plateau_scaled {
-  static_assert(is_schedule_v<S>, "lrs::plateau_scaled: the child must be a schedule");
+  LRS_REQUIRE_SCHEDULE_IN("lrs::plateau_scaled",
+                          "one plateau_scaled(s, opts) around the schedule s", S);
 
  public:
+  /// Marks a controller (lrs::is_controller_v): not a schedule, refused by every combinator.
+  using controller_tag = void;
+  /// The learning-rate type: the schedule's.
   using value_type = schedule_value_t<S>;
+  /// The options of the plateau rule.
   using options_type = plateau_options<value_type>;
 
   /// @throws lrs::invalid_argument if a hyper-parameter is out of range (as
@@ -49,12 +92,14 @@ class plateau_scaled {
   explicit plateau_scaled(S s, const options_type& opts = {})
       : s_(std::move(s)), opts_(opts), rule_(make_rule(opts)) {}
 
-  /// The learning rate of update `step`: factor() * s(step). @pre step >= 0.
-  [[nodiscard]] value_type operator()(step_t step) const {
+  /// The learning rate of update `step` with the current factor: factor() * s(step).
+  /// @pre step >= 0.
+  [[nodiscard]] value_type lr(step_t step) const {
     return rule_.lr() * static_cast<value_type>(s_(step));
   }
-  /// The same as operator().
-  [[nodiscard]] value_type lr(step_t step) const { return (*this)(step); }
+  /// The same as lr(step). A controller may have a call operator: is_schedule_v stays false
+  /// (controller_tag), so no combinator takes it.
+  [[nodiscard]] value_type operator()(step_t step) const { return lr(step); }
 
   /// The child's momentum (not scaled).
   template <bool B = has_momentum_v<S>, std::enable_if_t<B, int> = 0>
@@ -69,16 +114,21 @@ class plateau_scaled {
 
   /// The current factor f in [min_factor, 1].
   [[nodiscard]] value_type factor() const noexcept { return rule_.lr(); }
+  /// True during the cooldown after a cut (bad epochs are not counted).
   [[nodiscard]] bool in_cooldown() const noexcept { return rule_.in_cooldown(); }
+  /// The schedule scaled (a schedule: sample it, plot it, analyse it).
   [[nodiscard]] const S& schedule() const noexcept { return s_; }
+  /// The options given to the constructor.
   [[nodiscard]] const options_type& options() const noexcept { return opts_; }
 
-  /// The state in the lrs state format (docs/state.md): kind "plateau_scaled", the scalar type,
-  /// the hyper-parameters (mode, threshold_mode, factor, patience, threshold, cooldown, eps,
-  /// min_factor) and the payload (the current factor f, best, num_bad_epochs,
-  /// cooldown_counter, the number of metrics observed).
+  /// The state in the lrs state format (docs/state.md): kind "plateau_scaled" (kind version 2),
+  /// the scalar type, the hyper-parameters (mode, threshold_mode, factor, patience, threshold,
+  /// cooldown, eps, min_factor; the schedule's fingerprint: `schedule` its type name and
+  /// `schedule(t)` its value at t = 0, 1, 10, ..., 10^6, `schedule.max_value` its max_value()
+  /// or NaN) and the payload (the current factor f, best, num_bad_epochs, cooldown_counter, the
+  /// number of metrics observed).
   [[nodiscard]] std::vector<unsigned char> state() const {
-    state_writer w(kind, state_scalar_of<value_type>());
+    state_writer w(kind, state_scalar_of<value_type>(), kind_version);
     write_hyper(w);
     const auto& st = rule_.state_values();
     w.real(st.lrs[0]).real(st.best);
@@ -86,14 +136,16 @@ class plateau_scaled {
     return w.finish();
   }
 
-  /// Restores a state() of a plateau_scaled of the same scalar type and hyper-parameters. All
-  /// or nothing.
+  /// Restores a state() of a plateau_scaled of the same scalar type and hyper-parameters, saved
+  /// around the same schedule (the same values at the fingerprint's steps; a state of kind
+  /// version 1, which has no fingerprint, is loaded without that check). All or nothing.
   /// @throws lrs::state_error (an lrs::invalid_argument) if the bytes are truncated, corrupt,
-  /// from another object or other hyper-parameters, or a field is out of range (f not in
-  /// [min_factor, 1], best NaN, num_bad_epochs not in [0, patience], cooldown_counter not in
-  /// [0, cooldown], a negative count); the object is unchanged then.
+  /// from another object or other hyper-parameters, saved around another schedule (the message
+  /// names both), or a field is out of range (f not in [min_factor, 1], best NaN,
+  /// num_bad_epochs not in [0, patience], cooldown_counter not in [0, cooldown], a negative
+  /// count); the object is unchanged then.
   void load_state(const std::vector<unsigned char>& bytes) {
-    state_reader r(bytes, kind, state_scalar_of<value_type>());
+    state_reader r(bytes, kind, state_scalar_of<value_type>(), kind_version);
     r.hyper("mode", name_of(opts_.mode));
     r.hyper("threshold_mode", name_of(opts_.threshold_mode));
     r.hyper("factor", opts_.factor);
@@ -102,6 +154,7 @@ class plateau_scaled {
     r.hyper("cooldown", opts_.cooldown);
     r.hyper("eps", opts_.eps);
     r.hyper("min_factor", opts_.min_factor);
+    if (r.kind_version() >= 2) check_schedule(r);
     typename reduce_lr_on_plateau<value_type>::state_type st;
     st.lrs = {r.real<value_type>("factor")};
     st.best = r.real<value_type>("best");
@@ -126,6 +179,53 @@ class plateau_scaled {
 
  private:
   static constexpr const char* kind = "plateau_scaled";
+  static constexpr std::uint32_t kind_version = 2;
+  static constexpr step_t probe_steps[] = {0, 1, 10, 100, 1000, 10000, 100000, 1000000};
+
+  static std::string probe_name(step_t t) { return "schedule(" + std::to_string(t) + ")"; }
+  [[nodiscard]] double max_value_of_schedule() const {
+    if constexpr (detail::has_max_value_v<S>) {
+      return static_cast<double>(s_.max_value());
+    } else {
+      return std::numeric_limits<double>::quiet_NaN();
+    }
+  }
+
+  /// A type name from the state (untrusted bytes) in quotes: at most 200 characters, anything
+  /// outside printable ASCII as '?'.
+  static std::string quoted(const std::string& name) {
+    std::string out = "'";
+    for (std::size_t i = 0; i < name.size() && i < 200; ++i) {
+      const char c = name[i];
+      out += (c >= 0x20 && c < 0x7F) ? c : '?';
+    }
+    if (name.size() > 200) out += "...";
+    return out + "'";
+  }
+
+  /// Refuses a state saved around another schedule: compares the fingerprint bit for bit (NaN
+  /// equals NaN), naming both schedules and the first step that differs.
+  void check_schedule(state_reader& r) const {
+    const std::string there = r.hyper_string("schedule");  // for the message only
+    auto differs = [](double a, double b) { return !(a == b || (std::isnan(a) && std::isnan(b))); };
+    std::string diff;
+    for (const step_t t : probe_steps) {
+      const double saved = r.hyper_f64(probe_name(t));
+      const double here = static_cast<double>(s_(t));
+      if (diff.empty() && differs(saved, here))
+        diff = "at step " + std::to_string(t) + " it gives " + detail::format_value(saved) +
+               ", this one " + detail::format_value(here);
+    }
+    const double saved_max = r.hyper_f64("schedule.max_value");
+    const double here_max = max_value_of_schedule();
+    if (diff.empty() && differs(saved_max, here_max))
+      diff = "its max_value() is " + detail::format_value(saved_max) + ", this one's " +
+             detail::format_value(here_max);
+    if (!diff.empty())
+      r.fail("the state was saved around another schedule: " + quoted(there) +
+             " in the checkpoint, " + quoted(detail::type_name_of<S>()) + " here (" + diff +
+             "); build the same schedule to resume");
+  }
 
   static reduce_lr_on_plateau<value_type> make_rule(const options_type& o) {
     detail::require(o.min_lr == value_type(0), kind, "min_lr",
@@ -145,6 +245,9 @@ class plateau_scaled {
         .hyper("cooldown", opts_.cooldown)
         .hyper("eps", opts_.eps)
         .hyper("min_factor", opts_.min_factor);
+    w.hyper("schedule", detail::type_name_of<S>());
+    for (const step_t t : probe_steps) w.hyper(probe_name(t), static_cast<double>(s_(t)));
+    w.hyper("schedule.max_value", max_value_of_schedule());
   }
 
   S s_;

@@ -28,12 +28,14 @@ enum class threshold_mode { rel, abs };
 /// PyTorch's names of the modes: "min", "max".
 template <>
 struct enum_names<plateau_mode> {
+  /// Each mode with its name.
   static constexpr enum_name<plateau_mode> table[] = {{plateau_mode::min, "min"},
                                                       {plateau_mode::max, "max"}};
 };
 /// PyTorch's names of the threshold modes: "rel", "abs".
 template <>
 struct enum_names<threshold_mode> {
+  /// Each threshold mode with its name.
   static constexpr enum_name<threshold_mode> table[] = {{threshold_mode::rel, "rel"},
                                                         {threshold_mode::abs, "abs"}};
 };
@@ -46,11 +48,58 @@ struct plateau_options {
   T factor = T(0.1);                      ///< multiplier at each cut, in [0, 1)
   step_t patience = 10;                   ///< bad epochs tolerated before a cut
   T threshold = T(1e-4);                  ///< what counts as an improvement
+  /// rel: an improvement beats best by the fraction `threshold`; abs: by `threshold` itself.
   lrs::threshold_mode threshold_mode = lrs::threshold_mode::rel;
   step_t cooldown = 0;  ///< epochs after a cut during which bad epochs are not counted
   T min_lr = T(0);      ///< reduce_lr_on_plateau: the LR's floor
   T min_factor = T(0);  ///< plateau_scaled: the factor's floor (its min_lr must stay 0)
   T eps = T(1e-8);      ///< a cut smaller than eps is skipped
+
+  /// Sets `mode` (see the field); returns *this for chaining.
+  constexpr plateau_options& with_mode(plateau_mode v) noexcept {
+    mode = v;
+    return *this;
+  }
+  /// Sets `factor` (see the field); returns *this for chaining.
+  constexpr plateau_options& with_factor(T v) noexcept {
+    factor = v;
+    return *this;
+  }
+  /// Sets `patience` (see the field); returns *this for chaining.
+  constexpr plateau_options& with_patience(step_t v) noexcept {
+    patience = v;
+    return *this;
+  }
+  /// Sets `threshold` (see the field); returns *this for chaining.
+  constexpr plateau_options& with_threshold(T v) noexcept {
+    threshold = v;
+    return *this;
+  }
+  /// Sets `threshold_mode` (see the field); returns *this for chaining.
+  constexpr plateau_options& with_threshold_mode(lrs::threshold_mode v) noexcept {
+    threshold_mode = v;
+    return *this;
+  }
+  /// Sets `cooldown` (see the field); returns *this for chaining.
+  constexpr plateau_options& with_cooldown(step_t v) noexcept {
+    cooldown = v;
+    return *this;
+  }
+  /// Sets `min_lr` (see the field); returns *this for chaining.
+  constexpr plateau_options& with_min_lr(T v) noexcept {
+    min_lr = v;
+    return *this;
+  }
+  /// Sets `min_factor` (see the field); returns *this for chaining.
+  constexpr plateau_options& with_min_factor(T v) noexcept {
+    min_factor = v;
+    return *this;
+  }
+  /// Sets `eps` (see the field); returns *this for chaining.
+  constexpr plateau_options& with_eps(T v) noexcept {
+    eps = v;
+    return *this;
+  }
 };
 
 /// PyTorch's `torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer, mode='min', factor=0.1,
@@ -70,6 +119,9 @@ class reduce_lr_on_plateau {
                 "lrs::reduce_lr_on_plateau<T>: T must be a floating-point type");
 
  public:
+  /// Marks a controller (lrs::is_controller_v): not a schedule, refused by every combinator.
+  using controller_tag = void;
+  /// The learning-rate type.
   using value_type = T;
 
   /// Everything that changes while observing; save it to resume.
@@ -166,6 +218,7 @@ class reduce_lr_on_plateau {
   [[nodiscard]] T lr() const noexcept { return state_.lrs[0]; }
   /// The current LR of each group.
   [[nodiscard]] const std::vector<T>& lrs() const noexcept { return state_.lrs; }
+  /// True during the cooldown after a cut (bad epochs are not counted).
   [[nodiscard]] bool in_cooldown() const noexcept { return state_.cooldown_counter > 0; }
 
   /// Everything that changes while observing, as a struct (for inspection and tests).
@@ -229,9 +282,13 @@ class reduce_lr_on_plateau {
     state_ = s;
   }
 
+  /// The hyper-parameter of that name (plateau_options), as constructed.
   [[nodiscard]] plateau_mode mode() const noexcept { return mode_; }
+  /// The multiplier applied at each cut.
   [[nodiscard]] T factor() const noexcept { return factor_; }
+  /// Bad epochs tolerated before a cut.
   [[nodiscard]] step_t patience() const noexcept { return patience_; }
+  /// Epochs after a cut during which bad epochs are not counted.
   [[nodiscard]] step_t cooldown() const noexcept { return cooldown_; }
 
  private:

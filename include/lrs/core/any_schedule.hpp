@@ -37,6 +37,7 @@ class any_schedule {
   static_assert(std::is_floating_point_v<T>, "any_schedule<T>: T must be a floating-point type");
 
  public:
+  /// The learning-rate type.
   using value_type = T;
 
   any_schedule() = default;
@@ -53,6 +54,20 @@ class any_schedule {
   any_schedule(
       S&& s)  // NOLINT(google-explicit-constructor): implicit on purpose, like std::function
       : impl_(std::make_shared<const model<D>>(std::forward<S>(s))) {}
+
+  /// Refuses a controller (is_controller_v) with a sentence instead of "no conversion": holding a
+  /// copy would freeze its state. Never instantiated without failing to compile.
+  template <class S, class D = std::decay_t<S>,
+            class = std::enable_if_t<!std::is_same_v<D, any_schedule>>,
+            std::enable_if_t<is_controller_v<D>, long> = 0>
+  any_schedule(S&&)  // NOLINT(google-explicit-constructor): to reach the static_assert
+  {
+    static_assert(!is_controller_v<D>,
+                  "lrs::any_schedule: the argument is a controller (its LR changes with "
+                  "observe()), not a schedule; holding a copy would freeze its state. Wrap the "
+                  "schedule inside the controller instead: plateau_scaled(any_schedule<T>(s), "
+                  "opts), or keep the controller and read ctrl.lr(t)");
+  }
 
   /// The learning rate for update `step`, never -0: a held schedule built from a -0 parameter
   /// (`ConstantLR(factor=-0.0)`, `--lr -0`) passes every ">= 0" check and returns -0, which is
@@ -76,7 +91,9 @@ class any_schedule {
     return impl_ ? impl_->max_value() : std::numeric_limits<T>::quiet_NaN();
   }
 
+  /// True when no schedule is held (default-constructed or moved from).
   [[nodiscard]] bool empty() const noexcept { return impl_ == nullptr; }
+  /// True when a schedule is held: !empty().
   explicit operator bool() const noexcept { return impl_ != nullptr; }
 
   /// The held schedule if it is exactly of type S, else nullptr.

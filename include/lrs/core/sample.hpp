@@ -15,7 +15,8 @@ namespace lrs {
 /// @throws lrs::invalid_argument if n < 0.
 template <class S>
 [[nodiscard]] std::vector<schedule_value_t<S>> sample(const S& s, step_t n) {
-  LRS_REQUIRE_SCHEDULE(S);
+  LRS_REQUIRE_SCHEDULE_IN("lrs::sample", "sample the schedule s, or read ctrl.lr(t) in your loop",
+                          S);
   detail::require_non_negative("sample", "n", n);
   std::vector<schedule_value_t<S>> out;
   out.reserve(static_cast<std::size_t>(n));

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// The schedule concept: is_schedule_v, schedule_value_t, has_momentum_v and LRS_REQUIRE_SCHEDULE.
+// The schedule concept: is_schedule_v, is_controller_v, schedule_value_t, has_momentum_v and
+// LRS_REQUIRE_SCHEDULE / LRS_REQUIRE_SCHEDULE_IN.
 #ifndef LRS_CORE_TRAITS_HPP
 #define LRS_CORE_TRAITS_HPP
 
@@ -61,17 +62,59 @@ struct has_total_steps_impl<S, std::void_t<decltype(std::declval<const S&>().tot
 template <class S>
 inline constexpr bool has_total_steps_v = has_total_steps_impl<S>::value;
 
+template <class S, class = void>
+struct has_controller_tag_impl : std::false_type {};
+template <class S>
+struct has_controller_tag_impl<S, std::void_t<typename S::controller_tag>> : std::true_type {};
+
 }  // namespace detail
 
+/// True when `S` is a controller: a stateful object whose learning rate changes as the training
+/// loop feeds it (observe(), update(), step()), so that a copy would freeze it. A controller is
+/// never a schedule (is_schedule_v is false for it), and every combinator and consumer of a
+/// schedule refuses it with a static_assert that says to wrap the schedule inside the controller.
+///
+/// A class declares itself a controller with a public nested `using controller_tag = void;`, as
+/// every controller of lrs does; for a type you cannot edit, specialise this variable to true.
+template <class S>
+inline constexpr bool is_controller_v = detail::has_controller_tag_impl<S>::value;
+
 /// True when `S` is a schedule: a copyable type whose `const S&` is callable with a step_t and
-/// returns a floating-point learning rate. Plain lambdas qualify.
+/// returns a floating-point learning rate, and which is not a controller (is_controller_v).
+/// Plain lambdas qualify.
 template <class S>
 inline constexpr bool is_schedule_v =
-    std::is_copy_constructible_v<S>&& detail::is_schedule_impl<S>::value;
+    std::is_copy_constructible_v<S> && !is_controller_v<S> && detail::is_schedule_impl<S>::value;
 
-/// The learning-rate type a schedule returns.
+namespace detail {
+/// True when one of `S...` is a controller.
+template <class... S>
+inline constexpr bool any_controller_v = (is_controller_v<S> || ...);
+/// True when each of `S...` is a schedule or a controller (a controller gets its own message).
+template <class... S>
+inline constexpr bool all_schedules_or_controllers_v = ((is_schedule_v<S> ||
+                                                         is_controller_v<S>)&&...);
+}  // namespace detail
+
+namespace detail {
+template <class S, class = void>
+struct schedule_value {};  // neither a schedule nor a controller: no type (SFINAE)
 template <class S>
-using schedule_value_t = std::invoke_result_t<const S&, step_t>;
+struct schedule_value<S, std::enable_if_t<std::is_invocable_v<const S&, step_t>>> {
+  using type = std::invoke_result_t<const S&, step_t>;
+};
+template <class S>
+struct schedule_value<S, std::enable_if_t<!std::is_invocable_v<const S&, step_t> &&
+                                          has_controller_tag_impl<S>::value>> {
+  using type = typename S::value_type;
+};
+}  // namespace detail
+
+/// The learning-rate type a schedule returns (`S(step)`). For a controller, its value_type, so
+/// that a function taking a schedule reaches its static_assert (LRS_REQUIRE_SCHEDULE_IN) and says
+/// why instead of "no matching function".
+template <class S>
+using schedule_value_t = typename detail::schedule_value<S>::type;
 
 /// True when a schedule also cycles momentum: `s.momentum(step)` gives the momentum (or Adam's
 /// beta1) for the update at `step`, as PyTorch's OneCycleLR and CyclicLR do.
@@ -86,9 +129,28 @@ concept schedule = is_schedule_v<S>;
 
 }  // namespace lrs
 
-/// One readable message instead of a page of template errors.
+/// One readable message instead of a page of template errors: `WHERE` (a string literal, the
+/// consumer's name, e.g. "lrs::scaled") refuses the types `...` unless each is a schedule. A
+/// controller gets its own sentence, which ends with `INSTEAD` (a string literal: the composition
+/// to write, with the schedule inside the controller). Exactly one of the two asserts fires.
+#define LRS_REQUIRE_SCHEDULE_IN(WHERE, INSTEAD, ...)                                           \
+  static_assert(!::lrs::detail::any_controller_v<__VA_ARGS__>, WHERE                           \
+                ": the argument is a controller (its LR changes with observe()), not a "       \
+                "schedule; composing a copy would freeze its state. Wrap the schedule inside " \
+                "the controller instead: " INSTEAD);                                           \
+  static_assert(::lrs::detail::all_schedules_or_controllers_v<__VA_ARGS__>, WHERE              \
+                ": the argument is not a schedule: need a copyable type with a const "         \
+                "operator()(step_t) returning a floating-point type")
+
+/// LRS_REQUIRE_SCHEDULE_IN for one type `S`, the message naming `S` and suggesting
+/// plateau_scaled(s, opts) for a controller.
 #define LRS_REQUIRE_SCHEDULE(S)                                                             \
-  static_assert(::lrs::is_schedule_v<S>, #S                                                 \
+  static_assert(!::lrs::is_controller_v<S>,                                                 \
+                "lrs: " #S                                                                  \
+                " is a controller (its LR changes with observe()), not a schedule; "        \
+                "using a copy would freeze its state. Wrap the schedule inside the "        \
+                "controller instead: plateau_scaled(s, opts)");                             \
+  static_assert(::lrs::is_schedule_v<S> || ::lrs::is_controller_v<S>, #S                    \
                 " is not a schedule: need a copyable type with a const operator()(step_t) " \
                 "returning a floating-point type")
 

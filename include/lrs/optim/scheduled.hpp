@@ -19,7 +19,7 @@ namespace lrs {
 /// @throws lrs::invalid_argument from set_momentum if the schedule's momentum is out of range.
 template <class Opt, class S>
 typename Opt::scalar_type scheduled_lr(Opt& opt, const S& schedule, step_t t) {
-  LRS_REQUIRE_SCHEDULE(S);
+  LRS_REQUIRE_SCHEDULE_IN("lrs::scheduled_lr", "pass ctrl.lr(t) to opt.step() in your loop", S);
   using T = typename Opt::scalar_type;
   if constexpr (has_momentum_v<S>) {
     bool cycles = true;

@@ -396,7 +396,7 @@ budgeted(T, Profile, step_t, const budget_options<T>&) -> budgeted<Profile, T>;
 /// @throws lrs::invalid_argument if first < 0 or last < first.
 template <class S>
 [[nodiscard]] schedule_value_t<S> area(const S& s, step_t first, step_t last) {
-  LRS_REQUIRE_SCHEDULE(S);
+  LRS_REQUIRE_SCHEDULE_IN("lrs::area", "sum ctrl.lr(t) over the steps in your loop", S);
   if constexpr (detail::has_area_v<S>) {
     return static_cast<schedule_value_t<S>>(s.area(first, last));
   }

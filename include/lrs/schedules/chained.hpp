@@ -63,7 +63,7 @@ void check_chained_max(It first, It last) {
 template <class... S>
 class chained {
   static_assert(sizeof...(S) >= 1, "lrs::chained needs at least one schedule");
-  static_assert((is_schedule_v<S> && ...), "lrs::chained: every child must be a schedule");
+  LRS_REQUIRE_SCHEDULE_IN("lrs::chained", "plateau_scaled(chained(...), opts)", S...);
 
  public:
   /// The common type of the children's value types, what operator() returns.

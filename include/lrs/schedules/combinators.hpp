@@ -61,7 +61,7 @@ template <class T>
 /// total_steps() and rebudget().
 template <class S>
 class scaled {
-  static_assert(is_schedule_v<S>, "lrs::scaled: the child must be a schedule");
+  LRS_REQUIRE_SCHEDULE_IN("lrs::scaled", "plateau_scaled(scaled(s, k), opts)", S);
 
  public:
   using value_type = schedule_value_t<S>;
@@ -135,7 +135,7 @@ scaled(S, K) -> scaled<S>;
 /// rebudget(); its area() is the general sum.
 template <class S>
 class clamped {
-  static_assert(is_schedule_v<S>, "lrs::clamped: the child must be a schedule");
+  LRS_REQUIRE_SCHEDULE_IN("lrs::clamped", "plateau_scaled(clamped(s, lo, hi), opts)", S);
 
  public:
   using value_type = schedule_value_t<S>;
@@ -241,7 +241,7 @@ class reindexed {
 /// (whole cycles at once from the child's area()).
 template <class S>
 class cycled : public detail::reindexed<cycled<S>, S> {
-  static_assert(is_schedule_v<S>, "lrs::cycled: the child must be a schedule");
+  LRS_REQUIRE_SCHEDULE_IN("lrs::cycled", "plateau_scaled(cycled(s, period), opts)", S);
   using base = detail::reindexed<cycled<S>, S>;
   friend base;
   using base::s_;
@@ -286,7 +286,7 @@ cycled(S, step_t) -> cycled<S>;
 /// momentum, max_value(), area(), total_steps() (+ k) and rebudget().
 template <class S>
 class shifted : public detail::reindexed<shifted<S>, S> {
-  static_assert(is_schedule_v<S>, "lrs::shifted: the child must be a schedule");
+  LRS_REQUIRE_SCHEDULE_IN("lrs::shifted", "plateau_scaled(shifted(s, k), opts)", S);
   using base = detail::reindexed<shifted<S>, S>;
   friend base;
   using base::s_;
@@ -347,7 +347,8 @@ shifted(S, step_t) -> shifted<S>;
 /// max_value(), area() (one term per epoch) and total_steps() (times steps_per_epoch).
 template <class S>
 class per_epoch : public detail::reindexed<per_epoch<S>, S> {
-  static_assert(is_schedule_v<S>, "lrs::per_epoch: the child must be a schedule");
+  LRS_REQUIRE_SCHEDULE_IN("lrs::per_epoch", "plateau_scaled(per_epoch(s, steps_per_epoch), opts)",
+                          S);
   using base = detail::reindexed<per_epoch<S>, S>;
   friend base;
   using base::s_;

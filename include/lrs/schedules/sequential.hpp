@@ -55,7 +55,7 @@ std::size_t segment_of(It first, It last, step_t step) noexcept {
 template <class... S>
 class sequential {
   static_assert(sizeof...(S) >= 1, "lrs::sequential needs at least one schedule");
-  static_assert((is_schedule_v<S> && ...), "lrs::sequential: every child must be a schedule");
+  LRS_REQUIRE_SCHEDULE_IN("lrs::sequential (join)", "plateau_scaled(join(...), opts)", S...);
 
  public:
   /// The common type of the children's value types, what operator() returns.

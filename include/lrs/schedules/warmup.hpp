@@ -127,7 +127,7 @@ struct warmup_options {
 /// @tparam S the schedule warmed up.
 template <class S>
 class with_warmup {
-  static_assert(is_schedule_v<S>, "lrs::with_warmup: the child must be a schedule");
+  LRS_REQUIRE_SCHEDULE_IN("lrs::with_warmup", "plateau_scaled(with_warmup(s, W), opts)", S);
 
  public:
   using value_type = schedule_value_t<S>;

@@ -1,0 +1,9 @@
+// SPDX-License-Identifier: MIT
+// Must NOT compile: lrs::per_epoch around a reduce_lr_on_plateau. tests/compile_fail/CMakeLists.txt passes only on the message
+// "lrs::per_epoch: the argument is a controller".
+#include <lrs/lrs.hpp>
+
+int main() {
+  lrs::reduce_lr_on_plateau<double> p(0.1);
+  return lrs::per_epoch(p, 10)(5) > 0 ? 0 : 1;
+}

@@ -559,12 +559,42 @@ template <class T>
 /// The keyword arguments of one warmup_cosine_decay_schedule cycle of sgdr_schedule.
 template <class T = double>
 struct sgdr_cycle {
-  T init_value = T(0);
-  T peak_value = T(0);
-  step_t warmup_steps = 0;
-  step_t decay_steps = 0;  ///< the cycle's length, warm-up included
-  T end_value = T(0);
-  T exponent = T(1);
+  T init_value = T(0);      ///< value at the cycle's start
+  T peak_value = T(0);      ///< value after the warm-up
+  step_t warmup_steps = 0;  ///< warm-up length
+  step_t decay_steps = 0;   ///< the cycle's length, warm-up included
+  T end_value = T(0);       ///< value at the cycle's end
+  T exponent = T(1);        ///< exponent of the cosine
+  /// Sets `init_value` (see the field); returns *this for chaining.
+  constexpr sgdr_cycle& with_init_value(T v) noexcept {
+    init_value = v;
+    return *this;
+  }
+  /// Sets `peak_value` (see the field); returns *this for chaining.
+  constexpr sgdr_cycle& with_peak_value(T v) noexcept {
+    peak_value = v;
+    return *this;
+  }
+  /// Sets `warmup_steps` (see the field); returns *this for chaining.
+  constexpr sgdr_cycle& with_warmup_steps(step_t v) noexcept {
+    warmup_steps = v;
+    return *this;
+  }
+  /// Sets `decay_steps` (see the field); returns *this for chaining.
+  constexpr sgdr_cycle& with_decay_steps(step_t v) noexcept {
+    decay_steps = v;
+    return *this;
+  }
+  /// Sets `end_value` (see the field); returns *this for chaining.
+  constexpr sgdr_cycle& with_end_value(T v) noexcept {
+    end_value = v;
+    return *this;
+  }
+  /// Sets `exponent` (see the field); returns *this for chaining.
+  constexpr sgdr_cycle& with_exponent(T v) noexcept {
+    exponent = v;
+    return *this;
+  }
 };
 
 /// `optax.sgdr_schedule(cosine_kwargs)`: warmup_cosine_decay_schedule(**kwargs) for each cycle,

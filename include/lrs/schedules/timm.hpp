@@ -44,17 +44,49 @@ namespace lrs::timm {
 /// Preconditions (validate()): 0 < pct <= 1 (noise > -1, so the LR stays >= 0; timm lets
 /// pct > 1 make it negative), begin >= 0, end >= 0 when given.
 struct noise_options {
+  /// The noise distribution: normal (timm's) or uniform.
   enum class kind { normal, uniform };
   /// Box-Muller pairs drawn at most per step before the noise at that step is taken as 0.
   static constexpr std::uint32_t max_pairs = std::uint32_t{1} << 20;
 
-  bool enabled = false;
-  step_t begin = 0;
+  bool enabled = false;       ///< add noise at all
+  step_t begin = 0;           ///< first step with noise
   std::optional<step_t> end;  ///< exclusive; empty: no end (timm's scalar noise_range_t)
-  double pct = 0.67;
-  std::uint64_t seed = 42;
-  kind type = kind::normal;
+  double pct = 0.67;          ///< |noise| < pct
+  std::uint64_t seed = 42;    ///< the generator's seed (timm's noise_seed)
+  kind type = kind::normal;   ///< the distribution
 
+  /// Sets `enabled` (see the field); returns *this for chaining.
+  constexpr noise_options& with_enabled(bool v) noexcept {
+    enabled = v;
+    return *this;
+  }
+  /// Sets `begin` (see the field); returns *this for chaining.
+  constexpr noise_options& with_begin(step_t v) noexcept {
+    begin = v;
+    return *this;
+  }
+  /// Sets `end` (see the field); returns *this for chaining.
+  noise_options& with_end(std::optional<step_t> v) noexcept {
+    end = v;
+    return *this;
+  }
+  /// Sets `pct` (see the field); returns *this for chaining.
+  constexpr noise_options& with_pct(double v) noexcept {
+    pct = v;
+    return *this;
+  }
+  /// Sets `seed` (see the field); returns *this for chaining.
+  constexpr noise_options& with_seed(std::uint64_t v) noexcept {
+    seed = v;
+    return *this;
+  }
+  /// Sets `type` (see the field); returns *this for chaining.
+  constexpr noise_options& with_type(kind v) noexcept {
+    type = v;
+    return *this;
+  }
+  /// Whether noise is added at step t.
   [[nodiscard]] bool applies(step_t t) const noexcept {
     return enabled && begin <= t && (!end || t < *end);
   }
@@ -107,10 +139,12 @@ struct noise_options {
     }
     return 0.0;
   }
+  /// The value v at step t with the noise added (v when the noise does not apply at t).
   template <class T>
   [[nodiscard]] T apply(step_t t, T v) const {
     return applies(t) ? v + v * static_cast<T>(draw(t)) : v;
   }
+  /// The largest value the noise can give for a value of at most max.
   template <class T>
   [[nodiscard]] T bound(T max) const noexcept {
     return enabled ? max * static_cast<T>(1 + pct) : max;
@@ -209,7 +243,7 @@ T py_floordiv(T a, T b) {
 template <class T, class Derived>
 class cycle_scheduler_base {
  public:
-  using value_type = T;
+  using value_type = T;  ///< the learning rate's floating-point type
 
   /// @pre step >= 0.
   [[nodiscard]] T operator()(step_t step) const noexcept {
@@ -222,26 +256,39 @@ class cycle_scheduler_base {
     if (t < p_.warmup_t) return p_.warmup_lr_init + static_cast<T>(t) * warmup_step_;
     return after_warmup(t);
   }
+  /// timm's base_lr (the LR of the first cycle).
   [[nodiscard]] T base_lr() const noexcept { return p_.base_lr; }
   /// The largest value over every step.
   [[nodiscard]] T max_value() const noexcept { return noise_.bound(p_.max_value()); }
+  /// The noise options.
   [[nodiscard]] const noise_options& noise() const noexcept { return noise_; }
+  /// The length of the first cycle.
   [[nodiscard]] step_t t_initial() const noexcept { return p_.t_initial; }
+  /// The LR at the end of a cycle.
   [[nodiscard]] T lr_min() const noexcept { return p_.lr_min; }
+  /// Each cycle is cycle_mul times the previous one.
   [[nodiscard]] T cycle_mul() const noexcept { return p_.cycle_mul; }
+  /// Each cycle's peak is cycle_decay times the previous one's.
   [[nodiscard]] T cycle_decay() const noexcept { return p_.cycle_decay; }
+  /// The number of cycles before the LR stays at lr_min (0: no limit).
   [[nodiscard]] step_t cycle_limit() const noexcept { return p_.cycle_limit; }
+  /// The warm-up length.
   [[nodiscard]] step_t warmup_t() const noexcept { return p_.warmup_t; }
+  /// The LR at step 0 of the warm-up.
   [[nodiscard]] T warmup_lr_init() const noexcept { return p_.warmup_lr_init; }
+  /// Whether the cycles start after the warm-up (timm's warmup_prefix).
   [[nodiscard]] bool warmup_prefix() const noexcept { return p_.warmup_prefix; }
   /// Whether t counts epochs (timm's default) or updates; the values per t are the same.
   [[nodiscard]] bool t_in_epochs() const noexcept { return p_.t_in_epochs; }
 
  protected:
+  /// @param p the cycle parameters, validated by the derived class. @param noise the noise options.
   cycle_scheduler_base(detail::cycle_params<T> p, noise_options noise) : p_(p), noise_(noise) {}
+  /// Sets the warm-up to rise to `target` over warmup_t steps (timm's warmup_steps).
   void set_warmup_target(T target) {
     if (p_.warmup_t > 0) warmup_step_ = (target - p_.warmup_lr_init) / static_cast<T>(p_.warmup_t);
   }
+  /// The LR at step t >= warmup_t: the derived shape in t's cycle, or lr_min past the cycle limit.
   [[nodiscard]] T after_warmup(step_t t) const noexcept {
     if (p_.warmup_prefix) t -= p_.warmup_t;
     const detail::cycle_position<T> c = detail::find_cycle(t, p_.t_initial, p_.cycle_mul);
@@ -250,8 +297,11 @@ class cycle_scheduler_base {
     return static_cast<const Derived&>(*this).shape(lr_max, c.t_curr, c.t_i);
   }
 
+  /// the cycle parameters
   detail::cycle_params<T> p_;
+  /// the noise options
   noise_options noise_;
+  /// the warm-up's increment per step
   T warmup_step_ = T(1);
 };
 
@@ -277,6 +327,8 @@ class cosine_lr_scheduler : public cycle_scheduler_base<T, cosine_lr_scheduler<T
   friend base;
 
  public:
+  /// Takes timm's constructor arguments, with timm's names, order and defaults (see
+  /// the class).
   cosine_lr_scheduler(T base_lr, step_t t_initial, T lr_min = T(0), T cycle_mul = T(1),
                       T cycle_decay = T(1), step_t cycle_limit = 1, step_t warmup_t = 0,
                       T warmup_lr_init = T(0), bool warmup_prefix = false, bool t_in_epochs = true,
@@ -290,6 +342,7 @@ class cosine_lr_scheduler : public cycle_scheduler_base<T, cosine_lr_scheduler<T
     lrs::detail::require_positive("timm::cosine_lr_scheduler", "k_decay", k_decay);
     this->set_warmup_target(base_lr);
   }
+  /// timm's k_decay (the cosine's exponent on t / t_i).
   [[nodiscard]] T k_decay() const noexcept { return k_decay_; }
 
  private:
@@ -317,6 +370,8 @@ class poly_lr_scheduler : public cycle_scheduler_base<T, poly_lr_scheduler<T>> {
   friend base;
 
  public:
+  /// Takes timm's constructor arguments, with timm's names, order and defaults (see
+  /// the class).
   poly_lr_scheduler(T base_lr, step_t t_initial, T power = T(0.5), T lr_min = T(0),
                     T cycle_mul = T(1), T cycle_decay = T(1), step_t cycle_limit = 1,
                     step_t warmup_t = 0, T warmup_lr_init = T(0), bool warmup_prefix = false,
@@ -332,7 +387,9 @@ class poly_lr_scheduler : public cycle_scheduler_base<T, poly_lr_scheduler<T>> {
     lrs::detail::require_positive("timm::poly_lr_scheduler", "k_decay", k_decay);
     this->set_warmup_target(base_lr);
   }
+  /// The polynomial's exponent.
   [[nodiscard]] T power() const noexcept { return power_; }
+  /// timm's k_decay (the exponent on t / t_i).
   [[nodiscard]] T k_decay() const noexcept { return k_decay_; }
 
  private:
@@ -363,6 +420,8 @@ class tanh_lr_scheduler : public cycle_scheduler_base<T, tanh_lr_scheduler<T>> {
   friend base;
 
  public:
+  /// Takes timm's constructor arguments, with timm's names, order and defaults (see
+  /// the class).
   tanh_lr_scheduler(T base_lr, step_t t_initial, T lb = T(-7), T ub = T(3), T lr_min = T(0),
                     T cycle_mul = T(1), T cycle_decay = T(1), step_t cycle_limit = 1,
                     step_t warmup_t = 0, T warmup_lr_init = T(0), bool warmup_prefix = false,
@@ -380,7 +439,9 @@ class tanh_lr_scheduler : public cycle_scheduler_base<T, tanh_lr_scheduler<T>> {
                          "< ub = " + lrs::detail::format_value(ub), lb);
     this->set_warmup_target(warmup_prefix ? base_lr : this->after_warmup(warmup_t));
   }
+  /// The lower bound of the tanh argument.
   [[nodiscard]] T lb() const noexcept { return lb_; }
+  /// The upper bound of the tanh argument.
   [[nodiscard]] T ub() const noexcept { return ub_; }
 
  private:
@@ -416,7 +477,9 @@ class step_lr_scheduler {
   static_assert(std::is_floating_point_v<T>, "lrs::timm::step_lr_scheduler<T>: T must be floating");
 
  public:
-  using value_type = T;
+  using value_type = T;  ///< the learning rate's floating-point type
+  /// Takes timm's constructor arguments, with timm's names, order and defaults (see
+  /// the class).
   step_lr_scheduler(T base_lr, T decay_t, T decay_rate = T(1), step_t warmup_t = 0,
                     T warmup_lr_init = T(0), bool warmup_prefix = true, bool t_in_epochs = true,
                     noise_options noise = {})
@@ -446,16 +509,25 @@ class step_lr_scheduler {
     if (warmup_prefix_) step -= warmup_t_;
     return base_lr_ * std::pow(decay_rate_, detail::py_floordiv(static_cast<T>(step), decay_t_));
   }
+  /// timm's base_lr.
   [[nodiscard]] T base_lr() const noexcept { return base_lr_; }
+  /// The largest value over every step.
   [[nodiscard]] T max_value() const noexcept {
     return noise_.bound(std::max(base_lr_, warmup_lr_init_));
   }
+  /// The noise options.
   [[nodiscard]] const noise_options& noise() const noexcept { return noise_; }
+  /// The decay period.
   [[nodiscard]] T decay_t() const noexcept { return decay_t_; }
+  /// The factor per decay.
   [[nodiscard]] T decay_rate() const noexcept { return decay_rate_; }
+  /// The warm-up length.
   [[nodiscard]] step_t warmup_t() const noexcept { return warmup_t_; }
+  /// The LR at step 0 of the warm-up.
   [[nodiscard]] T warmup_lr_init() const noexcept { return warmup_lr_init_; }
+  /// Whether the decay steps count from the end of the warm-up.
   [[nodiscard]] bool warmup_prefix() const noexcept { return warmup_prefix_; }
+  /// Whether t counts epochs (timm's t_in_epochs).
   [[nodiscard]] bool t_in_epochs() const noexcept { return t_in_epochs_; }
 
  private:
@@ -483,7 +555,9 @@ class multi_step_lr_scheduler {
                 "lrs::timm::multi_step_lr_scheduler<T>: T must be floating");
 
  public:
-  using value_type = T;
+  using value_type = T;  ///< the learning rate's floating-point type
+  /// Takes timm's constructor arguments, with timm's names, order and defaults (see
+  /// the class).
   multi_step_lr_scheduler(T base_lr, std::vector<step_t> decay_t, T decay_rate = T(1),
                           step_t warmup_t = 0, T warmup_lr_init = T(0), bool warmup_prefix = true,
                           bool t_in_epochs = true, noise_options noise = {})
@@ -522,16 +596,25 @@ class multi_step_lr_scheduler {
         decay_t_.begin();
     return base_lr_ * std::pow(decay_rate_, static_cast<T>(n));
   }
+  /// timm's base_lr.
   [[nodiscard]] T base_lr() const noexcept { return base_lr_; }
+  /// The largest value over every step.
   [[nodiscard]] T max_value() const noexcept {
     return noise_.bound(std::max(base_lr_, warmup_lr_init_));
   }
+  /// The noise options.
   [[nodiscard]] const noise_options& noise() const noexcept { return noise_; }
+  /// The decay milestones.
   [[nodiscard]] const std::vector<step_t>& decay_t() const noexcept { return decay_t_; }
+  /// The factor per milestone.
   [[nodiscard]] T decay_rate() const noexcept { return decay_rate_; }
+  /// The warm-up length.
   [[nodiscard]] step_t warmup_t() const noexcept { return warmup_t_; }
+  /// The LR at step 0 of the warm-up.
   [[nodiscard]] T warmup_lr_init() const noexcept { return warmup_lr_init_; }
+  /// Whether the milestones count from the end of the warm-up.
   [[nodiscard]] bool warmup_prefix() const noexcept { return warmup_prefix_; }
+  /// Whether t counts epochs (timm's t_in_epochs).
   [[nodiscard]] bool t_in_epochs() const noexcept { return t_in_epochs_; }
 
  private:

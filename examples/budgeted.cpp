@@ -5,9 +5,9 @@
 #include <lrs/lrs.hpp>
 
 int main() {
-  lrs::budget_options<double> o;
-  o.min_lr = 1e-3;
-  o.warmup_steps = 50;  // linear warmup from min_lr; the profile runs over steps 50..999
+  // A linear warm-up from 0.1 / 51 (with_warmup's default start) over steps 0..49; the profile
+  // runs over steps 50..999, down to min_lr.
+  const auto o = lrs::budget_options<double>{}.with_min_lr(1e-3).with_warmup_steps(50);
   const auto rex = lrs::rex(0.1, 1000, o);
   const auto cosine = lrs::cosine_decay(0.1, 1000, o);
   const auto wsd = lrs::wsd(0.1, 1000, 0.2, lrs::profiles::decay_shape::one_sqrt, o);

@@ -29,6 +29,7 @@ std::vector<double> factory_lr(lrs::schedule_family f, const lrs::family_setup& 
   lrs::budget_options<double> o;
   o.min_lr = s.min_lr;
   o.warmup_steps = s.warmup_steps;
+  o.warmup_start = s.min_lr;  // the families warm up from min_lr
   switch (f) {
     case lrs::schedule_family::wsd_decay_fraction:
       if (p == 0.0)
@@ -101,7 +102,7 @@ TEST_CASE("family spec strings", "[analysis][scaling_law][choose]") {
   CHECK(lrs::family_spec(F::rex_shape, s, 0.1) ==
         "rex(d=0.1, peak=0.0002, min_lr=0, total_steps=20001, warmup_steps=0)");
   CHECK(lrs::family_spec(F::warmup_steps, s, 499.6) ==
-        "cosine(peak=0.0002, min_lr=0, total_steps=20001, warmup_steps=500)");
+        "cosine(peak=0.0002, min_lr=0, total_steps=20001, warmup_steps=500, warmup_start=0)");
   s.warmup_steps = 10;
   s.min_lr = 1e-6;
   // 0.55 * 2e-4 is 0.00011000000000000002 in binary: written so that it reads back exactly.

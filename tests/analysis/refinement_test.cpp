@@ -221,6 +221,7 @@ TEST_CASE("refined profile takes the options of a budgeted schedule",
   const auto s = lrs::refine(std::vector<double>(20, 1.0));  // linear decay profile
   lrs::budget_options<double> opts;
   opts.warmup_steps = 10;
+  opts.warmup_start = 0.0;
   const lrs::budgeted warm(0.1, s.profile(), 100, opts);
   CHECK(warm(0) == 0.0);       // warmup from min_lr = 0
   CHECK(warm(10) == 0.1);      // the peak, p(0) = 1

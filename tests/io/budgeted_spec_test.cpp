@@ -34,8 +34,8 @@ TEST_CASE("rex spec with warmup and floor, peak and steps from the context", "[s
   o.min_lr = 0.001;
   o.warmup_steps = 50;
   check_same(s, lrs::rex(0.1, 1000, o), 1100);
-  // Values by hand: step 0 is the warmup start (min_lr); 50 is the peak; 525 has z = 0.5.
-  CHECK(s(0) == 0.001);
+  // Values by hand: step 0 is the warmup start (peak / (W + 1)); 50 is the peak; 525 has z = 0.5.
+  CHECK(s(0) == 0.1 / 51.0);
   CHECK(s(50) == 0.1);
   CHECK_THAT(s(525), WithinRel(0.001 + 0.099 * (0.5 / 0.75), 1e-14));
 }

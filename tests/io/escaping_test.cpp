@@ -139,10 +139,12 @@ TEST_CASE("spec: an exponential warm-up without warmup_start names what the user
              Contains("warmup_start must be > 0, got 0"));
   CHECK(spec_message("with_warmup(constant(total_steps=100), 10, warmup_shape='exponential')") ==
         "<no error>");
-  // Budget-native schedules start the warm-up at min_lr (0 by default).
+  // Budget-native schedules start the warm-up as with_warmup, at peak / (W + 1) > 0 by default.
   CHECK(spec_message("cosine(total_steps=100, warmup_steps=10, warmup_shape='exponential')") ==
-        "cosine: an exponential warm-up starts at warmup_start, which defaults to min_lr = 0; it "
-        "needs a start > 0: give warmup_start > 0 (or min_lr > 0) at column 42");
+        "<no error>");
+  CHECK_THAT(spec_message("cosine(total_steps=100, warmup_steps=10, warmup_shape='exponential', "
+                          "warmup_start=0)"),
+             Contains("warmup_start must be > 0, got 0"));
   CHECK(spec_message("cosine(total_steps=100, warmup_steps=10, warmup_shape='exponential', "
                      "min_lr=1e-4)") == "<no error>");
 }

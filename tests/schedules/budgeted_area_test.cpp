@@ -35,7 +35,11 @@ TEST_CASE("area identities by hand: linear and constant", "[budgeted][area]") {
   // Linear warmup 0 -> 1 over 4 steps: 0 + 0.25 + 0.5 + 0.75 = 1.5.
   lrs::budget_options<double> o;
   o.warmup_steps = 4;
+  o.warmup_start = 0.0;
   CHECK_THAT(lrs::area(lrs::budgeted(1.0, p::constant{}, 10, o), 0, 4), WithinRel(1.5, 1e-15));
+  // From the default start 1 / (W + 1) = 0.2: 0.2 + 0.4 + 0.6 + 0.8 = 2.
+  o.warmup_start.reset();
+  CHECK_THAT(lrs::area(lrs::budgeted(1.0, p::constant{}, 10, o), 0, 4), WithinRel(2.0, 1e-15));
   CHECK(lrs::area(lrs::rex(0.1, 10), 3, 3) == 0.0);
 }
 

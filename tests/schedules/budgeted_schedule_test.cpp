@@ -237,6 +237,8 @@ TEST_CASE("budgeted rejects bad parameters with a message naming them",
   o = O{};
   o.warmup_steps = 5;
   o.warmup = lrs::warmup_shape::exponential;
+  CHECK_NOTHROW(make(o));  // the default start peak / (W + 1) is > 0
+  o.warmup_start = 0.0;
   CHECK_THROWS_WITH(make(o), "lrs::budgeted: warmup_start must be > 0, got 0");
   o.warmup_start = -1.0;
   o.warmup = lrs::warmup_shape::linear;

@@ -187,7 +187,7 @@ decltype(auto) visit_family_member(schedule_family f, const family_setup& setup,
                   ", min_lr=" + detail::spec_number(m.min_lr) +
                   ", total_steps=" + std::to_string(setup.steps) +
                   ", warmup_steps=" + std::to_string(m.warmup);
-  if (m.start != m.min_lr && m.warmup > 0) s += ", warmup_start=" + detail::spec_number(m.start);
+  if (m.warmup > 0) s += ", warmup_start=" + detail::spec_number(m.start);  // not the default
   return s + ")";
 }
 

@@ -48,8 +48,9 @@ struct has_rebudget_impl : std::false_type {};
 template <class S>
 struct has_rebudget_impl<
     S, std::void_t<decltype(std::declval<const S&>().rebudget(step_t{}, step_t{}))>>
-    : std::true_type {};
-/// S is budgeted: s.rebudget(s, new_total) gives the same schedule with another end.
+    : std::bool_constant<!std::is_void_v<decltype(std::declval<const S&>().rebudget(0, 0))>> {};
+/// S is budgeted: s.rebudget(s, new_total) gives the same schedule with another end (a
+/// combinator's rebudget() returning void is the compile error for a child without a budget).
 template <class S>
 inline constexpr bool has_rebudget_v = has_rebudget_impl<S>::value;
 

@@ -12,10 +12,12 @@
 #include <string_view>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include <lrs/core/enum_names.hpp>
 #include <lrs/core/error.hpp>
 #include <lrs/core/math.hpp>
+#include <lrs/core/state.hpp>
 #include <lrs/core/traits.hpp>
 #include <lrs/core/types.hpp>
 #include <lrs/core/vocabulary.hpp>
@@ -39,9 +41,13 @@ template <class E>
 
 /// Options of a budgeted schedule; every field has a working default.
 ///
-/// The warm-up fields are sugar over with_warmup: a budgeted schedule with a warm-up of W steps
-/// equals `with_warmup(<the same schedule over T - W steps>, W, {warmup_shape, warmup_start})`
-/// (prefix mode) at every step, for past_end hold and floor (cycle repeats the warm-up too).
+/// The warm-up fields are with_warmup's, with its defaults: a budgeted schedule with a warm-up of
+/// W steps equals `with_warmup(<the same schedule over T - W steps>, W, o)` with
+/// `o.warmup_shape` and `o.warmup_start` the same (prefix mode) at every step, bit for bit, for
+/// past_end hold and floor (cycle repeats the warm-up too).
+///
+/// In portable C++17 set fields with the chainable setters:
+/// `lrs::budget_options<>{}.with_warmup_steps(100).with_min_lr(1e-5)` (or `o.min_lr = 1e-5;`).
 template <class T = double>
 struct budget_options {
   /// Floor: lr = min_lr + (peak - min_lr) p(z). @pre 0 <= min_lr <= peak.
@@ -50,7 +56,10 @@ struct budget_options {
   step_t warmup_steps = 0;
   /// Warmup length as a fraction of T (W = round(fraction T)); use this or warmup_steps.
   double warmup_fraction = 0.0;
-  /// Value at step 0 of the warmup; min_lr when not given (unlike with_warmup's default).
+  /// Value at step 0 of the warm-up. When not given: with_warmup's default, e / (W + 1) where
+  /// e = min_lr + (peak - min_lr) p(0) is the value the warm-up hands over to (peak for the
+  /// built-in profiles), so the first update is not wasted. Give 0 for the warm-up from zero of
+  /// optax / Hugging Face / timm (or min_lr to start at the floor).
   std::optional<T> warmup_start;
   /// Shape of the warm-up.
   lrs::warmup_shape warmup_shape = lrs::warmup_shape::linear;
@@ -67,21 +76,75 @@ struct budget_options {
   lrs::warmup_shape warmup = lrs::warmup_shape::linear;
   /// Older name of past_end, still read, as `warmup` above.
   lrs::past_end after_end = lrs::past_end::hold;
+
+  /// Sets `min_lr` (see the field); returns *this for chaining.
+  constexpr budget_options& with_min_lr(T v) noexcept {
+    min_lr = v;
+    return *this;
+  }
+  /// Sets `warmup_steps` (see the field); returns *this for chaining.
+  constexpr budget_options& with_warmup_steps(step_t v) noexcept {
+    warmup_steps = v;
+    return *this;
+  }
+  /// Sets `warmup_fraction` (see the field); returns *this for chaining.
+  constexpr budget_options& with_warmup_fraction(double v) noexcept {
+    warmup_fraction = v;
+    return *this;
+  }
+  /// Sets `warmup_start` (see the field); returns *this for chaining.
+  budget_options& with_warmup_start(std::optional<T> v) noexcept {
+    warmup_start = v;
+    return *this;
+  }
+  /// Sets `warmup_shape` (see the field); returns *this for chaining.
+  constexpr budget_options& with_warmup_shape(lrs::warmup_shape v) noexcept {
+    warmup_shape = v;
+    return *this;
+  }
+  /// Sets `sample_every` (see the field); returns *this for chaining.
+  constexpr budget_options& with_sample_every(step_t v) noexcept {
+    sample_every = v;
+    return *this;
+  }
+  /// Sets `steps_per_epoch` (see the field); returns *this for chaining.
+  constexpr budget_options& with_steps_per_epoch(step_t v) noexcept {
+    steps_per_epoch = v;
+    return *this;
+  }
+  /// Sets `past_end` (see the field); returns *this for chaining.
+  constexpr budget_options& with_past_end(lrs::past_end v) noexcept {
+    past_end = v;
+    return *this;
+  }
+  /// Sets `warmup`, the older name of warmup_shape; returns *this for chaining.
+  constexpr budget_options& with_warmup(lrs::warmup_shape v) noexcept {
+    warmup = v;
+    return *this;
+  }
+  /// Sets `after_end`, the older name of past_end; returns *this for chaining.
+  constexpr budget_options& with_after_end(lrs::past_end v) noexcept {
+    after_end = v;
+    return *this;
+  }
 };
 
 /// A budget-native schedule: a profile p over a budget of T steps, scaled to [min_lr, peak].
 ///
-///   warmup (t < W):  linear / cosine / exponential from warmup_start to peak
+///   warmup (t < W):  with_warmup's curve (linear / cosine / exponential) from warmup_start
+///                    (default e / (W + 1)) to e = min_lr + (peak - min_lr) p(0)
 ///   profile:         lr(t) = min_lr + (peak - min_lr) p(z),  z = (w(t) - W) / (T - W)
 ///   past the end:    t >= T follows `after_end` (hold p(1) by default)
 ///
 /// where w(t) = W + k floor((t - W) / k) is the start of t's sampling window (w(t) = t for k = 1).
-/// The warmup reaches `peak` at t = W, where the profile starts with p(0) (1 for the built-ins).
+/// The warmup reaches e at t = W, where the profile starts with p(0) (e = peak for the built-ins).
 /// Chen, Wolfe & Kyrillidis, "REX: Revisiting Budgeted Training with an Improved Schedule",
 /// arXiv:2107.04197 (profile x sampling rate).
 ///
 /// Re-budgeting (`rebudget(s, new_T)`) returns a schedule equal to this one before s, continuous
-/// at s and ending at new_T; see its documentation.
+/// at s and ending at new_T; see its documentation. A re-budgeted schedule is no longer a function
+/// of its construction alone: save state() with the step and restore it with load_state() on the
+/// schedule built as at the start.
 ///
 /// @tparam Profile a copyable callable T(T z) on z in [0, 1]; see lrs::profiles.
 /// @tparam T floating-point type of the learning rate.
@@ -94,16 +157,17 @@ class budgeted {
                 "lrs::budgeted<Profile, T>: the profile must be callable as T(T z)");
 
  public:
-  using value_type = T;
-  using profile_type = Profile;
+  using value_type = T;          ///< the learning rate's floating-point type
+  using profile_type = Profile;  ///< the profile p
 
   /// @param peak learning rate at the top of the profile (after the warmup).
   /// @param profile the shape p(z).
   /// @param total_steps the budget T.
+  /// @param opts the floor, warm-up, sampling and past-the-end options.
   /// @throws lrs::invalid_argument if peak < 0, total_steps <= 0, min_lr not in [0, peak],
   /// warmup_steps < 0 or >= T, warmup_fraction not in [0, 1), both warmup_steps and
   /// warmup_fraction given, warmup_start < 0 (or <= 0 for an exponential warmup, which also needs
-  /// peak > 0), sample_every < 1, steps_per_epoch < 0, both sample_every and steps_per_epoch
+  /// e > 0), sample_every < 1, steps_per_epoch < 0, both sample_every and steps_per_epoch
   /// given, a value not finite, or p(0) or p(1) not finite.
   budgeted(T peak, Profile profile, step_t total_steps, const budget_options<T>& opts = {})
       : profile_(std::move(profile)), peak_(peak), min_(opts.min_lr), total_(total_steps) {
@@ -125,11 +189,18 @@ class budgeted {
                     "< total_steps (" + detail::format_value(total_) + ")", warmup_);
     shape_ = detail::newer_or_older(name, "warmup_shape", "warmup", opts.warmup_shape, opts.warmup,
                                     lrs::warmup_shape::linear);
-    start_ = opts.warmup_start ? *opts.warmup_start : min_;
+    const T p0 = static_cast<T>(profile_(T(0)));
+    detail::require_finite(name, "profile(0)", p0);
+    // with_warmup's end value, s(0) of the profile part, and its default start e / (W + 1) (W + 1
+    // in floating point, as with_warmup).
+    end_ = min_ + (peak_ - min_) * p0;
+    detail::require_finite(name, "min_lr + (peak - min_lr) profile(0)", end_);
+    if (opts.warmup_start) detail::require_finite(name, "warmup_start", *opts.warmup_start);
+    start_ = opts.warmup_start ? *opts.warmup_start : end_ / (static_cast<T>(warmup_) + T(1));
     if (shape_ == lrs::warmup_shape::exponential && warmup_ > 0) {
       detail::require_positive(name, "warmup_start", start_);
-      detail::require_positive(name, "peak", peak_);
-      log_ratio_ = detail::warmup_log_ratio(start_, peak_);
+      detail::require_positive(name, "min_lr + (peak - min_lr) profile(0)", end_);
+      log_ratio_ = detail::warmup_log_ratio(start_, end_);
     } else {
       detail::require_non_negative(name, "warmup_start", start_);
     }
@@ -141,15 +212,12 @@ class budgeted {
     every_ = opts.steps_per_epoch > 0 ? opts.steps_per_epoch : opts.sample_every;
     after_ = detail::newer_or_older(name, "past_end", "after_end", opts.past_end, opts.after_end,
                                     lrs::past_end::hold);
-    detail::require_finite(name, "profile(0)", static_cast<T>(profile_(T(0))));
     const T p1 = static_cast<T>(profile_(T(1)));
     detail::require_finite(name, "profile(1)", p1);
     final_ = min_ + (peak_ - min_) * p1;
     detail::require_finite(name, "min_lr + (peak - min_lr) profile(1)", final_);
-    anchor_ = warmup_;
-    seg_start_ = warmup_;
-    z0_ = T(0);
-    slope_ = T(1) / static_cast<T>(total_ - warmup_);
+    total0_ = total_;
+    reset_budget();
   }
 
   /// The learning rate of update `step`. @pre step >= 0.
@@ -185,6 +253,7 @@ class budgeted {
     detail::require(after_ != lrs::past_end::cycle, name, "after_end", "hold or floor", "cycle");
     budgeted out = *this;
     out.total_ = new_total;
+    out.history_.push_back({false, s, new_total});
     if (s <= warmup_ && !prior_) {
       out.slope_ = T(1) / static_cast<T>(new_total - warmup_);
       return out;
@@ -226,6 +295,7 @@ class budgeted {
     detail::require(after_ != lrs::past_end::cycle, name, "after_end", "hold or floor", "cycle");
     budgeted out = *this;
     out.total_ = s + steps;
+    out.history_.push_back({true, s, steps});
     out.prior_ = std::make_shared<const budgeted>(*this);
     out.seg_start_ = s;
     T zs = z_of(s);
@@ -270,26 +340,153 @@ class budgeted {
     return static_cast<T>(sum);
   }
 
+  /// The re-budget history in the lrs state format (docs/state.md): kind "budgeted", the scalar
+  /// type, the hyper-parameters of the construction (peak, min_lr, total_steps as constructed,
+  /// warmup_steps, warmup_start, warmup_shape, sample_every, past_end, and `profile`, the sum of
+  /// p(k / 16) for k = 0..16 as a fingerprint of the profile) and the payload: the number of
+  /// rebudget() / cooldown() calls, then each as (u8 0 = rebudget / 1 = cooldown, i64 s, i64
+  /// new_total or steps). A schedule never re-budgeted has an empty history: its state restores
+  /// nothing, as its construction alone gives every value. The step is not part of the state.
+  [[nodiscard]] std::vector<unsigned char> state() const {
+    state_writer w(state_kind, state_scalar_of<T>());
+    w.hyper("peak", peak_)
+        .hyper("min_lr", min_)
+        .hyper("total_steps", total0_)
+        .hyper("warmup_steps", warmup_)
+        .hyper("warmup_start", start_)
+        .hyper("warmup_shape", name_of(shape_))
+        .hyper("sample_every", every_)
+        .hyper("past_end", name_of(after_))
+        .hyper("profile", profile_fingerprint());
+    w.u64(history_.size());
+    for (const budget_change& c : history_) w.u8(c.cooldown ? 1 : 0).i64(c.at).i64(c.steps);
+    return w.finish();
+  }
+
+  /// Restores a state(): this schedule as constructed, then every rebudget() / cooldown() of the
+  /// saved history replayed in order, so that every value equals the saved schedule's bit for
+  /// bit. Call it on a schedule built with the same arguments as the one saved (its own history,
+  /// if any, is replaced). All or nothing.
+  /// @param bytes a state() of a budgeted schedule of the same scalar type.
+  /// @throws lrs::state_error (an lrs::invalid_argument) if the bytes are truncated, corrupt,
+  /// from another object or another construction (peak, min_lr, budget, warm-up, sampling,
+  /// past_end or profile differ; the profile is compared to a relative 1e-12), or a step of the
+  /// history is not valid for the schedule it applies to; the object is unchanged then.
+  void load_state(const std::vector<unsigned char>& bytes) {
+    state_reader r(bytes, state_kind, state_scalar_of<T>());
+    r.hyper("peak", peak_);
+    r.hyper("min_lr", min_);
+    r.hyper("total_steps", total0_);
+    r.hyper("warmup_steps", warmup_);
+    r.hyper("warmup_start", start_);
+    r.hyper("warmup_shape", name_of(shape_));
+    r.hyper("sample_every", every_);
+    r.hyper("past_end", name_of(after_));
+    const double fp = r.hyper_f64("profile"), here = profile_fingerprint();
+    if (!(std::abs(fp - here) <= 1e-12 * std::max(std::abs(fp), std::abs(here))))
+      r.fail("hyper-parameter 'profile' (a fingerprint of the profile) is " +
+             detail::format_value(fp) + " in the checkpoint, " + detail::format_value(here) +
+             " here: another profile");
+    const std::uint64_t n = r.u64("history length");
+    // Each entry takes 17 bytes: refuse a count the bytes cannot hold before allocating.
+    if (n > bytes.size() / 17)
+      r.fail_field("history length", std::to_string(n), "<= " + std::to_string(bytes.size() / 17));
+    std::vector<budget_change> h;
+    h.reserve(static_cast<std::size_t>(n));
+    for (std::uint64_t i = 0; i < n; ++i) {
+      const bool cool = r.boolean("history kind");
+      const step_t at = r.i64("history step");
+      const step_t steps = r.i64("history budget");
+      h.push_back({cool, at, steps});
+    }
+    r.finish();
+    // Replayed on a copy (emplace, not assignment: a lambda profile is not assignable in C++17).
+    std::optional<budgeted> out(std::in_place, *this);
+    out->total_ = total0_;
+    out->prior_.reset();
+    out->history_.clear();
+    out->reset_budget();
+    for (std::size_t i = 0; i < h.size(); ++i) {
+      try {
+        if (h[i].cooldown)
+          out.emplace(out->cooldown(h[i].at, h[i].steps));
+        else
+          out.emplace(out->rebudget(h[i].at, h[i].steps));
+      } catch (const invalid_argument& e) {
+        r.fail("step " + std::to_string(i + 1) +
+               " of the re-budget history does not apply: " + e.what());
+      }
+    }
+    take_budget(std::move(*out));
+  }
+
+  /// The peak learning rate (at the top of the profile, after the warm-up).
   [[nodiscard]] T peak() const noexcept { return peak_; }
   /// The largest value over every step (attained or approached): what a product of schedules
   /// (chained) checks against the largest T.
   /// (For a profile with values in [0, 1], as every built-in one.)
-  [[nodiscard]] T max_value() const noexcept { return std::max({peak_, start_, final_}); }
+  [[nodiscard]] T max_value() const noexcept { return std::max({peak_, start_, end_, final_}); }
+  /// The floor min_lr.
   [[nodiscard]] T min_lr() const noexcept { return min_; }
+  /// The value at the end of the budget, min_lr + (peak - min_lr) p(1).
   [[nodiscard]] T final_value() const noexcept { return final_; }
+  /// The budget T (after any rebudget() or cooldown()).
   [[nodiscard]] step_t total_steps() const noexcept { return total_; }
+  /// The warm-up length W.
   [[nodiscard]] step_t warmup_steps() const noexcept { return warmup_; }
+  /// The value at step 0 of the warm-up.
   [[nodiscard]] T warmup_start() const noexcept { return start_; }
+  /// The value the warm-up hands over to at step W, min_lr + (peak - min_lr) p(0).
+  [[nodiscard]] T warmup_end() const noexcept { return end_; }
+  /// The number of rebudget() and cooldown() calls this schedule results from (what state()
+  /// saves).
+  [[nodiscard]] std::size_t rebudget_count() const noexcept { return history_.size(); }
+  /// The shape of the warm-up.
   [[nodiscard]] lrs::warmup_shape warmup_shape() const noexcept { return shape_; }
   /// Older name of warmup_shape().
   [[nodiscard]] lrs::warmup_shape warmup() const noexcept { return shape_; }
+  /// The sampling period k (steps_per_epoch when that was given).
   [[nodiscard]] step_t sample_every() const noexcept { return every_; }
+  /// What steps t >= total_steps() return.
   [[nodiscard]] lrs::past_end past_end() const noexcept { return after_; }
   /// Older name of past_end().
   [[nodiscard]] lrs::past_end after_end() const noexcept { return after_; }
+  /// The profile p.
   [[nodiscard]] const Profile& profile() const noexcept { return profile_; }
 
  private:
+  static constexpr const char* state_kind = "budgeted";
+  // One rebudget() (cooldown = false, steps = new_total) or cooldown() (steps = its length).
+  struct budget_change {
+    bool cooldown;
+    step_t at;
+    step_t steps;
+  };
+
+  // The budget of o (same construction): everything rebudget() / cooldown() change.
+  void take_budget(budgeted&& o) noexcept {
+    total_ = o.total_;
+    anchor_ = o.anchor_;
+    seg_start_ = o.seg_start_;
+    z0_ = o.z0_;
+    slope_ = o.slope_;
+    prior_ = std::move(o.prior_);
+    history_ = std::move(o.history_);
+  }
+  // The profile part as constructed over total_ (no earlier budget).
+  void reset_budget() noexcept {
+    anchor_ = warmup_;
+    seg_start_ = warmup_;
+    z0_ = T(0);
+    slope_ = T(1) / static_cast<T>(total_ - warmup_);
+  }
+  // Σ p(k / 16), k = 0..16, in double: tells profiles apart in a state.
+  [[nodiscard]] double profile_fingerprint() const {
+    double sum = 0;
+    for (int k = 0; k <= 16; ++k) sum += static_cast<double>(profile_(static_cast<T>(k) / T(16)));
+    return sum;
+  }
+
   // Start of t's sampling window (t >= W).
   [[nodiscard]] step_t window(step_t t) const noexcept {
     return every_ == 1 ? t : warmup_ + (t - warmup_) / every_ * every_;
@@ -307,7 +504,7 @@ class budgeted {
   }
   // The warm-up is with_warmup's curve (budget_options' warm-up fields are sugar over it).
   [[nodiscard]] T warm(step_t t) const noexcept {
-    return detail::warmup_curve(shape_, start_, peak_, log_ratio_, t, warmup_);
+    return detail::warmup_curve(shape_, start_, end_, log_ratio_, t, warmup_);
   }
   // 0 <= t < T.
   [[nodiscard]] T in_budget(step_t t) const noexcept {
@@ -331,7 +528,7 @@ class budgeted {
         const long double n = static_cast<long double>(m - a);
         const long double st =
             (static_cast<long double>(a) + static_cast<long double>(m) - 1) * n / 2;
-        sum += n * start_ + static_cast<long double>(peak_ - start_) * st / warmup_;
+        sum += n * start_ + static_cast<long double>(end_ - start_) * st / warmup_;
       } else {
         for (step_t t = a; t < m; ++t) sum += warm(t);
       }
@@ -374,7 +571,7 @@ class budgeted {
   T peak_, min_;
   step_t total_;
   step_t warmup_ = 0;
-  T start_ = T(0);
+  T start_ = T(0), end_ = T(0);
   lrs::warmup_shape shape_ = lrs::warmup_shape::linear;
   T log_ratio_ = T(0);
   step_t every_ = 1;
@@ -384,6 +581,8 @@ class budgeted {
   step_t anchor_ = 0, seg_start_ = 0;
   T z0_ = T(0), slope_ = T(1);
   std::shared_ptr<const budgeted> prior_;
+  step_t total0_ = 0;                   // the budget as constructed
+  std::vector<budget_change> history_;  // what state() saves
 };
 
 template <class T, class Profile>
@@ -464,12 +663,27 @@ template <class T>
 
 /// Warmup-stable-decay: peak until the last `decay` fraction of the budget, then `shape` down to
 /// min_lr (the warmup, if any, from opts). Hu et al., arXiv:2404.06395.
+/// @param peak the learning rate of the stable phase.
+/// @param total_steps the budget T.
+/// @param decay the fraction of T spent decaying, in (0, 1].
+/// @param shape the decay's shape.
+/// @param opts floor, warm-up, sampling and past-the-end options.
+/// @throws lrs::invalid_argument as budgeted and profiles::wsd.
 template <class T>
 [[nodiscard]] budgeted<profiles::wsd, T> wsd(
     T peak, step_t total_steps, double decay = 0.2,
     profiles::decay_shape shape = profiles::decay_shape::linear,
     const budget_options<T>& opts = {}) {
   return {peak, profiles::wsd(decay, shape), total_steps, opts};
+}
+
+/// Warmup-stable-decay with a linear decay and options: `wsd(peak, total_steps, decay, opts)`,
+/// the same schedule as `wsd(peak, total_steps, decay, profiles::decay_shape::linear, opts)`.
+/// @throws lrs::invalid_argument as budgeted and profiles::wsd.
+template <class T>
+[[nodiscard]] budgeted<profiles::wsd, T> wsd(T peak, step_t total_steps, double decay,
+                                             const budget_options<T>& opts) {
+  return {peak, profiles::wsd(decay, profiles::decay_shape::linear), total_steps, opts};
 }
 
 }  // namespace lrs

@@ -64,7 +64,7 @@ class scaled {
   LRS_REQUIRE_SCHEDULE_IN("lrs::scaled", "plateau_scaled(scaled(s, k), opts)", S);
 
  public:
-  using value_type = schedule_value_t<S>;
+  using value_type = schedule_value_t<S>;  ///< the child's value type
 
   /// @throws lrs::invalid_argument if k is negative or not finite, or k times the child's
   /// max_value() overflows (scaled(scaled(s, 1e300), 1e300)). A child without a finite
@@ -88,14 +88,17 @@ class scaled {
   [[nodiscard]] value_type operator()(step_t step) const {
     return k_ * static_cast<value_type>(s_(step));
   }
+  /// The child's momentum at `step` (scaling touches only the LR).
   template <bool B = has_momentum_v<S>, std::enable_if_t<B, int> = 0>
   [[nodiscard]] value_type momentum(step_t step) const {
     return static_cast<value_type>(s_.momentum(step));
   }
+  /// Whether the child cycles a momentum.
   template <bool B = detail::has_momentum_flag_v<S>, std::enable_if_t<B, int> = 0>
   [[nodiscard]] bool has_momentum() const noexcept {
     return s_.has_momentum();
   }
+  /// k times the child's largest value (for k >= 0).
   template <bool B = detail::has_max_value_v<S>, std::enable_if_t<B, int> = 0>
   [[nodiscard]] value_type max_value() const {
     return k_ * static_cast<value_type>(s_.max_value());
@@ -105,6 +108,7 @@ class scaled {
   [[nodiscard]] value_type area(step_t first, step_t last) const {
     return k_ * static_cast<value_type>(s_.area(first, last));
   }
+  /// The child's budget.
   template <bool B = detail::has_total_steps_v<S>, std::enable_if_t<B, int> = 0>
   [[nodiscard]] step_t total_steps() const {
     return s_.total_steps();
@@ -115,8 +119,18 @@ class scaled {
     using child_t = std::decay_t<decltype(s_.rebudget(s, new_total))>;
     return scaled<child_t>(s_.rebudget(s, new_total), k_);
   }
+  /// Not available: the child schedule has no budget (a compile error that says so).
+  template <bool B = detail::has_rebudget_v<S>, std::enable_if_t<!B, int> = 0>
+  void rebudget(step_t, step_t) const {
+    static_assert(B,
+                  "lrs::scaled::rebudget: the child schedule has no budget to change; rebudget() "
+                  "needs a budgeted schedule inside (lrs::wsd, lrs::cosine_decay, "
+                  "lrs::linear_decay, lrs::rex, lrs::budgeted)");
+  }
 
+  /// The scaled schedule.
   [[nodiscard]] const S& schedule() const noexcept { return s_; }
+  /// The factor k.
   [[nodiscard]] value_type k() const noexcept { return k_; }
 
  private:
@@ -138,9 +152,10 @@ class clamped {
   LRS_REQUIRE_SCHEDULE_IN("lrs::clamped", "plateau_scaled(clamped(s, lo, hi), opts)", S);
 
  public:
-  using value_type = schedule_value_t<S>;
+  using value_type = schedule_value_t<S>;  ///< the child's value type
 
-  /// @param hi may be +infinity (no cap).
+  /// @param s the schedule clamped. @param lo the floor, >= 0. @param hi the cap, >= lo; may be
+  /// +infinity (no cap).
   /// @throws lrs::invalid_argument if lo is negative or not finite, or hi < lo or NaN.
   clamped(S s, value_type lo, value_type hi = std::numeric_limits<value_type>::infinity())
       : s_(std::move(s)), lo_(lo), hi_(hi) {
@@ -153,10 +168,12 @@ class clamped {
   [[nodiscard]] value_type operator()(step_t step) const {
     return std::clamp(static_cast<value_type>(s_(step)), lo_, hi_);
   }
+  /// The child's momentum at `step` (clamping touches only the LR).
   template <bool B = has_momentum_v<S>, std::enable_if_t<B, int> = 0>
   [[nodiscard]] value_type momentum(step_t step) const {
     return static_cast<value_type>(s_.momentum(step));
   }
+  /// Whether the child cycles a momentum.
   template <bool B = detail::has_momentum_flag_v<S>, std::enable_if_t<B, int> = 0>
   [[nodiscard]] bool has_momentum() const noexcept {
     return s_.has_momentum();
@@ -167,18 +184,31 @@ class clamped {
     const value_type m = static_cast<value_type>(s_.max_value());
     return std::isnan(m) ? m : std::clamp(m, lo_, hi_);
   }
+  /// The child's budget.
   template <bool B = detail::has_total_steps_v<S>, std::enable_if_t<B, int> = 0>
   [[nodiscard]] step_t total_steps() const {
     return s_.total_steps();
   }
+  /// The same clamp around the child's rebudget(s, new_total).
   template <bool B = detail::has_rebudget_v<S>, std::enable_if_t<B, int> = 0>
   [[nodiscard]] auto rebudget(step_t s, step_t new_total) const {
     using child_t = std::decay_t<decltype(s_.rebudget(s, new_total))>;
     return clamped<child_t>(s_.rebudget(s, new_total), lo_, hi_);
   }
+  /// Not available: the child schedule has no budget (a compile error that says so).
+  template <bool B = detail::has_rebudget_v<S>, std::enable_if_t<!B, int> = 0>
+  void rebudget(step_t, step_t) const {
+    static_assert(B,
+                  "lrs::clamped::rebudget: the child schedule has no budget to change; rebudget() "
+                  "needs a budgeted schedule inside (lrs::wsd, lrs::cosine_decay, "
+                  "lrs::linear_decay, lrs::rex, lrs::budgeted)");
+  }
 
+  /// The clamped schedule.
   [[nodiscard]] const S& schedule() const noexcept { return s_; }
+  /// The lower bound.
   [[nodiscard]] value_type lo() const noexcept { return lo_; }
+  /// The upper bound.
   [[nodiscard]] value_type hi() const noexcept { return hi_; }
 
  private:
@@ -269,6 +299,7 @@ class cycled : public detail::reindexed<cycled<S>, S> {
     return static_cast<value_type>(sum);
   }
 
+  /// The period P.
   [[nodiscard]] step_t period() const noexcept { return period_; }
 
  private:
@@ -314,6 +345,7 @@ class shifted : public detail::reindexed<shifted<S>, S> {
     if (first < last) sum += static_cast<long double>(s_.area(first - k_, last - k_));
     return static_cast<value_type>(sum);
   }
+  /// The child's budget plus the shift k.
   template <bool B = detail::has_total_steps_v<S>, std::enable_if_t<B, int> = 0>
   [[nodiscard]] step_t total_steps() const {
     return detail::add_sat(s_.total_steps(), k_);
@@ -328,7 +360,16 @@ class shifted : public detail::reindexed<shifted<S>, S> {
     using child_t = std::decay_t<decltype(s_.rebudget(s, new_total))>;
     return shifted<child_t>(s_.rebudget(local(s), new_total - k_), k_);
   }
+  /// Not available: the child schedule has no budget (a compile error that says so).
+  template <bool B = detail::has_rebudget_v<S>, std::enable_if_t<!B, int> = 0>
+  void rebudget(step_t, step_t) const {
+    static_assert(B,
+                  "lrs::shifted::rebudget: the child schedule has no budget to change; rebudget() "
+                  "needs a budgeted schedule inside (lrs::wsd, lrs::cosine_decay, "
+                  "lrs::linear_decay, lrs::rex, lrs::budgeted)");
+  }
 
+  /// The shift k.
   [[nodiscard]] step_t k() const noexcept { return k_; }
 
  private:
@@ -382,6 +423,7 @@ class per_epoch : public detail::reindexed<per_epoch<S>, S> {
     return e > detail::step_max / spe_ ? detail::step_max : e * spe_;
   }
 
+  /// The number of steps in an epoch.
   [[nodiscard]] step_t steps_per_epoch() const noexcept { return spe_; }
 
  private:
@@ -404,7 +446,7 @@ class from_values {
   static_assert(std::is_floating_point_v<T>, "lrs::from_values<T>: T must be floating-point");
 
  public:
-  using value_type = T;
+  using value_type = T;  ///< the learning rate's floating-point type
 
   /// @throws lrs::invalid_argument if values is empty, a value is negative or not finite, or
   /// past_end is floor (a list of values has no floor: use clamped).
@@ -431,6 +473,7 @@ class from_values {
     LRS_ASSERT(step >= 0, "lrs::from_values: step must be >= 0");
     return values_[index(step)];
   }
+  /// The largest of the values.
   [[nodiscard]] T max_value() const noexcept { return max_; }
   /// The number of values.
   [[nodiscard]] step_t total_steps() const noexcept { return n(); }
@@ -441,7 +484,9 @@ class from_values {
     detail::require(last >= first, "from_values::area", "last", ">= first", last);
     return static_cast<T>(sum_to(last) - sum_to(first));
   }
+  /// The values, one per step.
   [[nodiscard]] const std::vector<T>& values() const noexcept { return values_; }
+  /// What steps past the last value return.
   [[nodiscard]] lrs::past_end past_end() const noexcept { return past_end_; }
 
  private:
@@ -483,6 +528,7 @@ enum class interpolation {
 /// The spec names of the interpolations.
 template <>
 struct enum_names<interpolation> {
+  /// Each interpolation with its name.
   static constexpr enum_name<interpolation> table[] = {{interpolation::linear, "linear"},
                                                        {interpolation::cosine, "cosine"}};
 };
@@ -503,7 +549,7 @@ class interpolated {
   static_assert(std::is_floating_point_v<T>, "lrs::interpolated<T>: T must be floating-point");
 
  public:
-  using value_type = T;
+  using value_type = T;  ///< the learning rate's floating-point type
 
   /// @throws lrs::invalid_argument if boundaries is empty, the sizes differ, a boundary is
   /// negative or not larger than the one before, or a value is negative or not finite.
@@ -538,11 +584,15 @@ class interpolated {
     if (kind_ == lrs::interpolation::linear) return (z - a) * f + a;
     return z + (a - z) / T(2) * (std::cos(detail::pi_v<T> * f) + T(1));
   }
+  /// The largest of the values.
   [[nodiscard]] T max_value() const noexcept { return *std::max_element(v_.begin(), v_.end()); }
   /// The last boundary: the value is held from there on.
   [[nodiscard]] step_t total_steps() const noexcept { return b_.back(); }
+  /// The steps of the values.
   [[nodiscard]] const std::vector<step_t>& boundaries() const noexcept { return b_; }
+  /// The values at the boundaries.
   [[nodiscard]] const std::vector<T>& values() const noexcept { return v_; }
+  /// How values between boundaries are interpolated.
   [[nodiscard]] lrs::interpolation interpolation() const noexcept { return kind_; }
 
  private:

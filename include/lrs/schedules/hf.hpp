@@ -65,7 +65,8 @@ enum class wsd_type { linear, cosine, one_minus_sqrt };
   return std::nullopt;
 }
 
-/// The parameters of every hf schedule; each get_* function sets the ones it has.
+/// The parameters of every hf schedule; each get_* function sets the ones it has. In portable
+/// C++17: `lrs::hf::parameters{}.with_num_warmup_steps(10).with_num_training_steps(100)`.
 struct parameters {
   /// transformers' `num_warmup_steps` (>= 0): the steps of the linear warm-up from 0 (all but
   /// get_constant_schedule).
@@ -86,6 +87,71 @@ struct parameters {
   wsd_type warmup_type = wsd_type::linear;  ///< wsd
   wsd_type decay_type = wsd_type::cosine;   ///< wsd
   double min_lr_ratio = 0.0;                ///< wsd
+  /// Sets `num_warmup_steps` (see the field); returns *this for chaining.
+  constexpr parameters& with_num_warmup_steps(step_t v) noexcept {
+    num_warmup_steps = v;
+    return *this;
+  }
+  /// Sets `num_training_steps` (see the field); returns *this for chaining.
+  constexpr parameters& with_num_training_steps(step_t v) noexcept {
+    num_training_steps = v;
+    return *this;
+  }
+  /// Sets `num_cycles` (see the field); returns *this for chaining.
+  constexpr parameters& with_num_cycles(double v) noexcept {
+    num_cycles = v;
+    return *this;
+  }
+  /// Sets `lr_end` (see the field); returns *this for chaining.
+  constexpr parameters& with_lr_end(double v) noexcept {
+    lr_end = v;
+    return *this;
+  }
+  /// Sets `power` (see the field); returns *this for chaining.
+  constexpr parameters& with_power(double v) noexcept {
+    power = v;
+    return *this;
+  }
+  /// Sets `timescale` (see the field); returns *this for chaining.
+  constexpr parameters& with_timescale(step_t v) noexcept {
+    timescale = v;
+    return *this;
+  }
+  /// Sets `min_lr_rate` (see the field); returns *this for chaining.
+  constexpr parameters& with_min_lr_rate(double v) noexcept {
+    min_lr_rate = v;
+    return *this;
+  }
+  /// Sets `warmup_lr_rate` (see the field); returns *this for chaining.
+  parameters& with_warmup_lr_rate(std::optional<double> v) noexcept {
+    warmup_lr_rate = v;
+    return *this;
+  }
+  /// Sets `num_stable_steps` (see the field); returns *this for chaining.
+  constexpr parameters& with_num_stable_steps(step_t v) noexcept {
+    num_stable_steps = v;
+    return *this;
+  }
+  /// Sets `num_decay_steps` (see the field); returns *this for chaining.
+  constexpr parameters& with_num_decay_steps(step_t v) noexcept {
+    num_decay_steps = v;
+    return *this;
+  }
+  /// Sets `warmup_type` (see the field); returns *this for chaining.
+  constexpr parameters& with_warmup_type(wsd_type v) noexcept {
+    warmup_type = v;
+    return *this;
+  }
+  /// Sets `decay_type` (see the field); returns *this for chaining.
+  constexpr parameters& with_decay_type(wsd_type v) noexcept {
+    decay_type = v;
+    return *this;
+  }
+  /// Sets `min_lr_ratio` (see the field); returns *this for chaining.
+  constexpr parameters& with_min_lr_ratio(double v) noexcept {
+    min_lr_ratio = v;
+    return *this;
+  }
 };
 
 namespace detail {

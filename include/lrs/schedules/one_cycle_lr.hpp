@@ -24,14 +24,17 @@ enum class anneal_strategy { cos, linear };
 /// PyTorch's names of the anneal strategies: "cos", "linear".
 template <>
 struct enum_names<anneal_strategy> {
+  /// Each strategy with its name.
   static constexpr enum_name<anneal_strategy> table[] = {{anneal_strategy::cos, "cos"},
                                                          {anneal_strategy::linear, "linear"}};
 };
 /// OneCycleLR's keyword arguments after max_lr and total_steps, with PyTorch's names and
-/// defaults, for `one_cycle_lr(max_lr, total_steps, options)`; past_end is lrs's own.
+/// defaults, for `one_cycle_lr(max_lr, total_steps, options)`; past_end is lrs's own. In portable
+/// C++17: `lrs::one_cycle_options<>{}.with_pct_start(0.25).with_three_phase(true)`.
 template <class T = double>
 struct one_cycle_options {
   T pct_start = T(0.3);  ///< fraction of the cycle spent increasing the LR, in [0, 1]
+  /// how each phase anneals: cos or linear
   lrs::anneal_strategy anneal_strategy = lrs::anneal_strategy::cos;
   bool cycle_momentum = true;   ///< cycle the momentum (SGD) or beta1 (Adam) inversely to the LR
   T base_momentum = T(0.85);    ///< momentum at the peak LR, in [0, 1]
@@ -44,6 +47,52 @@ struct one_cycle_options {
   /// final_div_factor), and its momentum); `cycle` starts a new cycle every total_steps steps.
   /// `floor` is refused (the final LR is the floor: use hold).
   lrs::past_end past_end = lrs::past_end::hold;
+
+  /// Sets `pct_start` (see the field); returns *this for chaining.
+  constexpr one_cycle_options& with_pct_start(T v) noexcept {
+    pct_start = v;
+    return *this;
+  }
+  /// Sets `anneal_strategy` (see the field); returns *this for chaining.
+  constexpr one_cycle_options& with_anneal_strategy(lrs::anneal_strategy v) noexcept {
+    anneal_strategy = v;
+    return *this;
+  }
+  /// Sets `cycle_momentum` (see the field); returns *this for chaining.
+  constexpr one_cycle_options& with_cycle_momentum(bool v) noexcept {
+    cycle_momentum = v;
+    return *this;
+  }
+  /// Sets `base_momentum` (see the field); returns *this for chaining.
+  constexpr one_cycle_options& with_base_momentum(T v) noexcept {
+    base_momentum = v;
+    return *this;
+  }
+  /// Sets `max_momentum` (see the field); returns *this for chaining.
+  constexpr one_cycle_options& with_max_momentum(T v) noexcept {
+    max_momentum = v;
+    return *this;
+  }
+  /// Sets `div_factor` (see the field); returns *this for chaining.
+  constexpr one_cycle_options& with_div_factor(T v) noexcept {
+    div_factor = v;
+    return *this;
+  }
+  /// Sets `final_div_factor` (see the field); returns *this for chaining.
+  constexpr one_cycle_options& with_final_div_factor(T v) noexcept {
+    final_div_factor = v;
+    return *this;
+  }
+  /// Sets `three_phase` (see the field); returns *this for chaining.
+  constexpr one_cycle_options& with_three_phase(bool v) noexcept {
+    three_phase = v;
+    return *this;
+  }
+  /// Sets `past_end` (see the field); returns *this for chaining.
+  constexpr one_cycle_options& with_past_end(lrs::past_end v) noexcept {
+    past_end = v;
+    return *this;
+  }
 };
 
 /// Total steps of a OneCycleLR given as PyTorch's `epochs` and `steps_per_epoch`.
@@ -76,7 +125,7 @@ class one_cycle_lr {
                 "lrs::one_cycle_lr<T>: T must be a floating-point type");
 
  public:
-  using value_type = T;
+  using value_type = T;  ///< the learning rate's floating-point type
 
   /// @throws lrs::invalid_argument if max_lr < 0, total_steps <= 0, pct_start is outside [0, 1],
   /// a momentum is outside [0, 1], div_factor or final_div_factor <= 0, a value is not finite, or
@@ -165,13 +214,18 @@ class one_cycle_lr {
                         past_end_);
   }
 
+  /// The peak learning rate max_lr.
   [[nodiscard]] T max_lr() const noexcept { return max_lr_; }
   /// The largest value over every step (attained or approached): what a product of schedules
   /// (chained) checks against the largest T.
   [[nodiscard]] T max_value() const noexcept { return std::max({max_lr_, initial_, min_}); }
+  /// The LR at step 0, max_lr / div_factor.
   [[nodiscard]] T initial_lr() const noexcept { return initial_; }
+  /// The final LR, initial_lr / final_div_factor.
   [[nodiscard]] T min_lr() const noexcept { return min_; }
+  /// The length of the cycle.
   [[nodiscard]] step_t total_steps() const noexcept { return total_steps_; }
+  /// What steps past total_steps() return.
   [[nodiscard]] lrs::past_end past_end() const noexcept { return past_end_; }
 
  private:

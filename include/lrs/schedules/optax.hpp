@@ -601,6 +601,36 @@ struct sgdr_cycle {
   T end_value = T(0);
   /// The power (>= 0) of the half cosine.
   T exponent = T(1);
+  /// Sets `init_value` (see the field); returns *this for chaining.
+  constexpr sgdr_cycle& with_init_value(T v) noexcept {
+    init_value = v;
+    return *this;
+  }
+  /// Sets `peak_value` (see the field); returns *this for chaining.
+  constexpr sgdr_cycle& with_peak_value(T v) noexcept {
+    peak_value = v;
+    return *this;
+  }
+  /// Sets `warmup_steps` (see the field); returns *this for chaining.
+  constexpr sgdr_cycle& with_warmup_steps(step_t v) noexcept {
+    warmup_steps = v;
+    return *this;
+  }
+  /// Sets `decay_steps` (see the field); returns *this for chaining.
+  constexpr sgdr_cycle& with_decay_steps(step_t v) noexcept {
+    decay_steps = v;
+    return *this;
+  }
+  /// Sets `end_value` (see the field); returns *this for chaining.
+  constexpr sgdr_cycle& with_end_value(T v) noexcept {
+    end_value = v;
+    return *this;
+  }
+  /// Sets `exponent` (see the field); returns *this for chaining.
+  constexpr sgdr_cycle& with_exponent(T v) noexcept {
+    exponent = v;
+    return *this;
+  }
 };
 
 /// `optax.sgdr_schedule(cosine_kwargs)`: warmup_cosine_decay_schedule(**kwargs) for each cycle,

@@ -25,6 +25,7 @@ namespace lrs::profiles {
 
 /// p(z) = 1: no decay (the REX paper's "None" baseline).
 struct constant {
+  /// p(z) = 1.
   template <class T>
   [[nodiscard]] T operator()(T /*z*/) const noexcept {
     return T(1);
@@ -33,6 +34,7 @@ struct constant {
 
 /// p(z) = 1 - z: linear decay to zero.
 struct linear {
+  /// p(z) = 1 - z.
   template <class T>
   [[nodiscard]] T operator()(T z) const noexcept {
     return T(1) - z;
@@ -41,6 +43,7 @@ struct linear {
 
 /// p(z) = (1 + cos(pi z)) / 2: cosine decay to zero (Loshchilov & Hutter, arXiv:1608.03983).
 struct cosine {
+  /// p(z) = (1 + cos(pi z)) / 2.
   template <class T>
   [[nodiscard]] T operator()(T z) const noexcept {
     return (T(1) + std::cos(detail::pi_v<T> * z)) / T(2);
@@ -55,13 +58,17 @@ struct cosine {
 /// Chen, Wolfe & Kyrillidis, arXiv:2107.04197.
 /// @throws lrs::invalid_argument if d is not in [0, 1].
 struct rex {
+  /// @param d the REX shape parameter in [0, 1] (0 is linear). @throws lrs::invalid_argument if d
+  /// is outside [0, 1].
   explicit rex(double d = 0.5) : d_(d) { detail::require_in_range("rex", "d", d, 0.0, 1.0); }
+  /// p(z) = (1 - z) / (1 - d z), and 0 at z = 1.
   template <class T>
   [[nodiscard]] T operator()(T z) const noexcept {
     const T den = T(1) - static_cast<T>(d_) * z;
     // d = 1 at z = 1 is 0/0; the limit from the left is 1 but the profile ends at 0.
     return den > T(0) ? (T(1) - z) / den : T(0);
   }
+  /// The shape parameter d.
   [[nodiscard]] double d() const noexcept { return d_; }
 
  private:
@@ -72,13 +79,16 @@ struct rex {
 /// The default rate 4 is that of the co-author's code (wolfecameron/LRSchedules `profiles.py`).
 /// @throws lrs::invalid_argument if rate < 0 or not finite.
 struct exponential {
+  /// @param rate the decay rate, >= 0. @throws lrs::invalid_argument if rate < 0 or not finite.
   explicit exponential(double rate = 4.0) : rate_(rate) {
     detail::require_non_negative("exponential", "rate", rate);
   }
+  /// p(z) = exp(-rate z).
   template <class T>
   [[nodiscard]] T operator()(T z) const noexcept {
     return std::exp(-static_cast<T>(rate_) * z);
   }
+  /// The decay rate.
   [[nodiscard]] double rate() const noexcept { return rate_; }
 
  private:
@@ -91,6 +101,9 @@ struct exponential {
 /// @throws lrs::invalid_argument if gamma is not in [0, 1], a fraction is not in (0, 1], or the
 /// fractions are not strictly increasing.
 struct step {
+  /// @param gamma the factor per milestone in [0, 1]. @param fractions the milestones, increasing
+  /// in (0, 1]. @throws lrs::invalid_argument if gamma is outside [0, 1] or fractions are not
+  /// increasing in (0, 1].
   explicit step(double gamma = 0.1, std::vector<double> fractions = {0.3, 0.6, 0.9})
       : gamma_(gamma), fractions_(std::move(fractions)) {
     detail::require_in_range("step", "gamma", gamma, 0.0, 1.0);
@@ -101,6 +114,7 @@ struct step {
                         "strictly increasing", fractions_[i]);
     }
   }
+  /// p(z) = gamma^(number of fractions <= z).
   template <class T>
   [[nodiscard]] T operator()(T z) const noexcept {
     T f = T(1);
@@ -110,7 +124,9 @@ struct step {
     }
     return f;
   }
+  /// The factor per milestone.
   [[nodiscard]] double gamma() const noexcept { return gamma_; }
+  /// The milestones as fractions of the budget.
   [[nodiscard]] const std::vector<double>& fractions() const noexcept { return fractions_; }
 
  private:
@@ -121,10 +137,12 @@ struct step {
 /// p(z) = (1 - z)^power: polynomial decay to zero (power 1 is linear, 2 quadratic).
 /// @throws lrs::invalid_argument if power <= 0 or not finite.
 struct polynomial {
+  /// @param power the exponent, > 0. @throws lrs::invalid_argument if power <= 0 or not finite.
   explicit polynomial(double power = 1.0) : power_(power) {
     detail::require_positive("polynomial", "power", power);
     if (power == 1.0 || power == 2.0 || power == 3.0) whole_ = static_cast<int>(power);
   }
+  /// p(z) = (1 - z)^power.
   template <class T>
   [[nodiscard]] T operator()(T z) const noexcept {
     const T x = T(1) - z;
@@ -140,6 +158,7 @@ struct polynomial {
         return std::pow(x, static_cast<T>(power_));
     }
   }
+  /// The exponent.
   [[nodiscard]] double power() const noexcept { return power_; }
 
  private:
@@ -153,13 +172,17 @@ struct polynomial {
 /// zero: p(1) = sqrt(timescale / (1 + timescale)).
 /// @throws lrs::invalid_argument if timescale <= 0 or not finite.
 struct inverse_sqrt {
+  /// @param timescale tau, a fraction of the budget, > 0. @throws lrs::invalid_argument if
+  /// timescale <= 0 or not finite.
   explicit inverse_sqrt(double timescale = 0.01) : timescale_(timescale) {
     detail::require_positive("inverse_sqrt", "timescale", timescale);
   }
+  /// p(z) = 1 / sqrt(1 + z / timescale).
   template <class T>
   [[nodiscard]] T operator()(T z) const noexcept {
     return T(1) / std::sqrt(T(1) + z / static_cast<T>(timescale_));
   }
+  /// The timescale tau.
   [[nodiscard]] double timescale() const noexcept { return timescale_; }
 
  private:
@@ -180,7 +203,8 @@ namespace lrs {
 /// The spec names of the decay shapes; "sqrt", "one_sqrt", "square", "one_square" are aliases.
 template <>
 struct enum_names<profiles::decay_shape> {
-  using shape = profiles::decay_shape;
+  using shape = profiles::decay_shape;  ///< the enum
+  /// Each decay shape with its spec name.
   static constexpr enum_name<shape> table[] = {
       {shape::linear, "linear"},     {shape::cosine, "cosine"},
       {shape::one_sqrt, "1-sqrt"},   {shape::one_square, "1-square"},
@@ -202,10 +226,13 @@ namespace lrs::profiles {
 /// Training Beyond Fixed Training Durations", arXiv:2405.18392 (1-sqrt cool-down).
 /// @throws lrs::invalid_argument if decay is not in (0, 1].
 struct wsd {
+  /// @param decay the fraction of the budget spent decaying, in (0, 1]. @param shape the decay's
+  /// shape. @throws lrs::invalid_argument if decay is outside (0, 1].
   explicit wsd(double decay = 0.2, decay_shape shape = decay_shape::linear)
       : decay_(decay), shape_(shape) {
     detail::require_in_range("wsd", "decay", decay, 0.0, 1.0, true, false);
   }
+  /// 1 before the decay, then shape(u), u = (z - (1 - decay)) / decay.
   template <class T>
   [[nodiscard]] T operator()(T z) const noexcept {
     const T start = T(1) - static_cast<T>(decay_);
@@ -225,7 +252,9 @@ struct wsd {
     }
     return T(1) - u;
   }
+  /// The decay fraction.
   [[nodiscard]] double decay() const noexcept { return decay_; }
+  /// The decay shape.
   [[nodiscard]] decay_shape shape() const noexcept { return shape_; }
 
  private:

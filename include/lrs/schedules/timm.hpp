@@ -44,17 +44,49 @@ namespace lrs::timm {
 /// Preconditions (validate()): 0 < pct <= 1 (noise > -1, so the LR stays >= 0; timm lets
 /// pct > 1 make it negative), begin >= 0, end >= 0 when given.
 struct noise_options {
+  /// The noise distribution: normal (timm's) or uniform.
   enum class kind { normal, uniform };
   /// Box-Muller pairs drawn at most per step before the noise at that step is taken as 0.
   static constexpr std::uint32_t max_pairs = std::uint32_t{1} << 20;
 
-  bool enabled = false;
-  step_t begin = 0;
+  bool enabled = false;       ///< add noise at all
+  step_t begin = 0;           ///< first step with noise
   std::optional<step_t> end;  ///< exclusive; empty: no end (timm's scalar noise_range_t)
-  double pct = 0.67;
-  std::uint64_t seed = 42;
-  kind type = kind::normal;
+  double pct = 0.67;          ///< |noise| < pct
+  std::uint64_t seed = 42;    ///< the generator's seed (timm's noise_seed)
+  kind type = kind::normal;   ///< the distribution
 
+  /// Sets `enabled` (see the field); returns *this for chaining.
+  constexpr noise_options& with_enabled(bool v) noexcept {
+    enabled = v;
+    return *this;
+  }
+  /// Sets `begin` (see the field); returns *this for chaining.
+  constexpr noise_options& with_begin(step_t v) noexcept {
+    begin = v;
+    return *this;
+  }
+  /// Sets `end` (see the field); returns *this for chaining.
+  noise_options& with_end(std::optional<step_t> v) noexcept {
+    end = v;
+    return *this;
+  }
+  /// Sets `pct` (see the field); returns *this for chaining.
+  constexpr noise_options& with_pct(double v) noexcept {
+    pct = v;
+    return *this;
+  }
+  /// Sets `seed` (see the field); returns *this for chaining.
+  constexpr noise_options& with_seed(std::uint64_t v) noexcept {
+    seed = v;
+    return *this;
+  }
+  /// Sets `type` (see the field); returns *this for chaining.
+  constexpr noise_options& with_type(kind v) noexcept {
+    type = v;
+    return *this;
+  }
+  /// Whether noise is added at step t.
   [[nodiscard]] bool applies(step_t t) const noexcept {
     return enabled && begin <= t && (!end || t < *end);
   }
@@ -107,10 +139,12 @@ struct noise_options {
     }
     return 0.0;
   }
+  /// The value v at step t with the noise added (v when the noise does not apply at t).
   template <class T>
   [[nodiscard]] T apply(step_t t, T v) const {
     return applies(t) ? v + v * static_cast<T>(draw(t)) : v;
   }
+  /// The largest value the noise can give for a value of at most max.
   template <class T>
   [[nodiscard]] T bound(T max) const noexcept {
     return enabled ? max * static_cast<T>(1 + pct) : max;
@@ -252,10 +286,13 @@ class cycle_scheduler_base {
 
   /// @cond LRS_IMPLEMENTATION
  protected:
+  /// @param p the cycle parameters, validated by the derived class. @param noise the noise options.
   cycle_scheduler_base(detail::cycle_params<T> p, noise_options noise) : p_(p), noise_(noise) {}
+  /// Sets the warm-up to rise to `target` over warmup_t steps (timm's warmup_steps).
   void set_warmup_target(T target) {
     if (p_.warmup_t > 0) warmup_step_ = (target - p_.warmup_lr_init) / static_cast<T>(p_.warmup_t);
   }
+  /// The LR at step t >= warmup_t: the derived shape in t's cycle, or lr_min past the cycle limit.
   [[nodiscard]] T after_warmup(step_t t) const noexcept {
     if (p_.warmup_prefix) t -= p_.warmup_t;
     const detail::cycle_position<T> c = detail::find_cycle(t, p_.t_initial, p_.cycle_mul);
@@ -264,8 +301,11 @@ class cycle_scheduler_base {
     return static_cast<const Derived&>(*this).shape(lr_max, c.t_curr, c.t_i);
   }
 
+  /// the cycle parameters
   detail::cycle_params<T> p_;
+  /// the noise options
   noise_options noise_;
+  /// the warm-up's increment per step
   T warmup_step_ = T(1);
   /// @endcond
 };

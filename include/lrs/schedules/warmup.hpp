@@ -92,11 +92,13 @@ enum class warmup_mode {
 /// The spec names of the warm-up modes.
 template <>
 struct enum_names<warmup_mode> {
+  /// Each mode with its name.
   static constexpr enum_name<warmup_mode> table[] = {{warmup_mode::prefix, "prefix"},
                                                      {warmup_mode::overlay, "overlay"}};
 };
 
-/// Options of with_warmup; every field has a working default.
+/// Options of with_warmup; every field has a working default. In portable C++17 set fields with
+/// the chainable setters: `lrs::warmup_options<>{}.with_warmup_start(0.0)`.
 template <class T = double>
 struct warmup_options {
   /// Shape of the rise.
@@ -107,6 +109,22 @@ struct warmup_options {
   std::optional<T> warmup_start;
   /// prefix (s starts after the warm-up) or overlay (the warm-up replaces s's first W steps).
   warmup_mode mode = warmup_mode::prefix;
+
+  /// Sets `warmup_shape` (see the field); returns *this for chaining.
+  constexpr warmup_options& with_warmup_shape(lrs::warmup_shape v) noexcept {
+    warmup_shape = v;
+    return *this;
+  }
+  /// Sets `warmup_start` (see the field); returns *this for chaining.
+  warmup_options& with_warmup_start(std::optional<T> v) noexcept {
+    warmup_start = v;
+    return *this;
+  }
+  /// Sets `mode` (see the field); returns *this for chaining.
+  constexpr warmup_options& with_mode(warmup_mode v) noexcept {
+    mode = v;
+    return *this;
+  }
 };
 
 /// A warm-up of W steps in front of any schedule s (a lambda, an any_schedule, a budgeted
@@ -130,10 +148,11 @@ class with_warmup {
   LRS_REQUIRE_SCHEDULE_IN("lrs::with_warmup", "plateau_scaled(with_warmup(s, W), opts)", S);
 
  public:
-  using value_type = schedule_value_t<S>;
-  using options_type = warmup_options<value_type>;
+  using value_type = schedule_value_t<S>;           ///< the child's value type
+  using options_type = warmup_options<value_type>;  ///< the options struct
 
   /// @param s the schedule. @param warmup_steps W >= 0.
+  /// @param opts the shape, start (default: the value handed over to / (W + 1)) and mode.
   /// @throws lrs::invalid_argument if warmup_steps < 0, the value handed over to (s(0) or s(W))
   /// is negative or not finite, warmup_start is negative or not finite, or the shape is
   /// exponential and warmup_start or the value handed over to is not > 0.
@@ -233,14 +252,26 @@ class with_warmup {
     detail::require(s >= warmup_, name, "s", ">= warmup_steps in overlay mode", s);
     return with_warmup<child_t>(s_.rebudget(s, new_total), warmup_, o);
   }
+  /// Not available: the child schedule has no budget (a compile error that says so).
+  template <bool B = detail::has_rebudget_v<S>, std::enable_if_t<!B, int> = 0>
+  void rebudget(step_t, step_t) const {
+    static_assert(B,
+                  "lrs::with_warmup::rebudget: the warmed-up schedule has no budget to change; "
+                  "rebudget() needs a budgeted schedule inside (lrs::wsd, lrs::cosine_decay, "
+                  "lrs::linear_decay, lrs::rex, lrs::budgeted)");
+  }
 
+  /// The schedule warmed up.
   [[nodiscard]] const S& schedule() const noexcept { return s_; }
+  /// The warm-up length W.
   [[nodiscard]] step_t warmup_steps() const noexcept { return warmup_; }
   /// The value at step 0 (when warmup_steps() > 0).
   [[nodiscard]] value_type warmup_start() const noexcept { return start_; }
   /// The value the warm-up hands over to: s(0) (prefix) or s(W) (overlay).
   [[nodiscard]] value_type warmup_end() const noexcept { return end_; }
+  /// The shape of the warm-up.
   [[nodiscard]] lrs::warmup_shape warmup_shape() const noexcept { return shape_; }
+  /// prefix or overlay.
   [[nodiscard]] warmup_mode mode() const noexcept { return mode_; }
 
  private:

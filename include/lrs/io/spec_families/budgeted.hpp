@@ -27,7 +27,7 @@ inline std::vector<spec_param> budgeted_common_params() {
       {"warmup_steps", literal(d.warmup_steps), "warm-up length W in steps"},
       {"warmup_fraction", literal(d.warmup_fraction),
        "warm-up length as a fraction of T in [0, 1) (instead of warmup_steps)"},
-      {"warmup_start", "min_lr", "LR at step 0 of the warm-up", true},
+      {"warmup_start", "peak/(W+1)", "LR at step 0 of the warm-up (0: from zero)", true},
       {"warmup_shape", literal(d.warmup_shape, false), enum_choices<warmup_shape>()},
       {"sample_every", literal(d.sample_every), "re-read the profile every k steps"},
       {"steps_per_epoch", literal(d.steps_per_epoch),
@@ -58,16 +58,6 @@ inline budgeted_spec_common read_budgeted_common(const spec_args& a, const spec_
   c.opts.warmup_fraction = a.number("warmup_fraction");
   if (a.has("warmup_start")) c.opts.warmup_start = a.number("warmup_start");
   c.opts.warmup_shape = a.choice<warmup_shape>("warmup_shape");
-  // An exponential warm-up needs a start > 0; without warmup_start it starts at min_lr: when
-  // that is 0, name what the user gave instead of a warmup_start never given.
-  const bool warms_up = c.opts.warmup_steps > 0 ||
-                        (c.opts.warmup_fraction > 0 && c.opts.warmup_fraction < 1 &&
-                         std::llround(c.opts.warmup_fraction * static_cast<double>(c.steps)) > 0);
-  if (warms_up && c.opts.warmup_shape == warmup_shape::exponential && !c.opts.warmup_start &&
-      c.opts.min_lr == 0)
-    a.fail_at("warmup_shape",
-              "an exponential warm-up starts at warmup_start, which defaults to min_lr = 0; it "
-              "needs a start > 0: give warmup_start > 0 (or min_lr > 0)");
   c.opts.sample_every = a.integer("sample_every");
   c.opts.steps_per_epoch = a.integer("steps_per_epoch");
   c.opts.past_end = a.choice<past_end>("past_end");

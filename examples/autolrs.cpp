@@ -133,11 +133,11 @@ int main(int argc, char** argv) try {
               std::vector<int>(data.train.labels.begin() + n_train, data.train.labels.end()),
               data.train.classes};
 
-  lrs::autolrs_options o;
-  o.min_lr = 1e-3;  // the authors' example range
-  o.max_lr = 1e-1;
-  o.tau = tau;
-  o.tau_max = 4 * tau;
+  const auto o = lrs::autolrs_options{}
+                     .with_min_lr(1e-3)  // the authors' example range
+                     .with_max_lr(1e-1)
+                     .with_tau(tau)
+                     .with_tau_max(4 * tau);
   lrs::autolrs ctl(o);
   mlp_trainer tr(train, val, hidden, batch, 1);
   std::printf("AutoLRS: tau %lld, tau' %lld, k %d, LR range [%g, %g], %d stages\n",

@@ -146,12 +146,12 @@ int main(int argc, char** argv) {
   runs.push_back(
       {"heavy ball, mu med", learner::heavy_ball, lrs::mu_rule::median, formula::polyak, {}});
   for (auto& run : runs) {
-    lrs::lanczos_lr_options<double> o;
-    o.lanczos_steps = 20;
-    o.learner = run.learner;
-    o.mu = run.mu;
-    o.formula = run.formula;
-    o.seed = 7;
+    const auto o = lrs::lanczos_lr_options<double>{}
+                       .with_lanczos_steps(20)
+                       .with_learner(run.learner)
+                       .with_mu(run.mu)
+                       .with_formula(run.formula)
+                       .with_seed(7);
     lrs::lanczos_lr_controller<double> ctl(batch_hvp(0, curvature_batch), interval, o);
     results.push_back(train(run.name, [&](lrs::step_t t, const vec& p, lrs::sgd<double>& opt) {
       ctl.update(p);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-// Must NOT compile: an any_schedule holding a reduce_lr_on_plateau. tests/compile_fail/CMakeLists.txt passes only on the message
-// "lrs::any_schedule: the argument is a controller".
+// Must NOT compile: an any_schedule holding a reduce_lr_on_plateau.
+// tests/compile_fail/CMakeLists.txt passes only on the message "lrs::any_schedule: the argument is
+// a controller".
 #include <lrs/lrs.hpp>
 
 int main() {

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
-// Must NOT compile: lrs::scaled around an autolrs. tests/compile_fail/CMakeLists.txt passes only on the message
-// "lrs::scaled: the argument is a controller".
-#include <lrs/lrs.hpp>
+// Must NOT compile: lrs::scaled around an autolrs. tests/compile_fail/CMakeLists.txt passes only on
+// the message "lrs::scaled: the argument is a controller".
 #include <lrs/controllers.hpp>
+#include <lrs/lrs.hpp>
 
 int main() {
   lrs::autolrs a(lrs::autolrs_options{});

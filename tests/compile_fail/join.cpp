@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// Must NOT compile: lrs::join with a plateau_scaled segment. tests/compile_fail/CMakeLists.txt passes only on the message
-// "lrs::sequential (join): the argument is a controller".
+// Must NOT compile: lrs::join with a plateau_scaled segment. tests/compile_fail/CMakeLists.txt
+// passes only on the message "lrs::sequential (join): the argument is a controller".
 #include <lrs/lrs.hpp>
 
 lrs::plateau_scaled<lrs::cosine_annealing_lr<double>> ctrl() {

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
-// Must NOT compile: lrs::multi_power_law::predict of a plateau_scaled. tests/compile_fail/CMakeLists.txt passes only on the message
-// "lrs::multi_power_law::predict: the argument is a controller".
-#include <lrs/lrs.hpp>
+// Must NOT compile: lrs::multi_power_law::predict of a plateau_scaled.
+// tests/compile_fail/CMakeLists.txt passes only on the message "lrs::multi_power_law::predict: the
+// argument is a controller".
 #include <lrs/analysis/multi_power_law.hpp>
+#include <lrs/lrs.hpp>
 
 lrs::plateau_scaled<lrs::cosine_annealing_lr<double>> ctrl() {
   return lrs::plateau_scaled(lrs::cosine_annealing_lr<double>(0.1, 100));

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// Must NOT compile: lrs::sample of a reduce_lr_on_plateau. tests/compile_fail/CMakeLists.txt passes only on the message
-// "lrs::sample: the argument is a controller".
+// Must NOT compile: lrs::sample of a reduce_lr_on_plateau. tests/compile_fail/CMakeLists.txt passes
+// only on the message "lrs::sample: the argument is a controller".
 #include <lrs/lrs.hpp>
 
 int main() {

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
-// Must NOT compile: lrs::scaled around a plateau_scaled. tests/compile_fail/CMakeLists.txt passes only on the message
-// "lrs::scaled: the argument is a controller".
+// Must NOT compile: lrs::scaled around a plateau_scaled. tests/compile_fail/CMakeLists.txt passes
+// only on the message "lrs::scaled: the argument is a controller".
 #include <lrs/lrs.hpp>
 
 lrs::plateau_scaled<lrs::cosine_annealing_lr<double>> ctrl() {
   return lrs::plateau_scaled(lrs::cosine_annealing_lr<double>(0.1, 100));
 }
 
-int main() { return lrs::scaled(ctrl(), 0.1)(5) > 0 ? 0 : 1; }
+int main() {
+  return lrs::scaled(ctrl(), 0.1)(5) > 0 ? 0 : 1;
+}

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// Must NOT compile: lrs::scheduled_lr with a plateau_scaled. tests/compile_fail/CMakeLists.txt passes only on the message
-// "lrs::scheduled_lr: the argument is a controller".
+// Must NOT compile: lrs::scheduled_lr with a plateau_scaled. tests/compile_fail/CMakeLists.txt
+// passes only on the message "lrs::scheduled_lr: the argument is a controller".
 #include <lrs/lrs.hpp>
 #include <lrs/optim.hpp>
 

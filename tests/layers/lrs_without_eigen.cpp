@@ -23,7 +23,6 @@ int main() {
   plateau.observe(1.0);
   lrs::plateau_scaled<lrs::cosine_annealing_lr<double>> scaled_cosine(cosine);
   scaled_cosine.observe(1.0);
-  return cosine(5) > 0.0 && erased(3) > 0.0 && plateau.lr() > 0.0 && scaled_cosine.lr(5) > 0.0
-             ? 0
-             : 1;
+  return cosine(5) > 0.0 && erased(3) > 0.0 && plateau.lr() > 0.0 && scaled_cosine.lr(5) > 0.0 ? 0
+                                                                                               : 1;
 }

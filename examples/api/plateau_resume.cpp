@@ -57,13 +57,13 @@ int main() {
   auto first = make_controller();
   std::vector<double> got;
   run(first, 0, stop, got);
-  lrs::io::checkpoint c;
+  lrs::checkpoint c;
   c.add("lr", first);
-  const auto saved = c.bytes();  // lrs::io::save_checkpoint("run.ckpt", c) writes these bytes
+  const auto saved = c.bytes();  // lrs::save_checkpoint("run.ckpt", c) writes these bytes
 
   // Resume: a fresh controller around the same schedule loads the state and goes on.
   auto resumed = make_controller();
-  resumed.load_state(lrs::io::checkpoint::from_bytes(saved).at("lr"));
+  resumed.load_state(lrs::checkpoint::from_bytes(saved).at("lr"));
   run(resumed, stop, total_steps, got);
 
   const bool same = got.size() == expected.size() &&

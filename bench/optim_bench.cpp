@@ -360,6 +360,43 @@ void BM_StateCopy(benchmark::State& state) {
   set_state_counters(state, s.size());
 }
 
+// The per-step input checks over many small tensors (shape 2: 10 000 tensors of 64, where the
+// per-tensor cost matters most), with and without the check that each tensor has the size and
+// group of its first step, beside AdamW's whole step on the same tensors. range(0): 1 = states
+// recording each tensor's size and group (the check runs); 0 = the same states read, but with
+// nothing recorded (size -1, group unknown: both compares are skipped), i.e. the checks as they
+// were before tensors recorded their group.
+void BM_TensorChecks(benchmark::State& state) {
+  model_tensors m(shapes(2));
+  for (std::size_t i = 0; i < m.tensors.size(); i += 2)  // half of them in group 1
+    m.tensors[i] = lrs::param_tensor<float>(m.tensors[i].params(), m.tensors[i].grads(),
+                                            m.tensors[i].size(), 1);
+  std::vector<lrs::detail::tensor_state<float>> states(m.tensors.size());
+  if (state.range(0) == 1) {
+    for (std::size_t i = 0; i < states.size(); ++i) {
+      states[i].size = m.tensors[i].size();
+      states[i].group = m.tensors[i].group();
+    }
+  }
+  for (auto _ : state) {
+    lrs::detail::check_tensors("adamw", m.tensors.data(), m.tensors.size(), states, 2, 1e-3f);
+    benchmark::ClobberMemory();
+  }
+  state.counters["tensors"] = double(m.tensors.size());
+}
+
+void BM_AdamWSmallTensors(benchmark::State& state) {
+  model_tensors m(shapes(2));
+  lrs::adamw<float> opt;
+  opt.step(m.tensors, 1e-3f);  // first step allocates the state
+  for (auto _ : state) {
+    const auto info = opt.step(m.tensors, 1e-3f);
+    benchmark::DoNotOptimize(info);
+    benchmark::ClobberMemory();
+  }
+  state.counters["tensors"] = double(m.tensors.size());
+}
+
 double minimum(const std::vector<double>& v) {
   return *std::min_element(v.begin(), v.end());
 }
@@ -398,3 +435,18 @@ LRS_STATE_BENCH(BM_AdamState<double>);
 LRS_STATE_BENCH(BM_AdamLoadState<double>);
 
 BENCHMARK_MAIN();
+
+// CPU time, 5 repetitions, the minimum reported: the checks with and without the size/group
+// compare, and the step they guard.
+BENCHMARK(BM_TensorChecks)
+    ->Arg(0)
+    ->Arg(1)
+    ->Repetitions(5)
+    ->ComputeStatistics("min", minimum)
+    ->ReportAggregatesOnly(true)
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_AdamWSmallTensors)
+    ->Repetitions(5)
+    ->ComputeStatistics("min", minimum)
+    ->ReportAggregatesOnly(true)
+    ->Unit(benchmark::kMicrosecond);

@@ -85,9 +85,12 @@ TEST_CASE("a golden checkpoint file written by Python loads into its objects", "
   // Written back by the C++ side: the same bytes.
   lrs::checkpoint again;
   again.add("optimizer", opt).add("scheduler", sched);
-  std::ifstream f(path, std::ios::binary);
-  const bytes_t file((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-  CHECK(again.bytes() == file);
+  // The scheduler's bytes are the golden ones; the optimizer writes kind version 2 (tensor groups,
+  // docs/state.md), which loads back and is written again byte for byte.
+  CHECK(again.at("scheduler") == c.at("scheduler"));
+  lrs::adam<double> reloaded;
+  reloaded.load_state(again.at("optimizer"));
+  CHECK(reloaded.state() == again.at("optimizer"));
 }
 
 TEST_CASE("save_checkpoint / load_checkpoint round trip and replace the file", "[io][checkpoint]") {

@@ -76,8 +76,12 @@ std::vector<golden_case> load_golden() {
 
 template <class T, class Opt>
 void replay(const golden_case& c, Opt& opt, double rel, double abs_floor, int& compared) {
-  for (std::size_t g = 1; g < c.groups.size(); ++g)
-    opt.add_group({T(c.groups[g].first), T(c.groups[g].second)});
+  for (std::size_t g = 1; g < c.groups.size(); ++g) {
+    // A negative weight decay in the data means "the optimizer's own".
+    lrs::param_group<T> group{T(c.groups[g].first), std::nullopt, std::nullopt};
+    if (c.groups[g].second >= 0) group.weight_decay = T(c.groups[g].second);
+    opt.add_group(group);
+  }
   std::vector<lrs::vector_t<T>> params, grads;
   for (std::size_t i = 0; i < c.tensors.size(); ++i) {
     params.push_back(

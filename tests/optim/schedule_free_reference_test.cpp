@@ -141,8 +141,12 @@ struct errors {
 
 template <class T, class Opt>
 errors run_case(const sf_case& c, Opt opt, double floor) {
-  for (std::size_t i = 1; i < c.groups.size(); ++i)
-    opt.add_group({T(c.groups[i].first), T(c.groups[i].second)});
+  for (std::size_t i = 1; i < c.groups.size(); ++i) {
+    // A negative weight decay in the data means "the optimizer's own".
+    lrs::param_group<T> g{T(c.groups[i].first), std::nullopt, std::nullopt};
+    if (c.groups[i].second >= 0) g.weight_decay = T(c.groups[i].second);
+    opt.add_group(g);
+  }
   std::vector<lrs::vector_t<T>> params, grads;
   for (const auto& v : c.init) {
     params.push_back(Eigen::Map<const lrs::vector_t<double>>(v.data(), Eigen::Index(v.size()))

@@ -316,14 +316,18 @@ TEST_CASE("schedule-free: bad options, LR, sizes and groups are clear errors",
   CHECK(message_of([&] { opt.step(p, grad_at(p, 1), std::nan("")); }).find("lr must be") !=
         std::string::npos);
   CHECK(message_of([&] { opt.step(q, grad_at(q, 1), 0.01); }) ==
-        "lrs::adamw_schedule_free: size of tensor 0 must be its size at the first step (6), got 4");
+        "lrs::adamw_schedule_free: size of tensor 0 must be its size at the first step (6); "
+        "tensors are matched to their state by position: pass them in the same order every "
+        "step, got 4");
   const vec gq = grad_at(q, 1), gp = grad_at(p, 1);
   CHECK(message_of([&] {
           opt.step({{p, gp, 0}, {q, gq, 1}}, 0.01);
         }) ==
         "lrs::adamw_schedule_free: group of tensor 1 must be < the number of groups 1, got 1");
   CHECK(message_of([&] { opt.eval(q); }) ==
-        "lrs::adamw_schedule_free: size of tensor 0 must be its size at the first step (6), got 4");
+        "lrs::adamw_schedule_free: size of tensor 0 must be its size at the first step (6); "
+        "tensors are matched to their state by position: pass them in the same order every "
+        "step, got 4");
   CHECK(message_of([&] { opt.eval(nullptr, 0); }) ==
         "lrs::adamw_schedule_free: tensor count of eval() must be >= the number of tensors "
         "stepped (1), got 0");

@@ -29,6 +29,42 @@ struct adam_options {
   bool amsgrad = false;    ///< use the running maximum of v (Reddi et al., 2018)
   bool maximize = false;   ///< ascend instead of descend
   T max_grad_norm = T(0);  ///< > 0: clip the global gradient L2 norm to it; 0: no clipping
+
+  /// Sets `beta1` (see the field); returns *this for chaining.
+  constexpr adam_options& with_beta1(T v) noexcept {
+    beta1 = v;
+    return *this;
+  }
+  /// Sets `beta2` (see the field); returns *this for chaining.
+  constexpr adam_options& with_beta2(T v) noexcept {
+    beta2 = v;
+    return *this;
+  }
+  /// Sets `eps` (see the field); returns *this for chaining.
+  constexpr adam_options& with_eps(T v) noexcept {
+    eps = v;
+    return *this;
+  }
+  /// Sets `weight_decay` (see the field); returns *this for chaining.
+  constexpr adam_options& with_weight_decay(T v) noexcept {
+    weight_decay = v;
+    return *this;
+  }
+  /// Sets `amsgrad` (see the field); returns *this for chaining.
+  constexpr adam_options& with_amsgrad(bool v) noexcept {
+    amsgrad = v;
+    return *this;
+  }
+  /// Sets `maximize` (see the field); returns *this for chaining.
+  constexpr adam_options& with_maximize(bool v) noexcept {
+    maximize = v;
+    return *this;
+  }
+  /// Sets `max_grad_norm` (see the field); returns *this for chaining.
+  constexpr adam_options& with_max_grad_norm(T v) noexcept {
+    max_grad_norm = v;
+    return *this;
+  }
 };
 
 /// Hyper-parameters of lrs::adamw; defaults are torch.optim.AdamW's (weight_decay 1e-2).
@@ -41,6 +77,42 @@ struct adamw_options {
   bool amsgrad = false;      ///< use the running maximum of v
   bool maximize = false;     ///< ascend instead of descend
   T max_grad_norm = T(0);    ///< > 0: clip the global gradient L2 norm to it; 0: no clipping
+
+  /// Sets `beta1` (see the field); returns *this for chaining.
+  constexpr adamw_options& with_beta1(T v) noexcept {
+    beta1 = v;
+    return *this;
+  }
+  /// Sets `beta2` (see the field); returns *this for chaining.
+  constexpr adamw_options& with_beta2(T v) noexcept {
+    beta2 = v;
+    return *this;
+  }
+  /// Sets `eps` (see the field); returns *this for chaining.
+  constexpr adamw_options& with_eps(T v) noexcept {
+    eps = v;
+    return *this;
+  }
+  /// Sets `weight_decay` (see the field); returns *this for chaining.
+  constexpr adamw_options& with_weight_decay(T v) noexcept {
+    weight_decay = v;
+    return *this;
+  }
+  /// Sets `amsgrad` (see the field); returns *this for chaining.
+  constexpr adamw_options& with_amsgrad(bool v) noexcept {
+    amsgrad = v;
+    return *this;
+  }
+  /// Sets `maximize` (see the field); returns *this for chaining.
+  constexpr adamw_options& with_maximize(bool v) noexcept {
+    maximize = v;
+    return *this;
+  }
+  /// Sets `max_grad_norm` (see the field); returns *this for chaining.
+  constexpr adamw_options& with_max_grad_norm(T v) noexcept {
+    max_grad_norm = v;
+    return *this;
+  }
 };
 
 namespace detail {
@@ -242,7 +314,10 @@ class adam_base : public optimizer_base<Derived, T> {
 template <class T = double>
 class adam : public detail::adam_base<adam<T>, T, adam_options<T>, false> {
  public:
+  /// The name in error messages ("lrs::<name>: ...") and in state() (its kind).
   static constexpr const char* type_name = "adam";
+  /// @param o the options (see adam_options).
+  /// @throws lrs::invalid_argument as stated on the class.
   explicit adam(const adam_options<T>& o = {})
       : detail::adam_base<adam<T>, T, adam_options<T>, false>(o) {}
 };
@@ -255,7 +330,10 @@ class adam : public detail::adam_base<adam<T>, T, adam_options<T>, false> {
 template <class T = double>
 class adamw : public detail::adam_base<adamw<T>, T, adamw_options<T>, true> {
  public:
+  /// The name in error messages ("lrs::<name>: ...") and in state() (its kind).
   static constexpr const char* type_name = "adamw";
+  /// @param o the options (see adamw_options).
+  /// @throws lrs::invalid_argument as stated on the class.
   explicit adamw(const adamw_options<T>& o = {})
       : detail::adam_base<adamw<T>, T, adamw_options<T>, true>(o) {}
 };

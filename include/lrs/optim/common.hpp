@@ -10,6 +10,7 @@
 #include <cstring>
 #include <initializer_list>
 #include <limits>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -43,18 +44,91 @@ struct step_info {
   T clip_scale = T(1);
 };
 
-/// A parameter group: a learning-rate multiplier and a weight decay shared by its tensors, as a
-/// PyTorch param_group with `lr = lr_scale * lr`.
-/// @pre lr_scale >= 0 and finite; weight_decay >= 0 and finite, or negative to mean "the
-///      optimizer's own weight_decay" (the default).
+/// A parameter group: the learning rate and weight decay shared by its tensors, as a PyTorch
+/// param_group. The one rule for the LR a group's tensors get at a step called with `lr`:
+///
+///     group_lr = group.lr ? *group.lr : group.lr_scale * lr
+///
+/// so a group either follows the step's LR (scaled, PyTorch's `{"params": ..., "lr": scale * lr}`)
+/// or has its own absolute LR that ignores the step's (PyTorch's `{"params": ..., "lr": 1e-4}`,
+/// for a head held constant beside a warmed-up backbone). Setting both is refused. The weight
+/// decay is `group.weight_decay` if set, else the optimizer's own option. Both are recorded in
+/// state() and compared by load_state().
+///
+/// Brace use keeps working: `{lr_scale, weight_decay}` (e.g. `{0.5, 0.0}`), or
+/// `lrs::param_group<float>{}.with_lr(1e-4f).with_weight_decay(0.0f)`.
+/// @pre lr_scale >= 0 and finite; weight_decay, if set, >= 0 and finite; lr, if set, >= 0 and
+///      finite, and then lr_scale == 1 (checked by the optimizer's add_group).
 template <class T>
 struct param_group {
+  /// A group following the step's LR scaled by `lr_scale`, with weight decay `weight_decay`
+  /// (unset: the optimizer's own) and, if `lr` is set, that absolute LR instead (see above).
+  /// Not validated here: the optimizer's add_group validates.
+  constexpr param_group(T lr_scale_ = T(1), std::optional<T> weight_decay_ = std::nullopt,
+                        std::optional<T> lr_ = std::nullopt) noexcept
+      : lr_scale(lr_scale_), weight_decay(weight_decay_), lr(lr_) {}
+
+  /// Multiplier of the step's LR (used when `lr` is not set).
   T lr_scale = T(1);
-  T weight_decay = T(-1);
+  /// The group's weight decay; unset: the optimizer's own `weight_decay` option.
+  std::optional<T> weight_decay;
+  /// The group's absolute LR, used instead of `lr_scale * lr` of the step call; unset: follow
+  /// the step's LR.
+  std::optional<T> lr;
+
+  /// Sets `lr_scale` (see the field); returns *this for chaining.
+  constexpr param_group& with_lr_scale(T v) noexcept {
+    lr_scale = v;
+    return *this;
+  }
+  /// Sets `weight_decay` (see the field); returns *this for chaining.
+  constexpr param_group& with_weight_decay(T v) noexcept {
+    weight_decay = v;
+    return *this;
+  }
+  /// Sets `lr` (see the field); returns *this for chaining.
+  constexpr param_group& with_lr(T v) noexcept {
+    lr = v;
+    return *this;
+  }
+
+  /// The LR this group's tensors get at a step called with `step_lr` (the rule above).
+  constexpr T lr_at(T step_lr) const noexcept { return lr ? *lr : lr_scale * step_lr; }
 };
+
+/// Groups for layer-wise LR decay (ELECTRA, BEiT): group k of `layers` (k = 1..layers, from
+/// the input side; layer `layers` is the last, e.g. the head) gets `lr_scale = decay^(layers-k)`,
+/// so its LR is `peak * decay^(layers - k)` when the step is called with `peak`. Element k-1 of
+/// the result is group k; pass each to the optimizer's add_group and tag the layer's tensors with
+/// the returned index. The powers are computed by repeated multiplication in double, then rounded
+/// to T. `weight_decay` is left unset (the optimizer's own).
+/// @param layers number of groups L, >= 1.
+/// @param decay the per-layer factor, in (0, 1] and finite.
+/// @throws lrs::invalid_argument if layers < 1 or decay is outside (0, 1].
+template <class T>
+std::vector<param_group<T>> layerwise_groups(std::int64_t layers, T decay) {
+  detail::require(layers >= 1, "layerwise_groups", "layers", ">= 1", layers);
+  detail::require(std::isfinite(decay) && decay > T(0) && decay <= T(1), "layerwise_groups",
+                  "decay", "in (0, 1] and finite", decay);
+  std::vector<param_group<T>> groups(static_cast<std::size_t>(layers));
+  double scale = 1.0;
+  for (std::int64_t k = layers; k >= 1; --k) {
+    groups[static_cast<std::size_t>(k - 1)].lr_scale = static_cast<T>(scale);
+    scale *= double(decay);
+  }
+  return groups;
+}
+
+/// The one diagnostic for params and grads of different scalar types.
+#define LRS_PARAM_TENSOR_MISMATCH                                                             \
+  "lrs::param_tensor: params and grads have different scalar types; convert one (e.g. "       \
+  "grads.cast<float>()) and write `param_tensor<float>` (or `param_tensor<double>`) to name " \
+  "the type"
 
 /// One parameter tensor and its gradient for a multi-tensor step: non-owning views, like
 /// std::string_view; the memory must outlive the step call. Both must be contiguous.
+/// The scalar type is deduced from the params (`lrs::param_tensor(w, g, group)`), or named
+/// (`lrs::param_tensor<float>(w, g)`); grads of another scalar type fail to compile.
 /// @throws lrs::invalid_argument if the sizes differ or a view is not contiguous.
 template <class T>
 class param_tensor {
@@ -69,24 +143,38 @@ class param_tensor {
     static_assert(bool(G::Flags & Eigen::DirectAccessBit),
                   "lrs::param_tensor: grads must be a vector, Map or block with direct memory "
                   "access (not an expression)");
-    static_assert(std::is_same_v<typename G::Scalar, T>,
-                  "lrs::param_tensor: grads scalar type mismatch");
-    detail::require(grads.innerStride() == 1 || grads.size() <= 1, "param_tensor",
-                    "grads inner stride", "1 (contiguous)", grads.innerStride());
-    detail::require(grads.size() == params.size(), "param_tensor", "grads size",
-                    "equal to params size " + std::to_string(params.size()), grads.size());
-    params_ = params.data();
-    grads_ = grads.derived().data();
-    size_ = params.size();
+    static_assert(std::is_same_v<typename G::Scalar, T>, LRS_PARAM_TENSOR_MISMATCH);
+    if constexpr (std::is_same_v<typename G::Scalar, T>) {
+      detail::require(grads.innerStride() == 1 || grads.size() <= 1, "param_tensor",
+                      "grads inner stride", "1 (contiguous)", grads.innerStride());
+      detail::require(grads.size() == params.size(), "param_tensor", "grads size",
+                      "equal to params size " + std::to_string(params.size()), grads.size());
+      params_ = params.data();
+      grads_ = grads.derived().data();
+      size_ = params.size();
+    }
   }
+  /// @param params, grads `size` contiguous values each; params updated in place.
+  /// @param size element count, >= 0.
+  /// @param group index returned by the optimizer's add_group (0: the default group).
+  /// @throws lrs::invalid_argument if size < 0.
   param_tensor(T* params, const T* grads, Eigen::Index size, std::size_t group = 0)
       : params_(params), grads_(grads), size_(size), group_(group) {
     detail::require(size >= 0, "param_tensor", "size", ">= 0", size);
   }
+  /// Pointers to another scalar type than the params: refused at compile time.
+  template <class U, std::enable_if_t<!std::is_same_v<U, T>, int> = 0>
+  param_tensor(T*, const U*, Eigen::Index, std::size_t = 0) {
+    static_assert(std::is_same_v<U, T>, LRS_PARAM_TENSOR_MISMATCH);
+  }
 
+  /// First parameter.
   T* params() const noexcept { return params_; }
+  /// First gradient.
   const T* grads() const noexcept { return grads_; }
+  /// Element count.
   Eigen::Index size() const noexcept { return size_; }
+  /// Group index (see the optimizer's add_group).
   std::size_t group() const noexcept { return group_; }
 
  private:
@@ -95,6 +183,19 @@ class param_tensor {
   Eigen::Index size_ = 0;
   std::size_t group_ = 0;
 };
+
+/// Deduces param_tensor<T> from an Eigen params vector, Map or block (T = its Scalar).
+template <class P, class G, class = typename std::decay_t<P>::Scalar>
+param_tensor(P&&, const G&) -> param_tensor<typename std::decay_t<P>::Scalar>;
+/// Deduces param_tensor<T> from an Eigen params vector, Map or block and a group index.
+template <class P, class G, class = typename std::decay_t<P>::Scalar>
+param_tensor(P&&, const G&, std::size_t) -> param_tensor<typename std::decay_t<P>::Scalar>;
+/// Deduces param_tensor<T> from a params pointer.
+template <class T, class U>
+param_tensor(T*, const U*, Eigen::Index) -> param_tensor<T>;
+/// Deduces param_tensor<T> from a params pointer and a group index.
+template <class T, class U>
+param_tensor(T*, const U*, Eigen::Index, std::size_t) -> param_tensor<T>;
 
 namespace detail {
 
@@ -196,22 +297,38 @@ void grad_norms(const T* g, Eigen::Index n, double& l2, double& l1) {
   fused_loop<T>(n, norm_kernel<T>{g}, l2, l1);
 }
 
-/// Per-tensor optimizer state: a step count and up to three buffers (momentum, exp_avg, ...).
+/// Kind version of the optimizers' states: 2 adds each tensor's group to the payload and each
+/// group's absolute lr to the hyper-parameters. Version 1 states still load (see docs/state.md).
+inline constexpr std::uint32_t optim_state_version = 2;
+
+/// A tensor's group as recorded in its state: unknown (loaded from a version-1 state; adopted
+/// at the next step).
+inline constexpr std::size_t group_unknown = std::size_t(-1);
+
+/// Per-tensor optimizer state: a step count, its size and group at the first step, and up to
+/// three buffers (momentum, exp_avg, ...).
 template <class T>
 struct tensor_state {
   std::int64_t step = 0;
   Eigen::Index size = -1;  // -1: not stepped yet
+  std::size_t group = group_unknown;
   vector_t<T> buf[3];
 };
 
+/// A tensor's group in the state: -1 if unknown.
+inline std::int64_t group_to_i64(std::size_t g) noexcept {
+  return g == group_unknown ? std::int64_t(-1) : static_cast<std::int64_t>(g);
+}
+
 /// The per-tensor part of every optimizer's state: a u64 tensor count, then per tensor its step
-/// count (i64), its size (i64, -1 before its first step) and its three buffers (each a u64 count
-/// and that many reals).
+/// count (i64), its size (i64, -1 before its first step), its group (i64, -1 before its first
+/// step, or loaded from a version-1 state; since kind version 2) and its three buffers (each a u64
+/// count and that many reals).
 template <class T>
 void write_tensor_states(state_writer& w, const std::vector<tensor_state<T>>& states) {
   std::size_t total = 8;
   for (const auto& s : states) {
-    total += 16;
+    total += 24;
     for (const auto& b : s.buf) total += 8 + sizeof(T) * static_cast<std::size_t>(b.size());
   }
   w.reserve_payload(total);
@@ -219,18 +336,28 @@ void write_tensor_states(state_writer& w, const std::vector<tensor_state<T>>& st
   for (const auto& s : states) {
     w.i64(s.step);
     w.i64(static_cast<std::int64_t>(s.size));
+    w.i64(group_to_i64(s.group));
     for (const auto& b : s.buf) w.reals(b.data(), static_cast<std::size_t>(b.size()));
   }
 }
 
-/// Reads what write_tensor_states wrote, checking every field: step in [0, INT64_MAX - 1] (so the
+/// Reads a tensor's group written by group_to_i64: -1 (unknown) or in [0, groups).
+inline std::size_t read_tensor_group(state_reader& r, const std::string& tensor,
+                                     std::size_t groups) {
+  const std::int64_t g = r.i64(tensor + " group", -1, std::int64_t(groups) - 1);
+  return g < 0 ? group_unknown : static_cast<std::size_t>(g);
+}
+
+/// Reads what write_tensor_states wrote (a version-1 state has no groups: they are unknown until
+/// the next step), checking every field: step in [0, INT64_MAX - 1] (so the
 /// next step can still be counted), size >= -1, no step or buffer before the first step, each
 /// buffer empty or of the tensor's size. Sizes are checked against the bytes left before any
 /// allocation.
 template <class T>
-std::vector<tensor_state<T>> read_tensor_states(state_reader& r) {
+std::vector<tensor_state<T>> read_tensor_states(state_reader& r, std::size_t groups) {
   constexpr std::int64_t max_i64 = std::numeric_limits<std::int64_t>::max();
-  const std::size_t count = r.count("tensor count", 16 + 3 * 8);
+  const bool has_groups = r.kind_version() >= 2;
+  const std::size_t count = r.count("tensor count", (has_groups ? 24 : 16) + 3 * 8);
   std::vector<tensor_state<T>> states(count);
   for (std::size_t i = 0; i < count; ++i) {
     auto& s = states[i];
@@ -239,6 +366,11 @@ std::vector<tensor_state<T>> read_tensor_states(state_reader& r) {
     s.size = static_cast<Eigen::Index>(r.i64(tensor + " size", -1, max_i64));
     if (s.size < 0 && s.step != 0)
       r.fail(tensor + " has step " + std::to_string(s.step) + " but was never stepped (size -1)");
+    if (has_groups) {
+      s.group = read_tensor_group(r, tensor, groups);
+      if (s.size < 0 && s.group != group_unknown)
+        r.fail(tensor + " was never stepped (size -1) but has group " + std::to_string(s.group));
+    }
     for (int b = 0; b < 3; ++b) {
       const std::string what = tensor + " buffer " + std::to_string(b);
       const std::size_t n = r.count(what, sizeof(T));
@@ -252,25 +384,57 @@ std::vector<tensor_state<T>> read_tensor_states(state_reader& r) {
   return states;
 }
 
-/// The parameter groups as hyper-parameters "groups", "group[i].lr_scale" and
-/// "group[i].weight_decay" (group 0 is always the default one).
+/// The parameter groups as hyper-parameters "groups", then for each group i >= 1
+/// "group[i].lr_scale", "group[i].weight_decay" (-1: unset, the optimizer's own) and
+/// "group[i].lr" (-1: unset; since kind version 2). Group 0 is always the default one.
 template <class T>
 void write_groups(state_writer& w, const std::vector<param_group<T>>& groups) {
   w.hyper("groups", static_cast<std::int64_t>(groups.size()));
   for (std::size_t i = 1; i < groups.size(); ++i) {
     const std::string g = "group[" + std::to_string(i) + "].";
     w.hyper(g + "lr_scale", groups[i].lr_scale);
-    w.hyper(g + "weight_decay", groups[i].weight_decay);
+    w.hyper(g + "weight_decay", groups[i].weight_decay.value_or(T(-1)));
+    w.hyper(g + "lr", groups[i].lr.value_or(T(-1)));
   }
 }
+/// Checks the groups written by write_groups against these (a version-1 state had no absolute
+/// lr: it matches groups without one).
+/// @throws lrs::state_error naming the first group field that differs.
 template <class T>
 void check_groups(state_reader& r, const std::vector<param_group<T>>& groups) {
   r.hyper("groups", static_cast<std::int64_t>(groups.size()));
   for (std::size_t i = 1; i < groups.size(); ++i) {
     const std::string g = "group[" + std::to_string(i) + "].";
     r.hyper(g + "lr_scale", groups[i].lr_scale);
-    r.hyper(g + "weight_decay", groups[i].weight_decay);
+    r.hyper(g + "weight_decay", groups[i].weight_decay.value_or(T(-1)));
+    if (r.kind_version() >= 2)
+      r.hyper(g + "lr", groups[i].lr.value_or(T(-1)));
+    else if (groups[i].lr)
+      r.fail("group " + std::to_string(i) + " has lr " + format_value(double(*groups[i].lr)) +
+             " here but none in the checkpoint (state kind version 1)");
   }
+}
+
+/// Throws the error of check_same_tensor (out of line: the check itself stays two compares).
+[[noreturn]] inline void throw_other_tensor(std::string_view type, std::size_t i, const char* what,
+                                            std::int64_t first, std::int64_t now) {
+  throw_invalid(type, std::string(what) + " of tensor " + std::to_string(i),
+                std::string("its ") + what + " at the first step (" + std::to_string(first) +
+                    "); tensors are matched to their state by position: pass them in the "
+                    "same order every step",
+                now);
+}
+
+/// Checks that tensor i of a step has the size and group it had at its first step (recorded in
+/// the state): tensors are matched to their state by position, so a reordering shows up here.
+/// Two compares per tensor; a message is built only on failure.
+template <class T>
+void check_same_tensor(std::string_view type, std::size_t i, const param_tensor<T>& t,
+                       Eigen::Index size, std::size_t group) {
+  if (size >= 0 && t.size() != size)
+    throw_other_tensor(type, i, "size", std::int64_t(size), std::int64_t(t.size()));
+  if (group != group_unknown && t.group() != group)
+    throw_other_tensor(type, i, "group", std::int64_t(group), std::int64_t(t.group()));
 }
 
 /// Validates a step's inputs against the groups and the existing per-tensor state. Messages are
@@ -290,10 +454,7 @@ void check_tensors(std::string_view type, const param_tensor<T>* tensors, std::s
     if (t.group() >= groups)
       throw_invalid(type, name("group", i), "< the number of groups " + std::to_string(groups),
                     t.group());
-    if (i < states.size() && states[i].size >= 0 && t.size() != states[i].size)
-      throw_invalid(type, name("size", i),
-                    "its size at the first step (" + std::to_string(states[i].size) + ")",
-                    t.size());
+    if (i < states.size()) check_same_tensor(type, i, t, states[i].size, states[i].group);
   }
 }
 
@@ -466,8 +627,16 @@ template <class T>
 void validate_group(std::string_view type, const param_group<T>& g) {
   require(std::isfinite(g.lr_scale) && g.lr_scale >= T(0), type, "param_group.lr_scale",
           ">= 0 and finite", g.lr_scale);
-  require(std::isfinite(g.weight_decay), type, "param_group.weight_decay",
-          "finite (negative: the optimizer's own)", g.weight_decay);
+  if (g.weight_decay)
+    require(std::isfinite(*g.weight_decay) && *g.weight_decay >= T(0), type,
+            "param_group.weight_decay", ">= 0 and finite (unset: the optimizer's own)",
+            *g.weight_decay);
+  if (g.lr) {
+    require(std::isfinite(*g.lr) && *g.lr >= T(0), type, "param_group.lr",
+            ">= 0 and finite (unset: lr_scale * the step's lr)", *g.lr);
+    require(g.lr_scale == T(1), type, "param_group.lr_scale",
+            "1 when param_group.lr is set (an absolute lr ignores the step's lr)", g.lr_scale);
+  }
 }
 
 }  // namespace detail

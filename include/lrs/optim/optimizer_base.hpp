@@ -135,8 +135,13 @@ class optimizer_base : public threaded_steps<Derived> {
   }
 
   /// One update of several tensors at once. Tensor i keeps its own state across steps: pass
-  /// the tensors in the same order every step. Clipping uses the global norm over all of them.
-  /// @throws lrs::invalid_argument on a bad lr, group index or size; nothing is changed then.
+  /// the tensors in the same order every step (a tensor whose size or group differs from its
+  /// first step is refused). Tensor i gets the LR `groups[tensors[i].group()].lr_at(lr)` (see
+  /// param_group). Clipping uses the global norm over all of them.
+  /// @param tensors, count the tensors of this step.
+  /// @param lr the step's LR, e.g. `schedule(t)`; >= 0 and finite.
+  /// @throws lrs::invalid_argument on a bad lr, group index, or a size or group other than at the
+  ///         tensor's first step; nothing is changed then.
   step_info<T> step(const param_tensor<T>* tensors, std::size_t count, T lr) {
     auto& self = static_cast<Derived&>(*this);
     check_tensors(Derived::type_name, tensors, count, states_, groups_.size(), lr);
@@ -148,13 +153,14 @@ class optimizer_base : public threaded_steps<Derived> {
           for (std::size_t i = 0; i < count; ++i) {
             const auto& t = tensors[i];
             auto& s = states_[i];
+            s.group = t.group();
             if (s.size < 0) {
               s.size = t.size();
               for (int b = 0; b < self.buffers_for_first_step(); ++b) s.buf[b].setZero(t.size());
             }
             const auto& g = groups_[t.group()];
-            const T wd = g.weight_decay < T(0) ? self.default_weight_decay() : g.weight_decay;
-            self.prepare(i, t, s, lr * g.lr_scale, wd, clip);
+            const T wd = g.weight_decay.value_or(self.default_weight_decay());
+            self.prepare(i, t, s, g.lr_at(lr), wd, clip);
           }
         },
         [this, &self, tensors](const step_piece& p, double& a, double& b) {
@@ -162,23 +168,28 @@ class optimizer_base : public threaded_steps<Derived> {
                                                          states_[p.tensor], p.begin, p.end, a, b);
         });
   }
+  /// step(tensors.data(), tensors.size(), lr).
   step_info<T> step(const std::vector<param_tensor<T>>& tensors, T lr) {
     return step(tensors.data(), tensors.size(), lr);
   }
+  /// step(tensors.begin(), tensors.size(), lr).
   step_info<T> step(std::initializer_list<param_tensor<T>> tensors, T lr) {
     return step(tensors.begin(), tensors.size(), lr);
   }
 
   /// Adds a parameter group and returns its index. Group 0 always exists (lr_scale 1, the
-  /// optimizer's weight_decay).
-  /// @throws lrs::invalid_argument if lr_scale < 0 or a value is not finite.
+  /// optimizer's weight_decay). See param_group for the LR its tensors get.
+  /// @throws lrs::invalid_argument if lr_scale, weight_decay or lr is negative or not finite, or
+  ///         lr is set with lr_scale != 1.
   std::size_t add_group(const param_group<T>& g) {
     validate_group(Derived::type_name, g);
     groups_.push_back(g);
     return groups_.size() - 1;
   }
+  /// Group i.
   /// @pre i < group_count()
   const param_group<T>& group(std::size_t i) const { return groups_.at(i); }
+  /// Number of groups (>= 1).
   std::size_t group_count() const noexcept { return groups_.size(); }
 
   /// Updates done so far on tensor i (PyTorch's state['step']); 0 before the first.
@@ -196,7 +207,7 @@ class optimizer_base : public threaded_steps<Derived> {
   /// type, the hyper-parameters (options and parameter groups) and the payload.
   [[nodiscard]] std::vector<unsigned char> state() const {
     const auto& self = static_cast<const Derived&>(*this);
-    state_writer w(Derived::type_name, state_scalar_of<T>());
+    state_writer w(Derived::type_name, state_scalar_of<T>(), optim_state_version);
     self.write_hyper(w);
     write_groups(w, groups_);
     self.write_extra(w);
@@ -212,11 +223,11 @@ class optimizer_base : public threaded_steps<Derived> {
   ///         an out-of-range field; the message says which. The optimizer is unchanged then.
   void load_state(const std::vector<unsigned char>& bytes) {
     auto& self = static_cast<Derived&>(*this);
-    state_reader r(bytes, Derived::type_name, state_scalar_of<T>());
+    state_reader r(bytes, Derived::type_name, state_scalar_of<T>(), optim_state_version);
     self.check_hyper(r);
     check_groups(r, groups_);
     auto extra = self.read_extra(r);
-    auto states = read_tensor_states<T>(r);
+    auto states = read_tensor_states<T>(r, groups_.size());
     r.finish();
     for (std::size_t i = 0; i < states.size(); ++i) self.check_loaded(r, i, states[i]);
     states_ = std::move(states);

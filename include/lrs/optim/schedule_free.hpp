@@ -32,6 +32,32 @@ struct sgd_schedule_free_options {
   T r = T(0);                ///< >= 0, polynomial weighting (k+1)^r of the average
   T weight_lr_power = T(2);  ///< >= 0, the average weights lr_max^weight_lr_power
   T max_grad_norm = T(0);    ///< > 0: clip the global gradient L2 norm to it; 0: no clipping
+
+  /// Sets `momentum` (see the field); returns *this for chaining.
+  constexpr sgd_schedule_free_options& with_momentum(T v) noexcept {
+    momentum = v;
+    return *this;
+  }
+  /// Sets `weight_decay` (see the field); returns *this for chaining.
+  constexpr sgd_schedule_free_options& with_weight_decay(T v) noexcept {
+    weight_decay = v;
+    return *this;
+  }
+  /// Sets `r` (see the field); returns *this for chaining.
+  constexpr sgd_schedule_free_options& with_r(T v) noexcept {
+    r = v;
+    return *this;
+  }
+  /// Sets `weight_lr_power` (see the field); returns *this for chaining.
+  constexpr sgd_schedule_free_options& with_weight_lr_power(T v) noexcept {
+    weight_lr_power = v;
+    return *this;
+  }
+  /// Sets `max_grad_norm` (see the field); returns *this for chaining.
+  constexpr sgd_schedule_free_options& with_max_grad_norm(T v) noexcept {
+    max_grad_norm = v;
+    return *this;
+  }
 };
 
 /// Hyper-parameters of lrs::adamw_schedule_free; defaults are the authors' AdamWScheduleFree's
@@ -47,6 +73,52 @@ struct adamw_schedule_free_options {
   T r = T(0);                ///< >= 0, polynomial weighting (k+1)^r of the average
   T weight_lr_power = T(2);  ///< >= 0, the average weights lr_max^weight_lr_power
   T max_grad_norm = T(0);    ///< > 0: clip the global gradient L2 norm to it; 0: no clipping
+
+  /// Sets `beta1` (see the field); returns *this for chaining.
+  constexpr adamw_schedule_free_options& with_beta1(T v) noexcept {
+    beta1 = v;
+    return *this;
+  }
+  /// Sets `beta2` (see the field); returns *this for chaining.
+  constexpr adamw_schedule_free_options& with_beta2(T v) noexcept {
+    beta2 = v;
+    return *this;
+  }
+  /// Sets `eps` (see the field); returns *this for chaining.
+  constexpr adamw_schedule_free_options& with_eps(T v) noexcept {
+    eps = v;
+    return *this;
+  }
+  /// Sets `weight_decay` (see the field); returns *this for chaining.
+  constexpr adamw_schedule_free_options& with_weight_decay(T v) noexcept {
+    weight_decay = v;
+    return *this;
+  }
+  /// Sets `decay_at_z` (see the field); returns *this for chaining.
+  constexpr adamw_schedule_free_options& with_decay_at_z(bool v) noexcept {
+    decay_at_z = v;
+    return *this;
+  }
+  /// Sets `inner_momentum` (see the field); returns *this for chaining.
+  constexpr adamw_schedule_free_options& with_inner_momentum(T v) noexcept {
+    inner_momentum = v;
+    return *this;
+  }
+  /// Sets `r` (see the field); returns *this for chaining.
+  constexpr adamw_schedule_free_options& with_r(T v) noexcept {
+    r = v;
+    return *this;
+  }
+  /// Sets `weight_lr_power` (see the field); returns *this for chaining.
+  constexpr adamw_schedule_free_options& with_weight_lr_power(T v) noexcept {
+    weight_lr_power = v;
+    return *this;
+  }
+  /// Sets `max_grad_norm` (see the field); returns *this for chaining.
+  constexpr adamw_schedule_free_options& with_max_grad_norm(T v) noexcept {
+    max_grad_norm = v;
+    return *this;
+  }
 };
 
 namespace detail {
@@ -59,10 +131,12 @@ struct sf_group_state {
   double weight_sum = 0.0;
 };
 
-/// Per tensor: its size (-1 before its first step) and up to four buffers (z, x, v, m).
+/// Per tensor: its size and group (-1 / unknown before its first step) and up to four buffers
+/// (z, x, v, m).
 template <class T>
 struct sf_tensor_state {
   Eigen::Index size = -1;
+  std::size_t group = group_unknown;
   vector_t<T> buf[4];
 };
 
@@ -189,10 +263,13 @@ class schedule_free_base : public threaded_steps<Derived> {
     return step(&t, 1, lr);
   }
 
-  /// One update of several tensors. Pass the tensors in the same order every step; clipping uses
-  /// the global norm over all of them. Every group counts one update per call.
-  /// @throws lrs::invalid_argument in eval mode, on a bad lr, group index or size, or if the
-  ///         averaging weight overflows; nothing is changed then.
+  /// One update of several tensors. Pass the tensors in the same order every step (a tensor
+  /// whose size or group differs from its first step is refused); tensor i gets the LR
+  /// `groups[tensors[i].group()].lr_at(lr)` (see param_group). Clipping uses the global norm
+  /// over all of them. Every group counts one update per call.
+  /// @throws lrs::invalid_argument in eval mode, on a bad lr, group index, a size or group other
+  ///         than at the tensor's first step, or if the averaging weight overflows; nothing is
+  ///         changed then.
   step_info<T> step(const param_tensor<T>* tensors, std::size_t count, T lr) {
     auto& self = static_cast<Derived&>(*this);
     require(training_, Derived::type_name, "mode", "train to step (call train(params) first)",
@@ -204,10 +281,8 @@ class schedule_free_base : public threaded_steps<Derived> {
       if (t.group() >= groups_.size())
         throw_invalid(Derived::type_name, "group of tensor " + std::to_string(i),
                       "< the number of groups " + std::to_string(groups_.size()), t.group());
-      if (i < states_.size() && states_[i].size >= 0 && t.size() != states_[i].size)
-        throw_invalid(Derived::type_name, "size of tensor " + std::to_string(i),
-                      "its size at the first step (" + std::to_string(states_[i].size) + ")",
-                      t.size());
+      if (i < states_.size())
+        check_same_tensor(Derived::type_name, i, t, states_[i].size, states_[i].group);
     }
     // The group scalars of this update, in double as the reference computes them in Python, into
     // next_ (sized with the groups: no allocation); gstates_ changes only once nothing can throw.
@@ -218,7 +293,8 @@ class schedule_free_base : public threaded_steps<Derived> {
       if (gs.k == std::numeric_limits<std::int64_t>::max())
         throw_invalid(Derived::type_name, "update count of group " + std::to_string(gi),
                       "< 2^63 - 1", gs.k);
-      const double lr_g = double(lr) * double(groups_[gi].lr_scale);
+      const double lr_g =
+          groups_[gi].lr ? double(*groups_[gi].lr) : double(lr) * double(groups_[gi].lr_scale);
       gs.lr_max = lr_g > gs.lr_max ? lr_g : gs.lr_max;
       const double weight = std::pow(double(gs.k + 1), double(self.r())) *
                             std::pow(gs.lr_max, double(self.weight_lr_power()));
@@ -238,7 +314,7 @@ class schedule_free_base : public threaded_steps<Derived> {
           self.reserve_prepared(ng);
           for (std::size_t gi = 0; gi < ng; ++gi) {
             const auto& g = groups_[gi];
-            const T wd = g.weight_decay < T(0) ? self.default_weight_decay() : g.weight_decay;
+            const T wd = g.weight_decay.value_or(self.default_weight_decay());
             self.prepare(gi, gstates_[gi].k, next_lr_[gi], next_c_[gi], double(wd), clip);
             gstates_[gi] = next_[gi];
           }
@@ -246,6 +322,7 @@ class schedule_free_base : public threaded_steps<Derived> {
           if (fresh_.size() < count) fresh_.resize(count);
           for (std::size_t i = 0; i < count; ++i) {
             auto& s = states_[i];
+            s.group = tensors[i].group();
             fresh_[i] = s.size < 0;
             if (s.size >= 0) continue;
             // z and x start at the params and the moments at 0, written range by range on the
@@ -299,8 +376,10 @@ class schedule_free_base : public threaded_steps<Derived> {
   bool training() const noexcept { return training_; }
 
   /// Adds a parameter group and returns its index. Group 0 always exists (lr_scale 1, the
-  /// optimizer's weight_decay). A new group starts its own update count and average.
-  /// @throws lrs::invalid_argument if lr_scale < 0 or a value is not finite.
+  /// optimizer's weight_decay). A new group starts its own update count and average. See
+  /// param_group for the LR its tensors get.
+  /// @throws lrs::invalid_argument if lr_scale, weight_decay or lr is negative or not finite, or
+  ///         lr is set with lr_scale != 1.
   std::size_t add_group(const param_group<T>& g) {
     validate_group(Derived::type_name, g);
     groups_.push_back(g);
@@ -316,7 +395,8 @@ class schedule_free_base : public threaded_steps<Derived> {
   /// Updates done so far by group i (the authors' group['k']).
   /// @pre i < group_count()
   std::int64_t step_count(std::size_t group = 0) const { return gstates_.at(group).k; }
-  /// The largest LR group i has seen (lr * lr_scale), -1 before its first update.
+  /// The largest LR group i has seen (param_group::lr_at of the step's lr), -1 before its first
+  /// update.
   /// @pre i < group_count()
   double lr_max(std::size_t group = 0) const { return gstates_.at(group).lr_max; }
   /// Sum of the averaging weights of group i so far.
@@ -340,7 +420,7 @@ class schedule_free_base : public threaded_steps<Derived> {
   /// themselves (y in train mode, x in eval mode) are the caller's to save.
   [[nodiscard]] std::vector<unsigned char> state() const {
     const auto& self = static_cast<const Derived&>(*this);
-    state_writer w(Derived::type_name, state_scalar_of<T>());
+    state_writer w(Derived::type_name, state_scalar_of<T>(), optim_state_version);
     self.write_hyper(w);
     write_groups(w, groups_);
     w.boolean(training_);
@@ -349,6 +429,7 @@ class schedule_free_base : public threaded_steps<Derived> {
     w.u64(states_.size());
     for (const auto& s : states_) {
       w.i64(static_cast<std::int64_t>(s.size));
+      w.i64(group_to_i64(s.group));
       for (const auto& b : s.buf) w.reals(b.data(), static_cast<std::size_t>(b.size()));
     }
     return w.finish();
@@ -363,7 +444,7 @@ class schedule_free_base : public threaded_steps<Derived> {
   void load_state(const std::vector<unsigned char>& bytes) {
     const auto& self = static_cast<const Derived&>(*this);
     constexpr std::int64_t max_i64 = std::numeric_limits<std::int64_t>::max();
-    state_reader r(bytes, Derived::type_name, state_scalar_of<T>());
+    state_reader r(bytes, Derived::type_name, state_scalar_of<T>(), optim_state_version);
     self.check_hyper(r);
     check_groups(r, groups_);
     const bool training = r.boolean("mode");
@@ -384,12 +465,18 @@ class schedule_free_base : public threaded_steps<Derived> {
       if (gs[i].k == 0 && (gs[i].lr_max != -1.0 || gs[i].weight_sum != 0.0))
         r.fail(g + " has lr_max or weight_sum but no update");
     }
-    const std::size_t nt = r.count("tensor count", 8 + 4 * 8);
+    const bool has_groups = r.kind_version() >= 2;
+    const std::size_t nt = r.count("tensor count", (has_groups ? 16 : 8) + 4 * 8);
     std::vector<sf_tensor_state<T>> ts(nt);
     for (std::size_t i = 0; i < nt; ++i) {
       auto& s = ts[i];
       const std::string tensor = "tensor " + std::to_string(i);
       s.size = static_cast<Eigen::Index>(r.i64(tensor + " size", -1, max_i64));
+      if (has_groups) {
+        s.group = read_tensor_group(r, tensor, groups_.size());
+        if (s.size < 0 && s.group != group_unknown)
+          r.fail(tensor + " was never stepped (size -1) but has group " + std::to_string(s.group));
+      }
       for (int b = 0; b < 4; ++b) {
         const std::string what = tensor + " buffer " + std::to_string(b);
         const std::size_t n = r.count(what, sizeof(T));
@@ -433,11 +520,8 @@ class schedule_free_base : public threaded_steps<Derived> {
             train ? "tensor count of train()" : "tensor count of eval()",
             ">= the number of tensors stepped (" + std::to_string(states_.size()) + ")", count);
     for (std::size_t i = 0; i < count && i < states_.size(); ++i)
-      if (states_[i].size >= 0)
-        require(tensors[i].size() == states_[i].size, Derived::type_name,
-                "size of tensor " + std::to_string(i),
-                "its size at the first step (" + std::to_string(states_[i].size) + ")",
-                tensors[i].size());
+      // Sizes only: the groups are not used here, and eval({{w, w}}) is a documented form.
+      check_same_tensor(Derived::type_name, i, tensors[i], states_[i].size, group_unknown);
     if (training_ == train) return;
     const double beta = double(static_cast<const Derived&>(*this).average_beta());
     const T b = static_cast<T>(beta), omb = static_cast<T>(1.0 - beta);
@@ -490,9 +574,13 @@ class sgd_schedule_free : public detail::schedule_free_base<sgd_schedule_free<T>
   friend base;
 
  public:
+  /// The options type.
   using options_type = sgd_schedule_free_options<T>;
+  /// The name in error messages ("lrs::<name>: ...") and in state() (its kind).
   static constexpr const char* type_name = "sgd_schedule_free";
 
+  /// @param o the options (see sgd_schedule_free_options).
+  /// @throws lrs::invalid_argument as stated on the class.
   explicit sgd_schedule_free(const options_type& o = {}) : opt_(o) {
     detail::require_in_range(type_name, "momentum", o.momentum, T(0), T(1), true, true);
     detail::require_non_negative(type_name, "weight_decay", o.weight_decay);
@@ -501,6 +589,7 @@ class sgd_schedule_free : public detail::schedule_free_base<sgd_schedule_free<T>
     detail::require_non_negative(type_name, "max_grad_norm", o.max_grad_norm);
   }
 
+  /// The options given to the constructor.
   const options_type& options() const noexcept { return opt_; }
 
  private:
@@ -584,9 +673,13 @@ class adamw_schedule_free : public detail::schedule_free_base<adamw_schedule_fre
   friend base;
 
  public:
+  /// The options type.
   using options_type = adamw_schedule_free_options<T>;
+  /// The name in error messages ("lrs::<name>: ...") and in state() (its kind).
   static constexpr const char* type_name = "adamw_schedule_free";
 
+  /// @param o the options (see adamw_schedule_free_options).
+  /// @throws lrs::invalid_argument as stated on the class.
   explicit adamw_schedule_free(const options_type& o = {}) : opt_(o) {
     detail::require_in_range(type_name, "beta1", o.beta1, T(0), T(1), false, true);
     detail::require_in_range(type_name, "beta2", o.beta2, T(0), T(1), false, true);
@@ -599,6 +692,7 @@ class adamw_schedule_free : public detail::schedule_free_base<adamw_schedule_fre
     detail::require_non_negative(type_name, "max_grad_norm", o.max_grad_norm);
   }
 
+  /// The options given to the constructor.
   const options_type& options() const noexcept { return opt_; }
 
  private:

@@ -28,6 +28,37 @@ struct sgd_options {
   T weight_decay = T(0);   ///< >= 0, L2 penalty added to the gradient (group 0 and default).
   bool maximize = false;   ///< ascend instead of descend.
   T max_grad_norm = T(0);  ///< > 0: clip the global gradient L2 norm to it; 0: no clipping.
+
+  /// Sets `momentum` (see the field); returns *this for chaining.
+  constexpr sgd_options& with_momentum(T v) noexcept {
+    momentum = v;
+    return *this;
+  }
+  /// Sets `dampening` (see the field); returns *this for chaining.
+  constexpr sgd_options& with_dampening(T v) noexcept {
+    dampening = v;
+    return *this;
+  }
+  /// Sets `nesterov` (see the field); returns *this for chaining.
+  constexpr sgd_options& with_nesterov(bool v) noexcept {
+    nesterov = v;
+    return *this;
+  }
+  /// Sets `weight_decay` (see the field); returns *this for chaining.
+  constexpr sgd_options& with_weight_decay(T v) noexcept {
+    weight_decay = v;
+    return *this;
+  }
+  /// Sets `maximize` (see the field); returns *this for chaining.
+  constexpr sgd_options& with_maximize(bool v) noexcept {
+    maximize = v;
+    return *this;
+  }
+  /// Sets `max_grad_norm` (see the field); returns *this for chaining.
+  constexpr sgd_options& with_max_grad_norm(T v) noexcept {
+    max_grad_norm = v;
+    return *this;
+  }
 };
 
 namespace detail {
@@ -86,9 +117,13 @@ class sgd : public detail::optimizer_base<sgd<T>, T> {
   friend base;
 
  public:
+  /// The options type.
   using options_type = sgd_options<T>;
+  /// The name in error messages ("lrs::<name>: ...") and in state() (its kind).
   static constexpr const char* type_name = "sgd";
 
+  /// @param o the options (see sgd_options).
+  /// @throws lrs::invalid_argument as stated on the class.
   explicit sgd(const sgd_options<T>& o = {}) : opt_(o) {
     detail::require_non_negative(type_name, "momentum", o.momentum);
     detail::require_finite(type_name, "dampening", o.dampening);
@@ -100,6 +135,7 @@ class sgd : public detail::optimizer_base<sgd<T>, T> {
     }
   }
 
+  /// The options given to the constructor.
   const sgd_options<T>& options() const noexcept { return opt_; }
   /// Current momentum factor.
   T momentum() const noexcept { return opt_.momentum; }

@@ -5,6 +5,7 @@
 #include <lrs/optim.hpp>
 
 #include <cmath>
+#include <cstring>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -44,6 +45,88 @@ TEST_CASE("a group's LR is its absolute lr if set, else lr_scale * the step's lr
   }
   CHECK(opt.group(fixed).lr_at(7.0) == 0.003);
   CHECK(opt.group(scaled).lr_at(0.2) == 0.1);
+}
+
+TEST_CASE("group_lrs gives each group its own step LR (a schedule per group)", "[optim][groups]") {
+  // Plain SGD, no weight decay: p -= group_lr * g. A backbone warming up (0.01 t) beside a head
+  // on its own cosine-like values; the head group also has lr_scale 2, applied to its element.
+  lrs::sgd<double> opt;
+  const auto head = opt.add_group({2.0});
+  const auto fixed = opt.add_group(lrs::param_group<double>{}.with_lr(0.003));
+  lrs::vector_t<double> pb = lrs::vector_t<double>::Zero(3), ph = pb, pf = pb;
+  const lrs::vector_t<double> g = lrs::vector_t<double>::Constant(3, 4.0);
+  lrs::group_lrs<double> lrs_t(0.0, 0.0, 0.0);
+  const double backbone[] = {0.01, 0.02, 0.03}, head_lr[] = {0.05, 0.04, 0.025};
+  for (int t = 0; t < 3; ++t) {
+    lrs_t[0] = backbone[t];
+    lrs_t[1] = head_lr[t];
+    lrs_t[2] = 123.0;  // ignored: group 2 has an absolute lr
+    const lrs::vector_t<double> b = pb, h = ph, f = pf;
+    opt.step(
+        {lrs::param_tensor(pb, g), lrs::param_tensor(ph, g, head), lrs::param_tensor(pf, g, fixed)},
+        lrs_t);
+    CHECK_THAT((b - pb)[0] / 4.0, WithinRel(backbone[t], 1e-14));
+    CHECK_THAT((h - ph)[2] / 4.0, WithinRel(2.0 * head_lr[t], 1e-14));
+    CHECK_THAT((f - pf)[1] / 4.0, WithinRel(0.003, 1e-14));
+  }
+}
+
+TEMPLATE_TEST_CASE("group_lrs with every element equal is step(lr), bit for bit", "[optim][groups]",
+                   lrs::adamw<float>, lrs::adamw_schedule_free<float>) {
+  // The one-lr step is group_lrs with lr everywhere: same params, same state bytes.
+  TestType a, b;
+  const auto ha = a.add_group({0.5}), hb = b.add_group({0.5});
+  REQUIRE(ha == hb);
+  lrs::vector_t<float> wa = lrs::vector_t<float>::LinSpaced(5, -1.0f, 1.0f), wb = wa;
+  lrs::vector_t<float> va = lrs::vector_t<float>::Constant(3, 0.25f), vb = va;
+  for (int t = 0; t < 4; ++t) {
+    const lrs::vector_t<float> g = wa * 0.5f + lrs::vector_t<float>::Constant(5, float(t));
+    const lrs::vector_t<float> h = va * -2.0f;
+    const float lr = 0.01f * float(t + 1);
+    a.step({lrs::param_tensor(wa, g), lrs::param_tensor(va, h, ha)}, lr);
+    b.step({lrs::param_tensor(wb, g), lrs::param_tensor(vb, h, hb)}, lrs::group_lrs<float>(lr, lr));
+  }
+  CHECK(std::memcmp(wa.data(), wb.data(), sizeof(float) * 5) == 0);
+  CHECK(std::memcmp(va.data(), vb.data(), sizeof(float) * 3) == 0);
+  CHECK(a.state() == b.state());
+}
+
+TEST_CASE("a schedule-free group's lr_max follows its own element of group_lrs",
+          "[optim][groups]") {
+  lrs::sgd_schedule_free<double> opt;
+  const auto head = opt.add_group({1.0});
+  lrs::vector_t<double> p = lrs::vector_t<double>::Zero(2), q = p;
+  const lrs::vector_t<double> g = lrs::vector_t<double>::Ones(2);
+  opt.step({lrs::param_tensor(p, g), lrs::param_tensor(q, g, head)},
+           lrs::group_lrs<double>(0.1, 0.7));
+  opt.step({lrs::param_tensor(p, g), lrs::param_tensor(q, g, head)},
+           lrs::group_lrs<double>(0.2, 0.3));
+  CHECK(opt.lr_max(0) == 0.2);
+  CHECK(opt.lr_max(head) == 0.7);
+}
+
+TEST_CASE("bad group_lrs are refused, naming the element, and change nothing",
+          "[optim][groups][error]") {
+  lrs::adam<double> opt;
+  opt.add_group({1.0});
+  lrs::vector_t<double> p = lrs::vector_t<double>::Ones(2);
+  const lrs::vector_t<double> g = lrs::vector_t<double>::Ones(2);
+  opt.step(p, g, 0.1);
+  const auto before = opt.state();
+  const lrs::vector_t<double> p_before = p;
+  CHECK(invalid_message([&] {
+          opt.step({lrs::param_tensor(p, g)}, lrs::group_lrs<double>(0.1));
+        }) == "lrs::adam: group_lrs size must be one per group: 2, got 1");
+  CHECK(invalid_message([&] {
+          opt.step({lrs::param_tensor(p, g)}, lrs::group_lrs<double>(0.1, -0.5));
+        }) == "lrs::adam: group_lrs[1] must be >= 0 and finite, got -0.5");
+  CHECK_THROWS_WITH(opt.step({lrs::param_tensor(p, g)}, lrs::group_lrs<double>(std::nan(""), 0.1)),
+                    Catch::Contains("group_lrs[0]"));
+  lrs::sgd_schedule_free<double> sf;
+  CHECK(invalid_message([&] { sf.step({lrs::param_tensor(p, g)}, lrs::group_lrs<double>()); }) ==
+        "lrs::sgd_schedule_free: group_lrs size must be one per group: 1, got 0");
+  CHECK(opt.state() == before);
+  CHECK(p == p_before);
 }
 
 TEST_CASE("a group's weight decay overrides the optimizer's only when set", "[optim][groups]") {

@@ -51,9 +51,10 @@ struct step_info {
 ///
 /// so a group either follows the step's LR (scaled, PyTorch's `{"params": ..., "lr": scale * lr}`)
 /// or has its own absolute LR that ignores the step's (PyTorch's `{"params": ..., "lr": 1e-4}`,
-/// for a head held constant beside a warmed-up backbone). Setting both is refused. The weight
-/// decay is `group.weight_decay` if set, else the optimizer's own option. Both are recorded in
-/// state() and compared by load_state().
+/// for a head held constant beside a warmed-up backbone). Setting both is refused. A group that
+/// follows a schedule of its own takes its step LR from a group_lrs instead of the one `lr`. The
+/// weight decay is `group.weight_decay` if set, else the optimizer's own option. Both are recorded
+/// in state() and compared by load_state().
 ///
 /// Brace use keeps working: `{lr_scale, weight_decay}` (e.g. `{0.5, 0.0}`), or
 /// `lrs::param_group<float>{}.with_lr(1e-4f).with_weight_decay(0.0f)`.
@@ -118,6 +119,49 @@ std::vector<param_group<T>> layerwise_groups(std::int64_t layers, T decay) {
   }
   return groups;
 }
+
+/// One step LR per parameter group, for groups that follow schedules of their own (PyTorch's
+/// LambdaLR with one lambda per group), e.g. a head without warm-up beside a warmed-up backbone:
+///
+///     opt.step(tensors, lrs::group_lrs<float>(backbone(t), head(t)));
+///
+/// Element g takes the place of the one `lr` of `step(tensors, lr)` for group g, and the group's
+/// rule applies to it as to that lr: group g's tensors get `group(g).lr_at(lrs[g])` (param_group).
+/// To avoid an allocation per step, build one object and assign its elements each step.
+/// @pre one element per group of the optimizer, each >= 0 and finite (step() checks both and
+///      throws lrs::invalid_argument naming `group_lrs[g]` otherwise, changing nothing).
+template <class T>
+class group_lrs {
+ public:
+  /// The step LRs of groups 0, 1, ..., in order, each converted to T.
+  template <class... U, class = std::enable_if_t<(std::is_arithmetic_v<U> && ...)>>
+  explicit group_lrs(U... lrs) : lrs_{static_cast<T>(lrs)...} {}
+  /// Element g is the step LR of group g.
+  explicit group_lrs(std::vector<T> lrs) : lrs_(std::move(lrs)) {}
+
+  /// The number of elements (one per group).
+  [[nodiscard]] std::size_t size() const noexcept { return lrs_.size(); }
+  /// The step LR of group g. @pre g < size().
+  [[nodiscard]] T operator[](std::size_t g) const { return lrs_[g]; }
+  /// The step LR of group g, to assign. @pre g < size().
+  [[nodiscard]] T& operator[](std::size_t g) { return lrs_[g]; }
+
+ private:
+  std::vector<T> lrs_;
+};
+
+namespace detail {
+/// Throws unless `lrs` has one finite, non-negative element per group (messages built only on
+/// failure: this runs every step).
+template <class T>
+void check_group_lrs(std::string_view type, const group_lrs<T>& lrs, std::size_t groups) {
+  if (lrs.size() != groups)
+    throw_invalid(type, "group_lrs size", "one per group: " + std::to_string(groups), lrs.size());
+  for (std::size_t g = 0; g < groups; ++g)
+    if (!(std::isfinite(lrs[g]) && lrs[g] >= T(0)))
+      throw_invalid(type, "group_lrs[" + std::to_string(g) + "]", ">= 0 and finite", lrs[g]);
+}
+}  // namespace detail
 
 /// The one diagnostic for params and grads of different scalar types.
 #define LRS_PARAM_TENSOR_MISMATCH                                                             \

@@ -143,30 +143,8 @@ class optimizer_base : public threaded_steps<Derived> {
   /// @throws lrs::invalid_argument on a bad lr, group index, or a size or group other than at the
   ///         tensor's first step; nothing is changed then.
   step_info<T> step(const param_tensor<T>* tensors, std::size_t count, T lr) {
-    auto& self = static_cast<Derived&>(*this);
     check_tensors(Derived::type_name, tensors, count, states_, groups_.size(), lr);
-    return this->run_step(
-        tensors, count, self.max_grad_norm(),
-        [&](T clip) {
-          if (states_.size() < count) states_.resize(count);
-          self.reserve_prepared(count);
-          for (std::size_t i = 0; i < count; ++i) {
-            const auto& t = tensors[i];
-            auto& s = states_[i];
-            s.group = t.group();
-            if (s.size < 0) {
-              s.size = t.size();
-              for (int b = 0; b < self.buffers_for_first_step(); ++b) s.buf[b].setZero(t.size());
-            }
-            const auto& g = groups_[t.group()];
-            const T wd = g.weight_decay.value_or(self.default_weight_decay());
-            self.prepare(i, t, s, g.lr_at(lr), wd, clip);
-          }
-        },
-        [this, &self, tensors](const step_piece& p, double& a, double& b) {
-          static_cast<const Derived&>(self).update_range(p.tensor, tensors[p.tensor],
-                                                         states_[p.tensor], p.begin, p.end, a, b);
-        });
+    return update(tensors, count, [lr](std::size_t) { return lr; });
   }
   /// step(tensors.data(), tensors.size(), lr).
   step_info<T> step(const std::vector<param_tensor<T>>& tensors, T lr) {
@@ -175,6 +153,26 @@ class optimizer_base : public threaded_steps<Derived> {
   /// step(tensors.begin(), tensors.size(), lr).
   step_info<T> step(std::initializer_list<param_tensor<T>> tensors, T lr) {
     return step(tensors.begin(), tensors.size(), lr);
+  }
+
+  /// One update with a step LR per group (groups following schedules of their own): as
+  /// step(tensors, count, lr), with `lrs[g]` in place of `lr` for group g, so tensor i gets
+  /// `groups[g].lr_at(lrs[g])`, g = tensors[i].group().
+  /// @throws lrs::invalid_argument unless `lrs` has one element per group, each >= 0 and finite,
+  ///         and as step(tensors, count, lr) otherwise; nothing is changed then.
+  step_info<T> step(const param_tensor<T>* tensors, std::size_t count, const group_lrs<T>& lrs) {
+    check_group_lrs(Derived::type_name, lrs, groups_.size());
+    // lr 0 passes the check of the one lr; every element of lrs was checked above.
+    check_tensors(Derived::type_name, tensors, count, states_, groups_.size(), T(0));
+    return update(tensors, count, [&lrs](std::size_t g) { return lrs[g]; });
+  }
+  /// step(tensors.data(), tensors.size(), lrs).
+  step_info<T> step(const std::vector<param_tensor<T>>& tensors, const group_lrs<T>& lrs) {
+    return step(tensors.data(), tensors.size(), lrs);
+  }
+  /// step(tensors.begin(), tensors.size(), lrs).
+  step_info<T> step(std::initializer_list<param_tensor<T>> tensors, const group_lrs<T>& lrs) {
+    return step(tensors.begin(), tensors.size(), lrs);
   }
 
   /// Adds a parameter group and returns its index. Group 0 always exists (lr_scale 1, the
@@ -242,6 +240,35 @@ class optimizer_base : public threaded_steps<Derived> {
 
   std::vector<tensor_state<T>> states_;
   std::vector<param_group<T>> groups_;
+
+ private:
+  /// The checked update: tensor i gets `groups_[g].lr_at(step_lr(g))`, g its group.
+  template <class StepLr>
+  step_info<T> update(const param_tensor<T>* tensors, std::size_t count, const StepLr& step_lr) {
+    auto& self = static_cast<Derived&>(*this);
+    return this->run_step(
+        tensors, count, self.max_grad_norm(),
+        [&](T clip) {
+          if (states_.size() < count) states_.resize(count);
+          self.reserve_prepared(count);
+          for (std::size_t i = 0; i < count; ++i) {
+            const auto& t = tensors[i];
+            auto& s = states_[i];
+            s.group = t.group();
+            if (s.size < 0) {
+              s.size = t.size();
+              for (int b = 0; b < self.buffers_for_first_step(); ++b) s.buf[b].setZero(t.size());
+            }
+            const auto& g = groups_[t.group()];
+            const T wd = g.weight_decay.value_or(self.default_weight_decay());
+            self.prepare(i, t, s, g.lr_at(step_lr(t.group())), wd, clip);
+          }
+        },
+        [this, &self, tensors](const step_piece& p, double& a, double& b) {
+          static_cast<const Derived&>(self).update_range(p.tensor, tensors[p.tensor],
+                                                         states_[p.tensor], p.begin, p.end, a, b);
+        });
+  }
 };
 
 /// Calls f with std::integral_constant<bool, b>, so a run-time flag picks a compiled kernel.

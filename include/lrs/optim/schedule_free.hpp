@@ -271,78 +271,37 @@ class schedule_free_base : public threaded_steps<Derived> {
   ///         than at the tensor's first step, or if the averaging weight overflows; nothing is
   ///         changed then.
   step_info<T> step(const param_tensor<T>* tensors, std::size_t count, T lr) {
-    auto& self = static_cast<Derived&>(*this);
     require(training_, Derived::type_name, "mode", "train to step (call train(params) first)",
             "eval");
     require(std::isfinite(lr) && lr >= T(0), Derived::type_name, "lr", ">= 0 and finite", lr);
-    // Messages are built only on failure (check_tensors in common.hpp does the same).
-    for (std::size_t i = 0; i < count; ++i) {
-      const auto& t = tensors[i];
-      if (t.group() >= groups_.size())
-        throw_invalid(Derived::type_name, "group of tensor " + std::to_string(i),
-                      "< the number of groups " + std::to_string(groups_.size()), t.group());
-      if (i < states_.size())
-        check_same_tensor(Derived::type_name, i, t, states_[i].size, states_[i].group);
-    }
-    // The group scalars of this update, in double as the reference computes them in Python, into
-    // next_ (sized with the groups: no allocation); gstates_ changes only once nothing can throw.
-    const std::size_t ng = groups_.size();
-    for (std::size_t gi = 0; gi < ng; ++gi) {
-      auto& gs = next_[gi];
-      gs = gstates_[gi];
-      if (gs.k == std::numeric_limits<std::int64_t>::max())
-        throw_invalid(Derived::type_name, "update count of group " + std::to_string(gi),
-                      "< 2^63 - 1", gs.k);
-      const double lr_g =
-          groups_[gi].lr ? double(*groups_[gi].lr) : double(lr) * double(groups_[gi].lr_scale);
-      gs.lr_max = lr_g > gs.lr_max ? lr_g : gs.lr_max;
-      const double weight = std::pow(double(gs.k + 1), double(self.r())) *
-                            std::pow(gs.lr_max, double(self.weight_lr_power()));
-      gs.weight_sum += weight;
-      if (!(std::isfinite(weight) && std::isfinite(gs.weight_sum)))
-        throw_invalid(
-            Derived::type_name,
-            "averaging weight (k+1)^r * lr_max^weight_lr_power of group " + std::to_string(gi),
-            "finite (lower r or weight_lr_power)", weight);
-      next_lr_[gi] = lr_g;
-      next_c_[gi] = gs.weight_sum > 0.0 ? weight / gs.weight_sum : 0.0;
-      ++gs.k;
-    }
-    return this->run_step(
-        tensors, count, self.max_grad_norm(),
-        [&](T clip) {
-          self.reserve_prepared(ng);
-          for (std::size_t gi = 0; gi < ng; ++gi) {
-            const auto& g = groups_[gi];
-            const T wd = g.weight_decay.value_or(self.default_weight_decay());
-            self.prepare(gi, gstates_[gi].k, next_lr_[gi], next_c_[gi], double(wd), clip);
-            gstates_[gi] = next_[gi];
-          }
-          if (states_.size() < count) states_.resize(count);
-          if (fresh_.size() < count) fresh_.resize(count);
-          for (std::size_t i = 0; i < count; ++i) {
-            auto& s = states_[i];
-            s.group = tensors[i].group();
-            fresh_[i] = s.size < 0;
-            if (s.size >= 0) continue;
-            // z and x start at the params and the moments at 0, written range by range on the
-            // pool (first_touch_range) rather than here.
-            s.size = tensors[i].size();
-            for (int b = 0; b < self.buffer_count(); ++b) s.buf[b].resize(s.size);
-          }
-        },
-        [this, &self, tensors](const step_piece& p, double& a, double& b) {
-          const auto& t = tensors[p.tensor];
-          auto& s = states_[p.tensor];
-          if (fresh_[p.tensor] != 0) first_touch_range(t, s, p.begin, p.end, self.buffer_count());
-          static_cast<const Derived&>(self).update_range(t, s, t.group(), p.begin, p.end, a, b);
-        });
+    return update(tensors, count, [lr](std::size_t) { return lr; });
   }
+  /// step(tensors.data(), tensors.size(), lr).
   step_info<T> step(const std::vector<param_tensor<T>>& tensors, T lr) {
     return step(tensors.data(), tensors.size(), lr);
   }
+  /// step(tensors.begin(), tensors.size(), lr).
   step_info<T> step(std::initializer_list<param_tensor<T>> tensors, T lr) {
     return step(tensors.begin(), tensors.size(), lr);
+  }
+
+  /// One update with a step LR per group: as step(tensors, count, lr), with `lrs[g]` in place of
+  /// `lr` for group g (so group g's LR, and its lr_max, follow `groups[g].lr_at(lrs[g])`).
+  /// @throws lrs::invalid_argument unless `lrs` has one element per group, each >= 0 and finite,
+  ///         and as step(tensors, count, lr) otherwise; nothing is changed then.
+  step_info<T> step(const param_tensor<T>* tensors, std::size_t count, const group_lrs<T>& lrs) {
+    require(training_, Derived::type_name, "mode", "train to step (call train(params) first)",
+            "eval");
+    check_group_lrs(Derived::type_name, lrs, groups_.size());
+    return update(tensors, count, [&lrs](std::size_t g) { return lrs[g]; });
+  }
+  /// step(tensors.data(), tensors.size(), lrs).
+  step_info<T> step(const std::vector<param_tensor<T>>& tensors, const group_lrs<T>& lrs) {
+    return step(tensors.data(), tensors.size(), lrs);
+  }
+  /// step(tensors.begin(), tensors.size(), lrs).
+  step_info<T> step(std::initializer_list<param_tensor<T>> tensors, const group_lrs<T>& lrs) {
+    return step(tensors.begin(), tensors.size(), lrs);
   }
 
   /// Switches to eval mode: params = x, the averaged point to evaluate (and to ship) the model
@@ -545,6 +504,74 @@ class schedule_free_base : public threaded_steps<Derived> {
   bool training_ = true;
 
  private:
+  /// The checked update: group g follows `groups_[g].lr_at(step_lr(g))`.
+  template <class StepLr>
+  step_info<T> update(const param_tensor<T>* tensors, std::size_t count, const StepLr& step_lr) {
+    auto& self = static_cast<Derived&>(*this);
+    // Messages are built only on failure (check_tensors in common.hpp does the same).
+    for (std::size_t i = 0; i < count; ++i) {
+      const auto& t = tensors[i];
+      if (t.group() >= groups_.size())
+        throw_invalid(Derived::type_name, "group of tensor " + std::to_string(i),
+                      "< the number of groups " + std::to_string(groups_.size()), t.group());
+      if (i < states_.size())
+        check_same_tensor(Derived::type_name, i, t, states_[i].size, states_[i].group);
+    }
+    // The group scalars of this update, in double as the reference computes them in Python, into
+    // next_ (sized with the groups: no allocation); gstates_ changes only once nothing can throw.
+    const std::size_t ng = groups_.size();
+    for (std::size_t gi = 0; gi < ng; ++gi) {
+      auto& gs = next_[gi];
+      gs = gstates_[gi];
+      if (gs.k == std::numeric_limits<std::int64_t>::max())
+        throw_invalid(Derived::type_name, "update count of group " + std::to_string(gi),
+                      "< 2^63 - 1", gs.k);
+      const double lr_g = groups_[gi].lr ? double(*groups_[gi].lr)
+                                         : double(step_lr(gi)) * double(groups_[gi].lr_scale);
+      gs.lr_max = lr_g > gs.lr_max ? lr_g : gs.lr_max;
+      const double weight = std::pow(double(gs.k + 1), double(self.r())) *
+                            std::pow(gs.lr_max, double(self.weight_lr_power()));
+      gs.weight_sum += weight;
+      if (!(std::isfinite(weight) && std::isfinite(gs.weight_sum)))
+        throw_invalid(
+            Derived::type_name,
+            "averaging weight (k+1)^r * lr_max^weight_lr_power of group " + std::to_string(gi),
+            "finite (lower r or weight_lr_power)", weight);
+      next_lr_[gi] = lr_g;
+      next_c_[gi] = gs.weight_sum > 0.0 ? weight / gs.weight_sum : 0.0;
+      ++gs.k;
+    }
+    return this->run_step(
+        tensors, count, self.max_grad_norm(),
+        [&](T clip) {
+          self.reserve_prepared(ng);
+          for (std::size_t gi = 0; gi < ng; ++gi) {
+            const auto& g = groups_[gi];
+            const T wd = g.weight_decay.value_or(self.default_weight_decay());
+            self.prepare(gi, gstates_[gi].k, next_lr_[gi], next_c_[gi], double(wd), clip);
+            gstates_[gi] = next_[gi];
+          }
+          if (states_.size() < count) states_.resize(count);
+          if (fresh_.size() < count) fresh_.resize(count);
+          for (std::size_t i = 0; i < count; ++i) {
+            auto& s = states_[i];
+            s.group = tensors[i].group();
+            fresh_[i] = s.size < 0;
+            if (s.size >= 0) continue;
+            // z and x start at the params and the moments at 0, written range by range on the
+            // pool (first_touch_range) rather than here.
+            s.size = tensors[i].size();
+            for (int b = 0; b < self.buffer_count(); ++b) s.buf[b].resize(s.size);
+          }
+        },
+        [this, &self, tensors](const step_piece& p, double& a, double& b) {
+          const auto& t = tensors[p.tensor];
+          auto& s = states_[p.tensor];
+          if (fresh_[p.tensor] != 0) first_touch_range(t, s, p.begin, p.end, self.buffer_count());
+          static_cast<const Derived&>(self).update_range(t, s, t.group(), p.begin, p.end, a, b);
+        });
+  }
+
   // Scratch of a step, sized with the groups / tensors (never allocated per step): the groups'
   // state after this update, their lr and averaging coefficient c, and which tensors take their
   // first step.

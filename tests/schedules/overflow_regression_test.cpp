@@ -235,6 +235,7 @@ TEST_CASE("budgeted: far-apart warmup ends, huge budgets and windows", "[schedul
   lrs::budget_options<double> c;
   c.warmup_steps = 10;
   c.warmup = lrs::warmup_shape::cosine;
+  c.warmup_start = 0.0;  // from zero: the whole range
   const auto w = lrs::cosine_decay(big, 100, c);
   CHECK_THAT(w(7), WithinRel(1.4271753238409044e+308, 1e-14));
   CHECK_THAT(w(9), WithinRel(1.7537004525360917e+308, 1e-14));

@@ -57,8 +57,9 @@ const auto cyclic =
 const auto one_cycle = lrs::one_cycle_lr<double>(0.1, 4096);
 const auto one_cycle3 = lrs::one_cycle_lr<double>(0.1, 4096, 0.25, lrs::anneal_strategy::linear,
                                                   true, 0.85, 0.95, 25.0, 1e4, true);
-const auto sequential = lrs::sequential({100}, lrs::linear_lr<double>(0.1, 0.1, 1.0, 100),
-                                        lrs::cosine_annealing_lr(0.1, 3996));
+const auto sequential = lrs::sequential(
+    std::tuple{lrs::linear_lr<double>(0.1, 0.1, 1.0, 100), lrs::cosine_annealing_lr(0.1, 3996)},
+    {100});
 const auto chained = lrs::chained(lrs::step_lr(0.1, 300, 0.5), lrs::exponential_lr(1.0, 0.999));
 
 }  // namespace

@@ -41,7 +41,7 @@ std::vector<double> factory_lr(lrs::schedule_family f, const lrs::family_setup& 
       o.min_lr = p * s.peak_lr;
       return values(lrs::cosine_decay(s.peak_lr, s.steps, o), s.steps);
     case lrs::schedule_family::rex_shape:
-      return values(lrs::rex(s.peak_lr, s.steps, o, p), s.steps);
+      return values(lrs::rex(s.peak_lr, s.steps, p, o), s.steps);
     case lrs::schedule_family::warmup_steps:
       o.warmup_steps = static_cast<lrs::step_t>(p);
       return values(lrs::cosine_decay(s.peak_lr, s.steps, o), s.steps);

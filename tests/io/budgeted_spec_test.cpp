@@ -47,7 +47,7 @@ TEST_CASE("every budget-native name parses and builds its profile", "[spec][budg
   check_same(lrs::parse_schedule("linear(peak=2, total_steps=100)", c), lrs::linear_decay(2.0, 100),
              110);
   check_same(lrs::parse_schedule("cosine", c), lrs::cosine_decay(0.5, 200), 210);
-  check_same(lrs::parse_schedule("rex(0.9)", c), lrs::rex(0.5, 200, {}, 0.9), 210);
+  check_same(lrs::parse_schedule("rex(0.9)", c), lrs::rex(0.5, 200, 0.9), 210);
   check_same(lrs::parse_schedule("exponential(rate=2)", c),
              lrs::budgeted(0.5, p::exponential(2.0), 200), 210);
   check_same(lrs::parse_schedule("step(0.5, [0.25, 0.75])", c),
@@ -70,9 +70,9 @@ TEST_CASE("warmup, sampling and past-the-end options in specs", "[spec][budgeted
   lrs::budget_options<double> o;
   o.warmup_fraction = 0.1;
   o.warmup_start = 0.01;
-  o.warmup = lrs::warmup_shape::cosine;
+  o.warmup_shape = lrs::warmup_shape::cosine;
   o.sample_every = 25;
-  o.after_end = lrs::past_end::floor;
+  o.past_end = lrs::past_end::floor;
   o.min_lr = 0.002;
   check_same(lrs::parse_schedule("cosine(min_lr=0.002, warmup_fraction=0.1, warmup_start=0.01, "
                                  "warmup_shape=cosine, sample_every=25, past_end=floor)",
@@ -80,7 +80,7 @@ TEST_CASE("warmup, sampling and past-the-end options in specs", "[spec][budgeted
              lrs::cosine_decay(0.1, 400, o), 450);
   lrs::budget_options<double> e;
   e.steps_per_epoch = 39;
-  e.after_end = lrs::past_end::cycle;
+  e.past_end = lrs::past_end::cycle;
   check_same(lrs::parse_schedule("linear(steps_per_epoch=39, past_end=cycle)", c),
              lrs::linear_decay(0.1, 400, e), 900);
 }

@@ -173,9 +173,7 @@ TEST_CASE("every schedule options struct has chainable setters", "[schedule][opt
                      .with_warmup_shape(lrs::warmup_shape::cosine)
                      .with_sample_every(3)
                      .with_steps_per_epoch(11)
-                     .with_past_end(lrs::past_end::floor)
-                     .with_warmup(lrs::warmup_shape::exponential)
-                     .with_after_end(lrs::past_end::cycle);
+                     .with_past_end(lrs::past_end::floor);
   CHECK(b.min_lr == 1e-5);
   CHECK(b.warmup_steps == 7);
   CHECK(b.warmup_fraction == 0.25);
@@ -184,8 +182,6 @@ TEST_CASE("every schedule options struct has chainable setters", "[schedule][opt
   CHECK(b.sample_every == 3);
   CHECK(b.steps_per_epoch == 11);
   CHECK(b.past_end == lrs::past_end::floor);
-  CHECK(b.warmup == lrs::warmup_shape::exponential);
-  CHECK(b.after_end == lrs::past_end::cycle);
 
   const auto w = lrs::warmup_options<float>{}
                      .with_warmup_shape(lrs::warmup_shape::cosine)

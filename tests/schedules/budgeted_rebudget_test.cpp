@@ -85,7 +85,7 @@ TEST_CASE("rebudget rejects bad arguments", "[schedule][budgeted][rebudget][erro
                     "lrs::budgeted::rebudget: s must be < total_steps (100), got 100");
   CHECK_THROWS_AS(s.rebudget(50, 50), lrs::invalid_argument);
   lrs::budget_options<double> o;
-  o.after_end = lrs::past_end::cycle;
+  o.past_end = lrs::past_end::cycle;
   CHECK_THROWS_AS(lrs::rex(0.1, 100, o).rebudget(10, 200), lrs::invalid_argument);
 }
 

@@ -34,7 +34,7 @@ std::map<std::string, lrs::any_schedule<T>> golden_schedules() {
     o.min_lr = T(0.001);
     m.emplace("rex_T100_min", lrs::rex(T(0.1), 100, o));
     o.sample_every = 250;
-    m.emplace("rex09_T1000_k250", lrs::rex(T(0.1), 1000, o, 0.9));
+    m.emplace("rex09_T1000_k250", lrs::rex(T(0.1), 1000, 0.9, o));
   }
   {
     opts_t<T> o;
@@ -47,7 +47,7 @@ std::map<std::string, lrs::any_schedule<T>> golden_schedules() {
     opts_t<T> o;
     o.warmup_fraction = 0.2;  // 8 of 40 steps
     o.warmup_start = T(0.1);
-    o.warmup = lrs::warmup_shape::cosine;
+    o.warmup_shape = lrs::warmup_shape::cosine;
     m.emplace("linear_T40_cosw8", lrs::linear_decay(T(1), 40, o));
   }
   {
@@ -55,7 +55,7 @@ std::map<std::string, lrs::any_schedule<T>> golden_schedules() {
     o.min_lr = T(0.05);
     o.warmup_steps = 5;
     o.warmup_start = T(0.005);
-    o.warmup = lrs::warmup_shape::exponential;
+    o.warmup_shape = lrs::warmup_shape::exponential;
     m.emplace("exp_T30_expw5", lrs::budgeted(T(0.5), p::exponential{}, 30, o));
   }
   {
@@ -76,7 +76,7 @@ std::map<std::string, lrs::any_schedule<T>> golden_schedules() {
   {
     opts_t<T> o;
     o.min_lr = T(0.5);
-    o.after_end = lrs::past_end::floor;
+    o.past_end = lrs::past_end::floor;
     m.emplace("poly_T20_floor", lrs::budgeted(T(2), p::polynomial(2.0), 20, o));
   }
   m.emplace("invsqrt_T64", lrs::budgeted(T(1), p::inverse_sqrt(0.5), 64));
@@ -84,7 +84,7 @@ std::map<std::string, lrs::any_schedule<T>> golden_schedules() {
     opts_t<T> o;
     o.warmup_steps = 2;
     o.warmup_start = T(0.5);
-    o.after_end = lrs::past_end::cycle;
+    o.past_end = lrs::past_end::cycle;
     m.emplace("cosine_T8_cycle", lrs::cosine_decay(T(1), 8, o));
   }
   return m;
@@ -164,7 +164,7 @@ TEMPLATE_TEST_CASE("warmup is continuous and reaches peak where the profile star
   opts_t<T> o;
   o.warmup_steps = 100;
   o.warmup_start = T(1e-4);
-  o.warmup = shape;
+  o.warmup_shape = shape;
   o.min_lr = T(1e-5);
   const auto s = lrs::cosine_decay(T(0.1), 1000, o);
   INFO("shape " << lrs::to_string(shape));
@@ -187,11 +187,11 @@ TEST_CASE("past-the-end policies: hold the final value, floor, or cycle",
   CHECK_THAT(hold(50), WithinRel(final_value, 1e-15));
   CHECK(hold(1'000'000'000'000) == hold(50));
   CHECK(hold.final_value() == hold(50));
-  o.after_end = lrs::past_end::floor;
+  o.past_end = lrs::past_end::floor;
   const auto floor = lrs::budgeted(1.0, p::exponential(2.0), 50, o);
   CHECK(floor(50) == 0.1);
   CHECK(floor(49) == hold(49));
-  o.after_end = lrs::past_end::cycle;
+  o.past_end = lrs::past_end::cycle;
   const auto cycle = lrs::budgeted(1.0, p::exponential(2.0), 50, o);
   for (step_t t = 0; t < 50; ++t) CHECK(cycle(t + 150) == hold(t));
 }
@@ -236,12 +236,12 @@ TEST_CASE("budgeted rejects bad parameters with a message naming them",
   CHECK_THROWS_AS(make(o), lrs::invalid_argument);
   o = O{};
   o.warmup_steps = 5;
-  o.warmup = lrs::warmup_shape::exponential;
+  o.warmup_shape = lrs::warmup_shape::exponential;
   CHECK_NOTHROW(make(o));  // the default start peak / (W + 1) is > 0
   o.warmup_start = 0.0;
   CHECK_THROWS_WITH(make(o), "lrs::budgeted: warmup_start must be > 0, got 0");
   o.warmup_start = -1.0;
-  o.warmup = lrs::warmup_shape::linear;
+  o.warmup_shape = lrs::warmup_shape::linear;
   CHECK_THROWS_AS(make(o), lrs::invalid_argument);
   o = O{};
   o.sample_every = 0;
@@ -255,6 +255,6 @@ TEST_CASE("budgeted rejects bad parameters with a message naming them",
   CHECK_THROWS_AS(lrs::budgeted(
                       1.0, [](double z) { return 1.0 / (1.0 - z); }, 10),
                   lrs::invalid_argument);
-  CHECK_THROWS_AS(lrs::rex(0.1, 100, {}, 2.0), lrs::invalid_argument);
+  CHECK_THROWS_AS(lrs::rex(0.1, 100, 2.0), lrs::invalid_argument);
   CHECK_THROWS_AS(lrs::wsd(0.1, 100, 0.0), lrs::invalid_argument);
 }

@@ -116,7 +116,7 @@ TEST_CASE("with_warmup prefix is timm's warmup_prefix=True; the floor after the 
   // warmup_prefix=True), base 0.05: lr_min after the single cycle.
   lrs::budget_options<double> c;
   c.min_lr = 1e-4;
-  c.after_end = lrs::past_end::floor;
+  c.past_end = lrs::past_end::floor;
   lrs::warmup_options<double> w;
   w.warmup_start = 1e-6;
   check_values(lrs::with_warmup(lrs::cosine_decay(0.05, 1000, c), 20, w),
@@ -189,10 +189,10 @@ TEST_CASE("budget_options' warm-up is with_warmup in front of the rest of the bu
         lrs::budget_options<double> b;
         b.min_lr = 0.002;
         b.warmup_steps = 37;
-        b.warmup = shape;
+        b.warmup_shape = shape;
         b.warmup_start = 1e-4;
         b.sample_every = every;
-        b.after_end = after;
+        b.past_end = after;
         const auto old = lrs::rex(0.3, 500, b);
         lrs::budget_options<double> r = b;
         r.warmup_steps = 0;

@@ -334,7 +334,7 @@ TEMPLATE_TEST_CASE("every budgeted schedule is finite at every step or rejected"
                 [&](const auto& b) {
                   use(name, made{b, std::max({b.peak(), b.warmup_start(), b.min_lr()})});
                   // Re-budgeting and cooling down keep the rule.
-                  if (b.after_end() != lrs::past_end::cycle) {
+                  if (b.past_end() != lrs::past_end::cycle) {
                     const step_t mid = b.warmup_steps() + (n - b.warmup_steps()) / 2;
                     for (const step_t nt : {mid + 1, lrs::detail::add_sat(n, n), M}) {
                       const auto r = b.rebudget(mid, nt);
@@ -369,8 +369,8 @@ TEMPLATE_TEST_CASE("every budgeted schedule is finite at every step or rejected"
             const T peak = lr_vals[i];
             lrs::budget_options<T> o;
             o.warmup_steps = w;
-            o.warmup = shape;
-            o.after_end = after;
+            o.warmup_shape = shape;
+            o.past_end = after;
             o.min_lr = i % 3 == 0 ? T(0) : i % 3 == 1 ? peak / T(2) : peak;
             o.warmup_start = lr_vals[(i + 3) % lr_vals.size()];
             const step_t every[] = {1, 3, step_t(1) << 62, M};

@@ -185,8 +185,8 @@ TEST_CASE("chained: a product finite where the true value is", "[schedule][overf
   const lrs::any_schedule<double> half([](lrs::step_t) { return 0.5; });
   CHECK(lrs::chained(lrs::constant(1e300), half)(0) == 5e299);
   CHECK(std::isnan(lrs::chained(lrs::constant(2.0), half).max_value()));
-  CHECK(lrs::sequential({3}, lrs::constant(2.0), lrs::constant(5.0)).max_value() == 5.0);
-  CHECK(std::isnan(lrs::sequential({3}, lrs::constant(2.0), half).max_value()));
+  CHECK(lrs::sequential(std::tuple{lrs::constant(2.0), lrs::constant(5.0)}, {3}).max_value() == 5.0);
+  CHECK(std::isnan(lrs::sequential(std::tuple{lrs::constant(2.0), half}, {3}).max_value()));
   // Ordinary products are unchanged bit for bit.
   const lrs::chained f(lrs::constant(0.1), lrs::step_lr<double>(1.0, 7, 0.5),
                        lrs::exponential_lr<double>(1.0, 0.99));
@@ -224,7 +224,7 @@ TEST_CASE("budgeted: far-apart warmup ends, huge budgets and windows", "[schedul
   // Exponential warmup from 1e-300 to 1e300: peak / start overflowed to inf, giving NaN at t = 0.
   lrs::budget_options<double> o;
   o.warmup_steps = 10;
-  o.warmup = lrs::warmup_shape::exponential;
+  o.warmup_shape = lrs::warmup_shape::exponential;
   o.warmup_start = 1e-300;
   const auto e = lrs::cosine_decay(1e300, 100, o);
   CHECK(e(0) == 1e-300);
@@ -234,7 +234,7 @@ TEST_CASE("budgeted: far-apart warmup ends, huge budgets and windows", "[schedul
   // Cosine warmup to the largest double: (peak - start) (1 - cos) overflowed past u = 1/2.
   lrs::budget_options<double> c;
   c.warmup_steps = 10;
-  c.warmup = lrs::warmup_shape::cosine;
+  c.warmup_shape = lrs::warmup_shape::cosine;
   c.warmup_start = 0.0;  // from zero: the whole range
   const auto w = lrs::cosine_decay(big, 100, c);
   CHECK_THAT(w(7), WithinRel(1.4271753238409044e+308, 1e-14));

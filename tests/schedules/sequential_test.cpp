@@ -55,9 +55,9 @@ TEST_CASE("dynamic_sequential matches sequential", "[combinator][sequential]") {
 
 TEST_CASE("sequential rejects bad milestones", "[combinator][sequential][error]") {
   using lrs::constant;
-  CHECK_THROWS_AS(lrs::sequential({5, 3}, constant(1.0), constant(2.0), constant(3.0)),
+  CHECK_THROWS_AS(lrs::sequential(std::tuple{constant(1.0), constant(2.0), constant(3.0)}, {5, 3}),
                   lrs::invalid_argument);
-  CHECK_THROWS_AS(lrs::sequential({-1}, constant(1.0), constant(2.0)), lrs::invalid_argument);
+  CHECK_THROWS_AS(lrs::sequential(std::tuple{constant(1.0), constant(2.0)}, {-1}), lrs::invalid_argument);
   using dyn = lrs::dynamic_sequential<double>;
   CHECK_THROWS_AS(dyn({constant(1.0), constant(2.0)}, {}), lrs::invalid_argument);
   CHECK_THROWS_AS(dyn({}, {}), lrs::invalid_argument);

@@ -35,7 +35,7 @@ namespace lrs {
 ///   the last fraction f of the budget; f = 0 never decays (the `constant` profile).
 /// - `cosine_floor` rho in [0, 1]: lrs::cosine_decay from the peak to rho*peak (its min_lr);
 ///   setup.min_lr is only the warm-up's start.
-/// - `rex_shape` d in [0, 1]: lrs::rex(peak, T, opts, d), (1 - z)/(1 - d z) from the peak to
+/// - `rex_shape` d in [0, 1]: lrs::rex(peak, T, d, opts), (1 - z)/(1 - d z) from the peak to
 ///   min_lr; d = 0 is linear, d = 1/2 the paper's REX, d -> 1 a step at the end (Chen, Wolfe,
 ///   Kyrillidis, arXiv:2107.04197).
 /// - `warmup_steps` W in [0, T - 1] (rounded to a whole step): lrs::cosine_decay to min_lr with a
@@ -139,7 +139,7 @@ decltype(auto) visit_family_member(schedule_family f, const family_setup& setup,
       if (p == 0.0) return visit(budgeted<profiles::constant, double>(peak, {}, setup.steps, o));
       return visit(wsd(peak, setup.steps, p, profiles::decay_shape::linear, o));
     case schedule_family::rex_shape:
-      return visit(rex(peak, setup.steps, o, p));
+      return visit(rex(peak, setup.steps, p, o));
     case schedule_family::cosine_floor:
     case schedule_family::warmup_steps:
       break;

@@ -30,8 +30,8 @@ struct exp_model {
 
 /// Tolerances of the Nelder-Mead search over beta = log(-b) (scipy.optimize.fmin's xtol, ftol).
 struct exp_fit_options {
-  double xtol = 1e-5;
-  double ftol = 1e-5;
+  double xtol = 1e-5;  ///< absolute change of beta between iterations that stops (fmin xtol)
+  double ftol = 1e-5;  ///< absolute change of the squared error that stops (fmin ftol)
 
   // Chainable setters, one per field, for building the options in one expression in C++17
   // (e.g. `auto o = exp_fit_options{}.with_xtol(...)`); they do not validate, the function taking

@@ -94,11 +94,14 @@ struct enum_names<gp_normalization> {
 /// (1e-5, 1e5))`, `normalize_y=True` (with current scikit-learn's meaning), two random restarts of
 /// the hyper-parameter search.
 struct gp_options {
-  gp_hyperparameters initial{};  ///< first start of the hyper-parameter search
-  double amplitude_min = 0.01, amplitude_max = 1000.0;
-  double length_scale_min = 0.01, length_scale_max = 100.0;
-  double noise_min = 1e-5, noise_max = 1e5;
-  int restarts = 2;  ///< extra starts drawn log-uniformly inside the bounds
+  gp_hyperparameters initial{};     ///< first start of the hyper-parameter search
+  double amplitude_min = 0.01;      ///< lower bound of the kernel amplitude (ConstantKernel), > 0
+  double amplitude_max = 1000.0;    ///< upper bound of the kernel amplitude, >= amplitude_min
+  double length_scale_min = 0.01;   ///< lower bound of the Matern length scale, > 0
+  double length_scale_max = 100.0;  ///< upper bound of the length scale, >= length_scale_min
+  double noise_min = 1e-5;          ///< lower bound of the white-noise level (WhiteKernel), > 0
+  double noise_max = 1e5;           ///< upper bound of the noise level, >= noise_min
+  int restarts = 2;                 ///< extra starts drawn log-uniformly inside the bounds
   gp_normalization normalization = gp_normalization::mean_and_scale;  ///< of the targets
 
   // Chainable setters, one per field, for building the options in one expression in C++17

@@ -350,6 +350,7 @@ struct mpl_fit_options {
   /// Lower bounds of beta and gamma; both are at most 1 (the paper's suggested range (0, 1]).
   /// @pre in (0, 1).
   double beta_min = 1e-3;
+  /// Lower bound of gamma (see beta_min). @pre in (0, 1).
   double gamma_min = 1e-3;
   int max_iterations = 3000;  ///< L-BFGS-B iterations per start. @pre > 0
   double ftol = 1e-12;        ///< relative objective decrease that stops a start. @pre >= 0

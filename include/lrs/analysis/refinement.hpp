@@ -34,6 +34,8 @@ struct refine_options {
   /// Median-filter smoothing: odd width `2*floor(floor(tau*n)/2) + 1` over n recorded norms;
   /// tau*n < 2 means no smoothing. @pre 0 <= tau <= 1.
   T tau = T(0.1);
+  /// How a norm becomes a weight: `sgd` (w_t = g_t^-2, L2 norms) or `adam` (w_t = g_t^-1, L1
+  /// norms); see refine_weighting.
   refine_weighting weighting = refine_weighting::sgd;
   /// Floor for zero or tiny norms: after smoothing, every norm below
   /// `min_norm_ratio * max_t g_t` is raised to that value, so a zero norm gives a large finite

@@ -31,7 +31,7 @@ enum class newton_status {
 /// stop on a tolerance.
 template <class T = double>
 struct regularized_newton_options {
-  using matrix = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>;
+  using matrix = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>;  ///< a dense Hessian
   T gamma0 = T(1);            ///< initial gradient-normalised smoothness estimate, > 0
   T gamma_min = T(1e-9);      ///< floor applied when gamma is doubled after an accepted step, >= 0
   T eps = T(1e-8);            ///< lambda = |g|_* / (gamma + eps), >= 0

@@ -25,20 +25,6 @@
 #include <lrs/schedules/warmup.hpp>
 
 namespace lrs {
-namespace detail {
-/// The value of an option that has a newer and an older name: whichever differs from the
-/// default. @throws lrs::invalid_argument if both differ from it and from each other.
-template <class E>
-[[nodiscard]] E newer_or_older(std::string_view type, std::string_view newer,
-                               std::string_view older, E a, E b, E def) {
-  if (a != def && b != def && a != b)
-    throw_invalid(type, std::string(older) + " (the older name of " + std::string(newer) + ")",
-                  std::string("unset or equal to ") + std::string(newer) + " (" + name_of(a) + ")",
-                  name_of(b));
-  return a != def ? a : b;
-}
-}  // namespace detail
-
 /// Options of a budgeted schedule; every field has a working default.
 ///
 /// The warm-up fields are with_warmup's, with its defaults: a budgeted schedule with a warm-up of
@@ -70,12 +56,6 @@ struct budget_options {
   step_t steps_per_epoch = 0;
   /// What steps t >= T return: hold (the final value), floor (min_lr) or cycle.
   lrs::past_end past_end = lrs::past_end::hold;
-
-  /// Older name of warmup_shape, still read: give one of the two (if both differ from the
-  /// default they must agree).
-  lrs::warmup_shape warmup = lrs::warmup_shape::linear;
-  /// Older name of past_end, still read, as `warmup` above.
-  lrs::past_end after_end = lrs::past_end::hold;
 
   /// Sets `min_lr` (see the field); returns *this for chaining.
   constexpr budget_options& with_min_lr(T v) noexcept {
@@ -117,16 +97,6 @@ struct budget_options {
     past_end = v;
     return *this;
   }
-  /// Sets `warmup`, the older name of warmup_shape; returns *this for chaining.
-  constexpr budget_options& with_warmup(lrs::warmup_shape v) noexcept {
-    warmup = v;
-    return *this;
-  }
-  /// Sets `after_end`, the older name of past_end; returns *this for chaining.
-  constexpr budget_options& with_after_end(lrs::past_end v) noexcept {
-    after_end = v;
-    return *this;
-  }
 };
 
 /// A budget-native schedule: a profile p over a budget of T steps, scaled to [min_lr, peak].
@@ -134,7 +104,7 @@ struct budget_options {
 ///   warmup (t < W):  with_warmup's curve (linear / cosine / exponential) from warmup_start
 ///                    (default e / (W + 1)) to e = min_lr + (peak - min_lr) p(0)
 ///   profile:         lr(t) = min_lr + (peak - min_lr) p(z),  z = (w(t) - W) / (T - W)
-///   past the end:    t >= T follows `after_end` (hold p(1) by default)
+///   past the end:    t >= T follows `past_end` (hold p(1) by default)
 ///
 /// where w(t) = W + k floor((t - W) / k) is the start of t's sampling window (w(t) = t for k = 1).
 /// The warmup reaches e at t = W, where the profile starts with p(0) (e = peak for the built-ins).
@@ -187,8 +157,7 @@ class budgeted {
                                           opts.warmup_fraction * static_cast<double>(total_steps)));
     detail::require(warmup_ < total_, name, "warmup_steps",
                     "< total_steps (" + detail::format_value(total_) + ")", warmup_);
-    shape_ = detail::newer_or_older(name, "warmup_shape", "warmup", opts.warmup_shape, opts.warmup,
-                                    lrs::warmup_shape::linear);
+    shape_ = opts.warmup_shape;
     const T p0 = static_cast<T>(profile_(T(0)));
     detail::require_finite(name, "profile(0)", p0);
     // with_warmup's end value, s(0) of the profile part, and its default start e / (W + 1) (W + 1
@@ -210,8 +179,7 @@ class budgeted {
       detail::throw_invalid(name, "sample_every", "1 when steps_per_epoch is given",
                             opts.sample_every);
     every_ = opts.steps_per_epoch > 0 ? opts.steps_per_epoch : opts.sample_every;
-    after_ = detail::newer_or_older(name, "past_end", "after_end", opts.past_end, opts.after_end,
-                                    lrs::past_end::hold);
+    after_ = opts.past_end;
     const T p1 = static_cast<T>(profile_(T(1)));
     detail::require_finite(name, "profile(1)", p1);
     final_ = min_ + (peak_ - min_) * p1;
@@ -250,7 +218,7 @@ class budgeted {
                     s);
     detail::require(new_total > s && new_total > warmup_, name, "new_total",
                     "> s and > warmup_steps", new_total);
-    detail::require(after_ != lrs::past_end::cycle, name, "after_end", "hold or floor", "cycle");
+    detail::require(after_ != lrs::past_end::cycle, name, "past_end", "hold or floor", "cycle");
     budgeted out = *this;
     out.total_ = new_total;
     out.history_.push_back({false, s, new_total});
@@ -292,7 +260,7 @@ class budgeted {
     detail::require(steps <= detail::step_max - s, name, "steps",
                     "<= " + std::to_string(detail::step_max - s) + " (s + steps <= 2^63 - 1)",
                     steps);
-    detail::require(after_ != lrs::past_end::cycle, name, "after_end", "hold or floor", "cycle");
+    detail::require(after_ != lrs::past_end::cycle, name, "past_end", "hold or floor", "cycle");
     budgeted out = *this;
     out.total_ = s + steps;
     out.history_.push_back({true, s, steps});
@@ -443,14 +411,10 @@ class budgeted {
   [[nodiscard]] std::size_t rebudget_count() const noexcept { return history_.size(); }
   /// The shape of the warm-up.
   [[nodiscard]] lrs::warmup_shape warmup_shape() const noexcept { return shape_; }
-  /// Older name of warmup_shape().
-  [[nodiscard]] lrs::warmup_shape warmup() const noexcept { return shape_; }
   /// The sampling period k (steps_per_epoch when that was given).
   [[nodiscard]] step_t sample_every() const noexcept { return every_; }
   /// What steps t >= total_steps() return.
   [[nodiscard]] lrs::past_end past_end() const noexcept { return after_; }
-  /// Older name of past_end().
-  [[nodiscard]] lrs::past_end after_end() const noexcept { return after_; }
   /// The profile p.
   [[nodiscard]] const Profile& profile() const noexcept { return profile_; }
 
@@ -621,11 +585,11 @@ template <class T>
   return {peak, profiles::rex(d), total_steps, opts};
 }
 
-/// The earlier order, options before d: `rex(peak, total_steps, opts, d)` (the same schedule).
+/// REX with the default d = 0.5 and options: `rex(peak, total_steps, 0.5, opts)`.
 template <class T>
 [[nodiscard]] budgeted<profiles::rex, T> rex(T peak, step_t total_steps,
-                                             const budget_options<T>& opts, double d = 0.5) {
-  return {peak, profiles::rex(d), total_steps, opts};
+                                             const budget_options<T>& opts) {
+  return {peak, profiles::rex(0.5), total_steps, opts};
 }
 
 /// Linear decay from peak to min_lr over the budget.

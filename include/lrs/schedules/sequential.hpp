@@ -70,13 +70,6 @@ class sequential {
     detail::check_milestones("sequential", milestones_.begin(), milestones_.end());
   }
 
-  /// The earlier order, milestones first (kept; the same schedule as the form above).
-  /// @throws lrs::invalid_argument if a milestone is negative or smaller than the one before.
-  explicit sequential(const milestones_type& milestones, S... children)
-      : milestones_(milestones), children_(std::move(children)...) {
-    detail::check_milestones("sequential", milestones_.begin(), milestones_.end());
-  }
-
   /// @pre step >= 0.
   [[nodiscard]] value_type operator()(step_t step) const {
     LRS_ASSERT(step >= 0, "lrs::sequential: step must be >= 0");
@@ -154,8 +147,6 @@ class sequential {
   std::tuple<S...> children_;
 };
 
-template <class... S>
-sequential(const std::array<step_t, sizeof...(S) - 1>&, S...) -> sequential<S...>;
 template <class... S>
 sequential(std::tuple<S...>, const std::array<step_t, sizeof...(S) - 1>&) -> sequential<S...>;
 

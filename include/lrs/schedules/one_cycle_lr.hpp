@@ -186,8 +186,8 @@ class one_cycle_lr {
     }
   }
 
-  /// The same with the keyword arguments in a struct: `one_cycle_lr(0.1, 1000, {.pct_start =
-  /// 0.25})` in C++20, or an options object filled field by field in C++17.
+  /// The same with the keyword arguments in a struct:
+  /// `one_cycle_lr(0.1, 1000, lrs::one_cycle_options<>{}.with_pct_start(0.25))`.
   /// @throws lrs::invalid_argument as the positional constructor.
   one_cycle_lr(T max_lr, step_t total_steps, const one_cycle_options<T>& o)
       : one_cycle_lr(max_lr, total_steps, o.pct_start, o.anneal_strategy, o.cycle_momentum,

@@ -49,7 +49,8 @@ int main(int argc, char** argv) try {
   // PyTorch's SequentialLR([LinearLR warmup over 20 steps, CosineAnnealingLR(T_max=280,
   // eta_min=1e-4)], milestones=[20]); dlib needs every LR > 0, hence the floor.
   const auto warmup = [](lrs::step_t t) { return 0.05 * double(t + 1) / 20.0; };
-  const lrs::sequential schedule({20}, warmup, lrs::cosine_annealing_lr(0.05, 280, 1e-4));
+  const lrs::sequential schedule(std::tuple{warmup, lrs::cosine_annealing_lr(0.05, 280, 1e-4)},
+                                 {20});
   lrs::adapters::dlib_scheduler sched(trainer, schedule);
   for (lrs::step_t t = 0; t < steps; ++t) {
     const auto first = static_cast<std::size_t>(t * batch) % train.size();

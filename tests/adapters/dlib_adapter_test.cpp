@@ -65,7 +65,8 @@ TEST_CASE("dlib_scheduler: each update uses the schedule's value", "[adapter][dl
   }
   SECTION("SequentialLR: linear warmup over 3 steps, then CosineAnnealingLR(T_max=6, 0.001)") {
     const auto warmup = [](lrs::step_t t) { return 0.1 * double(t + 1) / 3.0; };
-    const lrs::sequential schedule({3}, warmup, lrs::cosine_annealing_lr(0.1, 6, 0.001));
+    const lrs::sequential schedule(std::tuple{warmup, lrs::cosine_annealing_lr(0.1, 6, 0.001)},
+                                   {3});
     std::vector<double> expected;
     for (int k = 0; k < 9; ++k)
       expected.push_back(k < 3 ? 0.1 * (k + 1) / 3.0

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <iterator>
 #include <sstream>
+#include <tuple>
 #include <vector>
 
 #include <torch/torch.h>
@@ -73,7 +74,7 @@ TEST_CASE("torch_scheduler: SGD uses each schedule's value at each step", "[adap
   }
   SECTION("SequentialLR: linear warmup over 4 steps, then CosineAnnealingLR(T_max=6)") {
     const auto warmup = [](lrs::step_t t) { return 0.1 * double(t + 1) / 4.0; };
-    const lrs::sequential schedule({4}, warmup, lrs::cosine_annealing_lr(0.1, 6));
+    const lrs::sequential schedule(std::tuple{warmup, lrs::cosine_annealing_lr(0.1, 6)}, {4});
     std::vector<double> expected;
     for (int k = 0; k < 10; ++k)
       expected.push_back(k < 4 ? 0.1 * (k + 1) / 4.0 : 0.1 * (1 + std::cos(pi * (k - 4) / 6)) / 2);
@@ -171,7 +172,7 @@ TEST_CASE("torch_scheduler: a schedule without momentum leaves the momentum alon
 TEST_CASE("torch_scheduler: resuming at step k gives the values of an uninterrupted run",
           "[adapter][torch]") {
   const auto warmup = [](lrs::step_t t) { return 0.05 * double(t + 1) / 3.0; };
-  const lrs::sequential schedule({3}, warmup, lrs::cosine_annealing_lr(0.05, 9));
+  const lrs::sequential schedule(std::tuple{warmup, lrs::cosine_annealing_lr(0.05, 9)}, {3});
   const int total = 12, cut = 5;
   auto run = [&](torch::optim::Optimizer& opt, auto& sched, torch::Tensor& w, int from, int to,
                  std::vector<double>& lrs, std::vector<double>& moms) {

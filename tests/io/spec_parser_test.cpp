@@ -58,7 +58,8 @@ TEST_CASE("spec: nested SequentialLR matches the schedule built in C++", "[spec]
       "SequentialLR(schedulers=[StepLR(step_size=2, gamma=0.5), CosineAnnealingLR(T_max=90)], "
       "milestones=[10])",
       ctx);
-  const lrs::sequential direct({10}, lrs::step_lr(0.1, 2, 0.5), lrs::cosine_annealing_lr(0.1, 90));
+  const lrs::sequential direct(
+      std::tuple{lrs::step_lr(0.1, 2, 0.5), lrs::cosine_annealing_lr(0.1, 90)}, {10});
   const auto t = GENERATE(range(0, 120));
   CHECK(parsed(t) == direct(t));
 }

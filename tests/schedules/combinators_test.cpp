@@ -273,7 +273,8 @@ TEST_CASE("join is optax join_schedules and lrs::sequential, static and dynamic"
   const auto warm = [](step_t t) { return 0.01 * static_cast<double>(t + 1); };
   const lrs::cosine_annealing_lr<double> cos(0.1, 50);
   const auto j = lrs::join(std::tuple{warm, cos}, {10});
-  const lrs::sequential<decltype(warm), lrs::cosine_annealing_lr<double>> old({10}, warm, cos);
+  const lrs::sequential<decltype(warm), lrs::cosine_annealing_lr<double>> old(std::tuple{warm, cos},
+                                                                              {10});
   std::vector<lrs::any_schedule<double>> kids{warm, cos};
   const auto d = lrs::join(kids, {10});
   for (step_t t = 0; t < 200; ++t) {

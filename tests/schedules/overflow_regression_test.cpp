@@ -185,7 +185,8 @@ TEST_CASE("chained: a product finite where the true value is", "[schedule][overf
   const lrs::any_schedule<double> half([](lrs::step_t) { return 0.5; });
   CHECK(lrs::chained(lrs::constant(1e300), half)(0) == 5e299);
   CHECK(std::isnan(lrs::chained(lrs::constant(2.0), half).max_value()));
-  CHECK(lrs::sequential(std::tuple{lrs::constant(2.0), lrs::constant(5.0)}, {3}).max_value() == 5.0);
+  CHECK(lrs::sequential(std::tuple{lrs::constant(2.0), lrs::constant(5.0)}, {3}).max_value() ==
+        5.0);
   CHECK(std::isnan(lrs::sequential(std::tuple{lrs::constant(2.0), half}, {3}).max_value()));
   // Ordinary products are unchanged bit for bit.
   const lrs::chained f(lrs::constant(0.1), lrs::step_lr<double>(1.0, 7, 0.5),

@@ -2,8 +2,8 @@
 # Builds and tests lrs on GCC and Clang in C++17 and C++20, then checks the CMake options and the
 # formatting. Prints a summary; exits non-zero if any leg fails.
 #
-#   gcc   C++17  -Werror              build everything, run the tests
-#   clang C++20  ASan+UBSan -Werror   build everything, run the tests
+#   gcc   C++17  -Werror              build everything but the header check, run the tests
+#   clang C++20  ASan+UBSan -Werror   build everything but the header check, run the tests
 #   gcc   C++20  every LRS_* option ON  build only what no other leg builds in C++20 with GCC:
 #                                     the header check, the tool and the benchmarks (fuzzers need
 #                                     Clang: skipped)
@@ -28,7 +28,7 @@ asan="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-poi
 
 # The LRS_* options that change what is configured (ADAPTERS: scripts/test-adapters.sh).
 options=(LRS_BUILD_TESTS LRS_BUILD_EXAMPLES LRS_BUILD_TOOLS LRS_BUILD_BENCHMARKS LRS_INSTALL
-         LRS_WARNINGS_AS_ERRORS LRS_BUILD_FUZZERS)
+         LRS_WARNINGS_AS_ERRORS LRS_BUILD_FUZZERS LRS_UNITY_BUILD)
 every_option_on=()
 for o in "${options[@]}"; do every_option_on+=("-D$o=ON"); done
 

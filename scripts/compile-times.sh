@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Compile time of a user's translation unit per umbrella header (with and without a call into its
+# heaviest part), and the preprocessed size of each. Prints the Markdown table of bench/README.md
+# ("Compile time of a user's translation unit").
+#
+#   bash scripts/compile-times.sh [compiler] [flags...]      default: g++ -std=c++17 -O0
+#
+# Each unit is compiled to an object file (no link) REPEAT times (default 3); the table gives the
+# least user+system CPU seconds, which a busy machine disturbs less than wall time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cxx=${1:-g++}
+shift || true
+flags=("$@")
+[ ${#flags[@]} -gt 0 ] || flags=(-std=c++17 -O0)
+repeat=${REPEAT:-3}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+inc=(-Iinclude -I/usr/include/eigen3)
+
+# name | includes | body of main
+units=(
+  "lrs.hpp + a cosine schedule|lrs/lrs.hpp|lrs::cosine_annealing_lr<double> s(0.1, 100); return s(3) > 0 ? 0 : 1;"
+  "optim.hpp + an AdamW step|lrs/optim.hpp|Eigen::VectorXf p = Eigen::VectorXf::Zero(8), g = p; lrs::adamw<float> o; o.step(lrs::param_tensor(p, g), 1e-3f); return 0;"
+  "io.hpp|lrs/io.hpp|return 0;"
+  "io.hpp + parse_schedule|lrs/io.hpp|return lrs::parse_schedule(\"StepLR(step_size=3)\", {0.1})(4) > 0 ? 0 : 1;"
+  "controllers.hpp|lrs/controllers.hpp|return 0;"
+  "analysis.hpp|lrs/analysis.hpp|return 0;"
+  "analysis.hpp + fit_annealing_law|lrs/analysis.hpp|std::vector<lrs::loss_run> runs; return lrs::fit_annealing_law(runs).rmse > 0 ? 0 : 1;"
+)
+
+cpu_seconds() {  # least user+sys seconds of REPEAT compiles of $1
+  local src=$1 best="" t
+  for ((r = 0; r < repeat; ++r)); do
+    t=$( { /usr/bin/time -f '%U %S' "$cxx" "${flags[@]}" "${inc[@]}" -c "$src" -o "$work/o.o" \
+      2>&1 >/dev/null; } | tail -n1 | awk '{ printf "%.2f", $1 + $2 }')
+    if [ -z "$best" ] || awk -v a="$t" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$t; fi
+  done
+  echo "$best"
+}
+
+echo "Compile time of one translation unit, $("$cxx" --version | head -n1), ${flags[*]}," \
+  "least of $repeat, CPU seconds:"
+echo
+echo "| unit | CPU seconds | preprocessed lines |"
+echo "| --- | ---: | ---: |"
+i=0
+for u in "${units[@]}"; do
+  IFS='|' read -r name header body <<<"$u"
+  src=$work/u$i.cpp
+  printf '#include <%s>\n#include <vector>\nint main() { %s }\n' "$header" "$body" >"$src"
+  secs=$(cpu_seconds "$src")
+  lines=$("$cxx" "${flags[@]}" "${inc[@]}" -E "$src" | wc -l)
+  echo "| \`<$header>\`${name#*.hpp} | $secs | $lines |"
+  i=$((i + 1))
+done

@@ -347,8 +347,7 @@ class grad_norm_recorder {
 
  private:
   static constexpr const char* type_name = "grad_norm_recorder";
-  // The hyper-parameters in one list: written by state() (Sink = state_writer) and checked
-  // by load_state() (Sink = state_reader).
+  // The hyper-parameters, one list: state() writes them (Sink = state_writer), load_state() checks.
   template <class Sink>
   void visit_hyper(Sink& s) const {
     s.hyper("norm", kind_name(kind_));

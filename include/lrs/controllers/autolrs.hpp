@@ -386,8 +386,7 @@ class autolrs {
 
  private:
   static constexpr const char* type_name = "autolrs";
-  // The hyper-parameters in one list: written by state() (Sink = state_writer) and checked
-  // by load_state() (Sink = state_reader).
+  // The hyper-parameters, one list: state() writes them (Sink = state_writer), load_state() checks.
   template <class Sink>
   void visit_hyper(Sink& s) const {
     s.hyper("min_lr", options_.min_lr)

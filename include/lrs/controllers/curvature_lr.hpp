@@ -306,8 +306,7 @@ class lanczos_lr_controller {
     return "?";
   }
 
-  // The hyper-parameters in one list: written by state() (Sink = state_writer) and checked
-  // by load_state() (Sink = state_reader).
+  // The hyper-parameters, one list: state() writes them (Sink = state_writer), load_state() checks.
   template <class Sink>
   void visit_hyper(Sink& s) const {
     s.hyper("interval", static_cast<std::int64_t>(interval_))

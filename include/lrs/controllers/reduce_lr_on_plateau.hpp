@@ -298,8 +298,7 @@ class reduce_lr_on_plateau {
     range("last_epoch", s.last_epoch, max_step - 1);
   }
 
-  // The hyper-parameters in one list: written by state() (Sink = state_writer) and checked
-  // by load_state() (Sink = state_reader).
+  // The hyper-parameters, one list: state() writes them (Sink = state_writer), load_state() checks.
   template <class Sink>
   void visit_hyper(Sink& s) const {
     s.hyper("mode", mode_ == plateau_mode::min ? "min" : "max")

@@ -248,8 +248,7 @@ class adam_base : public optimizer_base<Derived, T> {
     });
   }
 
-  // The hyper-parameters in one list: written by state() (Sink = state_writer) and checked
-  // by load_state() (Sink = state_reader).
+  // The hyper-parameters, one list: state() writes them (Sink = state_writer), load_state() checks.
   template <class Sink>
   void visit_hyper(Sink& s) const {
     s.hyper("beta2", opt_.beta2)

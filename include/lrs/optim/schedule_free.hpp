@@ -659,8 +659,7 @@ class sgd_schedule_free : public detail::schedule_free_base<sgd_schedule_free<T>
     });
   }
 
-  // The hyper-parameters in one list: written by state() (Sink = state_writer) and checked
-  // by load_state() (Sink = state_reader).
+  // The hyper-parameters, one list: state() writes them (Sink = state_writer), load_state() checks.
   template <class Sink>
   void visit_hyper(Sink& s) const {
     s.hyper("momentum", opt_.momentum)
@@ -786,8 +785,7 @@ class adamw_schedule_free : public detail::schedule_free_base<adamw_schedule_fre
     });
   }
 
-  // The hyper-parameters in one list: written by state() (Sink = state_writer) and checked
-  // by load_state() (Sink = state_reader).
+  // The hyper-parameters, one list: state() writes them (Sink = state_writer), load_state() checks.
   template <class Sink>
   void visit_hyper(Sink& s) const {
     s.hyper("beta1", opt_.beta1)

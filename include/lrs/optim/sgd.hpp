@@ -211,8 +211,7 @@ class sgd : public detail::optimizer_base<sgd<T>, T> {
     });
   }
 
-  // The hyper-parameters in one list: written by state() (Sink = state_writer) and checked
-  // by load_state() (Sink = state_reader).
+  // The hyper-parameters, one list: state() writes them (Sink = state_writer), load_state() checks.
   template <class Sink>
   void visit_hyper(Sink& s) const {
     s.hyper("dampening", opt_.dampening)

@@ -324,8 +324,8 @@ class grad_norm_recorder {
   /// The recorded norms in the lrs state format (docs/state.md): kind "grad_norm_recorder",
   /// scalar type double, hyper-parameter "norm" ("l2" or "l1"), payload the norms.
   [[nodiscard]] std::vector<unsigned char> state() const {
-    state_writer w(state_kind, state_scalar::f64);
-    w.hyper("norm", kind_name(kind_));
+    state_writer w(type_name, state_scalar::f64);
+    visit_hyper(w);
     w.reals(norms_);
     return w.finish();
   }
@@ -334,8 +334,8 @@ class grad_norm_recorder {
   ///         from another object or kind of norm, or hold a negative or non-finite norm; the
   ///         recorder is unchanged then.
   void load_state(const std::vector<unsigned char>& bytes) {
-    state_reader r(bytes, state_kind, state_scalar::f64);
-    r.hyper("norm", kind_name(kind_));
+    state_reader r(bytes, type_name, state_scalar::f64);
+    visit_hyper(r);
     std::vector<double> norms = r.reals<double>("norms");
     r.finish();
     for (std::size_t t = 0; t < norms.size(); ++t)
@@ -346,7 +346,12 @@ class grad_norm_recorder {
   }
 
  private:
-  static constexpr const char* state_kind = "grad_norm_recorder";
+  static constexpr const char* type_name = "grad_norm_recorder";
+  // The hyper-parameters, one list: state() writes them (Sink = state_writer), load_state() checks.
+  template <class Sink>
+  void visit_hyper(Sink& s) const {
+    s.hyper("norm", kind_name(kind_));
+  }
   static const char* kind_name(grad_norm_kind k) noexcept {
     return k == grad_norm_kind::l2 ? "l2" : "l1";
   }

@@ -292,15 +292,8 @@ class autolrs {
   /// history. tau, tau_prime and seed of the options are starting values: the saved position and
   /// RNG replace them, so they are not compared on load.
   [[nodiscard]] std::vector<unsigned char> state() const {
-    state_writer w(state_kind, state_scalar::f64);
-    w.hyper("min_lr", options_.min_lr)
-        .hyper("max_lr", options_.max_lr)
-        .hyper("candidates", options_.candidates)
-        .hyper("tau_max", options_.tau_max)
-        .hyper("kappa", options_.kappa)
-        .hyper("acquisition_grid", options_.acquisition_grid)
-        .hyper("max_reasks", options_.max_reasks)
-        .hyper("normalization", std::string_view(name_of(options_.normalization)));
+    state_writer w(type_name, state_scalar::f64);
+    visit_hyper(w);
     w.i64(stage_).i64(candidate_).i64(tau_).i64(tau_prime_).boolean(validation_);
     w.i64(kept_).i64(total_);
     w.u64(rng_.state()).u64(gp_seed_);
@@ -321,15 +314,8 @@ class autolrs {
   /// @throws lrs::state_error (an lrs::invalid_argument) naming the problem; the controller is
   ///         unchanged then.
   void load_state(const std::vector<unsigned char>& bytes) {
-    state_reader r(bytes, state_kind, state_scalar::f64);
-    r.hyper("min_lr", options_.min_lr);
-    r.hyper("max_lr", options_.max_lr);
-    r.hyper("candidates", options_.candidates);
-    r.hyper("tau_max", options_.tau_max);
-    r.hyper("kappa", options_.kappa);
-    r.hyper("acquisition_grid", options_.acquisition_grid);
-    r.hyper("max_reasks", options_.max_reasks);
-    r.hyper("normalization", std::string_view(name_of(options_.normalization)));
+    state_reader r(bytes, type_name, state_scalar::f64);
+    visit_hyper(r);
     constexpr step_t max_steps = step_t(1) << 53;
     const step_t k = options_.candidates;
     autolrs next = *this;
@@ -399,7 +385,19 @@ class autolrs {
   }
 
  private:
-  static constexpr const char* state_kind = "autolrs";
+  static constexpr const char* type_name = "autolrs";
+  // The hyper-parameters, one list: state() writes them (Sink = state_writer), load_state() checks.
+  template <class Sink>
+  void visit_hyper(Sink& s) const {
+    s.hyper("min_lr", options_.min_lr)
+        .hyper("max_lr", options_.max_lr)
+        .hyper("candidates", options_.candidates)
+        .hyper("tau_max", options_.tau_max)
+        .hyper("kappa", options_.kappa)
+        .hyper("acquisition_grid", options_.acquisition_grid)
+        .hyper("max_reasks", options_.max_reasks)
+        .hyper("normalization", std::string_view(name_of(options_.normalization)));
+  }
   static void check_finite(const state_reader& r, const char* field, double v) {
     if (!std::isfinite(v)) r.fail_field(field, detail::format_value(v), "finite");
   }

@@ -222,7 +222,7 @@ class lanczos_lr_controller {
   /// not saved: the loading controller has its own.
   [[nodiscard]] std::vector<unsigned char> state() const {
     state_writer w(type_name, state_scalar_of<T>());
-    write_hypers(w);
+    visit_hyper(w);
     w.i64(step_).real(lr_).real(momentum_);
     w.i64(estimates_).i64(failures_).i64(last_estimate_step_);
     w.real(bounds_.l).real(bounds_.median).real(bounds_.mu);
@@ -239,7 +239,7 @@ class lanczos_lr_controller {
   ///   that is not an estimate step, ...); the controller is unchanged then.
   void load_state(const std::vector<unsigned char>& bytes) {
     state_reader r(bytes, type_name, state_scalar_of<T>());
-    check_hypers(r);
+    visit_hyper(r);
     const step_t step = r.i64("step", 0, std::numeric_limits<step_t>::max() - 1);
     const T lr = r.real<T>("lr");
     const T momentum = r.real<T>("momentum");
@@ -306,26 +306,20 @@ class lanczos_lr_controller {
     return "?";
   }
 
-  // The hyper-parameters in one list, written by state() and checked by load_state().
+  // The hyper-parameters, one list: state() writes them (Sink = state_writer), load_state() checks.
   template <class Sink>
-  void visit_hypers(Sink&& sink) const {
-    sink("interval", static_cast<std::int64_t>(interval_));
-    sink("first_step", static_cast<std::int64_t>(options_.first_step));
-    sink("lanczos_steps", static_cast<std::int64_t>(options_.lanczos_steps));
-    sink("learner", learner_name(options_.learner));
-    sink("mu", options_.mu == mu_rule::minimum ? "minimum" : "median");
-    sink("formula", options_.formula == momentum_formula::polyak ? "polyak" : "granziol_code");
-    sink("initial_lr", options_.initial_lr);
-    sink("initial_momentum", options_.initial_momentum);
-    sink("seed", std::to_string(options_.seed).c_str());
-    sink("on_failure",
-         options_.on_failure == curvature_failure::rethrow ? "rethrow" : "keep_previous");
-  }
-  void write_hypers(state_writer& w) const {
-    visit_hypers([&](const char* name, const auto& v) { w.hyper(name, v); });
-  }
-  void check_hypers(state_reader& r) const {
-    visit_hypers([&](const char* name, const auto& v) { r.hyper(name, v); });
+  void visit_hyper(Sink& s) const {
+    s.hyper("interval", static_cast<std::int64_t>(interval_))
+        .hyper("first_step", static_cast<std::int64_t>(options_.first_step))
+        .hyper("lanczos_steps", static_cast<std::int64_t>(options_.lanczos_steps))
+        .hyper("learner", learner_name(options_.learner))
+        .hyper("mu", options_.mu == mu_rule::minimum ? "minimum" : "median")
+        .hyper("formula", options_.formula == momentum_formula::polyak ? "polyak" : "granziol_code")
+        .hyper("initial_lr", options_.initial_lr)
+        .hyper("initial_momentum", options_.initial_momentum)
+        .hyper("seed", std::to_string(options_.seed))
+        .hyper("on_failure",
+               options_.on_failure == curvature_failure::rethrow ? "rethrow" : "keep_previous");
   }
 
   // Number of estimate steps in [0, s).

@@ -128,8 +128,8 @@ class plateau_scaled {
   /// or NaN) and the payload (the current factor f, best, num_bad_epochs, cooldown_counter, the
   /// number of metrics observed).
   [[nodiscard]] std::vector<unsigned char> state() const {
-    state_writer w(kind, state_scalar_of<value_type>(), kind_version);
-    write_hyper(w);
+    state_writer w(type_name, state_scalar_of<value_type>(), kind_version);
+    visit_hyper(w);
     const auto& st = rule_.state_values();
     w.real(st.lrs[0]).real(st.best);
     w.i64(st.num_bad_epochs).i64(st.cooldown_counter).i64(st.last_epoch);
@@ -145,16 +145,8 @@ class plateau_scaled {
   /// num_bad_epochs not in [0, patience], cooldown_counter not in [0, cooldown], a negative
   /// count); the object is unchanged then.
   void load_state(const std::vector<unsigned char>& bytes) {
-    state_reader r(bytes, kind, state_scalar_of<value_type>(), kind_version);
-    r.hyper("mode", name_of(opts_.mode));
-    r.hyper("threshold_mode", name_of(opts_.threshold_mode));
-    r.hyper("factor", opts_.factor);
-    r.hyper("patience", opts_.patience);
-    r.hyper("threshold", opts_.threshold);
-    r.hyper("cooldown", opts_.cooldown);
-    r.hyper("eps", opts_.eps);
-    r.hyper("min_factor", opts_.min_factor);
-    if (r.kind_version() >= 2) check_schedule(r);
+    state_reader r(bytes, type_name, state_scalar_of<value_type>(), kind_version);
+    visit_hyper(r);
     typename reduce_lr_on_plateau<value_type>::state_type st;
     st.lrs = {r.real<value_type>("factor")};
     st.best = r.real<value_type>("best");
@@ -178,7 +170,7 @@ class plateau_scaled {
   }
 
  private:
-  static constexpr const char* kind = "plateau_scaled";
+  static constexpr const char* type_name = "plateau_scaled";
   static constexpr std::uint32_t kind_version = 2;
   static constexpr step_t probe_steps[] = {0, 1, 10, 100, 1000, 10000, 100000, 1000000};
 
@@ -209,18 +201,16 @@ class plateau_scaled {
     const std::string there = r.hyper_string("schedule");  // for the message only
     auto differs = [](double a, double b) { return !(a == b || (std::isnan(a) && std::isnan(b))); };
     std::string diff;
-    for (const step_t t : probe_steps) {
-      const double saved = r.hyper_f64(probe_name(t));
-      const double here = static_cast<double>(s_(t));
-      if (diff.empty() && differs(saved, here))
+    visit_fingerprint([&](const std::string& name, double here, step_t t) {
+      const double saved = r.hyper_f64(name);
+      if (!diff.empty() || !differs(saved, here)) return;
+      if (t >= 0)
         diff = "at step " + std::to_string(t) + " it gives " + detail::format_value(saved) +
                ", this one " + detail::format_value(here);
-    }
-    const double saved_max = r.hyper_f64("schedule.max_value");
-    const double here_max = max_value_of_schedule();
-    if (diff.empty() && differs(saved_max, here_max))
-      diff = "its max_value() is " + detail::format_value(saved_max) + ", this one's " +
-             detail::format_value(here_max);
+      else
+        diff = "its max_value() is " + detail::format_value(saved) + ", this one's " +
+               detail::format_value(here);
+    });
     if (!diff.empty())
       r.fail("the state was saved around another schedule: " + quoted(there) +
              " in the checkpoint, " + quoted(detail::type_name_of<S>()) + " here (" + diff +
@@ -228,16 +218,20 @@ class plateau_scaled {
   }
 
   static reduce_lr_on_plateau<value_type> make_rule(const options_type& o) {
-    detail::require(o.min_lr == value_type(0), kind, "min_lr",
+    detail::require(o.min_lr == value_type(0), type_name, "min_lr",
                     "0 (the floor of plateau_scaled is min_factor, on the factor)", o.min_lr);
-    detail::require_in_range(kind, "min_factor", o.min_factor, value_type(0), value_type(1));
+    detail::require_in_range(type_name, "min_factor", o.min_factor, value_type(0), value_type(1));
     return reduce_lr_on_plateau<value_type>(
         std::vector<value_type>{value_type(1)}, o.mode, o.factor, o.patience, o.threshold,
         o.threshold_mode, o.cooldown, std::vector<value_type>{o.min_factor}, o.eps);
   }
 
-  void write_hyper(state_writer& w) const {
-    w.hyper("mode", name_of(opts_.mode))
+  // The hyper-parameters in one list: written by state() (Sink = state_writer) and checked
+  // by load_state() (Sink = state_reader); the schedule's fingerprint is written as is and
+  // compared by check_schedule (a version-1 state has none).
+  template <class Sink>
+  void visit_hyper(Sink& s) const {
+    s.hyper("mode", name_of(opts_.mode))
         .hyper("threshold_mode", name_of(opts_.threshold_mode))
         .hyper("factor", opts_.factor)
         .hyper("patience", opts_.patience)
@@ -245,9 +239,19 @@ class plateau_scaled {
         .hyper("cooldown", opts_.cooldown)
         .hyper("eps", opts_.eps)
         .hyper("min_factor", opts_.min_factor);
-    w.hyper("schedule", detail::type_name_of<S>());
-    for (const step_t t : probe_steps) w.hyper(probe_name(t), static_cast<double>(s_(t)));
-    w.hyper("schedule.max_value", max_value_of_schedule());
+    if constexpr (std::is_same_v<Sink, state_writer>) {
+      s.hyper("schedule", detail::type_name_of<S>());
+      visit_fingerprint([&](const std::string& name, double v, step_t) { s.hyper(name, v); });
+    } else if (s.kind_version() >= 2) {
+      check_schedule(s);
+    }
+  }
+  // The schedule's fingerprint in one list: f(name, value, t) for its value at each probe step
+  // t, then f("schedule.max_value", its max_value() or NaN, -1).
+  template <class F>
+  void visit_fingerprint(F&& f) const {
+    for (const step_t t : probe_steps) f(probe_name(t), static_cast<double>(s_(t)), t);
+    f(std::string("schedule.max_value"), max_value_of_schedule(), step_t(-1));
   }
 
   S s_;

@@ -189,7 +189,7 @@ class reduce_lr_on_plateau {
   /// @throws lrs::invalid_argument if 2^63 - 1 epochs were already observed; nothing changes.
   T observe(T metric) {
     state_type& s = state_;
-    detail::require(s.last_epoch < std::numeric_limits<step_t>::max(), kind, "last_epoch",
+    detail::require(s.last_epoch < std::numeric_limits<step_t>::max(), type_name, "last_epoch",
                     "< 2^63 - 1 to count one more epoch", s.last_epoch);
     ++s.last_epoch;
     if (is_better(metric, s.best)) {
@@ -229,15 +229,8 @@ class reduce_lr_on_plateau {
   /// the number of groups and each min_lr) and the payload (the LR of each group, best,
   /// num_bad_epochs, cooldown_counter, last_epoch).
   [[nodiscard]] std::vector<unsigned char> state() const {
-    state_writer w(kind, state_scalar_of<T>());
-    w.hyper("mode", mode_ == plateau_mode::min ? "min" : "max")
-        .hyper("threshold_mode", thr_mode_ == threshold_mode::rel ? "rel" : "abs")
-        .hyper("factor", factor_)
-        .hyper("patience", patience_)
-        .hyper("threshold", threshold_)
-        .hyper("cooldown", cooldown_)
-        .hyper("eps", eps_);
-    write_min_lrs(w);
+    state_writer w(type_name, state_scalar_of<T>());
+    visit_hyper(w);
     w.reals(state_.lrs).real(state_.best);
     w.i64(state_.num_bad_epochs).i64(state_.cooldown_counter).i64(state_.last_epoch);
     return w.finish();
@@ -249,15 +242,8 @@ class reduce_lr_on_plateau {
   ///         from another object, or a field is out of range (see load_state(state_type)); the
   ///         controller is unchanged then.
   void load_state(const std::vector<unsigned char>& bytes) {
-    state_reader r(bytes, kind, state_scalar_of<T>());
-    r.hyper("mode", mode_ == plateau_mode::min ? "min" : "max");
-    r.hyper("threshold_mode", thr_mode_ == threshold_mode::rel ? "rel" : "abs");
-    r.hyper("factor", factor_);
-    r.hyper("patience", patience_);
-    r.hyper("threshold", threshold_);
-    r.hyper("cooldown", cooldown_);
-    r.hyper("eps", eps_);
-    check_min_lrs(r);
+    state_reader r(bytes, type_name, state_scalar_of<T>());
+    visit_hyper(r);
     state_type s;
     s.lrs = r.reals<T>("lrs");
     s.best = r.real<T>("best");
@@ -277,7 +263,7 @@ class reduce_lr_on_plateau {
   /// @throws lrs::invalid_argument, leaving this object unchanged, if a rule is broken.
   void load_state(const state_type& s) {
     validate(s, [](const std::string& field, const std::string& value, const std::string& rule) {
-      detail::throw_invalid(kind, "state." + field, rule, value);
+      detail::throw_invalid(type_name, "state." + field, rule, value);
     });
     state_ = s;
   }
@@ -292,7 +278,7 @@ class reduce_lr_on_plateau {
   [[nodiscard]] step_t cooldown() const noexcept { return cooldown_; }
 
  private:
-  static constexpr const char* kind = "reduce_lr_on_plateau";
+  static constexpr const char* type_name = "reduce_lr_on_plateau";
 
   template <class Fail>
   void validate(const state_type& s, Fail&& fail) const {
@@ -312,15 +298,19 @@ class reduce_lr_on_plateau {
     range("last_epoch", s.last_epoch, max_step - 1);
   }
 
-  void write_min_lrs(state_writer& w) const {
-    w.hyper("groups", static_cast<std::int64_t>(min_lrs_.size()));
+  // The hyper-parameters, one list: state() writes them (Sink = state_writer), load_state() checks.
+  template <class Sink>
+  void visit_hyper(Sink& s) const {
+    s.hyper("mode", mode_ == plateau_mode::min ? "min" : "max")
+        .hyper("threshold_mode", thr_mode_ == threshold_mode::rel ? "rel" : "abs")
+        .hyper("factor", factor_)
+        .hyper("patience", patience_)
+        .hyper("threshold", threshold_)
+        .hyper("cooldown", cooldown_)
+        .hyper("eps", eps_)
+        .hyper("groups", static_cast<std::int64_t>(min_lrs_.size()));
     for (std::size_t i = 0; i < min_lrs_.size(); ++i)
-      w.hyper("min_lr[" + std::to_string(i) + "]", min_lrs_[i]);
-  }
-  void check_min_lrs(state_reader& r) const {
-    r.hyper("groups", static_cast<std::int64_t>(min_lrs_.size()));
-    for (std::size_t i = 0; i < min_lrs_.size(); ++i)
-      r.hyper("min_lr[" + std::to_string(i) + "]", min_lrs_[i]);
+      s.hyper("min_lr[" + std::to_string(i) + "]", min_lrs_[i]);
   }
 
   static void check_lrs(const std::vector<T>& lrs) {

@@ -504,48 +504,54 @@ class state_reader {
   /// Checks that hyper-parameter `name` is in the state with the value `here` (same type):
   /// "hyper-parameter 'momentum' is 0.9 in the checkpoint, 0.95 here". Floats compare as
   /// doubles; NaN equals NaN.
-  void hyper(std::string_view name, double here) {
+  state_reader& hyper(std::string_view name, double here) {
     const entry& e = find(name, detail::state_value_type::f64);
     const bool same = e.f == here || (std::isnan(e.f) && std::isnan(here));
     if (!same) mismatch(name, detail::format_value(e.f), detail::format_value(here));
+    return *this;
   }
   /// As the double overload: `here` is widened to double before the comparison.
   /// @throws lrs::state_error if `name` is missing, not an f64, or holds another value.
-  void hyper(std::string_view name, float here) { hyper(name, double(here)); }
+  state_reader& hyper(std::string_view name, float here) { return hyper(name, double(here)); }
   /// Checks that integer hyper-parameter `name` is `here`.
   /// @throws lrs::state_error if `name` is missing, not an i64, or holds another value.
-  void hyper(std::string_view name, std::int64_t here) {
+  state_reader& hyper(std::string_view name, std::int64_t here) {
     const entry& e = find(name, detail::state_value_type::i64);
     if (e.i != here) mismatch(name, std::to_string(e.i), std::to_string(here));
+    return *this;
   }
   /// Any other integer type, compared as i64 (an unsigned value above 2^63 - 1 never matches).
   template <class I, std::enable_if_t<std::is_integral_v<I> && !std::is_same_v<I, bool> &&
                                           !std::is_same_v<I, std::int64_t>,
                                       int> = 0>
-  void hyper(std::string_view name, I here) {
+  state_reader& hyper(std::string_view name, I here) {
     if constexpr (std::is_unsigned_v<I>) {
       if (std::uint64_t(here) > std::uint64_t(std::numeric_limits<std::int64_t>::max())) {
         const entry& e = find(name, detail::state_value_type::i64);
         mismatch(name, std::to_string(e.i), std::to_string(here));
       }
     }
-    hyper(name, static_cast<std::int64_t>(here));
+    return hyper(name, static_cast<std::int64_t>(here));
   }
   /// Checks that boolean hyper-parameter `name` is `here`.
   /// @throws lrs::state_error if `name` is missing, not a bool, or holds another value.
-  void hyper(std::string_view name, bool here) {
+  state_reader& hyper(std::string_view name, bool here) {
     const entry& e = find(name, detail::state_value_type::boolean);
     if (e.b != here) mismatch(name, e.b ? "true" : "false", here ? "true" : "false");
+    return *this;
   }
   /// Checks that string hyper-parameter `name` is `here` (byte for byte).
   /// @throws lrs::state_error if `name` is missing, not a string, or holds another value.
-  void hyper(std::string_view name, std::string_view here) {
+  state_reader& hyper(std::string_view name, std::string_view here) {
     const entry& e = find(name, detail::state_value_type::string);
     if (e.s != here) mismatch(name, detail::state_quote(e.s), detail::state_quote(here));
+    return *this;
   }
   /// As the std::string_view overload, for a C string.
   /// @throws lrs::state_error if `name` is missing, not a string, or holds another value.
-  void hyper(std::string_view name, const char* here) { hyper(name, std::string_view(here)); }
+  state_reader& hyper(std::string_view name, const char* here) {
+    return hyper(name, std::string_view(here));
+  }
 
   /// The value of a hyper-parameter, for objects that adopt it instead of checking it.
   [[nodiscard]] double hyper_f64(std::string_view name) {

@@ -143,6 +143,16 @@ concept schedule = is_schedule_v<S>;
                 ": the argument is not a schedule: need a copyable type with a const "         \
                 "operator()(step_t) returning a floating-point type")
 
+/// The refusal of rebudget() by combinator `WHERE` (a string literal, e.g. "lrs::scaled") around
+/// `WHAT` (a string literal, e.g. "the child schedule") that has no budget: one static_assert on
+/// `B` (false whenever the refusing overload is instantiated) and one sentence for every
+/// combinator.
+#define LRS_REFUSE_REBUDGET(B, WHERE, WHAT)                                                   \
+  static_assert(B, WHERE "::rebudget: " WHAT                                                  \
+                         " has no budget to change; rebudget() needs a budgeted schedule "    \
+                         "inside (lrs::wsd, lrs::cosine_decay, lrs::linear_decay, lrs::rex, " \
+                         "lrs::budgeted)")
+
 /// LRS_REQUIRE_SCHEDULE_IN for one type `S`, the message naming `S` and suggesting
 /// plateau_scaled(s, opts) for a controller.
 #define LRS_REQUIRE_SCHEDULE(S)                                                             \

@@ -248,21 +248,15 @@ class adam_base : public optimizer_base<Derived, T> {
     });
   }
 
-  void write_hyper(state_writer& w) const {
-    w.hyper("beta2", opt_.beta2)
+  // The hyper-parameters, one list: state() writes them (Sink = state_writer), load_state() checks.
+  template <class Sink>
+  void visit_hyper(Sink& s) const {
+    s.hyper("beta2", opt_.beta2)
         .hyper("eps", opt_.eps)
         .hyper("weight_decay", opt_.weight_decay)
         .hyper("amsgrad", opt_.amsgrad)
         .hyper("maximize", opt_.maximize)
         .hyper("max_grad_norm", opt_.max_grad_norm);
-  }
-  void check_hyper(state_reader& r) const {
-    r.hyper("beta2", opt_.beta2);
-    r.hyper("eps", opt_.eps);
-    r.hyper("weight_decay", opt_.weight_decay);
-    r.hyper("amsgrad", opt_.amsgrad);
-    r.hyper("maximize", opt_.maximize);
-    r.hyper("max_grad_norm", opt_.max_grad_norm);
   }
   struct extra {
     T beta1;

@@ -431,31 +431,25 @@ std::vector<tensor_state<T>> read_tensor_states(state_reader& r, std::size_t gro
 /// The parameter groups as hyper-parameters "groups", then for each group i >= 1
 /// "group[i].lr_scale", "group[i].weight_decay" (-1: unset, the optimizer's own) and
 /// "group[i].lr" (-1: unset; since kind version 2). Group 0 is always the default one.
-template <class T>
-void write_groups(state_writer& w, const std::vector<param_group<T>>& groups) {
-  w.hyper("groups", static_cast<std::int64_t>(groups.size()));
+/// One list for both directions: Sink = state_writer writes them, Sink = state_reader checks
+/// them (a version-1 state had no absolute lr: it matches groups without one).
+/// @throws lrs::state_error (reading) naming the first group field that differs.
+template <class Sink, class T>
+void visit_groups(Sink& s, const std::vector<param_group<T>>& groups) {
+  s.hyper("groups", static_cast<std::int64_t>(groups.size()));
   for (std::size_t i = 1; i < groups.size(); ++i) {
     const std::string g = "group[" + std::to_string(i) + "].";
-    w.hyper(g + "lr_scale", groups[i].lr_scale);
-    w.hyper(g + "weight_decay", groups[i].weight_decay.value_or(T(-1)));
-    w.hyper(g + "lr", groups[i].lr.value_or(T(-1)));
-  }
-}
-/// Checks the groups written by write_groups against these (a version-1 state had no absolute
-/// lr: it matches groups without one).
-/// @throws lrs::state_error naming the first group field that differs.
-template <class T>
-void check_groups(state_reader& r, const std::vector<param_group<T>>& groups) {
-  r.hyper("groups", static_cast<std::int64_t>(groups.size()));
-  for (std::size_t i = 1; i < groups.size(); ++i) {
-    const std::string g = "group[" + std::to_string(i) + "].";
-    r.hyper(g + "lr_scale", groups[i].lr_scale);
-    r.hyper(g + "weight_decay", groups[i].weight_decay.value_or(T(-1)));
-    if (r.kind_version() >= 2)
-      r.hyper(g + "lr", groups[i].lr.value_or(T(-1)));
-    else if (groups[i].lr)
-      r.fail("group " + std::to_string(i) + " has lr " + format_value(double(*groups[i].lr)) +
-             " here but none in the checkpoint (state kind version 1)");
+    s.hyper(g + "lr_scale", groups[i].lr_scale)
+        .hyper(g + "weight_decay", groups[i].weight_decay.value_or(T(-1)));
+    if constexpr (std::is_same_v<Sink, state_reader>) {
+      if (s.kind_version() < 2) {
+        if (groups[i].lr)
+          s.fail("group " + std::to_string(i) + " has lr " + format_value(double(*groups[i].lr)) +
+                 " here but none in the checkpoint (state kind version 1)");
+        continue;
+      }
+    }
+    s.hyper(g + "lr", groups[i].lr.value_or(T(-1)));
   }
 }
 

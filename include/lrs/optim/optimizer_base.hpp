@@ -104,8 +104,9 @@ class threaded_steps {
 
 /// Everything sgd, adam and adamw share (the threading comes from threaded_steps). `Derived`
 /// provides `type_name`, `max_grad_norm()`, `default_weight_decay()`, `buffers_for_first_step()`,
-/// the two halves of an update, `write_hyper` / `check_hyper` for its options, and `write_extra` /
-/// `read_extra` / `check_loaded` / `commit_extra` for its own state. The update halves are
+/// the two halves of an update, `visit_hyper` (its options, written and checked from one list), and
+/// `write_extra` / `read_extra` / `check_loaded` / `commit_extra` for its own state. The update
+/// halves are
 /// - `prepare(i, tensor, state, lr, weight_decay, grad_scale)`: on the calling thread, once per
 ///   tensor and step, before any element is touched: counts the step, allocates lazy buffers and
 ///   stores the tensor's scalars of this step;
@@ -206,8 +207,8 @@ class optimizer_base : public threaded_steps<Derived> {
   [[nodiscard]] std::vector<unsigned char> state() const {
     const auto& self = static_cast<const Derived&>(*this);
     state_writer w(Derived::type_name, state_scalar_of<T>(), optim_state_version);
-    self.write_hyper(w);
-    write_groups(w, groups_);
+    self.visit_hyper(w);
+    visit_groups(w, groups_);
     self.write_extra(w);
     write_tensor_states(w, states_);
     return w.finish();
@@ -222,8 +223,8 @@ class optimizer_base : public threaded_steps<Derived> {
   void load_state(const std::vector<unsigned char>& bytes) {
     auto& self = static_cast<Derived&>(*this);
     state_reader r(bytes, Derived::type_name, state_scalar_of<T>(), optim_state_version);
-    self.check_hyper(r);
-    check_groups(r, groups_);
+    self.visit_hyper(r);
+    visit_groups(r, groups_);
     auto extra = self.read_extra(r);
     auto states = read_tensor_states<T>(r, groups_.size());
     r.finish();

@@ -237,7 +237,7 @@ struct sf_switch_kernel {
 /// What the two schedule-free optimizers share: modes, groups and their averaging weights, the
 /// step overloads, clipping, threads (threaded_steps, as optimizer_base) and the state. `Derived`
 /// provides `type_name`, `max_grad_norm()`, `default_weight_decay()`, `average_beta()`,
-/// `buffer_count()`, `write_hyper` / `check_hyper` and the two halves of an update:
+/// `buffer_count()`, `visit_hyper` (its options, one list) and the two halves of an update:
 /// - `reserve_prepared(groups)` and `prepare(group, k, lr, c, wd, clip)`: on the calling thread,
 ///   once per group and step, before any element is touched, with the group's update count k
 ///   before this update and the step's scalars in double; stores the kernel's scalars;
@@ -380,8 +380,8 @@ class schedule_free_base : public threaded_steps<Derived> {
   [[nodiscard]] std::vector<unsigned char> state() const {
     const auto& self = static_cast<const Derived&>(*this);
     state_writer w(Derived::type_name, state_scalar_of<T>(), optim_state_version);
-    self.write_hyper(w);
-    write_groups(w, groups_);
+    self.visit_hyper(w);
+    visit_groups(w, groups_);
     w.boolean(training_);
     w.u64(gstates_.size());
     for (const auto& g : gstates_) w.i64(g.k).f64(g.lr_max).f64(g.weight_sum);
@@ -404,8 +404,8 @@ class schedule_free_base : public threaded_steps<Derived> {
     const auto& self = static_cast<const Derived&>(*this);
     constexpr std::int64_t max_i64 = std::numeric_limits<std::int64_t>::max();
     state_reader r(bytes, Derived::type_name, state_scalar_of<T>(), optim_state_version);
-    self.check_hyper(r);
-    check_groups(r, groups_);
+    self.visit_hyper(r);
+    visit_groups(r, groups_);
     const bool training = r.boolean("mode");
     const std::size_t ng = r.count("group state count", 24);
     if (ng != groups_.size())
@@ -659,19 +659,14 @@ class sgd_schedule_free : public detail::schedule_free_base<sgd_schedule_free<T>
     });
   }
 
-  void write_hyper(state_writer& w) const {
-    w.hyper("momentum", opt_.momentum)
+  // The hyper-parameters, one list: state() writes them (Sink = state_writer), load_state() checks.
+  template <class Sink>
+  void visit_hyper(Sink& s) const {
+    s.hyper("momentum", opt_.momentum)
         .hyper("weight_decay", opt_.weight_decay)
         .hyper("r", opt_.r)
         .hyper("weight_lr_power", opt_.weight_lr_power)
         .hyper("max_grad_norm", opt_.max_grad_norm);
-  }
-  void check_hyper(state_reader& r) const {
-    r.hyper("momentum", opt_.momentum);
-    r.hyper("weight_decay", opt_.weight_decay);
-    r.hyper("r", opt_.r);
-    r.hyper("weight_lr_power", opt_.weight_lr_power);
-    r.hyper("max_grad_norm", opt_.max_grad_norm);
   }
 
   options_type opt_;
@@ -790,8 +785,10 @@ class adamw_schedule_free : public detail::schedule_free_base<adamw_schedule_fre
     });
   }
 
-  void write_hyper(state_writer& w) const {
-    w.hyper("beta1", opt_.beta1)
+  // The hyper-parameters, one list: state() writes them (Sink = state_writer), load_state() checks.
+  template <class Sink>
+  void visit_hyper(Sink& s) const {
+    s.hyper("beta1", opt_.beta1)
         .hyper("beta2", opt_.beta2)
         .hyper("eps", opt_.eps)
         .hyper("weight_decay", opt_.weight_decay)
@@ -800,17 +797,6 @@ class adamw_schedule_free : public detail::schedule_free_base<adamw_schedule_fre
         .hyper("r", opt_.r)
         .hyper("weight_lr_power", opt_.weight_lr_power)
         .hyper("max_grad_norm", opt_.max_grad_norm);
-  }
-  void check_hyper(state_reader& r) const {
-    r.hyper("beta1", opt_.beta1);
-    r.hyper("beta2", opt_.beta2);
-    r.hyper("eps", opt_.eps);
-    r.hyper("weight_decay", opt_.weight_decay);
-    r.hyper("decay_at_z", opt_.decay_at_z);
-    r.hyper("inner_momentum", opt_.inner_momentum);
-    r.hyper("r", opt_.r);
-    r.hyper("weight_lr_power", opt_.weight_lr_power);
-    r.hyper("max_grad_norm", opt_.max_grad_norm);
   }
 
   options_type opt_;

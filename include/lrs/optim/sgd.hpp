@@ -211,19 +211,14 @@ class sgd : public detail::optimizer_base<sgd<T>, T> {
     });
   }
 
-  void write_hyper(state_writer& w) const {
-    w.hyper("dampening", opt_.dampening)
+  // The hyper-parameters, one list: state() writes them (Sink = state_writer), load_state() checks.
+  template <class Sink>
+  void visit_hyper(Sink& s) const {
+    s.hyper("dampening", opt_.dampening)
         .hyper("nesterov", opt_.nesterov)
         .hyper("weight_decay", opt_.weight_decay)
         .hyper("maximize", opt_.maximize)
         .hyper("max_grad_norm", opt_.max_grad_norm);
-  }
-  void check_hyper(state_reader& r) const {
-    r.hyper("dampening", opt_.dampening);
-    r.hyper("nesterov", opt_.nesterov);
-    r.hyper("weight_decay", opt_.weight_decay);
-    r.hyper("maximize", opt_.maximize);
-    r.hyper("max_grad_norm", opt_.max_grad_norm);
   }
   struct extra {
     T momentum;

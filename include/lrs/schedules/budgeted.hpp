@@ -316,16 +316,8 @@ class budgeted {
   /// new_total or steps). A schedule never re-budgeted has an empty history: its state restores
   /// nothing, as its construction alone gives every value. The step is not part of the state.
   [[nodiscard]] std::vector<unsigned char> state() const {
-    state_writer w(state_kind, state_scalar_of<T>());
-    w.hyper("peak", peak_)
-        .hyper("min_lr", min_)
-        .hyper("total_steps", total0_)
-        .hyper("warmup_steps", warmup_)
-        .hyper("warmup_start", start_)
-        .hyper("warmup_shape", name_of(shape_))
-        .hyper("sample_every", every_)
-        .hyper("past_end", name_of(after_))
-        .hyper("profile", profile_fingerprint());
+    state_writer w(type_name, state_scalar_of<T>());
+    visit_hyper(w);
     w.u64(history_.size());
     for (const budget_change& c : history_) w.u8(c.cooldown ? 1 : 0).i64(c.at).i64(c.steps);
     return w.finish();
@@ -341,20 +333,8 @@ class budgeted {
   /// past_end or profile differ; the profile is compared to a relative 1e-12), or a step of the
   /// history is not valid for the schedule it applies to; the object is unchanged then.
   void load_state(const std::vector<unsigned char>& bytes) {
-    state_reader r(bytes, state_kind, state_scalar_of<T>());
-    r.hyper("peak", peak_);
-    r.hyper("min_lr", min_);
-    r.hyper("total_steps", total0_);
-    r.hyper("warmup_steps", warmup_);
-    r.hyper("warmup_start", start_);
-    r.hyper("warmup_shape", name_of(shape_));
-    r.hyper("sample_every", every_);
-    r.hyper("past_end", name_of(after_));
-    const double fp = r.hyper_f64("profile"), here = profile_fingerprint();
-    if (!(std::abs(fp - here) <= 1e-12 * std::max(std::abs(fp), std::abs(here))))
-      r.fail("hyper-parameter 'profile' (a fingerprint of the profile) is " +
-             detail::format_value(fp) + " in the checkpoint, " + detail::format_value(here) +
-             " here: another profile");
+    state_reader r(bytes, type_name, state_scalar_of<T>());
+    visit_hyper(r);
     const std::uint64_t n = r.u64("history length");
     // Each entry takes 17 bytes: refuse a count the bytes cannot hold before allocating.
     if (n > bytes.size() / 17)
@@ -419,7 +399,31 @@ class budgeted {
   [[nodiscard]] const Profile& profile() const noexcept { return profile_; }
 
  private:
-  static constexpr const char* state_kind = "budgeted";
+  static constexpr const char* type_name = "budgeted";
+  // The hyper-parameters in one list: written by state() (Sink = state_writer) and checked
+  // by load_state() (Sink = state_reader); the profile's fingerprint is compared to a relative
+  // 1e-12 rather than bit for bit.
+  template <class Sink>
+  void visit_hyper(Sink& s) const {
+    s.hyper("peak", peak_)
+        .hyper("min_lr", min_)
+        .hyper("total_steps", total0_)
+        .hyper("warmup_steps", warmup_)
+        .hyper("warmup_start", start_)
+        .hyper("warmup_shape", name_of(shape_))
+        .hyper("sample_every", every_)
+        .hyper("past_end", name_of(after_));
+    const double here = profile_fingerprint();
+    if constexpr (std::is_same_v<Sink, state_writer>) {
+      s.hyper("profile", here);
+    } else {
+      const double fp = s.hyper_f64("profile");
+      if (!(std::abs(fp - here) <= 1e-12 * std::max(std::abs(fp), std::abs(here))))
+        s.fail("hyper-parameter 'profile' (a fingerprint of the profile) is " +
+               detail::format_value(fp) + " in the checkpoint, " + detail::format_value(here) +
+               " here: another profile");
+    }
+  }
   // One rebudget() (cooldown = false, steps = new_total) or cooldown() (steps = its length).
   struct budget_change {
     bool cooldown;

@@ -122,10 +122,7 @@ class scaled {
   /// Not available: the child schedule has no budget (a compile error that says so).
   template <bool B = detail::has_rebudget_v<S>, std::enable_if_t<!B, int> = 0>
   void rebudget(step_t, step_t) const {
-    static_assert(B,
-                  "lrs::scaled::rebudget: the child schedule has no budget to change; rebudget() "
-                  "needs a budgeted schedule inside (lrs::wsd, lrs::cosine_decay, "
-                  "lrs::linear_decay, lrs::rex, lrs::budgeted)");
+    LRS_REFUSE_REBUDGET(B, "lrs::scaled", "the child schedule");
   }
 
   /// The scaled schedule.
@@ -198,10 +195,7 @@ class clamped {
   /// Not available: the child schedule has no budget (a compile error that says so).
   template <bool B = detail::has_rebudget_v<S>, std::enable_if_t<!B, int> = 0>
   void rebudget(step_t, step_t) const {
-    static_assert(B,
-                  "lrs::clamped::rebudget: the child schedule has no budget to change; rebudget() "
-                  "needs a budgeted schedule inside (lrs::wsd, lrs::cosine_decay, "
-                  "lrs::linear_decay, lrs::rex, lrs::budgeted)");
+    LRS_REFUSE_REBUDGET(B, "lrs::clamped", "the child schedule");
   }
 
   /// The clamped schedule.
@@ -363,10 +357,7 @@ class shifted : public detail::reindexed<shifted<S>, S> {
   /// Not available: the child schedule has no budget (a compile error that says so).
   template <bool B = detail::has_rebudget_v<S>, std::enable_if_t<!B, int> = 0>
   void rebudget(step_t, step_t) const {
-    static_assert(B,
-                  "lrs::shifted::rebudget: the child schedule has no budget to change; rebudget() "
-                  "needs a budgeted schedule inside (lrs::wsd, lrs::cosine_decay, "
-                  "lrs::linear_decay, lrs::rex, lrs::budgeted)");
+    LRS_REFUSE_REBUDGET(B, "lrs::shifted", "the child schedule");
   }
 
   /// The shift k.

@@ -255,10 +255,7 @@ class with_warmup {
   /// Not available: the child schedule has no budget (a compile error that says so).
   template <bool B = detail::has_rebudget_v<S>, std::enable_if_t<!B, int> = 0>
   void rebudget(step_t, step_t) const {
-    static_assert(B,
-                  "lrs::with_warmup::rebudget: the warmed-up schedule has no budget to change; "
-                  "rebudget() needs a budgeted schedule inside (lrs::wsd, lrs::cosine_decay, "
-                  "lrs::linear_decay, lrs::rex, lrs::budgeted)");
+    LRS_REFUSE_REBUDGET(B, "lrs::with_warmup", "the warmed-up schedule");
   }
 
   /// The schedule warmed up.

@@ -1,0 +1,674 @@
+// SPDX-License-Identifier: MIT
+// Fitting the annealing scaling law to loss curves: fit_annealing_law, its options and result.
+#ifndef LRS_ANALYSIS_SCALING_LAW_FIT_HPP
+#define LRS_ANALYSIS_SCALING_LAW_FIT_HPP
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <limits>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <LBFGSB.h>
+#include <Eigen/Core>
+
+#include <lrs/analysis/scaling_law/areas.hpp>
+#include <lrs/analysis/scaling_law/law.hpp>
+#include <lrs/config.hpp>
+#include <lrs/core/enum_names.hpp>
+#include <lrs/core/error.hpp>
+#include <lrs/core/thread_pool.hpp>
+#include <lrs/core/types.hpp>
+
+namespace lrs {
+
+/// One training run to fit: its LR at every step and its losses at some of them.
+struct loss_run {
+  std::vector<double> lr;      ///< LR of steps 0..T-1; finite, >= 0
+  std::vector<step_t> steps;   ///< steps of the loss points; strictly increasing, in [0, T)
+  std::vector<double> losses;  ///< loss at each of `steps`; finite, > 0
+};
+
+/// Options of fit_annealing_law. Defaults are the authors' settings.
+struct fit_options {
+  area_options areas;           ///< lambda and the warm-up convention
+  double huber_delta = 1e-3;    ///< Huber threshold on log residuals. @pre > 0
+  int max_iterations = 100000;  ///< per start. @pre > 0
+  double ftol =
+      1e-9;  ///< stop when the objective decreases by less than ftol*max(1,|f|). @pre >= 0
+  double gtol = 1e-6;  ///< stop when the projected gradient's largest entry is <= gtol. @pre >= 0
+  /// Starting points (L0, A, alpha, C), each entry >= 0. Empty (default): the authors' grid of 54,
+  /// L0 in {0.1, 2.1}, A in {1, 11.5, 22}, C in {1, 11.5, 22}, alpha in {0, 0.4, 0.8}.
+  std::vector<std::array<double, 4>> starts;
+  /// Also run the data-scaled starts (see fit_annealing_law): a grid of 8 starts placed from the
+  /// data's loss range and areas, minimised in a rescaled parametrisation where every term is of
+  /// order one. They make the fit work at any scale of losses and LRs (the authors' grid suits
+  /// losses ~3 and LRs ~2e-4); their answer replaces the authors' only when its objective is
+  /// lower by more than `scaled_margin` relative. Default true.
+  bool data_scaled_starts = true;
+  /// Relative objective margin by which a data-scaled start must beat the `starts` to win.
+  /// @pre >= 0. Default 1e-6: where the authors' grid reaches the optimum, its answer stands.
+  double scaled_margin = 1e-6;
+  /// Threads the fit runs on (a pool started by the fit and joined at its end): the starts of a
+  /// coarse pass are spread over them, and the objective on all points is, for fits of at least
+  /// 4 law blocks (8192 points); smaller fits run on the caller. The result is bit-identical for
+  /// every value. @pre in [1, 4096]. Default 1.
+  std::size_t threads = 1;
+  /// Fits of at least 4 * coarse_points loss points (16 384 by default) run in two passes: every
+  /// start first on about coarse_points of them (each run's points evenly thinned, its first and
+  /// last kept, each kept point weighted by the points it stands for), then the distinct coarse
+  /// optima whose objective is within `polish_margin` of the best are finished from there on all
+  /// points. The starts' answers land on the same optimum as the one-pass fit (to its
+  /// tolerances) at a fraction of the cost. 0: every start on every point, as the authors do.
+  /// @pre 0 or >= 16. Default 4096.
+  std::size_t coarse_points = 4096;
+  /// Relative margin of the coarse pass: a coarse optimum is finished on all points when its
+  /// objective is at most (1 + polish_margin) x the best coarse one (duplicates of one already
+  /// chosen, every parameter within 1e-3 relative, are not). @pre >= 0. Default 0.05.
+  double polish_margin = 0.05;
+
+  // Chainable setters, one per field, for building the options in one expression in C++17
+  // (e.g. `auto o = fit_options{}.with_areas(...)`); they do not validate, the function taking the
+  // options does.
+  /// Sets `areas` (see the field); returns *this for chaining.
+  fit_options& with_areas(area_options v) noexcept {
+    areas = v;
+    return *this;
+  }
+  /// Sets `huber_delta` (see the field); returns *this for chaining.
+  fit_options& with_huber_delta(double v) noexcept {
+    huber_delta = v;
+    return *this;
+  }
+  /// Sets `max_iterations` (see the field); returns *this for chaining.
+  fit_options& with_max_iterations(int v) noexcept {
+    max_iterations = v;
+    return *this;
+  }
+  /// Sets `ftol` (see the field); returns *this for chaining.
+  fit_options& with_ftol(double v) noexcept {
+    ftol = v;
+    return *this;
+  }
+  /// Sets `gtol` (see the field); returns *this for chaining.
+  fit_options& with_gtol(double v) noexcept {
+    gtol = v;
+    return *this;
+  }
+  /// Sets `starts` (see the field); returns *this for chaining.
+  fit_options& with_starts(std::vector<std::array<double, 4>> v) {
+    starts = std::move(v);
+    return *this;
+  }
+  /// Sets `data_scaled_starts` (see the field); returns *this for chaining.
+  fit_options& with_data_scaled_starts(bool v) noexcept {
+    data_scaled_starts = v;
+    return *this;
+  }
+  /// Sets `scaled_margin` (see the field); returns *this for chaining.
+  fit_options& with_scaled_margin(double v) noexcept {
+    scaled_margin = v;
+    return *this;
+  }
+  /// Sets `threads` (see the field); returns *this for chaining.
+  fit_options& with_threads(std::size_t v) noexcept {
+    threads = v;
+    return *this;
+  }
+  /// Sets `coarse_points` (see the field); returns *this for chaining.
+  fit_options& with_coarse_points(std::size_t v) noexcept {
+    coarse_points = v;
+    return *this;
+  }
+  /// Sets `polish_margin` (see the field); returns *this for chaining.
+  fit_options& with_polish_margin(double v) noexcept {
+    polish_margin = v;
+    return *this;
+  }
+};
+
+/// How the fit ended.
+enum class fit_status {
+  converged,       ///< the best start met the gradient or objective tolerance
+  max_iterations,  ///< the best start ran out of iterations
+  line_search,     ///< the best start stopped in a failed line search (the best point is kept)
+  no_valid_start   ///< no starting point gives a positive prediction at every loss point
+};
+
+/// The names of the fit statuses.
+template <>
+struct enum_names<fit_status> {
+  /// The table read by name_of and parse_enum.
+  static constexpr enum_name<fit_status> table[] = {{fit_status::converged, "converged"},
+                                                    {fit_status::max_iterations, "max_iterations"},
+                                                    {fit_status::line_search, "line_search"},
+                                                    {fit_status::no_valid_start, "no_valid_start"}};
+};
+
+/// The name of a fit_status ("converged", "max_iterations", "line_search", "no_valid_start").
+[[nodiscard]] inline const char* to_string(fit_status s) noexcept {
+  return name_of(s);
+}
+
+/// The outcome of fit_annealing_law.
+struct fit_result {
+  annealing_law law;             ///< the fitted parameters
+  double objective = 0;          ///< sum of Huber(log y - log prediction) at the optimum
+  double r2 = 0;                 ///< R^2 on raw losses, all runs together
+  double rmse = 0;               ///< root-mean-square error on raw losses, all runs together
+  std::vector<double> run_rmse;  ///< RMSE of each run
+  std::vector<double> run_max_rel_error;  ///< largest |prediction - y| / y of each run
+  /// How the fit ended (no_valid_start: `law` is the default, all zeros).
+  fit_status status = fit_status::no_valid_start;
+  int iterations = 0;        ///< iterations of the best start
+  int starts_tried = 0;      ///< starting points run
+  int starts_converged = 0;  ///< starting points that met a tolerance
+  /// Evaluations of the objective and its gradient over every start, on all points or on the
+  /// coarse subsample (fit_options::coarse_points).
+  long evaluations = 0;
+  /// Loss points evaluated over all `evaluations` (each costs one exp and one log): the fit's
+  /// work, whose time is this times the cost of one point.
+  long long point_evaluations = 0;
+  /// Starts finished on all points after a coarse pass (0 for a one-pass fit).
+  int polished = 0;
+};
+
+namespace detail {
+
+/// The fitting data reduced to what the objective needs: ln S1, S2 and ln y at each point, and
+/// optionally a weight per point (empty: every point weighs 1).
+struct law_points {
+  std::vector<double> ln_s1, s2, ln_y, weight;
+};
+
+/// The points of each run (runs end at `run_end`) thinned to ceil(n_r / stride) evenly spread
+/// ones, the run's first and last kept, each kept point weighted by n_r / (points kept): the
+/// weighted objective estimates the one on all points.
+inline law_points thin_points(const law_points& p, const std::vector<std::size_t>& run_end,
+                              std::size_t stride) {
+  law_points out;
+  std::size_t begin = 0;
+  for (const std::size_t end : run_end) {
+    const std::size_t n = end - begin;
+    const std::size_t m = (n + stride - 1) / stride;
+    const double w = static_cast<double>(n) / static_cast<double>(m);
+    for (std::size_t j = 0; j < m; ++j) {
+      // j (n - 1) / (m - 1), rounded to nearest: 0 and n - 1 at the ends, rising in j.
+      const std::uint64_t off =
+          m == 1 ? n - 1 : (2 * std::uint64_t(j) * (n - 1) + (m - 1)) / (2 * std::uint64_t(m - 1));
+      const std::size_t k = begin + static_cast<std::size_t>(off);
+      out.ln_s1.push_back(p.ln_s1[k]);
+      out.s2.push_back(p.s2[k]);
+      out.ln_y.push_back(p.ln_y[k]);
+      out.weight.push_back(w);
+    }
+    begin = end;
+  }
+  return out;
+}
+
+/// Points per block of the fit objective: the points are cut into blocks of this many, each
+/// block's sums computed on its own (on any thread) and the block sums added in block order, so
+/// the objective does not depend on the number of threads.
+inline constexpr Eigen::Index law_block = 2048;
+
+/// Sum of Huber(ln y - ln(L0 + A e^{-alpha ln S1} - C S2)) and its analytic gradient; x = (L0, A,
+/// alpha, C), each point weighted when `p.weight` is given. Where the prediction is not positive
+/// at some point (the log is undefined there), the value is above any seen so far (see
+/// operator()) and `last_valid` is false. Evaluated over Eigen arrays (Eigen's vectorised exp
+/// and log), block by block, the blocks spread over `pool` when given.
+class law_objective {
+ public:
+  law_objective(const law_points& p, double delta, thread_pool* pool = nullptr)
+      : n_(static_cast<Eigen::Index>(p.ln_y.size())),
+        ln_s1_(p.ln_s1.data(), n_),
+        s2_(p.s2.data(), n_),
+        ln_y_(p.ln_y.data(), n_),
+        weight_(p.weight.empty() ? nullptr : p.weight.data(), p.weight.empty() ? 0 : n_),
+        weighted_(!p.weight.empty()),
+        delta_(delta),
+        pool_(pool),
+        blocks_((n_ + law_block - 1) / law_block),
+        sums_(6, blocks_) {}
+
+  double operator()(const Eigen::VectorXd& x, Eigen::VectorXd& g) {
+    const double l0 = x[0], a = x[1], alpha = x[2], c = x[3];
+    auto task = [&](std::size_t blk) { block(static_cast<Eigen::Index>(blk), l0, a, alpha, c); };
+    if (pool_ != nullptr && n_ >= 4 * law_block)
+      pool_->run(static_cast<std::size_t>(blocks_), task);
+    else
+      for (Eigen::Index b = 0; b < blocks_; ++b) task(static_cast<std::size_t>(b));
+    double f = 0, g0 = 0, g1 = 0, g2 = 0, g3 = 0, bad = 0;
+    for (Eigen::Index b = 0; b < blocks_; ++b) {
+      f += sums_(0, b);
+      g0 += sums_(1, b);
+      g1 += sums_(2, b);
+      g2 += sums_(3, b);
+      g3 += sums_(4, b);
+      bad += sums_(5, b);
+    }
+    ++evaluations;
+    point_evaluations += n_;
+    last_valid = bad == 0;
+    if (!last_valid) {
+      // Not +huge: a line search that steps out of the domain must interpolate back into it,
+      // and from a value of 1e300 its next trial step would be ~1e-300 of the last (the first
+      // L-BFGS-B step has unit length whatever the scale of the parameters, which on small
+      // losses leaves the domain). Twice the largest value seen, plus 1, is above the line
+      // search's starting value, so it backtracks by about half.
+      g.setZero();
+      return 2 * max_f + 1;
+    }
+    g[0] = g0;
+    g[1] = g1;
+    g[2] = -a * g2;
+    g[3] = -g3;
+    max_f = std::max(max_f, f);
+    if (f < best_f) {
+      best_f = f;
+      best_x = x;
+    }
+    return f;
+  }
+
+  bool last_valid = false;  ///< whether the last evaluation had a positive prediction everywhere
+  double max_f = 0;         ///< the largest objective seen
+  double best_f = std::numeric_limits<double>::infinity();
+  Eigen::VectorXd best_x;
+  long evaluations = 0;
+  long long point_evaluations = 0;
+
+ private:
+  using block_array = Eigen::Array<double, Eigen::Dynamic, 1, 0, law_block, 1>;
+
+  // Sums of one block: Huber(r), w, w pw, w pw ln S1, w S2 (w = d f / d pred) and the count of
+  // points whose prediction is not positive and finite.
+  void block(Eigen::Index b, double l0, double a, double alpha, double c) {
+    const Eigen::Index begin = b * law_block;
+    const Eigen::Index len = std::min(law_block, n_ - begin);
+    const auto ln_s1 = ln_s1_.segment(begin, len);
+    const block_array pw = (-alpha * ln_s1).exp();
+    const block_array pred = l0 + a * pw - c * s2_.segment(begin, len);
+    const double bad =
+        double((!(pred > 0.0 && pred < std::numeric_limits<double>::infinity())).count());
+    if (bad != 0) {
+      sums_.col(b).setZero();
+      sums_(5, b) = bad;
+      return;
+    }
+    const block_array r = ln_y_.segment(begin, len) - pred.log();
+    // d Huber / d r = r clamped to [-delta, delta]; Huber(r) = dr (r - dr / 2) on both branches.
+    const block_array dr = r.max(-delta_).min(delta_);
+    block_array w = -dr / pred;
+    if (weighted_) {  // a point of weight k adds k Huber(r), and k times its gradient
+      const auto k = weight_.segment(begin, len);
+      sums_(0, b) = (k * dr * (r - 0.5 * dr)).sum();
+      w *= k;
+    } else {
+      sums_(0, b) = (dr * (r - 0.5 * dr)).sum();
+    }
+    const block_array wpw = w * pw;
+    sums_(1, b) = w.sum();
+    sums_(2, b) = wpw.sum();
+    sums_(3, b) = (wpw * ln_s1).sum();
+    sums_(4, b) = (w * s2_.segment(begin, len)).sum();
+    sums_(5, b) = 0;
+  }
+
+  Eigen::Index n_;
+  Eigen::Map<const Eigen::ArrayXd> ln_s1_, s2_, ln_y_, weight_;
+  bool weighted_;
+  double delta_;
+  thread_pool* pool_;
+  Eigen::Index blocks_;
+  Eigen::Array<double, 6, Eigen::Dynamic> sums_;
+};
+
+/// The data-scaled starting points, in the rescaled parametrisation of fit_annealing_law
+/// (losses divided by their largest value, S1 by its largest value at a loss point, S2 by its
+/// largest magnitude): L0' in {0.5, 0.9} * min y', alpha in {0.3, 0.8}, A' such that
+/// the curve passes through max y' at the smallest S1', C' in {0, 0.3 * (max y' - min y')}.
+inline std::vector<std::array<double, 4>> scaled_grid(double y_min, double y_max, double x_min) {
+  std::vector<std::array<double, 4>> g;
+  for (double l0f : {0.5, 0.9})
+    for (double alpha : {0.3, 0.8})
+      for (double cf : {0.0, 0.3}) {
+        const double l0 = l0f * y_min;
+        const double a = std::max(y_max - l0, 1e-3 * y_max) * std::pow(x_min, alpha);
+        g.push_back({l0, a, alpha, cf * (y_max - y_min)});
+      }
+  return g;
+}
+
+inline std::vector<std::array<double, 4>> authors_grid() {
+  std::vector<std::array<double, 4>> g;
+  // The authors' itertools.product order: L0, A, C, alpha.
+  for (double l0 : {0.1, 2.1})
+    for (double a : {1.0, 11.5, 22.0})
+      for (double c : {1.0, 11.5, 22.0})
+        for (double alpha : {0.0, 0.4, 0.8}) g.push_back({l0, a, alpha, c});
+  return g;
+}
+
+/// One L-BFGS-B run of the fit: the best point it evaluated and how it ended.
+struct law_run {
+  bool valid = false;  ///< the start gives a positive prediction at every point
+  double f = std::numeric_limits<double>::infinity();
+  Eigen::VectorXd x;
+  fit_status status = fit_status::no_valid_start;
+  int iterations = 0;
+  long evaluations = 0;
+  long long point_evaluations = 0;
+};
+
+/// Minimises `fun` with bounded L-BFGS-B (every parameter >= 0) from `start`.
+inline law_run minimize_law(law_objective& fun, const std::array<double, 4>& start,
+                            const LBFGSpp::LBFGSBParam<double>& param) {
+  law_run r;
+  Eigen::VectorXd x(4), g(4);
+  x << start[0], start[1], start[2], start[3];
+  (void)fun(x, g);
+  if (fun.last_valid) {  // else the log is undefined at the start
+    r.valid = true;
+    r.status = fit_status::converged;
+    LBFGSpp::LBFGSBSolver<double> solver(param);
+    const Eigen::VectorXd lb = Eigen::VectorXd::Zero(4);
+    const Eigen::VectorXd ub =
+        Eigen::VectorXd::Constant(4, std::numeric_limits<double>::infinity());
+    double fx = 0;
+    try {
+      // A line search that ends at its largest step may stop on a point outside the domain,
+      // where the gradient reads 0 and the solver believes it has converged: start again from
+      // the best point (a few times at most).
+      for (int attempt = 0; attempt < 4; ++attempt) {
+        r.iterations += solver.minimize(fun, x, fx, lb, ub);
+        if (fun.last_valid || r.iterations >= param.max_iterations) break;
+        x = fun.best_x;
+      }
+      if (!fun.last_valid) r.status = fit_status::line_search;
+      if (r.iterations >= param.max_iterations) r.status = fit_status::max_iterations;
+    } catch (const std::exception&) {
+      r.status = fit_status::line_search;  // keep the best point evaluated so far
+    }
+    r.f = fun.best_f;
+    r.x = fun.best_x;
+  }
+  r.evaluations = fun.evaluations;
+  r.point_evaluations = fun.point_evaluations;
+  return r;
+}
+
+/// The coarse optima to finish on all points: those within `margin` (relative) of the lowest
+/// objective, lowest first, without duplicates (every parameter within 1e-3 relative of one
+/// already chosen).
+inline std::vector<std::array<double, 4>> polish_starts(const std::vector<law_run>& runs,
+                                                        double margin) {
+  std::vector<std::size_t> order;
+  for (std::size_t i = 0; i < runs.size(); ++i)
+    if (runs[i].valid && std::isfinite(runs[i].f)) order.push_back(i);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t i, std::size_t j) { return runs[i].f < runs[j].f; });
+  std::vector<std::array<double, 4>> out;
+  for (const std::size_t i : order) {
+    if (runs[i].f > runs[order.front()].f * (1 + margin)) break;
+    const Eigen::VectorXd& x = runs[i].x;
+    const auto same = [&](const std::array<double, 4>& c) {
+      for (int k = 0; k < 4; ++k)
+        if (std::abs(x[k] - c[std::size_t(k)]) >
+            1e-3 * std::max(std::abs(x[k]), std::abs(c[std::size_t(k)])))
+          return false;
+      return true;
+    };
+    if (std::none_of(out.begin(), out.end(), same)) out.push_back({x[0], x[1], x[2], x[3]});
+  }
+  return out;
+}
+
+}  // namespace detail
+
+/// Fits the annealing scaling law to one or more runs jointly, by the authors' procedure:
+/// minimise sum over all points of Huber_delta(ln y - ln L(s)) with bounded L-BFGS-B (all four
+/// parameters >= 0) from every starting point, keep the lowest objective; report R^2 and RMSE
+/// on raw losses. The gradient is analytic. Loss points may be sparse and noisy.
+///
+/// Tissue, Wang, Wang, arXiv:2408.11029; Huber delta 1e-3, lambda 0.999, 54-point grid and
+/// L-BFGS-B tolerances as in the authors' script.
+///
+/// The authors' grid suits LLM-scale data (losses ~3, LRs ~2e-4); on a small model (loss ~0.3,
+/// LR ~0.05, S2 in the tens) none of its starts converges. Unless `data_scaled_starts` is off,
+/// 8 more starts are run on the same objective in a rescaled parametrisation: losses divided
+/// by their largest value ys, S1 by its largest value s1r at a loss point, S2 by its largest
+/// magnitude s2r, and the result mapped back (L0 = ys L0', A = ys s1r^alpha A', C = ys C'/s2r).
+/// Their answer replaces the authors' only if its objective is lower by more than
+/// `scaled_margin` relative, so where the authors' procedure works its answer stands.
+/// @pre runs non-empty; each run: lr as for compute_areas; steps strictly increasing in
+///   [0, lr.size()); losses finite and > 0, as many as steps, at least one; S1 > 0 at each loss
+///   step (some LR before it is non-zero). At least 4 points in total.
+/// @throws lrs::invalid_argument naming the run, the entry and the value for any violation.
+/// @return the best fit; `status` says whether it converged (never throws on non-convergence).
+[[nodiscard]] inline fit_result fit_annealing_law(const std::vector<loss_run>& runs,
+                                                  const fit_options& opt = {}) {
+  constexpr std::string_view who = "fit_annealing_law";
+  opt.areas.validate(who);
+  detail::require_positive(who, "huber_delta", opt.huber_delta);
+  detail::require_positive(who, "max_iterations", opt.max_iterations);
+  detail::require_non_negative(who, "ftol", opt.ftol);
+  detail::require_non_negative(who, "gtol", opt.gtol);
+  detail::require(!runs.empty(), who, "runs", "non-empty", std::string("empty"));
+
+  detail::law_points pts;
+  std::vector<double> y;
+  std::vector<std::size_t> run_end;
+  for (std::size_t r = 0; r < runs.size(); ++r) {
+    const loss_run& run = runs[r];
+    const std::string rn = "runs[" + std::to_string(r) + "].";
+    detail::require(run.steps.size() == run.losses.size(), who, rn + "losses",
+                    "as many as steps (" + std::to_string(run.steps.size()) + ")",
+                    run.losses.size());
+    detail::require(!run.steps.empty(), who, rn + "steps", "non-empty", std::string("empty"));
+    for (std::size_t i = 0; i < run.lr.size(); ++i)
+      if (!(std::isfinite(run.lr[i]) && run.lr[i] >= 0))
+        detail::throw_invalid(who, rn + "lr[" + std::to_string(i) + "]", "finite and >= 0",
+                              run.lr[i]);
+    const auto t = static_cast<step_t>(run.lr.size());
+    const auto name = [&](const char* what, std::size_t i) {
+      return rn + what + "[" + std::to_string(i) + "]";
+    };
+    for (std::size_t i = 0; i < run.steps.size(); ++i) {
+      // Messages are built only on failure: runs may hold 1e5 points.
+      if (run.steps[i] < 0 || run.steps[i] >= t)
+        detail::throw_invalid(who, name("steps", i),
+                              "in [0, " + std::to_string(t) + ") (the LR sequence's length)",
+                              run.steps[i]);
+      if (i > 0 && run.steps[i] <= run.steps[i - 1])
+        detail::throw_invalid(who, name("steps", i),
+                              "> the previous step " + std::to_string(run.steps[i - 1]),
+                              run.steps[i]);
+      if (!(std::isfinite(run.losses[i]) && run.losses[i] > 0))
+        detail::throw_invalid(who, name("losses", i), "finite and > 0", run.losses[i]);
+    }
+    if (opt.areas.warmup == warmup_convention::at_peak && opt.areas.warmup_steps >= t)
+      detail::throw_invalid(who, "areas.warmup_steps",
+                            "< the length of " + rn + "lr (" + std::to_string(t) + ")",
+                            opt.areas.warmup_steps);
+    const annealing_areas ar = compute_areas(run.lr, opt.areas);
+    for (std::size_t i = 0; i < run.steps.size(); ++i) {
+      const auto s = static_cast<std::size_t>(run.steps[i]);
+      if (!(ar.s1[s] > 0))
+        detail::throw_invalid(who, name("steps", i),
+                              "a step with S1 > 0 (some earlier LR non-zero)", run.steps[i]);
+      pts.ln_s1.push_back(std::log(ar.s1[s]));
+      pts.s2.push_back(ar.s2[s]);
+      pts.ln_y.push_back(std::log(run.losses[i]));
+      y.push_back(run.losses[i]);
+    }
+    run_end.push_back(y.size());
+  }
+  detail::require(y.size() >= 4, who, "runs", "at least 4 loss points in total", y.size());
+  for (const auto& s : opt.starts)
+    for (double v : s)
+      detail::require(std::isfinite(v) && v >= 0, who, "starts", "entries finite and >= 0", v);
+  detail::require_non_negative(who, "scaled_margin", opt.scaled_margin);
+  detail::require(opt.threads >= 1 && opt.threads <= 4096, who, "threads", "in [1, 4096]",
+                  opt.threads);
+  detail::require(opt.coarse_points == 0 || opt.coarse_points >= 16, who, "coarse_points",
+                  "0 (one pass) or >= 16", opt.coarse_points);
+  detail::require_non_negative(who, "polish_margin", opt.polish_margin);
+  const bool two_pass = opt.coarse_points > 0 && y.size() >= 4 * opt.coarse_points;
+  const std::size_t stride = two_pass ? (y.size() + opt.coarse_points - 1) / opt.coarse_points : 1;
+  std::unique_ptr<thread_pool> pool;
+  if (opt.threads > 1 && (two_pass || static_cast<Eigen::Index>(y.size()) >= 4 * detail::law_block))
+    pool = std::make_unique<thread_pool>(opt.threads);
+
+  LBFGSpp::LBFGSBParam<double> param;
+  param.epsilon = opt.gtol;
+  param.epsilon_rel = 0;
+  param.past = 1;
+  param.delta = opt.ftol;
+  param.max_iterations = opt.max_iterations;
+  param.max_linesearch = 20;  // scipy's L-BFGS-B line search gives up after 20 evaluations too
+
+  // A polish starts with no curvature memory, so its first steps are short and a small change
+  // of the objective does not mean it is near the optimum: it stops at ftol / 1000.
+  LBFGSpp::LBFGSBParam<double> polish_param = param;
+  polish_param.delta = opt.ftol * 1e-3;
+
+  fit_result res;
+  double best_f = std::numeric_limits<double>::infinity();
+  Eigen::VectorXd best_x(4);
+  const auto tally = [&](const detail::law_run& r) {
+    res.evaluations += r.evaluations;
+    res.point_evaluations += r.point_evaluations;
+  };
+  // Runs L-BFGS-B from each start on `points` (two passes when the fit is large, see
+  // fit_options::coarse_points); keeps in best_f/best_x (mapped back by `to_law`) every result on
+  // all points whose objective is below best_f / (1 + margin).
+  const auto run_starts = [&](const detail::law_points& points,
+                              const std::vector<std::array<double, 4>>& starts, double margin,
+                              const auto& to_law) {
+    std::vector<std::array<double, 4>> finals;
+    if (two_pass) {
+      const detail::law_points coarse = detail::thin_points(points, run_end, stride);
+      std::vector<detail::law_run> out(starts.size());
+      std::vector<std::exception_ptr> errors(starts.size());
+      auto task = [&](std::size_t i) {  // one start per task, its result in its own slot
+        try {
+          detail::law_objective fun(coarse, opt.huber_delta);
+          out[i] = detail::minimize_law(fun, starts[i], param);
+        } catch (...) {
+          errors[i] = std::current_exception();
+        }
+      };
+      if (pool) {
+        pool->run(starts.size(), task);
+      } else {
+        for (std::size_t i = 0; i < starts.size(); ++i) task(i);
+      }
+      for (const auto& e : errors)
+        if (e) std::rethrow_exception(e);
+      for (const auto& r : out) {
+        tally(r);
+        if (!r.valid) continue;
+        ++res.starts_tried;
+        if (r.status == fit_status::converged) ++res.starts_converged;
+      }
+      finals = detail::polish_starts(out, opt.polish_margin);
+    }
+    // On all points: the chosen coarse optima, or every start for a one-pass fit (and when no
+    // coarse optimum gives a positive prediction at every point).
+    const auto finish = [&](const std::vector<std::array<double, 4>>& from, bool polish) {
+      bool any_valid = false;
+      for (const auto& s0 : from) {
+        detail::law_objective fun(points, opt.huber_delta, pool.get());
+        const detail::law_run r = detail::minimize_law(fun, s0, polish ? polish_param : param);
+        tally(r);
+        if (!r.valid) continue;
+        any_valid = true;
+        if (polish) {
+          ++res.polished;
+        } else if (!two_pass) {
+          ++res.starts_tried;
+          if (r.status == fit_status::converged) ++res.starts_converged;
+        }
+        const Eigen::VectorXd law_x = to_law(r.x);
+        if (r.f * (1 + margin) < best_f && law_x.allFinite()) {
+          best_f = r.f;
+          best_x = law_x;
+          res.status = r.status;
+          res.iterations = r.iterations;
+        }
+      }
+      return any_valid;
+    };
+    if (!two_pass || !finish(finals, true)) finish(starts, false);
+  };
+  run_starts(pts, opt.starts.empty() ? detail::authors_grid() : opt.starts, 0.0,
+             [](const Eigen::VectorXd& x) { return x; });
+
+  if (opt.data_scaled_starts) {
+    // The same objective in a rescaled parametrisation: with y' = y / ys, S1' = S1 / s1r and
+    // S2' = S2 / s2r, L0 + A S1^-alpha - C S2 = ys (L0' + A' S1'^-alpha - C' S2') for
+    // L0 = ys L0', A = ys s1r^alpha A', C = ys C' / s2r. Log residuals, hence the objective, are
+    // unchanged; every term is of order one, whatever the scale of the losses and LRs.
+    double ys = 0, y_min = std::numeric_limits<double>::infinity(), ln_s1r = -1e300,
+           ln_s1_min = 1e300, s2r = 0;
+    for (std::size_t i = 0; i < y.size(); ++i) {
+      ys = std::max(ys, y[i]);
+      y_min = std::min(y_min, y[i]);
+      ln_s1r = std::max(ln_s1r, pts.ln_s1[i]);
+      ln_s1_min = std::min(ln_s1_min, pts.ln_s1[i]);
+      s2r = std::max(s2r, std::abs(pts.s2[i]));
+    }
+    if (!(s2r > 0) || !std::isfinite(s2r)) s2r = 1;
+    detail::law_points scaled = pts;
+    const double ln_ys = std::log(ys);
+    for (std::size_t i = 0; i < y.size(); ++i) {
+      scaled.ln_s1[i] -= ln_s1r;
+      scaled.s2[i] /= s2r;
+      scaled.ln_y[i] -= ln_ys;
+    }
+    run_starts(scaled, detail::scaled_grid(y_min / ys, 1.0, std::exp(ln_s1_min - ln_s1r)),
+               opt.scaled_margin, [&](const Eigen::VectorXd& u) {
+                 Eigen::VectorXd x(4);
+                 x << ys * u[0], ys * std::exp(u[2] * ln_s1r) * u[1], u[2], ys * u[3] / s2r;
+                 return x;
+               });
+  }
+  if (res.status == fit_status::no_valid_start) return res;
+
+  res.law = annealing_law(best_x[0], best_x[1], best_x[2], best_x[3]);
+  res.objective = best_f;
+  double mean = 0;
+  for (double v : y) mean += v;
+  mean /= static_cast<double>(y.size());
+  double ss_res = 0, ss_tot = 0;
+  std::size_t begin = 0;
+  for (std::size_t end : run_end) {
+    double run_ss = 0, run_max = 0;
+    for (std::size_t i = begin; i < end; ++i) {
+      const double pred = res.law(std::exp(pts.ln_s1[i]), pts.s2[i]);
+      const double e = pred - y[i];
+      run_ss += e * e;
+      run_max = std::max(run_max, std::abs(e) / y[i]);
+      ss_tot += (y[i] - mean) * (y[i] - mean);
+    }
+    ss_res += run_ss;
+    res.run_rmse.push_back(std::sqrt(run_ss / static_cast<double>(end - begin)));
+    res.run_max_rel_error.push_back(run_max);
+    begin = end;
+  }
+  res.r2 = ss_tot > 0 ? 1.0 - ss_res / ss_tot : (ss_res == 0 ? 1.0 : 0.0);
+  res.rmse = std::sqrt(ss_res / static_cast<double>(y.size()));
+  return res;
+}
+
+}  // namespace lrs
+
+#endif  // LRS_ANALYSIS_SCALING_LAW_FIT_HPP

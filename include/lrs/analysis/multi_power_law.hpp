@@ -722,20 +722,9 @@ class mpl_objective {
     (void)fun(x, g);
     if (fun.last_valid) {
       r.valid = true;
-      r.status = fit_status::converged;
-      LBFGSpp::LBFGSBSolver<double> solver(param);
-      double fx = 0;
-      try {
-        for (int attempt = 0; attempt < 4; ++attempt) {
-          r.iterations += solver.minimize(fun, x, fx, lo, hi);
-          if (fun.last_valid || r.iterations >= param.max_iterations) break;
-          x = fun.best_x;
-        }
-        if (!fun.last_valid) r.status = fit_status::line_search;
-        if (r.iterations >= param.max_iterations) r.status = fit_status::max_iterations;
-      } catch (const std::exception&) {
-        r.status = fit_status::line_search;
-      }
+      const detail::restarted_run run = detail::minimize_with_restarts(fun, x, lo, hi, param);
+      r.status = run.status;
+      r.iterations = run.iterations;
       r.f = fun.best_f;
       r.x = fun.best_x;
     }

@@ -426,119 +426,14 @@ class svg_plot {
 
   /// The SVG document.
   [[nodiscard]] std::string str() const {
-    using detail::svg_coord;
-    using detail::svg_escape;
-    const double w = document_width(), h = opt_.height;
-    const double left = margin_left, top = opt_.title.empty() ? 20 : margin_top,
-                 bottom = margin_bottom;
-    const double pw = opt_.width - left - legend_width, ph = h - top - bottom;
-    const detail::svg_axis xa = x_axis(), ya = y_axis();
-    const auto tx = [&](double v) { return left + (v - xa.lo) / (xa.hi - xa.lo) * pw; };
-    const auto ty = [&](double v) {
-      const double f =
-          ya.log ? (std::log10(v) - std::log10(ya.lo)) / (std::log10(ya.hi) - std::log10(ya.lo))
-                 : (v - ya.lo) / (ya.hi - ya.lo);
-      return top + (1.0 - f) * ph;
-    };
+    const frame f = layout();
     std::string s;
-    s += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-    s += "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + svg_number(w) + "\" height=\"" +
-         svg_number(h) + "\" viewBox=\"0 0 " + svg_number(w) + " " + svg_number(h) +
-         "\" font-family=\"sans-serif\" font-size=\"12\">\n";
-    s += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
-    if (!opt_.title.empty())
-      s += "<text x=\"" + svg_coord(left + pw / 2) +
-           "\" y=\"26\" text-anchor=\"middle\" font-size=\"15\" font-weight=\"bold\">" +
-           svg_escape(opt_.title) + "</text>\n";
-    // Grid and ticks.
-    s += "<g class=\"grid\" stroke=\"#e0e0e0\" stroke-width=\"1\">\n";
-    for (const double t : xa.ticks)
-      s += "<line x1=\"" + svg_coord(tx(t)) + "\" y1=\"" + svg_coord(top) + "\" x2=\"" +
-           svg_coord(tx(t)) + "\" y2=\"" + svg_coord(top + ph) + "\"/>\n";
-    for (const double t : ya.ticks)
-      s += "<line x1=\"" + svg_coord(left) + "\" y1=\"" + svg_coord(ty(t)) + "\" x2=\"" +
-           svg_coord(left + pw) + "\" y2=\"" + svg_coord(ty(t)) + "\"/>\n";
-    s += "</g>\n<g class=\"ticks\">\n";
-    for (std::size_t i = 0; i < xa.ticks.size(); ++i)
-      s += "<text x=\"" + svg_coord(tx(xa.ticks[i])) + "\" y=\"" + svg_coord(top + ph + 18) +
-           "\" text-anchor=\"middle\">" + xa.labels[i] + "</text>\n";
-    for (std::size_t i = 0; i < ya.ticks.size(); ++i)
-      s += "<text x=\"" + svg_coord(left - 8) + "\" y=\"" + svg_coord(ty(ya.ticks[i]) + 4) +
-           "\" text-anchor=\"end\">" + ya.labels[i] + "</text>\n";
-    s += "</g>\n";
-    s += "<rect class=\"frame\" x=\"" + svg_coord(left) + "\" y=\"" + svg_coord(top) +
-         "\" width=\"" + svg_coord(pw) + "\" height=\"" + svg_coord(ph) +
-         "\" fill=\"none\" stroke=\"#333\" stroke-width=\"1\"/>\n";
-    if (!opt_.x_label.empty())
-      s += "<text x=\"" + svg_coord(left + pw / 2) + "\" y=\"" + svg_coord(h - 14) +
-           "\" text-anchor=\"middle\" font-size=\"13\">" + svg_escape(opt_.x_label) + "</text>\n";
-    if (!opt_.y_label.empty())
-      s += "<text transform=\"translate(18," + svg_coord(top + ph / 2) +
-           ") rotate(-90)\" text-anchor=\"middle\" font-size=\"13\">" + svg_escape(opt_.y_label) +
-           "</text>\n";
-    // Bands, under every line.
-    for (std::size_t i = 0; i < series_.size(); ++i) {
-      const auto& ser = series_[i];
-      if (ser.lo.empty()) continue;
-      s += "<polygon class=\"band\" fill=\"" + colour(i) +
-           "\" fill-opacity=\"0.18\" stroke=\"none\" points=\"";
-      const std::size_t n = ser.x.size();
-      std::vector<double> px(n), plo(n), phi(n);
-      for (std::size_t k = 0; k < n; ++k) {
-        px[k] = tx(ser.x[k]);
-        plo[k] = ty(ser.lo[k]);
-        phi[k] = ty(ser.hi[k]);
-      }
-      bool first = true;
-      for (const std::size_t k : detail::svg_simplify(px, phi)) {
-        s += (first ? "" : " ") + svg_coord(px[k]) + "," + svg_coord(phi[k]);
-        first = false;
-      }
-      const auto low = detail::svg_simplify(px, plo);
-      for (auto it = low.rbegin(); it != low.rend(); ++it)
-        s += " " + svg_coord(px[*it]) + "," + svg_coord(plo[*it]);
-      s += "\"/>\n";
-    }
-    // Series.
-    s += "<g fill=\"none\" stroke-width=\"2\" stroke-linejoin=\"round\">\n";
-    for (std::size_t i = 0; i < series_.size(); ++i) {
-      const auto& ser = series_[i];
-      const std::string c = colour(i), d = dash(i);
-      s += "<polyline class=\"series\" stroke=\"" + c + "\"" +
-           (d.empty() ? "" : " stroke-dasharray=\"" + d + "\"") + " points=\"";
-      std::vector<double> px(ser.x.size()), py(ser.y.size());
-      for (std::size_t k = 0; k < ser.x.size(); ++k) {
-        px[k] = tx(ser.x[k]);
-        py[k] = ty(ser.y[k]);
-      }
-      bool first = true;
-      for (const std::size_t k : detail::svg_simplify(px, py)) {
-        if (!first) s += ' ';
-        first = false;
-        s += svg_coord(px[k]) + "," + svg_coord(py[k]);
-      }
-      s += "\"><title>" + svg_escape(ser.name) + "</title></polyline>\n";
-      if (opt_.markers)
-        for (std::size_t k = 0; k < ser.x.size(); ++k)
-          s += "<circle cx=\"" + svg_coord(px[k]) + "\" cy=\"" + svg_coord(py[k]) +
-               "\" r=\"3.5\" fill=\"" + c + "\" stroke=\"none\"/>\n";
-    }
-    s += "</g>\n";
-    // Legend.
-    s += "<g class=\"legend\">\n";
-    const auto order = legend_order();
-    for (std::size_t row = 0; row < order.size(); ++row) {
-      const std::size_t i = order[row];
-      const double ly = top + 10 + 20.0 * static_cast<double>(row);
-      const double lx = left + pw + 16;
-      const std::string d = dash(i);
-      s += "<line x1=\"" + svg_coord(lx) + "\" y1=\"" + svg_coord(ly) + "\" x2=\"" +
-           svg_coord(lx + 24) + "\" y2=\"" + svg_coord(ly) + "\" stroke=\"" + colour(i) +
-           "\" stroke-width=\"3\"" + (d.empty() ? "" : " stroke-dasharray=\"" + d + "\"") + "/>\n";
-      s += "<text x=\"" + svg_coord(lx + 30) + "\" y=\"" + svg_coord(ly + 4) + "\">" +
-           svg_escape(detail::svg_shorten(series_[i].name, legend_max_chars)) + "</text>\n";
-    }
-    s += "</g>\n</svg>\n";
+    draw_header(s, f);
+    draw_axes(s, f);
+    draw_bands(s, f);
+    draw_series(s, f);
+    draw_legend(s, f);
+    s += "</svg>\n";
     return s;
   }
 
@@ -558,6 +453,150 @@ class svg_plot {
   };
 
   static std::string svg_number(double v) { return detail::svg_number(v); }
+
+  // Where str() draws: the document's size, the plot area and the axes, and the map from data
+  // to document coordinates.
+  struct frame {
+    double w, h, left, top, bottom, pw, ph;
+    detail::svg_axis xa, ya;
+    double tx(double v) const { return left + (v - xa.lo) / (xa.hi - xa.lo) * pw; }
+    double ty(double v) const {
+      const double f =
+          ya.log ? (std::log10(v) - std::log10(ya.lo)) / (std::log10(ya.hi) - std::log10(ya.lo))
+                 : (v - ya.lo) / (ya.hi - ya.lo);
+      return top + (1.0 - f) * ph;
+    }
+  };
+
+  frame layout() const {
+    const double w = document_width(), h = opt_.height;
+    const double left = margin_left, top = opt_.title.empty() ? 20 : margin_top,
+                 bottom = margin_bottom;
+    return {
+        w,        h,       left, top, bottom, opt_.width - left - legend_width, h - top - bottom,
+        x_axis(), y_axis()};
+  }
+
+  // The XML prologue, the <svg> element, the background and the title.
+  void draw_header(std::string& s, const frame& f) const {
+    s += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+    s += "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + svg_number(f.w) + "\" height=\"" +
+         svg_number(f.h) + "\" viewBox=\"0 0 " + svg_number(f.w) + " " + svg_number(f.h) +
+         "\" font-family=\"sans-serif\" font-size=\"12\">\n";
+    s += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
+    if (!opt_.title.empty())
+      s += "<text x=\"" + detail::svg_coord(f.left + f.pw / 2) +
+           "\" y=\"26\" text-anchor=\"middle\" font-size=\"15\" font-weight=\"bold\">" +
+           detail::svg_escape(opt_.title) + "</text>\n";
+  }
+
+  // Grid, tick labels, the frame and the axis labels.
+  void draw_axes(std::string& s, const frame& f) const {
+    using detail::svg_coord;
+    using detail::svg_escape;
+    const detail::svg_axis& xa = f.xa;
+    const detail::svg_axis& ya = f.ya;
+    s += "<g class=\"grid\" stroke=\"#e0e0e0\" stroke-width=\"1\">\n";
+    for (const double t : xa.ticks)
+      s += "<line x1=\"" + svg_coord(f.tx(t)) + "\" y1=\"" + svg_coord(f.top) + "\" x2=\"" +
+           svg_coord(f.tx(t)) + "\" y2=\"" + svg_coord(f.top + f.ph) + "\"/>\n";
+    for (const double t : ya.ticks)
+      s += "<line x1=\"" + svg_coord(f.left) + "\" y1=\"" + svg_coord(f.ty(t)) + "\" x2=\"" +
+           svg_coord(f.left + f.pw) + "\" y2=\"" + svg_coord(f.ty(t)) + "\"/>\n";
+    s += "</g>\n<g class=\"ticks\">\n";
+    for (std::size_t i = 0; i < xa.ticks.size(); ++i)
+      s += "<text x=\"" + svg_coord(f.tx(xa.ticks[i])) + "\" y=\"" + svg_coord(f.top + f.ph + 18) +
+           "\" text-anchor=\"middle\">" + xa.labels[i] + "</text>\n";
+    for (std::size_t i = 0; i < ya.ticks.size(); ++i)
+      s += "<text x=\"" + svg_coord(f.left - 8) + "\" y=\"" + svg_coord(f.ty(ya.ticks[i]) + 4) +
+           "\" text-anchor=\"end\">" + ya.labels[i] + "</text>\n";
+    s += "</g>\n";
+    s += "<rect class=\"frame\" x=\"" + svg_coord(f.left) + "\" y=\"" + svg_coord(f.top) +
+         "\" width=\"" + svg_coord(f.pw) + "\" height=\"" + svg_coord(f.ph) +
+         "\" fill=\"none\" stroke=\"#333\" stroke-width=\"1\"/>\n";
+    if (!opt_.x_label.empty())
+      s += "<text x=\"" + svg_coord(f.left + f.pw / 2) + "\" y=\"" + svg_coord(f.h - 14) +
+           "\" text-anchor=\"middle\" font-size=\"13\">" + svg_escape(opt_.x_label) + "</text>\n";
+    if (!opt_.y_label.empty())
+      s += "<text transform=\"translate(18," + svg_coord(f.top + f.ph / 2) +
+           ") rotate(-90)\" text-anchor=\"middle\" font-size=\"13\">" + svg_escape(opt_.y_label) +
+           "</text>\n";
+  }
+
+  // The bands, under every line.
+  void draw_bands(std::string& s, const frame& f) const {
+    using detail::svg_coord;
+    for (std::size_t i = 0; i < series_.size(); ++i) {
+      const auto& ser = series_[i];
+      if (ser.lo.empty()) continue;
+      s += "<polygon class=\"band\" fill=\"" + colour(i) +
+           "\" fill-opacity=\"0.18\" stroke=\"none\" points=\"";
+      const std::size_t n = ser.x.size();
+      std::vector<double> px(n), plo(n), phi(n);
+      for (std::size_t k = 0; k < n; ++k) {
+        px[k] = f.tx(ser.x[k]);
+        plo[k] = f.ty(ser.lo[k]);
+        phi[k] = f.ty(ser.hi[k]);
+      }
+      bool first = true;
+      for (const std::size_t k : detail::svg_simplify(px, phi)) {
+        s += (first ? "" : " ") + svg_coord(px[k]) + "," + svg_coord(phi[k]);
+        first = false;
+      }
+      const auto low = detail::svg_simplify(px, plo);
+      for (auto it = low.rbegin(); it != low.rend(); ++it)
+        s += " " + svg_coord(px[*it]) + "," + svg_coord(plo[*it]);
+      s += "\"/>\n";
+    }
+  }
+
+  // One polyline per series (with its name as tooltip), and its markers.
+  void draw_series(std::string& s, const frame& f) const {
+    using detail::svg_coord;
+    s += "<g fill=\"none\" stroke-width=\"2\" stroke-linejoin=\"round\">\n";
+    for (std::size_t i = 0; i < series_.size(); ++i) {
+      const auto& ser = series_[i];
+      const std::string c = colour(i), d = dash(i);
+      s += "<polyline class=\"series\" stroke=\"" + c + "\"" +
+           (d.empty() ? "" : " stroke-dasharray=\"" + d + "\"") + " points=\"";
+      std::vector<double> px(ser.x.size()), py(ser.y.size());
+      for (std::size_t k = 0; k < ser.x.size(); ++k) {
+        px[k] = f.tx(ser.x[k]);
+        py[k] = f.ty(ser.y[k]);
+      }
+      bool first = true;
+      for (const std::size_t k : detail::svg_simplify(px, py)) {
+        if (!first) s += ' ';
+        first = false;
+        s += svg_coord(px[k]) + "," + svg_coord(py[k]);
+      }
+      s += "\"><title>" + detail::svg_escape(ser.name) + "</title></polyline>\n";
+      if (opt_.markers)
+        for (std::size_t k = 0; k < ser.x.size(); ++k)
+          s += "<circle cx=\"" + svg_coord(px[k]) + "\" cy=\"" + svg_coord(py[k]) +
+               "\" r=\"3.5\" fill=\"" + c + "\" stroke=\"none\"/>\n";
+    }
+    s += "</g>\n";
+  }
+
+  // The legend right of the plot area, in legend_order().
+  void draw_legend(std::string& s, const frame& f) const {
+    using detail::svg_coord;
+    s += "<g class=\"legend\">\n";
+    const auto order = legend_order();
+    for (std::size_t row = 0; row < order.size(); ++row) {
+      const std::size_t i = order[row];
+      const double ly = f.top + 10 + 20.0 * static_cast<double>(row);
+      const double lx = f.left + f.pw + 16;
+      const std::string d = dash(i);
+      s += "<line x1=\"" + svg_coord(lx) + "\" y1=\"" + svg_coord(ly) + "\" x2=\"" +
+           svg_coord(lx + 24) + "\" y2=\"" + svg_coord(ly) + "\" stroke=\"" + colour(i) +
+           "\" stroke-width=\"3\"" + (d.empty() ? "" : " stroke-dasharray=\"" + d + "\"") + "/>\n";
+      s += "<text x=\"" + svg_coord(lx + 30) + "\" y=\"" + svg_coord(ly + 4) + "\">" +
+           detail::svg_escape(detail::svg_shorten(series_[i].name, legend_max_chars)) + "</text>\n";
+    }
+    s += "</g>\n";
+  }
 
   void check(const std::vector<double>& x, const std::vector<double>& y, const char* what) const {
     detail::require(!x.empty(), "svg_plot", "x", "non-empty", "0 points");

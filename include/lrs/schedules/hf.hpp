@@ -210,95 +210,27 @@ class schedule {
   [[nodiscard]] double factor(step_t t) const noexcept {
     const step_t w = p_.num_warmup_steps;
     const step_t n = p_.num_training_steps;
-    const double pi = ::lrs::detail::pi_v<double>;
-    const auto warmup = [&] {
-      return static_cast<double>(t) / static_cast<double>(std::max<step_t>(1, w));
-    };
-    const auto progress = [&] {
-      return static_cast<double>(t - w) / static_cast<double>(std::max<step_t>(1, n - w));
-    };
     switch (kind_) {
       case kind::constant:
         return 1.0;
       case kind::constant_with_warmup:
-        return t < w ? warmup() : 1.0;
+        return t < w ? warmup(t) : 1.0;
       case kind::linear:
-        if (t < w) return warmup();
+        if (t < w) return warmup(t);
         return std::max(
             0.0, static_cast<double>(n - t) / static_cast<double>(std::max<step_t>(1, n - w)));
-      case kind::cosine: {
-        if (t < w) return warmup();
-        double f = 0.5 * (1.0 + std::cos(pi * p_.num_cycles * 2.0 * progress()));
-        f = f * (1 - p_.min_lr_rate) + p_.min_lr_rate;
-        return std::max(0.0, f);
-      }
-      case kind::cosine_with_hard_restarts: {
-        if (t < w) return warmup();
-        const double pr = progress();
-        if (pr >= 1.0) return 0.0;
-        return std::max(0.0, 0.5 * (1.0 + std::cos(pi * std::fmod(p_.num_cycles * pr, 1.0))));
-      }
-      case kind::polynomial: {
-        const double lr_init = static_cast<double>(lr_);
-        if (t < w) return warmup();
-        // transformers divides by zero at t == num_training_steps == num_warmup_steps; the
-        // value there is lr_end, as at every later step.
-        if (t > n || n == w) return p_.lr_end / lr_init;
-        const double lr_range = lr_init - p_.lr_end;
-        const step_t decay_steps = n - w;
-        const double pct_remaining =
-            1 - static_cast<double>(t - w) / static_cast<double>(decay_steps);
-        const double decay = lr_range * std::pow(pct_remaining, p_.power) + p_.lr_end;
-        return decay / lr_init;
-      }
-      case kind::inverse_sqrt: {
-        if (t < w) return warmup();
-        // transformers: (t + timescale - w) / timescale in Python's unbounded ints; the sum,
-        // (t - w) + timescale with both terms in [0, 2^63), fits in 64 unsigned bits.
-        const std::uint64_t num =
-            static_cast<std::uint64_t>(t - w) + static_cast<std::uint64_t>(p_.timescale);
-        return 1.0 / std::sqrt(detail::true_divide(num, static_cast<std::uint64_t>(p_.timescale)));
-      }
-      case kind::cosine_with_min_lr_lr_rate: {
-        const double ct = static_cast<double>(t);
-        const double cw = static_cast<double>(w);
-        const double cn = static_cast<double>(n);
-        if (ct < cw) {
-          if (!p_.warmup_lr_rate) return (ct + 1.) / std::max(1., cw);
-          const double r = *p_.warmup_lr_rate;
-          return r + (1.0 - r) * ct / std::max(1.0, cw - 1);
-        }
-        const double pr = (ct - cw + 1.) / std::max(1., cn - cw);
-        double f = 0.5 * (1.0 + std::cos(pi * p_.num_cycles * 2.0 * pr));
-        f = f * (1 - p_.min_lr_rate) + p_.min_lr_rate;
-        return std::max(0.0, f);
-      }
-      case kind::wsd: {
-        const double r = p_.min_lr_ratio;
-        if (t < w) {
-          const double pr = warmup();
-          double f = pr;
-          if (p_.warmup_type == wsd_type::cosine) f = 0.5 * (1.0 - std::cos(pi * pr));
-          if (p_.warmup_type == wsd_type::one_minus_sqrt) f = 1.0 - std::sqrt(1.0 - pr);
-          f = f * (1.0 - r) + r;
-          return std::max(0.0, f);
-        }
-        const step_t s = p_.num_stable_steps;
-        const step_t d = p_.num_decay_steps;
-        // t < w + s and t < w + s + d without forming the sums (they may pass 2^63 - 1).
-        if (t - w < s) return 1.0;
-        if (t - w - s < d) {
-          const double pr =
-              static_cast<double>(t - w - s) / static_cast<double>(std::max<step_t>(1, d));
-          double f = 1.0 - pr;
-          if (p_.decay_type == wsd_type::cosine)
-            f = 0.5 * (1.0 + std::cos(pi * p_.num_cycles * 2.0 * pr));
-          if (p_.decay_type == wsd_type::one_minus_sqrt) f = 1.0 - std::sqrt(pr);
-          f = f * (1.0 - r) + r;
-          return std::max(0.0, f);
-        }
-        return r;
-      }
+      case kind::cosine:
+        return t < w ? warmup(t) : cosine_factor(t);
+      case kind::cosine_with_hard_restarts:
+        return t < w ? warmup(t) : hard_restarts_factor(t);
+      case kind::polynomial:
+        return t < w ? warmup(t) : polynomial_factor(t);
+      case kind::inverse_sqrt:
+        return t < w ? warmup(t) : inverse_sqrt_factor(t);
+      case kind::cosine_with_min_lr_lr_rate:
+        return min_lr_rate_factor(t);
+      case kind::wsd:
+        return wsd_factor(t);
     }
     return 1.0;
   }
@@ -311,6 +243,95 @@ class schedule {
   [[nodiscard]] const parameters& params() const noexcept { return p_; }
 
  private:
+  static constexpr double pi = ::lrs::detail::pi_v<double>;
+
+  // The linear warm-up t / max(1, w) of the get_*_with_warmup functions.
+  double warmup(step_t t) const noexcept {
+    return static_cast<double>(t) / static_cast<double>(std::max<step_t>(1, p_.num_warmup_steps));
+  }
+  // The fraction of the decay done, (t - w) / max(1, n - w).
+  double progress(step_t t) const noexcept {
+    const step_t w = p_.num_warmup_steps;
+    return static_cast<double>(t - w) /
+           static_cast<double>(std::max<step_t>(1, p_.num_training_steps - w));
+  }
+  // get_cosine_schedule_with_warmup after the warm-up (min_lr_rate: the cosine's floor).
+  double cosine_factor(step_t t) const noexcept {
+    double f = 0.5 * (1.0 + std::cos(pi * p_.num_cycles * 2.0 * progress(t)));
+    f = f * (1 - p_.min_lr_rate) + p_.min_lr_rate;
+    return std::max(0.0, f);
+  }
+  // get_cosine_with_hard_restarts_schedule_with_warmup after the warm-up.
+  double hard_restarts_factor(step_t t) const noexcept {
+    const double pr = progress(t);
+    if (pr >= 1.0) return 0.0;
+    return std::max(0.0, 0.5 * (1.0 + std::cos(pi * std::fmod(p_.num_cycles * pr, 1.0))));
+  }
+  // get_polynomial_decay_schedule_with_warmup after the warm-up.
+  double polynomial_factor(step_t t) const noexcept {
+    const step_t w = p_.num_warmup_steps;
+    const step_t n = p_.num_training_steps;
+    const double lr_init = static_cast<double>(lr_);
+    // transformers divides by zero at t == num_training_steps == num_warmup_steps; the
+    // value there is lr_end, as at every later step.
+    if (t > n || n == w) return p_.lr_end / lr_init;
+    const double lr_range = lr_init - p_.lr_end;
+    const step_t decay_steps = n - w;
+    const double pct_remaining = 1 - static_cast<double>(t - w) / static_cast<double>(decay_steps);
+    const double decay = lr_range * std::pow(pct_remaining, p_.power) + p_.lr_end;
+    return decay / lr_init;
+  }
+  // get_inverse_sqrt_schedule after the warm-up.
+  double inverse_sqrt_factor(step_t t) const noexcept {
+    // transformers: (t + timescale - w) / timescale in Python's unbounded ints; the sum,
+    // (t - w) + timescale with both terms in [0, 2^63), fits in 64 unsigned bits.
+    const std::uint64_t num = static_cast<std::uint64_t>(t - p_.num_warmup_steps) +
+                              static_cast<std::uint64_t>(p_.timescale);
+    return 1.0 / std::sqrt(detail::true_divide(num, static_cast<std::uint64_t>(p_.timescale)));
+  }
+  // get_cosine_with_min_lr_schedule_with_warmup_lr_rate, warm-up included (its own, in double).
+  double min_lr_rate_factor(step_t t) const noexcept {
+    const double ct = static_cast<double>(t);
+    const double cw = static_cast<double>(p_.num_warmup_steps);
+    const double cn = static_cast<double>(p_.num_training_steps);
+    if (ct < cw) {
+      if (!p_.warmup_lr_rate) return (ct + 1.) / std::max(1., cw);
+      const double r = *p_.warmup_lr_rate;
+      return r + (1.0 - r) * ct / std::max(1.0, cw - 1);
+    }
+    const double pr = (ct - cw + 1.) / std::max(1., cn - cw);
+    double f = 0.5 * (1.0 + std::cos(pi * p_.num_cycles * 2.0 * pr));
+    f = f * (1 - p_.min_lr_rate) + p_.min_lr_rate;
+    return std::max(0.0, f);
+  }
+  // The shape of get_wsd_schedule's warm-up (at pr = t / w) or decay (at pr of the decay done).
+  double wsd_shape(wsd_type type, double pr, bool rising) const noexcept {
+    if (rising) {
+      if (type == wsd_type::cosine) return 0.5 * (1.0 - std::cos(pi * pr));
+      if (type == wsd_type::one_minus_sqrt) return 1.0 - std::sqrt(1.0 - pr);
+      return pr;
+    }
+    if (type == wsd_type::cosine) return 0.5 * (1.0 + std::cos(pi * p_.num_cycles * 2.0 * pr));
+    if (type == wsd_type::one_minus_sqrt) return 1.0 - std::sqrt(pr);
+    return 1.0 - pr;
+  }
+  // get_wsd_schedule: warm-up, stable, decay, then min_lr_ratio.
+  double wsd_factor(step_t t) const noexcept {
+    const double r = p_.min_lr_ratio;
+    const step_t w = p_.num_warmup_steps;
+    if (t < w) return std::max(0.0, wsd_shape(p_.warmup_type, warmup(t), true) * (1.0 - r) + r);
+    const step_t s = p_.num_stable_steps;
+    const step_t d = p_.num_decay_steps;
+    // t < w + s and t < w + s + d without forming the sums (they may pass 2^63 - 1).
+    if (t - w < s) return 1.0;
+    if (t - w - s < d) {
+      const double pr =
+          static_cast<double>(t - w - s) / static_cast<double>(std::max<step_t>(1, d));
+      return std::max(0.0, wsd_shape(p_.decay_type, pr, false) * (1.0 - r) + r);
+    }
+    return r;
+  }
+
   kind kind_;
   T lr_;
   parameters p_;

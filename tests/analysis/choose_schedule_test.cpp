@@ -9,7 +9,7 @@
 #include <lrs/io/parse_schedule.hpp>
 #include <lrs/schedules/budgeted.hpp>
 
-#include "../catch.hpp"
+#include "catch.hpp"
 
 namespace {
 

@@ -13,8 +13,8 @@
 namespace {
 
 // The authors' example data fitted by SciPy (tests/data/scaling_law/authors_fit_scipy.csv).
-const lrs::annealing_law authors_law(2.6277947500862919, 0.42966732917561273, 0.54984394676470938,
-                                     0.41077147803665665);
+const lrs::annealing_law authors_law_search(2.6277947500862919, 0.42966732917561273,
+                                            0.54984394676470938, 0.41077147803665665);
 
 }  // namespace
 
@@ -47,11 +47,13 @@ TEST_CASE("the narrowed whole-step search finds what a search of every whole ste
     lrs::choose_options opt;
     opt.grid = 5;  // a bracket of 150 whole steps: narrowed several times before the last scan
     opt.areas.warmup = convention;
-    const auto c = lrs::choose_schedule(authors_law, lrs::schedule_family::warmup_steps, s, opt);
+    const auto c =
+        lrs::choose_schedule(authors_law_search, lrs::schedule_family::warmup_steps, s, opt);
     double best = 0, best_loss = HUGE_VAL;
     for (int w = 0; w < s.steps; ++w) {
       const double f =
-          authors_law.predict(lrs::family_lr(lrs::schedule_family::warmup_steps, s, w), opt.areas)
+          authors_law_search
+              .predict(lrs::family_lr(lrs::schedule_family::warmup_steps, s, w), opt.areas)
               .back();
       if (f < best_loss) {
         best_loss = f;
@@ -74,10 +76,10 @@ TEST_CASE("choose_schedule gives what choose_parameter over family_lr gives",
   for (const F f : {F::wsd_decay_fraction, F::cosine_floor, F::rex_shape, F::warmup_steps}) {
     CAPTURE(lrs::to_string(f));
     const auto range = lrs::family_range(f, s);
-    const auto c = lrs::choose_schedule(authors_law, f, s);
+    const auto c = lrs::choose_schedule(authors_law_search, f, s);
     const auto r = lrs::choose_parameter(
-        authors_law, [&](double p) { return lrs::family_lr(f, s, p); }, range.first, range.second,
-        {}, f == F::warmup_steps);
+        authors_law_search, [&](double p) { return lrs::family_lr(f, s, p); }, range.first,
+        range.second, {}, f == F::warmup_steps);
     CHECK(c.parameter == r.parameter);
     CHECK(c.final_loss == r.final_loss);
     CHECK(c.grid_final_loss == r.grid_final_loss);
@@ -91,9 +93,9 @@ TEST_CASE("choose refuses a law whose prediction is not finite", "[analysis][sca
   s.steps = 1000;
   s.peak_lr = 1e308;  // S1 = 1000 * 1e308 overflows: L = L0 + A*0 - C*S2 with S2 = inf - inf
   CHECK_THROWS_WITH(
-      lrs::choose_schedule(authors_law, lrs::schedule_family::wsd_decay_fraction, s),
+      lrs::choose_schedule(authors_law_search, lrs::schedule_family::wsd_decay_fraction, s),
       Catch::Matchers::StartsWith("lrs::choose_schedule: the predicted final loss must be finite"));
   // S2 = 1e308 + 0.999e308 overflows: L = -inf.
   const auto make = [](double) { return std::vector<double>{1e308, 0.0, 0.0}; };
-  CHECK_THROWS_AS(lrs::choose_parameter(authors_law, make, 0.0, 1.0), lrs::invalid_argument);
+  CHECK_THROWS_AS(lrs::choose_parameter(authors_law_search, make, 0.0, 1.0), lrs::invalid_argument);
 }

@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-#include "../catch.hpp"
+#include "catch.hpp"
 
 namespace {
 
@@ -56,7 +56,7 @@ std::vector<norm_case> read_cases() {
   return out;
 }
 
-lrs::gaussian_process make(lrs::gp_normalization n) {
+lrs::gaussian_process make_gp(lrs::gp_normalization n) {
   lrs::gp_options o;
   o.normalization = n;
   return lrs::gaussian_process(o);
@@ -72,7 +72,7 @@ TEST_CASE("GP normalisation: posterior equals scikit-learn's in both modes",
     INFO(c.name);
     for (auto [mode, r] : {std::pair{lrs::gp_normalization::mean_and_scale, &c.by_std},
                            std::pair{lrs::gp_normalization::mean, &c.by_mean}}) {
-      auto gp = make(mode);
+      auto gp = make_gp(mode);
       gp.fit(c.x, c.y, r->hp);
       CHECK_THAT(-gp.log_marginal_likelihood(r->hp), WithinRel(r->nll, 1e-9));
       for (const auto& p : r->pred) {
@@ -81,7 +81,7 @@ TEST_CASE("GP normalisation: posterior equals scikit-learn's in both modes",
         CHECK_THAT(q.std, WithinAbs(p[2], 1e-9 * (1 + p[2])));
       }
       // The fitted likelihood is at least scikit-learn's.
-      auto fitted = make(mode);
+      auto fitted = make_gp(mode);
       fitted.fit(c.x, c.y, std::uint64_t{0});
       CHECK(-fitted.log_marginal_likelihood(fitted.hyperparameters()) <=
             r->nll + 1e-6 * (1 + std::abs(r->nll)));
@@ -96,8 +96,8 @@ TEST_CASE("GP normalisation: mean-only normalisation moves AutoLRS's next propos
   // amplitude and length scale go to their bounds (0.01, 100) and it is the end u = 1.
   const auto c = read_cases().front();
   REQUIRE(c.name == "loss0.15_4pts");
-  auto by_std = make(lrs::gp_normalization::mean_and_scale);
-  auto by_mean = make(lrs::gp_normalization::mean);
+  auto by_std = make_gp(lrs::gp_normalization::mean_and_scale);
+  auto by_mean = make_gp(lrs::gp_normalization::mean);
   by_std.fit(c.x, c.y, std::uint64_t{0});
   by_mean.fit(c.x, c.y, std::uint64_t{0});
   CHECK_THAT(by_std.hyperparameters().length_scale, WithinRel(c.by_std.hp.length_scale, 1e-3));
@@ -110,10 +110,10 @@ TEST_CASE("GP normalisation: mean-only normalisation moves AutoLRS's next propos
 
 TEST_CASE("GP normalisation: none fits the raw targets", "[analysis][gp][normalization]") {
   // With a zero prior mean, far from the data the posterior mean returns to 0, not to mean(y).
-  auto gp = make(lrs::gp_normalization::none);
+  auto gp = make_gp(lrs::gp_normalization::none);
   gp.fit({0.0, 0.1}, {5.0, 5.0}, lrs::gp_hyperparameters{1.0, 0.01, 1e-6});
   CHECK_THAT(gp.predict(0.9).mean, WithinAbs(0.0, 1e-12));
-  auto centred = make(lrs::gp_normalization::mean);
+  auto centred = make_gp(lrs::gp_normalization::mean);
   centred.fit({0.0, 0.1}, {5.0, 5.0}, lrs::gp_hyperparameters{1.0, 0.01, 1e-6});
   CHECK_THAT(centred.predict(0.9).mean, WithinRel(5.0, 1e-12));
   lrs::gp_options bad;

@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "../catch.hpp"
+#include "catch.hpp"
 
 // Compile-time: the setters of the structs without heap members are usable in constant
 // expressions (C++17).

@@ -49,7 +49,7 @@ std::vector<double> brute_force(const std::vector<double>& g, std::size_t width)
   return out;
 }
 
-std::vector<double> read_values(std::istream& is, std::size_t n) {
+std::vector<double> read_filter_values(std::istream& is, std::size_t n) {
   std::vector<double> v(n);
   for (double& x : v) is >> x;
   return v;
@@ -110,8 +110,8 @@ TEST_CASE("refinement median filter matches scipy.ndimage.median_filter",
   int cases = 0;
   std::size_t n = 0, width = 0;
   while (f >> n >> width) {
-    const std::vector<double> g = read_values(f, n);
-    const std::vector<double> expected = read_values(f, n);
+    const std::vector<double> g = read_filter_values(f, n);
+    const std::vector<double> expected = read_filter_values(f, n);
     REQUIRE(f);
     INFO("case " << cases << ": n = " << n << ", width = " << width);
     CHECK(lrs::detail::refinement_median_filter(g.data(), n, width) == expected);

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "../catch.hpp"
+#include "catch.hpp"
 
 TEST_CASE("resample_points reproduces the authors' visual.py", "[analysis][refinement]") {
   // tests/data/refinement/refine_resampled.txt from make_reference.py (NumPy/SciPy): runs shorter

@@ -12,9 +12,12 @@
 #include <lrs/core/traits.hpp>
 
 #include "catch.hpp"
+#include "support/errors.hpp"
 #include "tolerance.hpp"
 
 namespace {
+
+using lrs_test::message_of;
 
 using lrs::refine_weighting;
 
@@ -27,7 +30,7 @@ lrs::refine_options<T> no_smoothing(refine_weighting w = refine_weighting::sgd) 
 }
 
 template <class T>
-void check_values(const std::vector<T>& got, const std::vector<double>& want, double rel) {
+void check_refined_values(const std::vector<T>& got, const std::vector<double>& want, double rel) {
   REQUIRE(got.size() == want.size());
   for (std::size_t t = 0; t < want.size(); ++t) {
     INFO("t = " << t);
@@ -37,15 +40,6 @@ void check_values(const std::vector<T>& got, const std::vector<double>& want, do
       CHECK_THAT(double(got[t]), WithinRel(want[t], rel));
     }
   }
-}
-
-std::string message_of(void (*f)()) {
-  try {
-    f();
-  } catch (const lrs::invalid_argument& e) {
-    return e.what();
-  }
-  return "<no exception>";
 }
 
 }  // namespace
@@ -67,7 +61,7 @@ TEMPLATE_TEST_CASE("refine of constant norms is exactly linear decay", "[analysi
       std::vector<double> linear(n);
       for (std::size_t t = 0; t < n; ++t) linear[t] = double(n - 1 - t) / double(n - 1);
       INFO("g = " << g << ", n = " << n);
-      check_values(s.profile().values(), linear, 4 * tolerance<T>::rel);
+      check_refined_values(s.profile().values(), linear, 4 * tolerance<T>::rel);
     }
   }
 }
@@ -77,17 +71,20 @@ TEMPLATE_TEST_CASE("refine reproduces the hand-worked sequences of the paper not
   using T = TestType;
   const double tol = 4 * tolerance<T>::rel;
   // Worked by hand: w = G^-2, eta_t = w_t * sum_{p>t} w_p, divided by the largest.
-  check_values(lrs::refine(std::vector<T>{1, 2, 1, 2, 1}, no_smoothing<T>()).profile().values(),
-               {1, 0.225, 0.5, 0.1, 0}, tol);
+  check_refined_values(
+      lrs::refine(std::vector<T>{1, 2, 1, 2, 1}, no_smoothing<T>()).profile().values(),
+      {1, 0.225, 0.5, 0.1, 0}, tol);
   // [4,2,1,1,1,1]: w = [1/16, 1/4, 1, 1, 1, 1], eta = [4.25/16, 4/4, 3, 2, 1, 0] / 3 (warm-up).
-  check_values(lrs::refine(std::vector<T>{4, 2, 1, 1, 1, 1}, no_smoothing<T>()).profile().values(),
-               {4.25 / 48, 1.0 / 3, 1, 2.0 / 3, 1.0 / 3, 0}, tol);
+  check_refined_values(
+      lrs::refine(std::vector<T>{4, 2, 1, 1, 1, 1}, no_smoothing<T>()).profile().values(),
+      {4.25 / 48, 1.0 / 3, 1, 2.0 / 3, 1.0 / 3, 0}, tol);
   // [1,1,1,1,2,4]: w = [1,1,1,1,1/4,1/16], eta = [3+5/16, 2+5/16, 1+5/16, 5/16, 1/64, 0]
   // / (53/16) (fast final anneal).
-  check_values(lrs::refine(std::vector<T>{1, 1, 1, 1, 2, 4}, no_smoothing<T>()).profile().values(),
-               {1, 37.0 / 53, 21.0 / 53, 5.0 / 53, 0.25 / 53, 0}, tol);
+  check_refined_values(
+      lrs::refine(std::vector<T>{1, 1, 1, 1, 2, 4}, no_smoothing<T>()).profile().values(),
+      {1, 37.0 / 53, 21.0 / 53, 5.0 / 53, 0.25 / 53, 0}, tol);
   // Adam: w = 1/G = [1/4, 1/2, 1, 1, 1, 1], eta = [4.5/4, 4/2, 3, 2, 1, 0] / 3.
-  check_values(
+  check_refined_values(
       lrs::refine(std::vector<T>{4, 2, 1, 1, 1, 1}, no_smoothing<T>(refine_weighting::adam))
           .profile()
           .values(),
@@ -99,11 +96,11 @@ TEST_CASE("refine smooths with the median filter before weighing", "[analysis][r
   o.tau = 0.5;  // n = 6: floor(3) = 3 -> width 3
   // A spike at the start survives the edge-replicated start: G^ = [9,1,1,1,1,1],
   // w = [1/81, 1, 1, 1, 1, 1], eta = [5/81, 4, 3, 2, 1, 0] / 4.
-  check_values(lrs::refine(std::vector<double>{9, 1, 1, 1, 1, 1}, o).profile().values(),
-               {5.0 / 324, 1, 0.75, 0.5, 0.25, 0}, 1e-14);
+  check_refined_values(lrs::refine(std::vector<double>{9, 1, 1, 1, 1, 1}, o).profile().values(),
+                       {5.0 / 324, 1, 0.75, 0.5, 0.25, 0}, 1e-14);
   // A lone spike inside is removed: G^ = [1,1,1,1,1,1] -> linear decay.
-  check_values(lrs::refine(std::vector<double>{1, 1, 9, 1, 1, 1}, o).profile().values(),
-               {1, 0.8, 0.6, 0.4, 0.2, 0}, 1e-14);
+  check_refined_values(lrs::refine(std::vector<double>{1, 1, 9, 1, 1, 1}, o).profile().values(),
+                       {1, 0.8, 0.6, 0.4, 0.2, 0}, 1e-14);
   // Without smoothing the spike makes a dip: w_2 = 1/81.
   const auto raw = lrs::refine(std::vector<double>{1, 1, 9, 1, 1, 1}, no_smoothing());
   CHECK(raw.profile().values()[2] < 0.1);
@@ -163,16 +160,16 @@ TEST_CASE("refine floors zero norms as documented", "[analysis][refinement]") {
   // Floor = min_norm_ratio * max: G = [0,1,1] -> [0.5,1,1] -> w = [4,1,1], eta = [8, 1, 0] / 8.
   auto o = no_smoothing();
   o.min_norm_ratio = 0.5;
-  check_values(lrs::refine(std::vector<double>{0, 1, 1}, o).profile().values(), {1, 0.125, 0},
-               1e-15);
+  check_refined_values(lrs::refine(std::vector<double>{0, 1, 1}, o).profile().values(),
+                       {1, 0.125, 0}, 1e-15);
   // Default ratio 1e-6: w_0 = 1e12, eta = [3e12, 2, 1, 0] / 3e12.
   const std::vector<double> v =
       lrs::refine(std::vector<double>{0, 1, 1, 1}, no_smoothing()).profile().values();
   CHECK(v[0] == 1.0);
   CHECK_THAT(v[1], WithinRel(2.0 / 3e12, 1e-12));
   // All zero: equal weights, linear decay.
-  check_values(lrs::refine(std::vector<double>(5, 0.0)).profile().values(), {1, 0.75, 0.5, 0.25, 0},
-               1e-15);
+  check_refined_values(lrs::refine(std::vector<double>(5, 0.0)).profile().values(),
+                       {1, 0.75, 0.5, 0.25, 0}, 1e-15);
 }
 
 TEST_CASE("refined schedule over the recorded budget and over others",

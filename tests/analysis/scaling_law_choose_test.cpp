@@ -19,8 +19,8 @@ lrs::family_setup setup10() {
 }
 
 // The authors' example data fitted by SciPy (tests/data/scaling_law/authors_fit_scipy.csv).
-const lrs::annealing_law authors_law(2.6277947500862919, 0.42966732917561273, 0.54984394676470938,
-                                     0.41077147803665665);
+const lrs::annealing_law authors_law_choose(2.6277947500862919, 0.42966732917561273,
+                                            0.54984394676470938, 0.41077147803665665);
 
 lrs::family_setup authors_setup() {
   lrs::family_setup s;
@@ -72,7 +72,7 @@ TEST_CASE("family LRs at hand-computed steps", "[analysis][scaling_law][choose]"
   s.min_lr = 2.0;
   CHECK_THROWS_WITH(lrs::family_lr(F::rex_shape, s, 0.5),
                     "lrs::family_lr: min_lr must be in [0, 1], got 2");
-  CHECK_THROWS_AS(lrs::choose_schedule(authors_law, F::rex_shape, lrs::family_setup{}),
+  CHECK_THROWS_AS(lrs::choose_schedule(authors_law_choose, F::rex_shape, lrs::family_setup{}),
                   lrs::invalid_argument);
 }
 
@@ -94,13 +94,14 @@ TEST_CASE("on the authors' law a short anneal wins", "[analysis][scaling_law][ch
   const auto s = authors_setup();
   lrs::choose_options opt;
   opt.grid = 26;  // a coarser grid than the default 101 keeps the test cheap
-  const auto wsd = lrs::choose_schedule(authors_law, F::wsd_decay_fraction, s, opt);
+  const auto wsd = lrs::choose_schedule(authors_law_choose, F::wsd_decay_fraction, s, opt);
   // papers.md: WSD with a short anneal beats a full cosine to 0, and the best fraction is
   // interior.
   CHECK(wsd.parameter > 0.0);
   CHECK(wsd.parameter < 1.0);
-  const double cosine0 = authors_law.predict(lrs::family_lr(F::cosine_floor, s, 0.0)).back();
-  const double constant = authors_law.predict(lrs::family_lr(F::cosine_floor, s, 1.0)).back();
+  const double cosine0 = authors_law_choose.predict(lrs::family_lr(F::cosine_floor, s, 0.0)).back();
+  const double constant =
+      authors_law_choose.predict(lrs::family_lr(F::cosine_floor, s, 1.0)).back();
   CHECK(wsd.final_loss < cosine0);
   CHECK(wsd.final_loss < constant);
   // The winner's curve: every step, ending at the reported loss.
@@ -112,7 +113,7 @@ TEST_CASE("on the authors' law a short anneal wins", "[analysis][scaling_law][ch
   for (int i = 0; i <= 50; ++i) {
     const double p = i / 50.0;
     const auto a = lrs::compute_final_areas(lrs::family_lr(F::wsd_decay_fraction, s, p));
-    const double f = authors_law(a.first, a.second);
+    const double f = authors_law_choose(a.first, a.second);
     if (f < best) best = f, best_p = p;
   }
   CHECK(wsd.final_loss <= best + 1e-12);
@@ -127,22 +128,24 @@ TEST_CASE("warm-up length is searched over whole steps", "[analysis][scaling_law
   s.peak_lr = 1e-3;
   lrs::choose_options opt;
   opt.areas.warmup = lrs::warmup_convention::as_recorded;
-  const auto w = lrs::choose_schedule(authors_law, lrs::schedule_family::warmup_steps, s, opt);
+  const auto w =
+      lrs::choose_schedule(authors_law_choose, lrs::schedule_family::warmup_steps, s, opt);
   CHECK(w.parameter == std::round(w.parameter));
   CHECK(w.parameter >= 0);
   CHECK(w.parameter <= 399);
   // No whole step does better.
   for (int p = 0; p < 400; ++p) {
     const auto lr = lrs::family_lr(lrs::schedule_family::warmup_steps, s, p);
-    CHECK(authors_law.predict(lr, opt.areas).back() >= w.final_loss - 1e-15);
+    CHECK(authors_law_choose.predict(lr, opt.areas).back() >= w.final_loss - 1e-15);
   }
 }
 
 TEST_CASE("choose_parameter rejects bad ranges and options", "[analysis][scaling_law][error]") {
   const auto make = [](double) { return std::vector<double>{1.0, 0.5}; };
-  CHECK_THROWS_WITH(lrs::choose_parameter(authors_law, make, 1.0, 0.0),
+  CHECK_THROWS_WITH(lrs::choose_parameter(authors_law_choose, make, 1.0, 0.0),
                     "lrs::choose_parameter: hi must be >= lo (1), got 0");
   lrs::choose_options opt;
   opt.grid = 2;
-  CHECK_THROWS_AS(lrs::choose_parameter(authors_law, make, 0.0, 1.0, opt), lrs::invalid_argument);
+  CHECK_THROWS_AS(lrs::choose_parameter(authors_law_choose, make, 0.0, 1.0, opt),
+                  lrs::invalid_argument);
 }

@@ -7,8 +7,11 @@
 #include <lrs/analysis/scaling_law.hpp>
 
 #include "catch.hpp"
+#include "support/bits.hpp"
 
 namespace {
+
+using lrs_test::same_bits;
 // One cosine run of 20001 steps (2e-4 to 0), a loss every 2 steps from the law (2.5, 0.6, 0.45,
 // 1.5) times 1 + 0.002 sin(0.7 k): 10 000 points, past the threading threshold of 8192.
 std::vector<lrs::loss_run> runs_1e4() {
@@ -24,9 +27,6 @@ std::vector<lrs::loss_run> runs_1e4() {
                        (1 + 0.002 * std::sin(0.7 * k)));
   }
   return runs;
-}
-bool same_bits(double a, double b) {
-  return std::memcmp(&a, &b, sizeof a) == 0;
 }
 void check_same_bits(const lrs::fit_result& one, const lrs::fit_result& many) {
   CHECK(same_bits(one.objective, many.objective));

@@ -13,7 +13,11 @@
 #include <lrs/io/csv.hpp>
 #include <lrs/schedules/cyclic_lr.hpp>
 
-#include "../catch.hpp"
+#include "catch.hpp"
+
+// A namespace of its own: its using-directives and helpers stay out of the other test files
+// when several are compiled as one unit.
+namespace scaling_law_warmup_test {
 
 namespace {
 
@@ -180,3 +184,5 @@ TEST_CASE("an explicit warm-up must lie inside the sequence", "[analysis][scalin
                     "lrs::fit_annealing_law: areas.warmup_steps must be < the length of "
                     "runs[0].lr (10), got 10");
 }
+
+}  // namespace scaling_law_warmup_test

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "../catch.hpp"
+#include "catch.hpp"
 
 namespace {
 
@@ -24,7 +24,7 @@ struct spline_case {
   std::vector<double> x, y, at, values;
 };
 
-std::vector<spline_case> read_cases() {
+std::vector<spline_case> read_spline_cases() {
   std::ifstream in(std::string(LRS_TEST_DATA_DIR) + "/autolrs/spline_scipy.txt");
   REQUIRE(in.good());
   std::vector<spline_case> out;
@@ -58,7 +58,7 @@ TEST_CASE("smoothing spline equals SciPy's UnivariateSpline", "[analysis][spline
   // Scales 1e-3 .. 1e3, noise sigma 0 .. 2 with outliers, n = 16, 100, 2000: from the
   // least-squares polynomial (ier = -2) to splines with a knot at almost every point, including
   // the runs where SciPy enlarges the knot storage from m/2 to m+k+1.
-  const auto cases = read_cases();
+  const auto cases = read_spline_cases();
   REQUIRE(cases.size() == 24);
   int polynomial = 0, smoothed = 0, enlarged = 0;
   for (const auto& c : cases) {

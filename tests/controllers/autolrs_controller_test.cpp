@@ -16,8 +16,8 @@ namespace {
 // steps is h/2 [rho^t + lr^2 sigma^2 (1 - rho^t) / (1 - rho)], rho = (1 - lr h)^2: an exponential
 // a e^{bt} + c, so the forecaster's model is exact up to noise, and the best constant LR for tau
 // steps is known from this formula.
-struct quadratic_trainer : lrs::autolrs_trainer {
-  quadratic_trainer(int dim, double curvature, double noise)
+struct noisy_trainer : lrs::autolrs_trainer {
+  noisy_trainer(int dim, double curvature, double noise)
       : h(curvature), sigma(noise), w(static_cast<std::size_t>(dim), 1.0) {}
   double h, sigma;
   std::vector<double> w, saved_w;
@@ -62,8 +62,8 @@ double expected_loss(double lr, double h, double sigma, double tau) {
 }
 
 // The quadratic trainer with a validation loss (the noise-free loss, offset) that counts calls.
-struct validating_trainer : quadratic_trainer {
-  using quadratic_trainer::quadratic_trainer;
+struct validating_trainer : noisy_trainer {
+  using noisy_trainer::noisy_trainer;
   double offset = 0;
   int validations = 0;
   bool has_validation() const override { return true; }
@@ -188,7 +188,7 @@ TEST_CASE("autolrs picks an LR near the best one for a quadratic of known curvat
   const double sigma = 0.1;
   const double curvature = GENERATE(1.0, 4.0);
   for (std::uint64_t seed = 0; seed < 2; ++seed) {
-    quadratic_trainer tr(64, curvature, sigma);
+    noisy_trainer tr(64, curvature, sigma);
     lrs::autolrs ctl(small_options(seed));
     while (ctl.history().empty()) ctl.step(tr);
     const auto& h = ctl.history()[0];
@@ -214,15 +214,15 @@ TEST_CASE("autolrs picks an LR near the best one for a quadratic of known curvat
 TEST_CASE("autolrs resumes mid-stage from its saved state", "[controller][autolrs][state]") {
   auto o = small_options(11);
   o.candidates = 6;  // a stage is 7 step() calls
-  quadratic_trainer tr_a(16, 1.0, 0.1);
+  noisy_trainer tr_a(16, 1.0, 0.1);
   lrs::autolrs a(o);
   for (int i = 0; i < 7 + 7; ++i) a.step(tr_a);  // two stages uninterrupted
 
-  quadratic_trainer tr_b(16, 1.0, 0.1);
+  noisy_trainer tr_b(16, 1.0, 0.1);
   lrs::autolrs b(o);
   for (int i = 0; i < 7 + 3; ++i) b.step(tr_b);  // stage 1, candidate 3 next
   const auto saved = b.state();
-  quadratic_trainer tr_c = tr_b;  // the trainer keeps its own stage checkpoint
+  noisy_trainer tr_c = tr_b;  // the trainer keeps its own stage checkpoint
   lrs::autolrs c(o);
   c.load_state(saved);
   CHECK(c.state() == saved);
@@ -243,7 +243,7 @@ TEST_CASE("autolrs resumes mid-stage from its saved state", "[controller][autolr
 TEST_CASE("autolrs rejects a corrupt or mismatched state and keeps its own",
           "[controller][autolrs][state][error]") {
   const auto o = small_options(3);
-  quadratic_trainer tr(8, 1.0, 0.1);
+  noisy_trainer tr(8, 1.0, 0.1);
   lrs::autolrs a(o);
   for (int i = 0; i < 14; ++i) a.step(tr);
   const auto good = a.state();
@@ -274,10 +274,10 @@ TEST_CASE("autolrs rejects a corrupt or mismatched state and keeps its own",
 
 TEST_CASE("autolrs scores diverging candidates 1e6 and never keeps them", "[controller][autolrs]") {
   // lr * h >= 2 diverges: with h = 4 every LR above 0.5 blows up to inf/NaN within tau' steps.
-  struct diverging : quadratic_trainer {
-    using quadratic_trainer::quadratic_trainer;
+  struct diverging : noisy_trainer {
+    using noisy_trainer::noisy_trainer;
     std::vector<double> train(lrs::step_t n, double lr) override {
-      auto out = quadratic_trainer::train(n, lr);
+      auto out = noisy_trainer::train(n, lr);
       if (lr > 0.5) out[static_cast<std::size_t>(n / 2)] = std::numeric_limits<double>::quiet_NaN();
       return out;
     }
@@ -315,10 +315,10 @@ TEST_CASE("autolrs rejects bad options and a trainer that returns the wrong coun
   o.kappa = -1;
   CHECK_THROWS_AS(lrs::autolrs(o), lrs::invalid_argument);
 
-  struct short_trainer : quadratic_trainer {
-    using quadratic_trainer::quadratic_trainer;
+  struct short_trainer : noisy_trainer {
+    using noisy_trainer::noisy_trainer;
     std::vector<double> train(lrs::step_t n, double lr) override {
-      auto out = quadratic_trainer::train(n, lr);
+      auto out = noisy_trainer::train(n, lr);
       out.pop_back();
       return out;
     }

@@ -7,7 +7,7 @@
 #include <lrs/controllers.hpp>
 #include <lrs/lrs.hpp>
 
-#include "../catch.hpp"
+#include "catch.hpp"
 
 namespace {
 using cosine = lrs::cosine_annealing_lr<double>;

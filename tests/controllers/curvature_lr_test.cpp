@@ -11,7 +11,7 @@
 
 #include <lrs/controllers/curvature_lr.hpp>
 
-#include "../catch.hpp"
+#include "catch.hpp"
 
 namespace {
 

@@ -4,7 +4,7 @@
 // and reads each back.
 #include <lrs/controllers.hpp>
 
-#include "../catch.hpp"
+#include "catch.hpp"
 
 TEST_CASE("plateau_options: with_ setters set every field and chain", "[controller][options]") {
   const auto o = lrs::plateau_options<double>{}

@@ -11,21 +11,15 @@
 #include <lrs/schedules/budgeted.hpp>
 #include <lrs/schedules/warmup.hpp>
 
-#include "../catch.hpp"
+#include "catch.hpp"
+#include "support/errors.hpp"
+#include "support/state_corruption.hpp"
 
 namespace {
-using lrs::step_t;
-using bytes_t = std::vector<unsigned char>;
 
-template <class F>
-std::string message_of(F&& f) {
-  try {
-    f();
-  } catch (const lrs::invalid_argument& e) {
-    return e.what();
-  }
-  return "";
-}
+using lrs::step_t;
+using lrs_test::message_of;
+using bytes_t = std::vector<unsigned char>;
 
 // A validation loss with plateaus: falls, stalls, falls again.
 double metric_at(int epoch) {
@@ -115,24 +109,7 @@ TEST_CASE("plateau_scaled refuses another object's state and stays unchanged",
   CHECK(message_of([&] { p.load_state(plain.state()); }).find("written by reduce_lr_on_plateau") !=
         std::string::npos);
   // Every truncation and every bit flip is refused, leaving the object as it was.
-  int loaded = 0;
-  for (std::size_t n = 0; n < before.size(); ++n) {
-    try {
-      p.load_state(bytes_t(before.begin(), before.begin() + long(n)));
-      ++loaded;
-    } catch (const lrs::state_error&) {
-    }
-  }
-  for (std::size_t i = 0; i < before.size() * 8; ++i) {
-    bytes_t bad = before;
-    bad[i / 8] ^= static_cast<unsigned char>(1u << (i % 8));
-    try {
-      p.load_state(bad);
-      ++loaded;
-    } catch (const lrs::state_error&) {
-    }
-  }
-  CHECK(loaded == 0);
+  lrs_test::check_every_corruption(p, before);
   CHECK(p.state() == before);
 }
 

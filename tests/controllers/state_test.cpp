@@ -13,50 +13,23 @@
 #include <string>
 #include <vector>
 
-#include "../catch.hpp"
+#include "catch.hpp"
+#include "support/errors.hpp"
+#include "support/state_corruption.hpp"
+#include "support/trainers.hpp"
 
 namespace {
 
+using lrs_test::quadratic_trainer;
+using lrs_test::check_every_corruption;
+using lrs_test::message_of;
+
 using bytes_t = std::vector<unsigned char>;
 
-bytes_t read_golden(const std::string& name) {
+bytes_t read_controller_golden(const std::string& name) {
   std::ifstream f(std::string(LRS_TEST_DATA_DIR) + "/state/" + name, std::ios::binary);
   REQUIRE(f.good());
   return bytes_t(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
-}
-
-template <class F>
-std::string message_of(F&& f) {
-  try {
-    f();
-  } catch (const lrs::state_error& e) {
-    return e.what();
-  }
-  return "<no lrs::state_error>";
-}
-
-template <class Object>
-void check_every_corruption(Object& target, const bytes_t& good) {
-  const bytes_t before = target.state();
-  int loaded = 0, unchanged = 0, cases = 0;
-  auto attempt = [&](const bytes_t& bad) {
-    ++cases;
-    try {
-      target.load_state(bad);
-      ++loaded;
-    } catch (const lrs::state_error&) {
-    }
-    if (target.state() == before) ++unchanged;
-  };
-  for (std::size_t n = 0; n < good.size(); ++n)
-    attempt(bytes_t(good.begin(), good.begin() + long(n)));
-  for (std::size_t i = 0; i < good.size() * 8; ++i) {
-    bytes_t bad = good;
-    bad[i / 8] ^= static_cast<unsigned char>(1u << (i % 8));
-    attempt(bad);
-  }
-  CHECK(loaded == 0);
-  CHECK(unchanged == cases);
 }
 
 lrs::reduce_lr_on_plateau<float> golden_plateau() {
@@ -75,20 +48,6 @@ bytes_t craft_plateau(std::int64_t bad_epochs, std::int64_t cooldown, std::int64
   return w.finish();
 }
 
-struct quadratic_trainer : lrs::autolrs_trainer {
-  double w = 4.0, saved = 4.0;
-  void save_checkpoint() override { saved = w; }
-  void restore_checkpoint() override { w = saved; }
-  std::vector<double> train(lrs::step_t steps, double lr) override {
-    std::vector<double> out;
-    for (lrs::step_t i = 0; i < steps; ++i) {
-      w -= lr * w;
-      out.push_back(0.5 * w * w + 0.01);
-    }
-    return out;
-  }
-};
-
 lrs::autolrs_options small_autolrs() {
   lrs::autolrs_options o;
   o.min_lr = 1e-3;
@@ -105,7 +64,7 @@ lrs::autolrs_options small_autolrs() {
 
 TEST_CASE("reduce_lr_on_plateau loads the golden state written by Python and writes it back",
           "[controller][plateau][state]") {
-  const bytes_t golden = read_golden("plateau.bin");
+  const bytes_t golden = read_controller_golden("plateau.bin");
   auto p = golden_plateau();
   p.load_state(golden);
   CHECK(p.lrs() == std::vector<float>{0.05f, 0.1f});
@@ -121,18 +80,18 @@ TEST_CASE("reduce_lr_on_plateau: every corruption throws and changes nothing, ra
           "[controller][plateau][state][error]") {
   auto p = golden_plateau();
   for (float m : {1.0f, 0.5f, 0.5f, 0.5f, 0.5f, 2.0f}) p.observe(m);
-  const bytes_t good = read_golden("plateau.bin");
+  const bytes_t good = read_controller_golden("plateau.bin");
   check_every_corruption(p, good);
 
   const bytes_t before = p.state();
   constexpr std::int64_t max = std::numeric_limits<std::int64_t>::max();
-  CHECK(message_of([&] { p.load_state(craft_plateau(1, 2, max)); }) ==
+  CHECK(message_of<lrs::state_error>([&] { p.load_state(craft_plateau(1, 2, max)); }) ==
         "lrs::reduce_lr_on_plateau: load_state: field 'last_epoch' is 9223372036854775807 in "
         "the checkpoint; it must be in [0, 9223372036854775806]");
-  CHECK(message_of([&] { p.load_state(craft_plateau(4, 2, 7)); }) ==
+  CHECK(message_of<lrs::state_error>([&] { p.load_state(craft_plateau(4, 2, 7)); }) ==
         "lrs::reduce_lr_on_plateau: load_state: field 'num_bad_epochs' is 4 in the checkpoint; "
         "it must be in [0, 3]");
-  CHECK(message_of([&] { p.load_state(craft_plateau(1, -1, 7)); }) ==
+  CHECK(message_of<lrs::state_error>([&] { p.load_state(craft_plateau(1, -1, 7)); }) ==
         "lrs::reduce_lr_on_plateau: load_state: field 'cooldown_counter' is -1 in the "
         "checkpoint; it must be in [0, 2]");
   CHECK(p.state() == before);
@@ -154,16 +113,16 @@ TEST_CASE("reduce_lr_on_plateau: every corruption throws and changes nothing, ra
   // Other hyper-parameters.
   lrs::reduce_lr_on_plateau<float> other({0.1f, 0.2f}, lrs::plateau_mode::min, 0.5f, 3, 0.01f,
                                          lrs::threshold_mode::abs, 2, {0.001f, 0.0f}, 1e-8f);
-  CHECK(message_of([&] { other.load_state(good); }) ==
+  CHECK(message_of<lrs::state_error>([&] { other.load_state(good); }) ==
         "lrs::reduce_lr_on_plateau: load_state: hyper-parameter 'mode' is 'max' in the "
         "checkpoint, 'min' here");
   lrs::reduce_lr_on_plateau<float> three({0.1f, 0.2f, 0.3f}, lrs::plateau_mode::max, 0.5f, 3, 0.01f,
                                          lrs::threshold_mode::abs, 2, {0.001f}, 1e-8f);
-  CHECK(message_of([&] { three.load_state(good); }) ==
+  CHECK(message_of<lrs::state_error>([&] { three.load_state(good); }) ==
         "lrs::reduce_lr_on_plateau: load_state: hyper-parameter 'groups' is 2 in the "
         "checkpoint, 3 here");
   lrs::reduce_lr_on_plateau<double> wide(0.1);
-  CHECK(message_of([&] { wide.load_state(good); }) ==
+  CHECK(message_of<lrs::state_error>([&] { wide.load_state(good); }) ==
         "lrs::reduce_lr_on_plateau: load_state: checkpoint holds float values, this is "
         "reduce_lr_on_plateau with double values");
 }
@@ -188,7 +147,7 @@ TEST_CASE("autolrs: state round trip, every corruption throws and changes nothin
   lrs::autolrs_options other = o;
   other.acquisition_grid = 128;
   lrs::autolrs d(other);
-  CHECK(message_of([&] { d.load_state(good); }) ==
+  CHECK(message_of<lrs::state_error>([&] { d.load_state(good); }) ==
         "lrs::autolrs: load_state: hyper-parameter 'acquisition_grid' is 64 in the checkpoint, "
         "128 here");
 
@@ -197,7 +156,7 @@ TEST_CASE("autolrs: state round trip, every corruption throws and changes nothin
   authors.normalization = lrs::gp_normalization::mean;
   lrs::autolrs e(authors);
   const bytes_t e_before = e.state();
-  CHECK(message_of([&] { e.load_state(good); }) ==
+  CHECK(message_of<lrs::state_error>([&] { e.load_state(good); }) ==
         "lrs::autolrs: load_state: hyper-parameter 'normalization' is 'mean_and_scale' in the "
         "checkpoint, 'mean' here");
   CHECK(e.state() == e_before);
@@ -224,17 +183,17 @@ TEST_CASE("autolrs refuses crafted positions that would overflow or disagree",
   a.load_state(craft(160, 0, 1, 1));  // the crafting itself is right
   CHECK(a.candidate() == 1);
   const bytes_t before = a.state();
-  CHECK(
-      message_of([&] { a.load_state(craft(std::numeric_limits<std::int64_t>::max(), 0, 1, 1)); }) ==
-      "lrs::autolrs: load_state: field 'tau' is 9223372036854775807 in the checkpoint; it "
-      "must be in [1, 9007199254740992]");
-  CHECK(message_of([&] {
+  CHECK(message_of<lrs::state_error>(
+            [&] { a.load_state(craft(std::numeric_limits<std::int64_t>::max(), 0, 1, 1)); }) ==
+        "lrs::autolrs: load_state: field 'tau' is 9223372036854775807 in the checkpoint; it "
+        "must be in [1, 9007199254740992]");
+  CHECK(message_of<lrs::state_error>([&] {
           a.load_state(craft(160, std::int64_t(1) << 62, 1, 1));
         }).find("field 'kept_steps' is 4611686018427387904") != std::string::npos);
-  CHECK(message_of([&] { a.load_state(craft(160, 0, 2, 1)); }) ==
+  CHECK(message_of<lrs::state_error>([&] { a.load_state(craft(160, 0, 2, 1)); }) ==
         "lrs::autolrs: load_state: candidate 2 is next, but the stage has 1 explored LRs, 1 "
         "forecasts and 1 observations");
-  CHECK(message_of([&] { a.load_state(craft(160, 0, 4, 4)); }) ==
+  CHECK(message_of<lrs::state_error>([&] { a.load_state(craft(160, 0, 4, 4)); }) ==
         "lrs::autolrs: load_state: field 'candidate' is 4 in the checkpoint; it must be in "
         "[0, 3]");
   CHECK(a.state() == before);
@@ -251,7 +210,7 @@ TEST_CASE("grad_norm_recorder: state round trip, kind checked, every corruption 
   CHECK(back.state() == good);
 
   lrs::grad_norm_recorder l2;
-  CHECK(message_of([&] { l2.load_state(good); }) ==
+  CHECK(message_of<lrs::state_error>([&] { l2.load_state(good); }) ==
         "lrs::grad_norm_recorder: load_state: hyper-parameter 'norm' is 'l1' in the checkpoint, "
         "'l2' here");
   lrs::grad_norm_recorder other(lrs::grad_norm_kind::l1);
@@ -260,7 +219,7 @@ TEST_CASE("grad_norm_recorder: state round trip, kind checked, every corruption 
 
   lrs::state_writer w("grad_norm_recorder", lrs::state_scalar::f64);
   w.hyper("norm", "l1").reals(std::vector<double>{1.0, -2.0});
-  CHECK(message_of([&] { other.load_state(w.finish()); }) ==
+  CHECK(message_of<lrs::state_error>([&] { other.load_state(w.finish()); }) ==
         "lrs::grad_norm_recorder: load_state: field 'norms[1]' is -2 in the checkpoint; it must "
         "be finite and >= 0");
   CHECK(other.norms() == std::vector<double>{7.0});

@@ -13,7 +13,7 @@
 #include <lrs/schedules/one_cycle_lr.hpp>
 #include <lrs/schedules/profiles.hpp>
 
-#include "../catch.hpp"
+#include "catch.hpp"
 
 namespace {
 /// Every entry of E's table parses back to its value, and name_of gives the first name.

@@ -5,17 +5,11 @@
 #include <lrs/lrs.hpp>
 
 #include "catch.hpp"
+#include "support/errors.hpp"
 
 namespace {
-template <class F>
-std::string message_of(F&& f) {
-  try {
-    f();
-  } catch (const lrs::invalid_argument& e) {
-    return e.what();
-  }
-  return "<no exception>";
-}
+
+using lrs_test::message_of;
 }  // namespace
 
 TEST_CASE("invalid_argument derives from std::invalid_argument", "[error]") {

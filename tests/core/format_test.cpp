@@ -11,7 +11,7 @@
 #include <random>
 #include <string>
 
-#include "../catch.hpp"
+#include "catch.hpp"
 
 using lrs::detail::format_fixed;
 using lrs::detail::format_number;

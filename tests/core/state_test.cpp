@@ -14,9 +14,13 @@
 #include <utility>
 #include <vector>
 
-#include "../catch.hpp"
+#include "catch.hpp"
+#include "support/errors.hpp"
+#include "support/state_corruption.hpp"
 
 namespace {
+
+using lrs_test::message_of;
 
 std::vector<unsigned char> read_golden(const std::string& name) {
   const std::string path = std::string(LRS_TEST_DATA_DIR) + "/state/" + name;
@@ -24,16 +28,6 @@ std::vector<unsigned char> read_golden(const std::string& name) {
   REQUIRE(f.good());
   return std::vector<unsigned char>(std::istreambuf_iterator<char>(f),
                                     std::istreambuf_iterator<char>());
-}
-
-template <class F>
-std::string message_of(F&& f) {
-  try {
-    f();
-  } catch (const lrs::state_error& e) {
-    return e.what();
-  }
-  return "<no lrs::state_error>";
 }
 
 // The same state as make_golden.py's `generic`, through the C++ writer.
@@ -123,86 +117,76 @@ TEST_CASE("little-endian helpers do not depend on the host", "[core][state]") {
 TEST_CASE("every truncation and every single-bit flip of a state throws lrs::state_error",
           "[core][state][error]") {
   const auto good = read_golden("generic.bin");
-  int failures = 0;
-  for (std::size_t n = 0; n < good.size(); ++n) {
-    try {
-      read_generic(std::vector<unsigned char>(good.begin(), good.begin() + long(n)));
-      ++failures;
-    } catch (const lrs::state_error&) {
-    }
-  }
-  for (std::size_t i = 0; i < good.size() * 8; ++i) {
-    auto bad = good;
-    bad[i / 8] ^= static_cast<unsigned char>(1u << (i % 8));
-    try {
-      read_generic(bad);
-      ++failures;
-    } catch (const lrs::state_error&) {
-    }
-  }
-  CHECK(failures == 0);
+  CHECK(lrs_test::accepted_corruptions(good, [](const auto& bad) { read_generic(bad); }) == 0);
 }
 
 TEST_CASE("state errors say what is wrong in the user's terms", "[core][state][error]") {
   const auto good = read_golden("generic.bin");
   const auto size = std::to_string(good.size());
-  CHECK(message_of([&] { lrs::state_reader r(good, "adam", lrs::state_scalar::f64); }) ==
-        "lrs::adam: load_state: checkpoint was written by golden, this is adam");
-  CHECK(message_of([&] { lrs::state_reader r(good, "golden", lrs::state_scalar::f32); }) ==
+  CHECK(message_of<lrs::state_error>([&] {
+          lrs::state_reader r(good, "adam", lrs::state_scalar::f64);
+        }) == "lrs::adam: load_state: checkpoint was written by golden, this is adam");
+  CHECK(message_of<lrs::state_error>(
+            [&] { lrs::state_reader r(good, "golden", lrs::state_scalar::f32); }) ==
         "lrs::golden: load_state: checkpoint holds double values, this is golden with float "
         "values");
-  CHECK(message_of([&] {
+  CHECK(message_of<lrs::state_error>([&] {
           lrs::state_reader r(good.data(), 200, "golden", lrs::state_scalar::f64);
         }) == "lrs::golden: load_state: truncated at byte 200 of " + size);
-  CHECK(
-      message_of([&] { lrs::state_reader r(good.data(), 9, "golden", lrs::state_scalar::f64); }) ==
-      "lrs::golden: load_state: truncated at byte 9 of at least 20 (the header is "
-      "incomplete)");
+  CHECK(message_of<lrs::state_error>(
+            [&] { lrs::state_reader r(good.data(), 9, "golden", lrs::state_scalar::f64); }) ==
+        "lrs::golden: load_state: truncated at byte 9 of at least 20 (the header is "
+        "incomplete)");
   auto longer = good;
   longer.push_back(0);
-  CHECK(message_of([&] { lrs::state_reader r(longer, "golden", lrs::state_scalar::f64); }) ==
-        "lrs::golden: load_state: the header says " + size + " bytes, but there are " +
-            std::to_string(good.size() + 1) + " (trailing bytes or a corrupt header)");
+  CHECK(message_of<lrs::state_error>([&] {
+          lrs::state_reader r(longer, "golden", lrs::state_scalar::f64);
+        }) == "lrs::golden: load_state: the header says " + size + " bytes, but there are " +
+                  std::to_string(good.size() + 1) + " (trailing bytes or a corrupt header)");
   auto flipped = good;
   flipped[100] ^= 4;
-  CHECK(message_of([&] { lrs::state_reader r(flipped, "golden", lrs::state_scalar::f64); }) ==
+  CHECK(message_of<lrs::state_error>(
+            [&] { lrs::state_reader r(flipped, "golden", lrs::state_scalar::f64); }) ==
         "lrs::golden: load_state: checksum mismatch (the bytes were corrupted after they were "
         "written)");
   const std::vector<unsigned char> text{'h', 'e', 'l', 'l', 'o', ' ', 'w', 'o', 'r', 'l',
                                         'd', '!', '!', '!', '!', '!', '!', '!', '!', '!'};
-  CHECK(message_of([&] { lrs::state_reader r(text, "golden"); }) ==
+  CHECK(message_of<lrs::state_error>([&] { lrs::state_reader r(text, "golden"); }) ==
         "lrs::golden: load_state: not an lrs state (it does not start with \"LRSS\")");
 
   // Version from the future: the format version field (bytes 4..7) says 2.
   auto future = good;
   future[4] = 2;
-  CHECK(message_of([&] { lrs::state_reader r(future, "golden", lrs::state_scalar::f64); }) ==
+  CHECK(message_of<lrs::state_error>(
+            [&] { lrs::state_reader r(future, "golden", lrs::state_scalar::f64); }) ==
         "lrs::golden: load_state: checkpoint uses state format version 2, newer than the "
         "versions this library reads (1 to 1)");
   lrs::state_writer w2("golden", lrs::state_scalar::f64, 3);
   const auto v3 = w2.finish();
-  CHECK(message_of([&] { lrs::state_reader r(v3, "golden", lrs::state_scalar::f64, 2); }) ==
+  CHECK(message_of<lrs::state_error>(
+            [&] { lrs::state_reader r(v3, "golden", lrs::state_scalar::f64, 2); }) ==
         "lrs::golden: load_state: checkpoint has golden state version 3, this library reads 1 "
         "to 2");
 
   lrs::state_reader r(good, "golden", lrs::state_scalar::f64);
-  CHECK(message_of([&] { r.hyper("alpha", 0.2); }) ==
+  CHECK(message_of<lrs::state_error>([&] { r.hyper("alpha", 0.2); }) ==
         "lrs::golden: load_state: hyper-parameter 'alpha' is 0.1 in the checkpoint, 0.2 here");
-  CHECK(message_of([&] { r.hyper("mode", "max"); }) ==
+  CHECK(message_of<lrs::state_error>([&] { r.hyper("mode", "max"); }) ==
         "lrs::golden: load_state: hyper-parameter 'mode' is 'min' in the checkpoint, 'max' here");
-  CHECK(message_of([&] { r.hyper("flag", 1.0); }) ==
+  CHECK(message_of<lrs::state_error>([&] { r.hyper("flag", 1.0); }) ==
         "lrs::golden: load_state: hyper-parameter 'flag' is true/false in the checkpoint, a "
         "number here");
-  CHECK(message_of([&] { r.hyper("momentum", 0.9); }) ==
+  CHECK(message_of<lrs::state_error>([&] { r.hyper("momentum", 0.9); }) ==
         "lrs::golden: load_state: checkpoint has no hyper-parameter 'momentum'");
   r.hyper("alpha", 0.1);
   r.hyper("count", -3);
   r.hyper("flag", true);
-  CHECK(message_of([&] { (void)r.i64("u8 as i64", 0, 10); }) ==
+  CHECK(message_of<lrs::state_error>([&] { (void)r.i64("u8 as i64", 0, 10); }) ==
         "lrs::golden: load_state: field 'u8 as i64' is -1242625544441 in the checkpoint; "
         "it must be in [0, 10]");
-  CHECK(message_of([&] { r.finish(); }).find("unread bytes at the end of the payload") !=
-        std::string::npos);
+  CHECK(message_of<lrs::state_error>([&] {
+          r.finish();
+        }).find("unread bytes at the end of the payload") != std::string::npos);
 }
 
 TEST_CASE("unknown hyper-parameters and unread payload are errors", "[core][state][error]") {
@@ -221,7 +205,7 @@ TEST_CASE("unknown hyper-parameters and unread payload are errors", "[core][stat
   (void)r.reals<float>("f");
   (void)r.i64s("i");
   (void)r.bytes("b");
-  CHECK(message_of([&] { r.finish(); }) ==
+  CHECK(message_of<lrs::state_error>([&] { r.finish(); }) ==
         "lrs::golden: load_state: checkpoint has hyper-parameter 'mode', which golden does not "
         "have");
 }
@@ -234,7 +218,7 @@ TEST_CASE("a count whose size in bytes wraps is refused before allocating",
     w.u64(n).f64(1.0);  // n * 8 wraps (or is absurd); one real follows
     const auto bytes = w.finish();
     lrs::state_reader r(bytes, "wrap", lrs::state_scalar::f64);
-    const std::string msg = message_of([&] { (void)r.reals<double>("exp_avg"); });
+    const std::string msg = message_of<lrs::state_error>([&] { (void)r.reals<double>("exp_avg"); });
     INFO(msg);
     CHECK(msg.rfind("lrs::wrap: load_state: field 'exp_avg' says " + std::to_string(n) +
                         " elements of 8 bytes, but only 8 bytes are left",
@@ -256,7 +240,8 @@ TEST_CASE("a crafted hyper-parameter count cannot make the reader allocate",
   const std::uint32_t crc = lrs::detail::crc32(good.data(), body);
   for (int i = 0; i < 4; ++i)
     good[body + std::size_t(i)] = static_cast<unsigned char>(crc >> (8 * i));
-  CHECK(message_of([&] { lrs::state_reader r(good, "golden", lrs::state_scalar::f64); }) ==
+  CHECK(message_of<lrs::state_error>(
+            [&] { lrs::state_reader r(good, "golden", lrs::state_scalar::f64); }) ==
         "lrs::golden: load_state: the hyper-parameter count 4294967295 is larger than the state "
         "can hold");
 }

@@ -10,6 +10,10 @@
 #include "../examples/common/sweep.hpp"
 #include "catch.hpp"
 
+// A namespace of its own: its using-directives and helpers stay out of the other test files
+// when several are compiled as one unit.
+namespace budget_sweep_test {
+
 using namespace lrs_example;
 
 TEST_CASE("rng: splitmix64 reference values", "[example][rng]") {
@@ -334,3 +338,5 @@ TEST_CASE("budget sweep: training with Adam reduces the loss", "[example][sweep]
   CHECK(a.metrics.test_accuracy > 0.3);
   CHECK(a.loss[1] != a.loss[0]);
 }
+
+}  // namespace budget_sweep_test

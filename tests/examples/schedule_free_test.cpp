@@ -8,6 +8,10 @@
 #include "../examples/common/schedule_free_run.hpp"
 #include "catch.hpp"
 
+// A namespace of its own: its using-directives and helpers stay out of the other test files
+// when several are compiled as one unit.
+namespace example_schedule_free_test {
+
 using namespace lrs_example;
 
 namespace {
@@ -59,3 +63,5 @@ TEST_CASE("train_schedule_free: checkpoints, exact eval round trips, determinism
   bad.optimizer = "lamb";
   CHECK_THROWS_AS(train_schedule_free(data, o, bad), std::invalid_argument);
 }
+
+}  // namespace example_schedule_free_test

@@ -13,12 +13,16 @@
 #include "../examples/common/sweep.hpp"
 #include "catch.hpp"
 
+// A namespace of its own: its using-directives and helpers stay out of the other test files
+// when several are compiled as one unit.
+namespace sweep_engine_test {
+
 using namespace lrs_example;
 
 namespace {
 
 // 512 examples of 10x10 pixels, batch 32: 16 steps per epoch; 4 epochs = 64 steps at 100 %.
-sweep_options small_options() {
+sweep_options small_sweep_options() {
   sweep_options o;
   o.epochs = 4;
   o.hidden = 8;
@@ -45,7 +49,7 @@ void check_same_run(const run_result& a, const run_result& b) {
 TEST_CASE("sweep: WSD cool-downs branched off one run equal separately trained WSD runs",
           "[example][sweep][wsd]") {
   const auto data = synthetic_classification(512, 128, 9, 10);
-  const auto o = small_options();
+  const auto o = small_sweep_options();
   const auto branched = run_sweep(data, o);
   REQUIRE(branched.size() == 8);  // 4 budgets x 2 seeds
   // WSD (decay 0.2) is at its peak while t / T < 0.8: the first ceil(0.8 T) steps of a budget of
@@ -75,7 +79,7 @@ TEST_CASE("sweep: WSD cool-downs branched off one run equal separately trained W
 TEST_CASE("sweep: a constant LR trains once for every budget, step 30-60-90 shares 30 %",
           "[example][sweep]") {
   const auto data = synthetic_classification(512, 128, 9, 10);
-  auto o = small_options();
+  auto o = small_sweep_options();
   o.schedules = {"constant", "step", "linear"};
   o.seeds = 1;
   const auto r = run_sweep(data, o);
@@ -100,7 +104,7 @@ TEST_CASE("sweep: a constant LR trains once for every budget, step 30-60-90 shar
 
 TEST_CASE("sweep: results do not depend on the thread count", "[example][sweep]") {
   const auto data = synthetic_classification(512, 128, 9, 10);
-  auto o = small_options();
+  auto o = small_sweep_options();
   o.schedules = {"wsd", "rex", "onecycle", "wsd(decay=0.5, shape='cosine')"};
   o.seeds = 3;
   const auto one = run_sweep(data, o);
@@ -123,7 +127,7 @@ TEST_CASE("sweep: results do not depend on the thread count", "[example][sweep]"
 TEST_CASE("sweep: the schedule-free row is one run, evaluated at x at every budget",
           "[example][sweep][schedule_free]") {
   const auto data = synthetic_classification(512, 128, 9, 10);
-  auto o = small_options();
+  auto o = small_sweep_options();
   o.schedules = {schedule_free_name()};
   o.seeds = 1;
   const auto r = run_sweep(data, o);
@@ -259,3 +263,5 @@ TEST_CASE("stats: the lead counts only beyond the noise (paired one-sided t-test
   CHECK(best_rows({{1}, {2}, {0}}) == std::vector<bool>{true, true, true});  // one seed: all tied
   CHECK(best_rows({}).empty());
 }
+
+}  // namespace sweep_engine_test

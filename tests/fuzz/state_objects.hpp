@@ -10,6 +10,8 @@
 #include <lrs/controllers/reduce_lr_on_plateau.hpp>
 #include <lrs/optim.hpp>
 
+#include "../support/trainers.hpp"
+
 namespace fuzz {
 
 /// Selector values (input byte 0, modulo 10) of fuzz_state.
@@ -72,19 +74,9 @@ inline lrs::grad_norm_recorder make_grad_norms() {
   return lrs::grad_norm_recorder();
 }
 
-/// A quadratic model: w <- w - lr w, loss 0.5 w^2 + 0.01. At most 1e5 losses per call.
-struct quadratic_trainer : lrs::autolrs_trainer {
-  double w = 4.0, saved = 4.0;
-  void save_checkpoint() override { saved = w; }
-  void restore_checkpoint() override { w = saved; }
-  std::vector<double> train(lrs::step_t steps, double lr) override {
-    std::vector<double> out;
-    for (lrs::step_t i = 0; i < steps && i < 100000; ++i) {
-      w -= lr * w;
-      out.push_back(0.5 * w * w + 0.01);
-    }
-    return out;
-  }
+/// The tests' quadratic model (loss 0.5 w^2 + 0.01), at most 1e5 losses per train() call.
+struct quadratic_trainer : lrs_test::quadratic_trainer {
+  quadratic_trainer() { max_steps = 100000; }
 };
 
 }  // namespace fuzz

@@ -12,7 +12,7 @@
 namespace {
 using lrs::step_t;
 
-lrs::spec_context ctx(double lr, step_t steps) {
+lrs::spec_context budget_ctx(double lr, step_t steps) {
   lrs::spec_context c;
   c.lr = lr;
   c.steps = steps;
@@ -20,7 +20,7 @@ lrs::spec_context ctx(double lr, step_t steps) {
 }
 
 template <class S>
-void check_same(const lrs::any_schedule<double>& parsed, const S& expected, step_t n) {
+void check_same_budgeted(const lrs::any_schedule<double>& parsed, const S& expected, step_t n) {
   for (step_t t = 0; t < n; ++t) {
     INFO("t = " << t);
     CHECK(parsed(t) == expected(t));
@@ -29,11 +29,11 @@ void check_same(const lrs::any_schedule<double>& parsed, const S& expected, step
 }  // namespace
 
 TEST_CASE("rex spec with warmup and floor, peak and steps from the context", "[spec][budgeted]") {
-  const auto s = lrs::parse_schedule("rex(min_lr=0.001, warmup_steps=50)", ctx(0.1, 1000));
+  const auto s = lrs::parse_schedule("rex(min_lr=0.001, warmup_steps=50)", budget_ctx(0.1, 1000));
   lrs::budget_options<double> o;
   o.min_lr = 0.001;
   o.warmup_steps = 50;
-  check_same(s, lrs::rex(0.1, 1000, o), 1100);
+  check_same_budgeted(s, lrs::rex(0.1, 1000, o), 1100);
   // Values by hand: step 0 is the warmup start (peak / (W + 1)); 50 is the peak; 525 has z = 0.5.
   CHECK(s(0) == 0.1 / 51.0);
   CHECK(s(50) == 0.1);
@@ -41,32 +41,33 @@ TEST_CASE("rex spec with warmup and floor, peak and steps from the context", "[s
 }
 
 TEST_CASE("every budget-native name parses and builds its profile", "[spec][budgeted]") {
-  const auto c = ctx(0.5, 200);
+  const auto c = budget_ctx(0.5, 200);
   namespace p = lrs::profiles;
-  check_same(lrs::parse_schedule("constant", c), lrs::budgeted(0.5, p::constant{}, 200), 210);
-  check_same(lrs::parse_schedule("linear(peak=2, total_steps=100)", c), lrs::linear_decay(2.0, 100),
-             110);
-  check_same(lrs::parse_schedule("cosine", c), lrs::cosine_decay(0.5, 200), 210);
-  check_same(lrs::parse_schedule("rex(0.9)", c), lrs::rex(0.5, 200, 0.9), 210);
-  check_same(lrs::parse_schedule("exponential(rate=2)", c),
-             lrs::budgeted(0.5, p::exponential(2.0), 200), 210);
-  check_same(lrs::parse_schedule("step(0.5, [0.25, 0.75])", c),
-             lrs::budgeted(0.5, p::step(0.5, {0.25, 0.75}), 200), 210);
-  check_same(lrs::parse_schedule("step", c), lrs::budgeted(0.5, p::step{}, 200), 210);
-  check_same(lrs::parse_schedule("polynomial(power=2)", c),
-             lrs::budgeted(0.5, p::polynomial(2.0), 200), 210);
-  check_same(lrs::parse_schedule("inverse_sqrt(timescale=0.1)", c),
-             lrs::budgeted(0.5, p::inverse_sqrt(0.1), 200), 210);
-  check_same(lrs::parse_schedule("wsd(decay=0.2, shape=cosine)", c),
-             lrs::wsd(0.5, 200, 0.2, p::decay_shape::cosine), 210);
-  check_same(lrs::parse_schedule("wsd(0.1, '1-sqrt')", c),
-             lrs::wsd(0.5, 200, 0.1, p::decay_shape::one_sqrt), 210);
-  check_same(lrs::parse_schedule("wsd(shape=square)", c),
-             lrs::wsd(0.5, 200, 0.2, p::decay_shape::one_square), 210);
+  check_same_budgeted(lrs::parse_schedule("constant", c), lrs::budgeted(0.5, p::constant{}, 200),
+                      210);
+  check_same_budgeted(lrs::parse_schedule("linear(peak=2, total_steps=100)", c),
+                      lrs::linear_decay(2.0, 100), 110);
+  check_same_budgeted(lrs::parse_schedule("cosine", c), lrs::cosine_decay(0.5, 200), 210);
+  check_same_budgeted(lrs::parse_schedule("rex(0.9)", c), lrs::rex(0.5, 200, 0.9), 210);
+  check_same_budgeted(lrs::parse_schedule("exponential(rate=2)", c),
+                      lrs::budgeted(0.5, p::exponential(2.0), 200), 210);
+  check_same_budgeted(lrs::parse_schedule("step(0.5, [0.25, 0.75])", c),
+                      lrs::budgeted(0.5, p::step(0.5, {0.25, 0.75}), 200), 210);
+  check_same_budgeted(lrs::parse_schedule("step", c), lrs::budgeted(0.5, p::step{}, 200), 210);
+  check_same_budgeted(lrs::parse_schedule("polynomial(power=2)", c),
+                      lrs::budgeted(0.5, p::polynomial(2.0), 200), 210);
+  check_same_budgeted(lrs::parse_schedule("inverse_sqrt(timescale=0.1)", c),
+                      lrs::budgeted(0.5, p::inverse_sqrt(0.1), 200), 210);
+  check_same_budgeted(lrs::parse_schedule("wsd(decay=0.2, shape=cosine)", c),
+                      lrs::wsd(0.5, 200, 0.2, p::decay_shape::cosine), 210);
+  check_same_budgeted(lrs::parse_schedule("wsd(0.1, '1-sqrt')", c),
+                      lrs::wsd(0.5, 200, 0.1, p::decay_shape::one_sqrt), 210);
+  check_same_budgeted(lrs::parse_schedule("wsd(shape=square)", c),
+                      lrs::wsd(0.5, 200, 0.2, p::decay_shape::one_square), 210);
 }
 
 TEST_CASE("warmup, sampling and past-the-end options in specs", "[spec][budgeted]") {
-  const auto c = ctx(0.1, 400);
+  const auto c = budget_ctx(0.1, 400);
   lrs::budget_options<double> o;
   o.warmup_fraction = 0.1;
   o.warmup_start = 0.01;
@@ -74,19 +75,20 @@ TEST_CASE("warmup, sampling and past-the-end options in specs", "[spec][budgeted
   o.sample_every = 25;
   o.past_end = lrs::past_end::floor;
   o.min_lr = 0.002;
-  check_same(lrs::parse_schedule("cosine(min_lr=0.002, warmup_fraction=0.1, warmup_start=0.01, "
-                                 "warmup_shape=cosine, sample_every=25, past_end=floor)",
-                                 c),
-             lrs::cosine_decay(0.1, 400, o), 450);
+  check_same_budgeted(
+      lrs::parse_schedule("cosine(min_lr=0.002, warmup_fraction=0.1, warmup_start=0.01, "
+                          "warmup_shape=cosine, sample_every=25, past_end=floor)",
+                          c),
+      lrs::cosine_decay(0.1, 400, o), 450);
   lrs::budget_options<double> e;
   e.steps_per_epoch = 39;
   e.past_end = lrs::past_end::cycle;
-  check_same(lrs::parse_schedule("linear(steps_per_epoch=39, past_end=cycle)", c),
-             lrs::linear_decay(0.1, 400, e), 900);
+  check_same_budgeted(lrs::parse_schedule("linear(steps_per_epoch=39, past_end=cycle)", c),
+                      lrs::linear_decay(0.1, 400, e), 900);
 }
 
 TEST_CASE("bad budget-native specs name the parameter", "[spec][budgeted][error]") {
-  const auto c = ctx(0.1, 100);
+  const auto c = budget_ctx(0.1, 100);
   CHECK_THROWS_AS(lrs::parse_schedule("rex(d=2)", c), lrs::spec_error);
   CHECK_THROWS_WITH(lrs::parse_schedule("rex(d=2)", c),
                     "lrs::rex: d must be in [0, 1], got 2 (in rex at column 1)");

@@ -32,7 +32,7 @@
 #endif
 #endif
 
-#include "../catch.hpp"
+#include "catch.hpp"
 
 namespace fs = std::filesystem;
 
@@ -176,3 +176,6 @@ TEST_CASE("load_checkpoint under a memory limit: a checkpoint_error, never bad_a
         0);
 }
 #endif
+
+#undef LRS_TEST_HAVE_FORK
+#undef LRS_TEST_ASAN

@@ -25,46 +25,39 @@
 #define LRS_TEST_HAVE_FORK 1
 #endif
 
-#include "../catch.hpp"
+#include "catch.hpp"
+#include "support/errors.hpp"
 
 namespace fs = std::filesystem;
 
 namespace {
 
+using lrs_test::message_of;
+
 using bytes_t = std::vector<unsigned char>;
 
 // A fresh directory for one test, removed with everything in it at the end.
-struct temp_dir {
+struct checkpoint_temp_dir {
   fs::path path;
-  explicit temp_dir(const std::string& name) {
+  explicit checkpoint_temp_dir(const std::string& name) {
     path =
         fs::temp_directory_path() / ("lrs_" + name + "_" + std::to_string(std::random_device{}()));
     fs::remove_all(path);
     fs::create_directories(path);
   }
-  ~temp_dir() {
+  ~checkpoint_temp_dir() {
     std::error_code ec;
     fs::remove_all(path, ec);
   }
   std::string file(const std::string& name) const { return (path / name).string(); }
 };
 
-template <class F>
-std::string checkpoint_message(F&& f) {
-  try {
-    f();
-  } catch (const lrs::checkpoint_error& e) {
-    return e.what();
-  }
-  return "<no lrs::checkpoint_error>";
-}
-
 void write_bytes(const std::string& path, const bytes_t& b) {
   std::ofstream f(path, std::ios::binary);
   f.write(reinterpret_cast<const char*>(b.data()), static_cast<std::streamsize>(b.size()));
 }
 
-lrs::reduce_lr_on_plateau<float> golden_plateau() {
+lrs::reduce_lr_on_plateau<float> checkpoint_plateau() {
   return lrs::reduce_lr_on_plateau<float>({0.1f, 0.2f}, lrs::plateau_mode::max, 0.5f, 3, 0.01f,
                                           lrs::threshold_mode::abs, 2, {0.001f, 0.0f}, 1e-8f);
 }
@@ -76,7 +69,7 @@ TEST_CASE("a golden checkpoint file written by Python loads into its objects", "
   const lrs::checkpoint c = lrs::load_checkpoint(path);
   CHECK(c.names() == std::vector<std::string>{"optimizer", "scheduler"});
   lrs::adam<double> opt;
-  auto sched = golden_plateau();
+  auto sched = checkpoint_plateau();
   lrs::restore_all(c, {{"optimizer", opt}, {"scheduler", sched}});
   CHECK(opt.step_count() == 2);
   CHECK(opt.beta1() == 0.85);
@@ -94,7 +87,7 @@ TEST_CASE("a golden checkpoint file written by Python loads into its objects", "
 }
 
 TEST_CASE("save_checkpoint / load_checkpoint round trip and replace the file", "[io][checkpoint]") {
-  temp_dir dir("ckpt_roundtrip");
+  checkpoint_temp_dir dir("ckpt_roundtrip");
   const std::string path = dir.file("run.ckpt");
   lrs::sgd_options<double> so;
   so.momentum = 0.9;
@@ -125,32 +118,32 @@ TEST_CASE("save_checkpoint / load_checkpoint round trip and replace the file", "
 }
 
 TEST_CASE("checkpoint errors name the file and the problem", "[io][checkpoint][error]") {
-  temp_dir dir("ckpt_errors");
+  checkpoint_temp_dir dir("ckpt_errors");
   const std::string path = dir.file("run.ckpt");
-  CHECK(checkpoint_message([&] { (void)lrs::load_checkpoint(path); }) ==
+  CHECK(message_of<lrs::checkpoint_error>([&] { (void)lrs::load_checkpoint(path); }) ==
         "lrs::checkpoint: " + path + ": no such file");
-  CHECK(checkpoint_message([&] { (void)lrs::load_checkpoint(dir.path.string()); }) ==
+  CHECK(message_of<lrs::checkpoint_error>([&] { (void)lrs::load_checkpoint(dir.path.string()); }) ==
         "lrs::checkpoint: " + dir.path.string() + ": not a regular file (a directory or a device)");
 
   lrs::grad_norm_recorder rec;
   for (int i = 0; i < 100; ++i) rec.record(i);
   const bytes_t full = lrs::checkpoint().add("norms", rec).bytes();
   write_bytes(path, bytes_t(full.begin(), full.begin() + 500));
-  CHECK(checkpoint_message([&] { (void)lrs::load_checkpoint(path); }) ==
+  CHECK(message_of<lrs::checkpoint_error>([&] { (void)lrs::load_checkpoint(path); }) ==
         "lrs::checkpoint: " + path + ": truncated at byte 500 of " + std::to_string(full.size()));
   bytes_t flipped = full;
   flipped[300] ^= 1;
   write_bytes(path, flipped);
-  CHECK(checkpoint_message([&] { (void)lrs::load_checkpoint(path); }) ==
+  CHECK(message_of<lrs::checkpoint_error>([&] { (void)lrs::load_checkpoint(path); }) ==
         "lrs::checkpoint: " + path +
             ": checksum mismatch (the bytes were corrupted after they were written)");
   write_bytes(path, rec.state());  // a state, but not a checkpoint
-  CHECK(checkpoint_message([&] { (void)lrs::load_checkpoint(path); }) ==
+  CHECK(message_of<lrs::checkpoint_error>([&] { (void)lrs::load_checkpoint(path); }) ==
         "lrs::checkpoint: " + path +
             ": checkpoint was written by grad_norm_recorder, this is checkpoint");
 
   const std::string missing_dir = dir.file("no/such/dir/run.ckpt");
-  const std::string msg = checkpoint_message(
+  const std::string msg = message_of<lrs::checkpoint_error>(
       [&] { lrs::save_checkpoint(missing_dir, lrs::checkpoint().add("norms", rec)); });
   CHECK(msg.rfind("lrs::checkpoint: " + missing_dir + ": cannot create the temporary file", 0) ==
         0);
@@ -216,7 +209,7 @@ bool saved_by(const std::string& path, std::uint64_t base) {
 
 TEST_CASE("a process killed mid-save never leaves a file that loads as something else",
           "[io][checkpoint][kill]") {
-  temp_dir dir("ckpt_kill");
+  checkpoint_temp_dir dir("ckpt_kill");
   const std::string path = dir.file("run.ckpt");
   // Kill delays span about three saves, measured here (sanitizers and load slow saves down), so
   // that kills land before the first save, mid-write and between saves.
@@ -301,3 +294,5 @@ TEST_CASE("a process killed mid-save never leaves a file that loads as something
                                   << " s");
 }
 #endif
+
+#undef LRS_TEST_HAVE_FORK

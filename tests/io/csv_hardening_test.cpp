@@ -10,19 +10,12 @@
 
 #include <unistd.h>
 
-#include "../catch.hpp"
+#include "catch.hpp"
+#include "support/errors.hpp"
 
 namespace {
 
-template <class F>
-std::string csv_message(F&& f) {
-  try {
-    f();
-  } catch (const lrs::csv_error& e) {
-    return e.what();
-  }
-  return "";
-}
+using lrs_test::message_of;
 
 lrs::step_series series(const std::string& text, const lrs::csv_limits& limits = {}) {
   std::istringstream in(text);
@@ -54,16 +47,16 @@ class endless_buf : public std::streambuf {
 TEST_CASE("csv: a line longer than the limit is an error that does not quote it",
           "[io][csv][error]") {
   const std::string huge(1'000'000, '7');
-  const std::string m = csv_message([&] { series("step,loss\n0," + huge + "\n"); });
+  const std::string m = message_of<lrs::csv_error>([&] { series("step,loss\n0," + huge + "\n"); });
   CHECK(m == "loss.csv:2: line is longer than 65536 bytes (is this a CSV file?)");
   // Exactly at the limit is accepted.
   lrs::csv_limits small;
   small.max_line_bytes = 14;
   CHECK(series("step,loss\n0,1.2345678901\n", small).values.size() == 1);  // 14 bytes
-  CHECK(csv_message([&] { series("step,loss\n0,1.23456789012\n", small); }) ==
+  CHECK(message_of<lrs::csv_error>([&] { series("step,loss\n0,1.23456789012\n", small); }) ==
         "loss.csv:2: line is longer than 14 bytes (is this a CSV file?)");
   // A last line without a newline is measured the same way.
-  CHECK(csv_message([&] { series("step,loss\n0,1.23456789012", small); }) ==
+  CHECK(message_of<lrs::csv_error>([&] { series("step,loss\n0,1.23456789012", small); }) ==
         "loss.csv:2: line is longer than 14 bytes (is this a CSV file?)");
 }
 
@@ -80,7 +73,7 @@ TEST_CASE("csv: limits out of range are rejected", "[io][csv][error]") {
 
 TEST_CASE("csv: /dev/zero ends in an error after one line's worth of bytes", "[io][csv][error]") {
   if (access("/dev/zero", R_OK) != 0) return;
-  CHECK(csv_message([] { (void)lrs::read_csv_file("/dev/zero", {"step"}); }) ==
+  CHECK(message_of<lrs::csv_error>([] { (void)lrs::read_csv_file("/dev/zero", {"step"}); }) ==
         "/dev/zero:1: line is longer than 65536 bytes (is this a CSV file?)");
 }
 
@@ -89,7 +82,8 @@ TEST_CASE("csv: an endless input stops at the size limit", "[io][csv][error]") {
   std::istream in(&buf);
   lrs::csv_limits limits;
   limits.max_total_bytes = 1'000'000;
-  const std::string m = csv_message([&] { (void)lrs::read_csv(in, {"step"}, "pipe", limits); });
+  const std::string m =
+      message_of<lrs::csv_error>([&] { (void)lrs::read_csv(in, {"step"}, "pipe", limits); });
   CHECK(m.find("pipe:") == 0);
   CHECK(m.find(": input is larger than 1000000 bytes, the limit of a CSV file here") !=
         std::string::npos);
@@ -100,10 +94,11 @@ TEST_CASE("csv: a directory is reported as one", "[io][csv][error]") {
   char tmpl[] = "/tmp/lrs_csv_dir_XXXXXX";
   REQUIRE(mkdtemp(tmpl) != nullptr);
   const std::string dir = tmpl;
-  CHECK(csv_message([&] { (void)lrs::read_csv_file(dir, {"step"}); }) ==
+  CHECK(message_of<lrs::csv_error>([&] { (void)lrs::read_csv_file(dir, {"step"}); }) ==
         dir + ": is a directory, not a CSV file");
-  CHECK(csv_message([&] { (void)lrs::read_step_series_file(dir, "step", "loss"); }) ==
-        dir + ": is a directory, not a CSV file");
+  CHECK(message_of<lrs::csv_error>([&] {
+          (void)lrs::read_step_series_file(dir, "step", "loss");
+        }) == dir + ": is a directory, not a CSV file");
   rmdir(tmpl);
 }
 
@@ -112,10 +107,10 @@ TEST_CASE("csv: a UTF-8 byte-order mark is accepted and stripped", "[io][csv]") 
   CHECK(s.steps == std::vector<lrs::step_t>{0});
   CHECK(s.values == std::vector<double>{2.5});
   // The mark is not part of the header quoted in a message either.
-  CHECK(csv_message([] { series("\xEF\xBB\xBFstep,lr\n0,1\n"); }) ==
+  CHECK(message_of<lrs::csv_error>([] { series("\xEF\xBB\xBFstep,lr\n0,1\n"); }) ==
         "loss.csv:1: missing column 'loss' in header 'step,lr'");
   // Only at the very start: elsewhere it is text (and a bad number).
-  CHECK(csv_message([] {
+  CHECK(message_of<lrs::csv_error>([] {
           series(
               "step,loss\n0,\xEF\xBB\xBF"
               "1\n");
@@ -127,35 +122,35 @@ TEST_CASE("csv: a UTF-8 byte-order mark is accepted and stripped", "[io][csv]") 
 TEST_CASE("csv: messages quote a short excerpt with control characters made visible",
           "[io][csv][error]") {
   const std::string long_field(5000, 'x');
-  CHECK(csv_message([&] { series("step,loss\n0," + long_field + "\n"); }) ==
+  CHECK(message_of<lrs::csv_error>([&] { series("step,loss\n0," + long_field + "\n"); }) ==
         "loss.csv:2: column 'loss' is not a number: '" + std::string(48, 'x') +
             "...' (5000 bytes)");
-  CHECK(csv_message([] {
+  CHECK(message_of<lrs::csv_error>([] {
           series(
               std::string("step,loss\n0,1\0"
                           "2\n",
                           16));
         }) == "loss.csv:2: column 'loss' is not a number: '1\\x002'");
-  CHECK(csv_message([] { series("step,loss\n0,1\x1b[31m\n"); }) ==
+  CHECK(message_of<lrs::csv_error>([] { series("step,loss\n0,1\x1b[31m\n"); }) ==
         "loss.csv:2: column 'loss' is not a number: '1\\x1b[31m'");
   // A cut never splits a UTF-8 character: 47 'a' then 'é' (2 bytes) at bytes 48-49.
   const std::string accented = std::string(47, 'a') + "\xC3\xA9" + "zzz";
-  CHECK(csv_message([&] { series("step,loss\n0," + accented + "\n"); }) ==
+  CHECK(message_of<lrs::csv_error>([&] { series("step,loss\n0," + accented + "\n"); }) ==
         "loss.csv:2: column 'loss' is not a number: '" + std::string(47, 'a') + "...' (52 bytes)");
   const std::string header(300, 'h');
-  const std::string m = csv_message([&] { series(header + "\n0\n"); });
+  const std::string m = message_of<lrs::csv_error>([&] { series(header + "\n0\n"); });
   CHECK(m == "loss.csv:1: missing column 'step' in header '" + std::string(200, 'h') +
                  "...' (300 bytes)");
 }
 
 TEST_CASE("csv: step numbers in messages are short", "[io][csv][error]") {
-  CHECK(csv_message([] { series("step,loss\n1e300,1\n"); }) ==
+  CHECK(message_of<lrs::csv_error>([] { series("step,loss\n1e300,1\n"); }) ==
         "loss.csv:2: column 'step' must be <= 9223372036854775807, got 1e300");
-  CHECK(csv_message([] { series("step,loss\n9223372036854775808,1\n"); }) ==
+  CHECK(message_of<lrs::csv_error>([] { series("step,loss\n9223372036854775808,1\n"); }) ==
         "loss.csv:2: column 'step' must be <= 9223372036854775807, got 9223372036854775808");
-  CHECK(csv_message([] { series("step,loss\n-1e300,1\n"); }) ==
+  CHECK(message_of<lrs::csv_error>([] { series("step,loss\n-1e300,1\n"); }) ==
         "loss.csv:2: column 'step' must be >= 0, got -1e300");
-  CHECK(csv_message([] { series("step,loss\n0.1,1\n"); }) ==
+  CHECK(message_of<lrs::csv_error>([] { series("step,loss\n0.1,1\n"); }) ==
         "loss.csv:2: column 'step' must be a whole number, got 0.1");
   // The largest double below 2^63 is a valid step.
   const auto s = series("step,loss\n9223372036854774784,1\n");

@@ -11,20 +11,14 @@
 #include <lrs/io/parse_schedule.hpp>
 #include <lrs/io/svg.hpp>
 
-#include "../catch.hpp"
+#include "catch.hpp"
+#include "support/spec.hpp"
 
 using Catch::Matchers::Contains;
 
 namespace {
 
-std::string spec_message(std::string_view spec) {
-  try {
-    (void)lrs::parse_schedule(spec);
-  } catch (const lrs::spec_error& e) {
-    return e.what();
-  }
-  return "<no error>";
-}
+using lrs_test::spec_error_of;
 
 /// True when `s` is well-formed UTF-8 holding only characters XML 1.0 allows (no control
 /// characters but tab, line feed and carriage return; no U+FFFE, U+FFFF), checked byte by byte
@@ -92,59 +86,59 @@ TEST_CASE("svg: control bytes and malformed UTF-8 in titles, labels and names ar
 TEST_CASE("spec: get_scheduler's name is escaped and cut in messages",
           "[spec][hf][error][hardening]") {
   const std::string long_name(100000, 'x');
-  const std::string msg = spec_message("get_scheduler('" + long_name + "', optimizer)");
+  const std::string msg = spec_error_of("get_scheduler('" + long_name + "', optimizer)");
   CHECK(msg.size() < 1000);
   CHECK_THAT(msg, Contains("'" + std::string(48, 'x') + "...' is not a valid SchedulerType"));
-  const std::string red = spec_message("get_scheduler('\x1b[31mred\x07', optimizer)");
+  const std::string red = spec_error_of("get_scheduler('\x1b[31mred\x07', optimizer)");
   CHECK(printable(red));
   CHECK_THAT(red, Contains("'\\x1b[31mred\\x07' is not a valid SchedulerType"));
-  CHECK(printable(spec_message("get_wsd_schedule(optimizer, 1, 2, 3, warmup_type='\x1b[2J')")));
+  CHECK(printable(spec_error_of("get_wsd_schedule(optimizer, 1, 2, 3, warmup_type='\x1b[2J')")));
   // Names of calls and keywords in parser messages are cut too.
   const std::string big(100000, 'A');
-  CHECK(spec_message(big + "(a=1, a=2)").size() < 1000);
-  CHECK(spec_message("F(" + big + "=1, 2)").size() < 1000);
+  CHECK(spec_error_of(big + "(a=1, a=2)").size() < 1000);
+  CHECK(spec_error_of("F(" + big + "=1, 2)").size() < 1000);
 }
 
 TEST_CASE("spec: last_epoch given as a string is asked for as the integer -1",
           "[spec][error][hardening]") {
-  CHECK(spec_message("StepLR(optimizer, 2, last_epoch=\"-1\")") ==
+  CHECK(spec_error_of("StepLR(optimizer, 2, last_epoch=\"-1\")") ==
         "last_epoch at column 22 of StepLR must be the integer -1 (what a fresh scheduler has; "
         "or leave it out), got a string '-1'");
-  CHECK(spec_message("StepLR(optimizer, 2, last_epoch=None)") ==
+  CHECK(spec_error_of("StepLR(optimizer, 2, last_epoch=None)") ==
         "last_epoch at column 22 of StepLR must be the integer -1 (what a fresh scheduler has; "
         "or leave it out), got None");
-  CHECK_THAT(spec_message("StepLR(optimizer, 2, last_epoch=5)"),
+  CHECK_THAT(spec_error_of("StepLR(optimizer, 2, last_epoch=5)"),
              Contains("Only last_epoch=-1 is accepted"));
-  CHECK(spec_message("StepLR(optimizer, 2, last_epoch=-1)") == "<no error>");
+  CHECK(spec_error_of("StepLR(optimizer, 2, last_epoch=-1)") == "<no error>");
 }
 
 TEST_CASE("spec: an exponential warm-up without warmup_start names what the user gave",
           "[spec][combinators][error][hardening]") {
   // s(0) = 0: the warm-up would start at 0 / 11.
-  CHECK(spec_message("with_warmup(constant(peak=0, total_steps=100), 10, "
-                     "warmup_shape='exponential')") ==
+  CHECK(spec_error_of("with_warmup(constant(peak=0, total_steps=100), 10, "
+                      "warmup_shape='exponential')") ==
         "with_warmup: an exponential warm-up needs the LR it hands over to, s(0), to be > 0, got "
         "0 at column 52");
-  CHECK(spec_message("with_warmup(StepLR(1, gamma=0), 3, warmup_shape='exponential', "
-                     "mode='overlay')") ==
+  CHECK(spec_error_of("with_warmup(StepLR(1, gamma=0), 3, warmup_shape='exponential', "
+                      "mode='overlay')") ==
         "with_warmup: an exponential warm-up needs the LR it hands over to, s(warmup_steps), to "
         "be > 0, got 0 at column 36");
   // s(0) > 0, but s(0) / (W + 1) underflows to 0.
-  CHECK_THAT(spec_message("with_warmup(constant(peak=1e-310, total_steps=100), "
-                          "1000000000000000, warmup_shape='exponential')"),
+  CHECK_THAT(spec_error_of("with_warmup(constant(peak=1e-310, total_steps=100), "
+                           "1000000000000000, warmup_shape='exponential')"),
              Contains("which is 0 in floating point: give warmup_start > 0"));
   // Given, the user's own warmup_start is the one named.
-  CHECK_THAT(spec_message("with_warmup(constant(total_steps=100), 10, "
-                          "warmup_shape='exponential', warmup_start=0)"),
+  CHECK_THAT(spec_error_of("with_warmup(constant(total_steps=100), 10, "
+                           "warmup_shape='exponential', warmup_start=0)"),
              Contains("warmup_start must be > 0, got 0"));
-  CHECK(spec_message("with_warmup(constant(total_steps=100), 10, warmup_shape='exponential')") ==
+  CHECK(spec_error_of("with_warmup(constant(total_steps=100), 10, warmup_shape='exponential')") ==
         "<no error>");
   // Budget-native schedules start the warm-up as with_warmup, at peak / (W + 1) > 0 by default.
-  CHECK(spec_message("cosine(total_steps=100, warmup_steps=10, warmup_shape='exponential')") ==
+  CHECK(spec_error_of("cosine(total_steps=100, warmup_steps=10, warmup_shape='exponential')") ==
         "<no error>");
-  CHECK_THAT(spec_message("cosine(total_steps=100, warmup_steps=10, warmup_shape='exponential', "
-                          "warmup_start=0)"),
+  CHECK_THAT(spec_error_of("cosine(total_steps=100, warmup_steps=10, warmup_shape='exponential', "
+                           "warmup_start=0)"),
              Contains("warmup_start must be > 0, got 0"));
-  CHECK(spec_message("cosine(total_steps=100, warmup_steps=10, warmup_shape='exponential', "
-                     "min_lr=1e-4)") == "<no error>");
+  CHECK(spec_error_of("cosine(total_steps=100, warmup_steps=10, warmup_shape='exponential', "
+                      "min_lr=1e-4)") == "<no error>");
 }

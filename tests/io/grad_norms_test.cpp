@@ -10,7 +10,7 @@
 #include <lrs/analysis/refinement.hpp>
 #include <lrs/io/grad_norms.hpp>
 
-#include "../catch.hpp"
+#include "catch.hpp"
 
 namespace {
 

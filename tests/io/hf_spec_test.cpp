@@ -14,8 +14,16 @@
 
 #include "../data/schedules/hf/hf_reference.hpp"
 #include "catch.hpp"
+#include "support/spec.hpp"
+
+// A namespace of its own: its using-directives and helpers stay out of the other test files
+// when several are compiled as one unit.
+namespace hf_spec_test {
 
 namespace {
+
+using lrs_test::with_lr;
+using lrs_test::spec_error_of;
 
 using hf_reference::load_reference;
 using hf_reference::reference;
@@ -26,17 +34,8 @@ std::string replace(std::string s, const std::string& from, const std::string& t
   return s;
 }
 
-double rel_err(double a, double b) {
+double rel_err_hf(double a, double b) {
   return b == 0 ? std::fabs(a - b) : std::fabs(a - b) / std::fabs(b);
-}
-
-std::string error_of(const std::string& spec, double lr = 0.1) {
-  try {
-    (void)lrs::parse_schedule(spec, lrs::spec_context{lr, std::nullopt});
-  } catch (const lrs::spec_error& e) {
-    return e.what();
-  }
-  return "(no error)";
 }
 
 }  // namespace
@@ -57,7 +56,7 @@ TEST_CASE("hf specs: every reference call, pasted, gives transformers' values", 
       for (std::size_t t = 0; t < r.values.size(); ++t) {
         if (!r.values[t]) continue;
         INFO("step " << t);
-        const double e = rel_err(s(static_cast<lrs::step_t>(t)), *r.values[t]);
+        const double e = rel_err_hf(s(static_cast<lrs::step_t>(t)), *r.values[t]);
         CHECK(e <= 1e-12);
         worst = std::max(worst, e);
         ++compared;
@@ -97,33 +96,44 @@ TEST_CASE("hf specs: get_scheduler names and module paths", "[hf][spec]") {
 
 TEST_CASE("hf specs: errors name the parameter", "[hf][spec][error]") {
   using Catch::Matchers::Contains;
-  CHECK_THAT(error_of("get_scheduler('reduce_lr_on_plateau', optimizer)"),
+  CHECK_THAT(spec_error_of("get_scheduler('reduce_lr_on_plateau', optimizer)", with_lr(0.1)),
              Contains("controller") && Contains("lrs::reduce_lr_on_plateau") &&
                  Contains("plateau_scaled"));
-  CHECK_THAT(error_of("get_reduce_on_plateau_schedule(optimizer)"), Contains("controller"));
-  CHECK_THAT(error_of("get_scheduler('cosine', optimizer, num_training_steps=100)"),
-             Contains("'cosine' requires `num_warmup_steps`"));
-  CHECK_THAT(error_of("get_scheduler('linear', optimizer, num_warmup_steps=10)"),
+  CHECK_THAT(spec_error_of("get_reduce_on_plateau_schedule(optimizer)", with_lr(0.1)),
+             Contains("controller"));
+  CHECK_THAT(
+      spec_error_of("get_scheduler('cosine', optimizer, num_training_steps=100)", with_lr(0.1)),
+      Contains("'cosine' requires `num_warmup_steps`"));
+  CHECK_THAT(spec_error_of("get_scheduler('linear', optimizer, num_warmup_steps=10)", with_lr(0.1)),
              Contains("'linear' requires `num_training_steps`"));
-  CHECK_THAT(error_of("get_scheduler('cosine_annealing', optimizer, 1, 10)"),
+  CHECK_THAT(spec_error_of("get_scheduler('cosine_annealing', optimizer, 1, 10)", with_lr(0.1)),
              Contains("'cosine_annealing' is not a valid SchedulerType") &&
                  Contains("'warmup_stable_decay'"));
-  CHECK_THAT(error_of("get_scheduler('cosine', optimizer, 10, 100, {'num_cycle': 2})"),
-             Contains("unknown parameter 'num_cycle'") && Contains("did you mean 'num_cycles'"));
-  CHECK_THAT(error_of("get_scheduler('cosine', optimizer, 10, 100, 2)"),
+  CHECK_THAT(
+      spec_error_of("get_scheduler('cosine', optimizer, 10, 100, {'num_cycle': 2})", with_lr(0.1)),
+      Contains("unknown parameter 'num_cycle'") && Contains("did you mean 'num_cycles'"));
+  CHECK_THAT(spec_error_of("get_scheduler('cosine', optimizer, 10, 100, 2)", with_lr(0.1)),
              Contains("scheduler_specific_kwargs") && Contains("dict"));
-  CHECK_THAT(error_of("get_scheduler('cosine', optimizer, 10, 100, {'num_warmup_steps': 2})"),
+  CHECK_THAT(spec_error_of("get_scheduler('cosine', optimizer, 10, 100, {'num_warmup_steps': 2})",
+                           with_lr(0.1)),
              Contains("'num_warmup_steps'") && Contains("multiple values"));
-  CHECK_THAT(error_of("get_cosine_schedule_with_warmup(optimizer, 10, 100, last_epoch=5)"),
+  CHECK_THAT(spec_error_of("get_cosine_schedule_with_warmup(optimizer, 10, 100, last_epoch=5)",
+                           with_lr(0.1)),
              Contains("last_epoch"));
-  CHECK_THAT(error_of("get_polynomial_decay_schedule_with_warmup(optimizer, 0, 10, lr_end=0.5)"),
-             Contains("lr_end") && Contains("smaller than the initial lr (0.1)"));
-  CHECK_THAT(error_of("get_wsd_schedule(optimizer, 10, 20, 100, warmup_type='sqrt')"),
-             Contains("warmup_type must be 'linear', 'cosine' or '1-sqrt', got 'sqrt'"));
-  CHECK_THAT(error_of("get_wsd_schedule(optimizer, 10, 20)"),
+  CHECK_THAT(
+      spec_error_of("get_polynomial_decay_schedule_with_warmup(optimizer, 0, 10, lr_end=0.5)",
+                    with_lr(0.1)),
+      Contains("lr_end") && Contains("smaller than the initial lr (0.1)"));
+  CHECK_THAT(
+      spec_error_of("get_wsd_schedule(optimizer, 10, 20, 100, warmup_type='sqrt')", with_lr(0.1)),
+      Contains("warmup_type must be 'linear', 'cosine' or '1-sqrt', got 'sqrt'"));
+  CHECK_THAT(spec_error_of("get_wsd_schedule(optimizer, 10, 20)", with_lr(0.1)),
              Contains("num_training_steps or num_stable_steps"));
-  CHECK_THAT(error_of("get_cosine_with_min_lr_schedule_with_warmup(optimizer, 10, 100)"),
+  CHECK_THAT(spec_error_of("get_cosine_with_min_lr_schedule_with_warmup(optimizer, 10, 100)",
+                           with_lr(0.1)),
              Contains("one of min_lr or min_lr_rate"));
-  CHECK_THAT(error_of("get_linear_schedule_with_warmup(optimizer, 10, 100.5)"),
+  CHECK_THAT(spec_error_of("get_linear_schedule_with_warmup(optimizer, 10, 100.5)", with_lr(0.1)),
              Contains("num_training_steps") && Contains("whole number"));
 }
+
+}  // namespace hf_spec_test

@@ -10,16 +10,11 @@
 
 #include "../keras_reference.hpp"
 #include "catch.hpp"
+#include "support/spec.hpp"
 
 namespace {
-std::string error_of(const std::string& spec) {
-  try {
-    (void)lrs::parse_schedule(spec);
-  } catch (const lrs::spec_error& e) {
-    return e.what();
-  }
-  return "<no error>";
-}
+
+using lrs_test::spec_error_of;
 }  // namespace
 
 TEST_CASE("keras spec: every reference call gives Keras's values", "[keras][spec]") {
@@ -65,7 +60,7 @@ TEST_CASE("keras spec: the reference calls with Keras's module paths", "[keras][
   CHECK_THAT(pasted(500), WithinRel(0.05, 1e-15));
   CHECK(pasted(1000) == 0.1);
   // Another library's path is not Keras's.
-  CHECK_THAT(error_of("optax.CosineDecay(0.1, 10)"), Catch::Matchers::Contains("CosineDecay"));
+  CHECK_THAT(spec_error_of("optax.CosineDecay(0.1, 10)"), Catch::Matchers::Contains("CosineDecay"));
 }
 
 TEST_CASE("keras spec: defaults and name", "[keras][spec]") {
@@ -85,18 +80,20 @@ TEST_CASE("keras spec: defaults and name", "[keras][spec]") {
 
 TEST_CASE("keras spec: errors name the parameter", "[keras][spec]") {
   using Catch::Matchers::Contains;
-  CHECK_THAT(error_of("ExponentialDecay(0.1, 0, 0.9)"), Contains("decay_steps must be > 0, got 0"));
-  CHECK_THAT(error_of("ExponentialDecay(0.1, 10)"), Contains("decay_rate"));
-  CHECK_THAT(error_of("PiecewiseConstantDecay([10, 10], [1.0, 0.5, 0.1])"),
+  CHECK_THAT(spec_error_of("ExponentialDecay(0.1, 0, 0.9)"),
+             Contains("decay_steps must be > 0, got 0"));
+  CHECK_THAT(spec_error_of("ExponentialDecay(0.1, 10)"), Contains("decay_rate"));
+  CHECK_THAT(spec_error_of("PiecewiseConstantDecay([10, 10], [1.0, 0.5, 0.1])"),
              Contains("boundaries must be strictly increasing"));
-  CHECK_THAT(error_of("PiecewiseConstantDecay([10.5], [1.0, 0.5])"), Contains("boundaries"));
-  CHECK_THAT(error_of("PiecewiseConstantDecay([10], [1.0])"),
+  CHECK_THAT(spec_error_of("PiecewiseConstantDecay([10.5], [1.0, 0.5])"), Contains("boundaries"));
+  CHECK_THAT(spec_error_of("PiecewiseConstantDecay([10], [1.0])"),
              Contains("values must be a list one longer than boundaries"));
-  CHECK_THAT(error_of("PolynomialDecay(0.1, 10, cycle=1)"), Contains("cycle"));
-  CHECK_THAT(error_of("CosineDecay(0.1, 10, warmup_target='high')"), Contains("warmup_target"));
-  CHECK_THAT(error_of("CosineDecay(0.1, 10, name=3)"), Contains("name"));
-  CHECK_THAT(error_of("CosineDecayRestarts(0.1, 10, t_mul=0.5)"),
+  CHECK_THAT(spec_error_of("PolynomialDecay(0.1, 10, cycle=1)"), Contains("cycle"));
+  CHECK_THAT(spec_error_of("CosineDecay(0.1, 10, warmup_target='high')"),
+             Contains("warmup_target"));
+  CHECK_THAT(spec_error_of("CosineDecay(0.1, 10, name=3)"), Contains("name"));
+  CHECK_THAT(spec_error_of("CosineDecayRestarts(0.1, 10, t_mul=0.5)"),
              Contains("t_mul must be >= 1, got 0.5"));
-  CHECK_THAT(error_of("CosineDecayRestarts(0.1, 10, decay_steps=5)"),
+  CHECK_THAT(spec_error_of("CosineDecayRestarts(0.1, 10, decay_steps=5)"),
              Contains("unknown parameter 'decay_steps'"));
 }

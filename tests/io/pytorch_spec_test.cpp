@@ -7,21 +7,12 @@
 #include <lrs/lrs.hpp>
 
 #include "catch.hpp"
+#include "support/spec.hpp"
 
 namespace {
-lrs::spec_context with_lr(double lr) {
-  lrs::spec_context ctx;
-  ctx.lr = lr;
-  return ctx;
-}
-std::string error_of(const std::string& spec, lrs::spec_context ctx = with_lr(0.1)) {
-  try {
-    (void)lrs::parse_schedule(spec, ctx);
-  } catch (const lrs::spec_error& e) {
-    return e.what();
-  }
-  return "<no error>";
-}
+
+using lrs_test::with_lr;
+using lrs_test::spec_error_of;
 }  // namespace
 
 TEST_CASE("spec: PyTorch defaults are used when a parameter is left out", "[spec][pytorch]") {
@@ -110,28 +101,32 @@ TEST_CASE("spec: PyTorch schedules nest in SequentialLR and ChainedScheduler", "
 }
 
 TEST_CASE("spec: errors name the parameter and the column", "[spec][pytorch][error]") {
-  CHECK(error_of("CosineAnnealingWarmRestarts(T0=10)") ==
+  CHECK(spec_error_of("CosineAnnealingWarmRestarts(T0=10)", with_lr(0.1)) ==
         "unknown parameter 'T0' for CosineAnnealingWarmRestarts at column 29; did you mean "
         "'T_0'?");
-  CHECK(error_of("ExponentialLR()").find("gamma") != std::string::npos);
-  CHECK(error_of("MultiStepLR(milestones='a')").find("milestones") != std::string::npos);
-  CHECK(error_of("LinearLR(start_factor=0)") ==
+  CHECK(spec_error_of("ExponentialLR()", with_lr(0.1)).find("gamma") != std::string::npos);
+  CHECK(spec_error_of("MultiStepLR(milestones='a')", with_lr(0.1)).find("milestones") !=
+        std::string::npos);
+  CHECK(spec_error_of("LinearLR(start_factor=0)", with_lr(0.1)) ==
         "lrs::linear_lr: start_factor must be in (0, 1], got 0 (in LinearLR at column 1)");
-  CHECK(error_of("ConstantLR(factor=1.5)") ==
+  CHECK(spec_error_of("ConstantLR(factor=1.5)", with_lr(0.1)) ==
         "lrs::constant_lr: factor must be in [0, 1], got 1.5 (in ConstantLR at column 1)");
-  CHECK(error_of("CyclicLR(0.1, 1.0, mode='triangle')") ==
+  CHECK(spec_error_of("CyclicLR(0.1, 1.0, mode='triangle')", with_lr(0.1)) ==
         "CyclicLR: mode must be 'triangular', 'triangular2' or 'exp_range', got 'triangle' at "
         "column 20");
-  CHECK(error_of("CyclicLR(0.1, 1.0, scale_fn='f')").find("scale_fn must be None") !=
-        std::string::npos);
-  CHECK(error_of("OneCycleLR(max_lr=0.1)") ==
+  CHECK(spec_error_of("CyclicLR(0.1, 1.0, scale_fn='f')", with_lr(0.1))
+            .find("scale_fn must be None") != std::string::npos);
+  CHECK(spec_error_of("OneCycleLR(max_lr=0.1)", with_lr(0.1)) ==
         "OneCycleLR: total_steps or (epochs and steps_per_epoch) is required at column 1");
-  CHECK(error_of("OneCycleLR(max_lr=0.1, epochs=3)").find("steps_per_epoch") != std::string::npos);
-  CHECK(error_of("OneCycleLR(0.1, 10, anneal_strategy='cosine')") ==
+  CHECK(spec_error_of("OneCycleLR(max_lr=0.1, epochs=3)", with_lr(0.1)).find("steps_per_epoch") !=
+        std::string::npos);
+  CHECK(spec_error_of("OneCycleLR(0.1, 10, anneal_strategy='cosine')", with_lr(0.1)) ==
         "OneCycleLR: anneal_strategy must be 'cos' or 'linear', got 'cosine' at column 21");
-  CHECK(error_of("OneCycleLR(0.1, 10, three_phase=1)").find("True or False") != std::string::npos);
-  CHECK(error_of("OneCycleLr(0.1, 10)").find("did you mean 'OneCycleLR'?") != std::string::npos);
-  CHECK(error_of("OneCycleLR(0.1, 0)") ==
+  CHECK(spec_error_of("OneCycleLR(0.1, 10, three_phase=1)", with_lr(0.1)).find("True or False") !=
+        std::string::npos);
+  CHECK(spec_error_of("OneCycleLr(0.1, 10)", with_lr(0.1)).find("did you mean 'OneCycleLR'?") !=
+        std::string::npos);
+  CHECK(spec_error_of("OneCycleLR(0.1, 0)", with_lr(0.1)) ==
         "lrs::one_cycle_lr: total_steps must be > 0, got 0 (in OneCycleLR at column 1)");
 }
 

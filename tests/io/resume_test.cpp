@@ -16,12 +16,13 @@
 #include <string>
 #include <vector>
 
-#include "../catch.hpp"
+#include "catch.hpp"
+#include "support/trainers.hpp"
 
 namespace {
 
 using bytes_t = std::vector<unsigned char>;
-constexpr int run_steps = 50;
+constexpr int run_resume_steps = 50;
 
 bool same_bytes(const void* a, std::size_t na, const void* b, std::size_t nb) {
   return na == nb && (na == 0 || std::memcmp(a, b, na) == 0);
@@ -35,19 +36,19 @@ template <class Make, class World, class Step>
 std::vector<bool> resume_matrix(Make make, const World& world0, Step step) {
   auto straight = make();
   World w = world0;
-  for (int t = 0; t < run_steps; ++t) step(straight, w, t);
+  for (int t = 0; t < run_resume_steps; ++t) step(straight, w, t);
   const bytes_t expected = straight.state();
   const std::vector<double> expected_world = w.values();
 
   std::vector<bool> ok;
-  for (int k = 0; k < run_steps; ++k) {
+  for (int k = 0; k < run_resume_steps; ++k) {
     auto first = make();
     World wk = world0;
     for (int t = 0; t < k; ++t) step(first, wk, t);
     const bytes_t file = lrs::checkpoint().add("object", first).bytes();
     auto resumed = make();
     lrs::restore_all(lrs::checkpoint::from_bytes(file), {{"object", resumed}});
-    for (int t = k; t < run_steps; ++t) step(resumed, wk, t);
+    for (int t = k; t < run_resume_steps; ++t) step(resumed, wk, t);
     const bytes_t got = resumed.state();
     const std::vector<double> got_world = wk.values();
     ok.push_back(same_bytes(got.data(), got.size(), expected.data(), expected.size()) &&
@@ -105,22 +106,13 @@ struct outputs {
   std::vector<double> values() const { return lrs; }
 };
 
-struct quadratic_trainer : lrs::autolrs_trainer {
-  double w = 4.0, saved = 4.0;
-  void save_checkpoint() override { saved = w; }
-  void restore_checkpoint() override { w = saved; }
-  std::vector<double> train(lrs::step_t steps, double lr) override {
-    std::vector<double> out;
-    for (lrs::step_t i = 0; i < steps; ++i) {
-      w -= lr * w;
-      out.push_back(0.5 * w * w + 0.01 + 1e-3 * std::sin(w * 1e3));
-    }
-    return out;
-  }
-  bool has_validation() const override { return true; }
-  double validation_loss() override { return 0.5 * w * w + 0.02; }
-  std::vector<double> values() const { return {w, saved}; }
-};
+// The quadratic model with a rough training curve and a validation loss.
+lrs_test::quadratic_trainer rough_trainer() {
+  lrs_test::quadratic_trainer tr;
+  tr.wobble = 1e-3;
+  tr.validation = true;
+  return tr;
+}
 
 struct nothing {
   std::vector<double> values() const { return {}; }
@@ -181,9 +173,9 @@ TEST_CASE("a run resumed from every step k of 50 ends bit-identical, for every s
   lo.candidates = 3;
   lo.seed = 11;
   lo.acquisition_grid = 64;
-  matrix.emplace_back(
-      "autolrs", resume_matrix([lo] { return lrs::autolrs(lo); }, quadratic_trainer{},
-                               [](lrs::autolrs& a, quadratic_trainer& tr, int) { a.step(tr); }));
+  matrix.emplace_back("autolrs", resume_matrix([lo] { return lrs::autolrs(lo); }, rough_trainer(),
+                                               [](lrs::autolrs& a, lrs_test::quadratic_trainer& tr,
+                                                  int) { a.step(tr); }));
 
   matrix.emplace_back(
       "grad_norm_recorder",
@@ -196,7 +188,7 @@ TEST_CASE("a run resumed from every step k of 50 ends bit-identical, for every s
   table << "resume matrix (k = 0..49; '.' bit-identical, 'X' differs)\n";
   for (const auto& [name, ok] : matrix) {
     INFO(name << " " << row(ok));
-    CHECK(row(ok) == std::string(run_steps, '.'));
+    CHECK(row(ok) == std::string(run_resume_steps, '.'));
     table << name << std::string(22 - name.size(), ' ') << row(ok) << "\n";
   }
   if (std::getenv("LRS_TEST_REPORT") != nullptr) WARN(table.str());

@@ -6,21 +6,13 @@
 #include <string>
 
 #include "catch.hpp"
+#include "support/errors.hpp"
 
 namespace {
 
-// The message of the csv_error thrown by f, or "" if none.
-template <class F>
-std::string csv_message(F&& f) {
-  try {
-    f();
-  } catch (const lrs::csv_error& e) {
-    return e.what();
-  }
-  return "";
-}
+using lrs_test::message_of;
 
-lrs::step_series series(const std::string& text) {
+lrs::step_series law_series(const std::string& text) {
   std::istringstream in(text);
   return lrs::read_step_series(in, "step", "loss", "loss.csv");
 }
@@ -39,47 +31,50 @@ TEST_CASE("read_csv selects columns by name in the requested order", "[io][csv]"
 }
 
 TEST_CASE("read_step_series returns integer steps and values", "[io][csv]") {
-  const auto s = series("step,loss\n0,3.5\n10,3.25\n20,3\n");
+  const auto s = law_series("step,loss\n0,3.5\n10,3.25\n20,3\n");
   CHECK(s.steps == std::vector<lrs::step_t>{0, 10, 20});
   CHECK(s.values == std::vector<double>{3.5, 3.25, 3.0});
   CHECK(s.source == "loss.csv");
 }
 
 TEST_CASE("csv errors name the file and the line", "[io][csv][error]") {
-  CHECK(csv_message([] { series(""); }) == "loss.csv: empty file: no header line");
-  CHECK(csv_message([] { series("\n# only a comment\n"); }) ==
+  CHECK(message_of<lrs::csv_error>([] { law_series(""); }) ==
         "loss.csv: empty file: no header line");
-  CHECK(csv_message([] { series("step,loss\n"); }) == "loss.csv:1: no data rows after the header");
-  CHECK(csv_message([] { series("step,lr\n0,1\n"); }) ==
+  CHECK(message_of<lrs::csv_error>([] { law_series("\n# only a comment\n"); }) ==
+        "loss.csv: empty file: no header line");
+  CHECK(message_of<lrs::csv_error>([] { law_series("step,loss\n"); }) ==
+        "loss.csv:1: no data rows after the header");
+  CHECK(message_of<lrs::csv_error>([] { law_series("step,lr\n0,1\n"); }) ==
         "loss.csv:1: missing column 'loss' in header 'step,lr'");
-  CHECK(csv_message([] { series("step,loss,loss\n0,1,1\n"); }) ==
+  CHECK(message_of<lrs::csv_error>([] { law_series("step,loss,loss\n0,1,1\n"); }) ==
         "loss.csv:1: column 'loss' appears twice in header");
-  CHECK(csv_message([] { series("step,loss\n0,1\n1\n"); }) ==
+  CHECK(message_of<lrs::csv_error>([] { law_series("step,loss\n0,1\n1\n"); }) ==
         "loss.csv:3: expected 2 fields, got 1");
-  CHECK(csv_message([] { series("step,loss\n0,abc\n"); }) ==
+  CHECK(message_of<lrs::csv_error>([] { law_series("step,loss\n0,abc\n"); }) ==
         "loss.csv:2: column 'loss' is not a number: 'abc'");
-  CHECK(csv_message([] { series("step,loss\n0,1.5x\n"); }) ==
+  CHECK(message_of<lrs::csv_error>([] { law_series("step,loss\n0,1.5x\n"); }) ==
         "loss.csv:2: column 'loss' is not a number: '1.5x'");
-  CHECK(csv_message([] { series("step,loss\n0,\n"); }) == "loss.csv:2: column 'loss' is empty");
-  CHECK(csv_message([] { series("step,loss\n0,1\n1,nan\n"); }) ==
+  CHECK(message_of<lrs::csv_error>([] { law_series("step,loss\n0,\n"); }) ==
+        "loss.csv:2: column 'loss' is empty");
+  CHECK(message_of<lrs::csv_error>([] { law_series("step,loss\n0,1\n1,nan\n"); }) ==
         "loss.csv:3: column 'loss' is NaN");
-  CHECK(csv_message([] { series("step,loss\n0,inf\n"); }) ==
+  CHECK(message_of<lrs::csv_error>([] { law_series("step,loss\n0,inf\n"); }) ==
         "loss.csv:2: column 'loss' is not finite: 'inf'");
-  CHECK(csv_message([] { series("step,loss\n0,1\n5,1\n5,1\n"); }) ==
+  CHECK(message_of<lrs::csv_error>([] { law_series("step,loss\n0,1\n5,1\n5,1\n"); }) ==
         "loss.csv:4: duplicate step 5");
-  CHECK(csv_message([] { series("step,loss\n0,1\n5,1\n3,1\n"); }) ==
+  CHECK(message_of<lrs::csv_error>([] { law_series("step,loss\n0,1\n5,1\n3,1\n"); }) ==
         "loss.csv:4: steps not sorted: 3 after 5");
-  CHECK(csv_message([] { series("step,loss\n-1,1\n"); }) ==
+  CHECK(message_of<lrs::csv_error>([] { law_series("step,loss\n-1,1\n"); }) ==
         "loss.csv:2: column 'step' must be >= 0, got -1");
-  CHECK(csv_message([] { series("step,loss\n1.5,1\n"); }) ==
+  CHECK(message_of<lrs::csv_error>([] { law_series("step,loss\n1.5,1\n"); }) ==
         "loss.csv:2: column 'step' must be a whole number, got 1.5");
-  CHECK(csv_message([] { (void)lrs::read_csv_file("/nonexistent/x.csv", {"a"}); }) ==
+  CHECK(message_of<lrs::csv_error>([] { (void)lrs::read_csv_file("/nonexistent/x.csv", {"a"}); }) ==
         "/nonexistent/x.csv: cannot open file");
 }
 
 TEST_CASE("csv_error carries source and line", "[io][csv][error]") {
   try {
-    series("step,loss\n0,1\n0,1\n");
+    law_series("step,loss\n0,1\n0,1\n");
     FAIL("no throw");
   } catch (const lrs::csv_error& e) {
     CHECK(e.source() == "loss.csv");

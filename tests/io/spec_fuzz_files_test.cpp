@@ -10,8 +10,8 @@
 
 #include <lrs/io/parse_schedule.hpp>
 
-#include "../catch.hpp"
 #include "../fuzz/spec_seeds.hpp"
+#include "catch.hpp"
 
 namespace {
 

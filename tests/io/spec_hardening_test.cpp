@@ -12,7 +12,7 @@
 #include <lrs/schedules/one_cycle_lr.hpp>
 #include <lrs/schedules/step_lr.hpp>
 
-#include "../catch.hpp"
+#include "catch.hpp"
 
 namespace {
 

@@ -4,16 +4,11 @@
 #include <lrs/io/parse_schedule.hpp>
 
 #include "catch.hpp"
+#include "support/spec.hpp"
 
 namespace {
-std::string error_of(const std::string& spec, lrs::spec_context ctx = {}) {
-  try {
-    (void)lrs::parse_schedule(spec, ctx);
-  } catch (const lrs::spec_error& e) {
-    return e.what();
-  }
-  return "<no error>";
-}
+
+using lrs_test::spec_error_of;
 std::size_t column_of(const std::string& spec) {
   try {
     (void)lrs::parse_schedule(spec);
@@ -74,41 +69,41 @@ TEST_CASE("spec: ChainedScheduler multiplies factors of the base LR", "[spec][ch
 }
 
 TEST_CASE("spec: unknown names come with a suggestion and a column", "[spec][error]") {
-  CHECK(error_of("CosineAnnealingLR(tmax=10)") ==
+  CHECK(spec_error_of("CosineAnnealingLR(tmax=10)") ==
         "unknown parameter 'tmax' for CosineAnnealingLR at column 19; did you mean 'T_max'?");
   CHECK(column_of("CosineAnnealingLR(tmax=10)") == 19);
-  CHECK(error_of("CosineAnealingLR(T_max=10)") ==
+  CHECK(spec_error_of("CosineAnealingLR(T_max=10)") ==
         "unknown schedule 'CosineAnealingLR' at column 1; did you mean 'CosineAnnealingLR'?");
-  CHECK(error_of("StepLR(step_size=3, frobnicate=2)") ==
+  CHECK(spec_error_of("StepLR(step_size=3, frobnicate=2)") ==
         "unknown parameter 'frobnicate' for StepLR at column 21");
 }
 
 TEST_CASE("spec: missing, repeated and mistyped parameters", "[spec][error]") {
-  CHECK(error_of("CosineAnnealingLR(eta_min=0.1)") ==
+  CHECK(spec_error_of("CosineAnnealingLR(eta_min=0.1)") ==
         "missing required parameter 'T_max' for CosineAnnealingLR at column 1");
-  CHECK(error_of("StepLR") == "missing required parameter 'step_size' for StepLR at column 1");
-  CHECK(error_of("StepLR(step_size=3, step_size=4)") ==
+  CHECK(spec_error_of("StepLR") == "missing required parameter 'step_size' for StepLR at column 1");
+  CHECK(spec_error_of("StepLR(step_size=3, step_size=4)") ==
         "parameter 'step_size' given twice for StepLR at column 21");
-  CHECK(error_of("StepLR(3, step_size=4)") ==
+  CHECK(spec_error_of("StepLR(3, step_size=4)") ==
         "parameter 'step_size' given twice for StepLR at column 11");
-  CHECK(error_of("CosineAnnealingLR(T_max='ten')") ==
+  CHECK(spec_error_of("CosineAnnealingLR(T_max='ten')") ==
         "parameter 'T_max' of CosineAnnealingLR at column 19 must be a whole number, got a "
         "string 'ten'");
-  CHECK(error_of("CosineAnnealingLR(T_max=2.5)") ==
+  CHECK(spec_error_of("CosineAnnealingLR(T_max=2.5)") ==
         "parameter 'T_max' of CosineAnnealingLR at column 25 must be a whole number, got 2.5");
-  CHECK(error_of("StepLR(step_size=2, gamma=True)") ==
+  CHECK(spec_error_of("StepLR(step_size=2, gamma=True)") ==
         "parameter 'gamma' of StepLR at column 21 must be a number, got a boolean");
-  CHECK(error_of("StepLR(step_size=2, 0.5)") ==
+  CHECK(spec_error_of("StepLR(step_size=2, 0.5)") ==
         "positional argument follows keyword argument in StepLR at column 21");
-  CHECK(error_of("StepLR(1, 2, 3)") ==
+  CHECK(spec_error_of("StepLR(1, 2, 3)") ==
         "too many positional arguments for StepLR at column 14 (it takes 2)");
 }
 
 TEST_CASE("spec: values out of range name the parameter and the place", "[spec][error]") {
-  CHECK(error_of(
+  CHECK(spec_error_of(
             "SequentialLR(schedulers=[StepLR(1), CosineAnnealingLR(T_max=0)], milestones=[5])") ==
         "lrs::cosine_annealing_lr: T_max must be > 0, got 0 (in CosineAnnealingLR at column 37)");
-  CHECK(error_of("SequentialLR(schedulers=[StepLR(1), StepLR(2)], milestones=[5, 6])") ==
+  CHECK(spec_error_of("SequentialLR(schedulers=[StepLR(1), StepLR(2)], milestones=[5, 6])") ==
         "lrs::sequential: the number of milestones must be one less than the number of "
         "schedulers (1), got 2 (in SequentialLR at column 1)");
   lrs::spec_context bad;
@@ -118,16 +113,16 @@ TEST_CASE("spec: values out of range name the parameter and the place", "[spec][
 }
 
 TEST_CASE("spec: syntax errors say where", "[spec][error]") {
-  CHECK(error_of("") == "empty schedule spec");
-  CHECK(error_of("StepLR(step_size=3") ==
+  CHECK(spec_error_of("") == "empty schedule spec");
+  CHECK(spec_error_of("StepLR(step_size=3") ==
         "expected ',' or ')' at column 19, got the end of the spec");
-  CHECK(error_of("StepLR(step_size=3))") == "unexpected ')' after the schedule");
+  CHECK(spec_error_of("StepLR(step_size=3))") == "unexpected ')' after the schedule");
   CHECK(column_of("StepLR(step_size=3))") == 20);
-  CHECK(error_of("StepLR(gamma='0.5)") == "unterminated string starting at column 14");
-  CHECK(error_of("StepLR(step_size=1e)") == "bad number '1e' at column 18");
-  CHECK(error_of("3.5") == "expected a schedule such as StepLR(step_size=30), got a number");
+  CHECK(spec_error_of("StepLR(gamma='0.5)") == "unterminated string starting at column 14");
+  CHECK(spec_error_of("StepLR(step_size=1e)") == "bad number '1e' at column 18");
+  CHECK(spec_error_of("3.5") == "expected a schedule such as StepLR(step_size=30), got a number");
   // '#' starts a Python comment, to the end of the line.
-  CHECK(error_of("StepLR(step_size=#)") ==
+  CHECK(spec_error_of("StepLR(step_size=#)") ==
         "expected a value at column 20, got the end of the spec");
 }
 

@@ -6,23 +6,14 @@
 #include <lrs/io/parse_schedule.hpp>
 
 #include "catch.hpp"
+#include "support/spec.hpp"
 
 using Catch::Matchers::Contains;
 
 namespace {
-lrs::spec_context with_lr(double lr) {
-  lrs::spec_context ctx;
-  ctx.lr = lr;
-  return ctx;
-}
-std::string error_of(const std::string& spec, lrs::spec_context ctx = with_lr(0.1)) {
-  try {
-    (void)lrs::parse_schedule(spec, ctx);
-  } catch (const lrs::spec_error& e) {
-    return e.what();
-  }
-  return "<no error>";
-}
+
+using lrs_test::with_lr;
+using lrs_test::spec_error_of;
 /// True when both specs give the same LR, bit for bit, at steps 0..n-1.
 bool same_curve(const std::string& a, const std::string& b, lrs::step_t n = 40) {
   const auto sa = lrs::parse_schedule(a, with_lr(0.1));
@@ -63,7 +54,8 @@ TEST_CASE("paste: the optimizer argument is dropped, positional or by name", "[s
                  "ChainedScheduler([ConstantLR(factor=0.5, total_iters=4), "
                  "ExponentialLR(gamma=0.9)])"));
   // A quoted string is a value, never an optimizer.
-  CHECK_THAT(error_of("StepLR('optimizer', step_size=3)"), Contains("given twice"));
+  CHECK_THAT(spec_error_of("StepLR('optimizer', step_size=3)", with_lr(0.1)),
+             Contains("given twice"));
 }
 
 TEST_CASE("paste: nested calls with module paths and optimizers", "[spec][paste]") {
@@ -87,73 +79,79 @@ TEST_CASE("paste: last_epoch=-1 and verbose are accepted; another last_epoch is 
   CHECK(same_curve("StepLR(optimizer, step_size=3, last_epoch=-1, verbose=False)",
                    "StepLR(step_size=3)"));
   CHECK(same_curve("StepLR(optimizer, step_size=3, verbose='deprecated')", "StepLR(step_size=3)"));
-  const std::string e = error_of("StepLR(optimizer, step_size=3, last_epoch=5)");
+  const std::string e = spec_error_of("StepLR(optimizer, step_size=3, last_epoch=5)", with_lr(0.1));
   CHECK_THAT(e, Contains("last_epoch=5 at column 32"));
   CHECK_THAT(e, Contains("--from N"));
   CHECK_THAT(e, Contains("Only last_epoch=-1 is accepted"));
   // lrs's own names have no last_epoch.
-  CHECK_THAT(error_of("cosine(last_epoch=-1)",
-                      [] {
-                        lrs::spec_context c;
-                        c.steps = 10;
-                        return c;
-                      }()),
+  CHECK_THAT(spec_error_of("cosine(last_epoch=-1)",
+                           [] {
+                             lrs::spec_context c;
+                             c.steps = 10;
+                             return c;
+                           }()),
              Contains("unknown parameter 'last_epoch'"));
 }
 
 TEST_CASE("paste: a module path that is not the name's is refused", "[spec][paste]") {
-  CHECK_THAT(error_of("optax.StepLR(step_size=3)"),
+  CHECK_THAT(spec_error_of("optax.StepLR(step_size=3)", with_lr(0.1)),
              Contains("module path 'optax.' at column 1 is not where StepLR lives (write "
                       "torch.optim.lr_scheduler., optim.lr_scheduler., lr_scheduler. or no path)"));
-  CHECK_THAT(error_of("torch.optim.lr_scheduler.rex",
-                      [] {
-                        lrs::spec_context c;
-                        c.steps = 10;
-                        return c;
-                      }()),
+  CHECK_THAT(spec_error_of("torch.optim.lr_scheduler.rex",
+                           [] {
+                             lrs::spec_context c;
+                             c.steps = 10;
+                             return c;
+                           }()),
              Contains("it is lrs's own name"));
-  CHECK_THAT(error_of("torch.optim.lr_scheduler.CosineLR(optimizer)"),
+  CHECK_THAT(spec_error_of("torch.optim.lr_scheduler.CosineLR(optimizer)", with_lr(0.1)),
              Contains("unknown schedule 'torch.optim.lr_scheduler.CosineLR' at column 1 (lrs has "
                       "no 'CosineLR' from torch.optim.lr_scheduler)"));
 }
 
 TEST_CASE("paste: controllers and Python functions are named as such", "[spec][paste]") {
-  CHECK_THAT(error_of("torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer, mode='min')"),
+  CHECK_THAT(spec_error_of("torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer, mode='min')",
+                           with_lr(0.1)),
              Contains("ReduceLROnPlateau at column 1 is a controller, not a schedule"));
-  CHECK_THAT(error_of("ReduceLROnPlateau(optimizer)"), Contains("lrs::plateau_scaled"));
-  CHECK_THAT(error_of("SequentialLR(schedulers=[ReduceLROnPlateau(optimizer)], milestones=[])"),
+  CHECK_THAT(spec_error_of("ReduceLROnPlateau(optimizer)", with_lr(0.1)),
+             Contains("lrs::plateau_scaled"));
+  CHECK_THAT(spec_error_of("SequentialLR(schedulers=[ReduceLROnPlateau(optimizer)], milestones=[])",
+                           with_lr(0.1)),
              Contains("ReduceLROnPlateau at column 26 is a controller"));
-  CHECK_THAT(error_of("LambdaLR(optimizer, lr_lambda=fn)"),
+  CHECK_THAT(spec_error_of("LambdaLR(optimizer, lr_lambda=fn)", with_lr(0.1)),
              Contains("LambdaLR at column 1 takes a Python function"));
 }
 
 TEST_CASE("paste: Python code in an argument says which argument and what to write",
           "[spec][paste]") {
-  CHECK(error_of("LambdaLR(optimizer, lr_lambda=lambda epoch: 0.95 ** epoch)") ==
+  CHECK(spec_error_of("LambdaLR(optimizer, lr_lambda=lambda epoch: 0.95 ** epoch)", with_lr(0.1)) ==
         "argument 'lr_lambda' of LambdaLR at column 31 is Python code (a lambda); a spec holds "
         "numbers, strings, lists, dicts and schedule calls: write the schedule by its name and "
         "numbers (`lrs list`), or build it in C++ with lrs::lambda_lr");
-  CHECK(error_of("OneCycleLR(optimizer, max_lr=0.1, epochs=10, "
-                 "steps_per_epoch=len(train_loader))") ==
+  CHECK(spec_error_of("OneCycleLR(optimizer, max_lr=0.1, epochs=10, "
+                      "steps_per_epoch=len(train_loader))",
+                      with_lr(0.1)) ==
         "parameter 'steps_per_epoch' of OneCycleLR at column 46 must be a whole number, got the "
         "Python call 'len(...)'; a spec cannot evaluate Python: write the value it has");
-  CHECK(error_of("CosineAnnealingLR(optimizer, T_max=args.epochs)") ==
+  CHECK(spec_error_of("CosineAnnealingLR(optimizer, T_max=args.epochs)", with_lr(0.1)) ==
         "parameter 'T_max' of CosineAnnealingLR at column 30 must be a whole number, got the "
         "Python name 'args.epochs'; a spec cannot evaluate Python: write the value it has");
-  CHECK(error_of("CosineAnnealingLR(optimizer, T_max=epochs)") ==
+  CHECK(spec_error_of("CosineAnnealingLR(optimizer, T_max=epochs)", with_lr(0.1)) ==
         "parameter 'T_max' of CosineAnnealingLR at column 30 must be a whole number, got the "
         "Python name 'epochs'; a spec cannot evaluate Python: write the value it has");
-  CHECK(error_of("CosineAnnealingLR(optimizer, T_max=num_epochs * len(loader))") ==
-        "argument 'T_max' of CosineAnnealingLR at column 36 is a Python expression "
-        "'num_epochs * len(loader)'; a spec cannot evaluate Python: write the value it has");
-  CHECK(error_of("MultiStepLR(optimizer, milestones=[30, 2 * 40])") ==
+  CHECK(
+      spec_error_of("CosineAnnealingLR(optimizer, T_max=num_epochs * len(loader))", with_lr(0.1)) ==
+      "argument 'T_max' of CosineAnnealingLR at column 36 is a Python expression "
+      "'num_epochs * len(loader)'; a spec cannot evaluate Python: write the value it has");
+  CHECK(spec_error_of("MultiStepLR(optimizer, milestones=[30, 2 * 40])", with_lr(0.1)) ==
         "argument 'milestones' of MultiStepLR at column 40 is a Python expression '2 * 40'; a "
         "spec cannot evaluate Python: write the value it has");
-  CHECK(error_of("StepLR(optimizer, cfg['step'])") ==
+  CHECK(spec_error_of("StepLR(optimizer, cfg['step'])", with_lr(0.1)) ==
         "argument 2 of StepLR at column 19 is a Python expression 'cfg['step']'; a spec cannot "
         "evaluate Python: write the value it has");
-  CHECK_THAT(error_of("SequentialLR(optimizer, schedulers=[scheduler1, scheduler2], "
-                      "milestones=[5])"),
+  CHECK_THAT(spec_error_of("SequentialLR(optimizer, schedulers=[scheduler1, scheduler2], "
+                           "milestones=[5])",
+                           with_lr(0.1)),
              Contains("'scheduler1' at column 37 in SequentialLR is not a schedule lrs knows; if "
                       "it is a Python variable, write the schedule's call in its place"));
   // A number written as a negative literal is not an expression.
@@ -218,12 +216,12 @@ TEST_CASE("paste: comments, line continuations and an assignment around the call
   // A '#' inside a string is text.
   const lrs::spec_call c = lrs::parse_spec("F('a#b')  # c");
   CHECK(c.args.at(0).val.text == "a#b");
-  CHECK(error_of("StepLR(optimizer, *args)") ==
+  CHECK(spec_error_of("StepLR(optimizer, *args)", with_lr(0.1)) ==
         "argument 2 of StepLR at column 19 unpacks Python values '*args'; a spec cannot evaluate "
         "Python: write the arguments out");
-  CHECK(error_of("StepLR(optimizer, step_size=3, **kwargs)") ==
+  CHECK(spec_error_of("StepLR(optimizer, step_size=3, **kwargs)", with_lr(0.1)) ==
         "argument 3 of StepLR at column 32 unpacks Python values '**kwargs'; a spec cannot "
         "evaluate Python: write the arguments out");
   // `==` is not an assignment.
-  CHECK_THAT(error_of("x == StepLR(3)"), Contains("unexpected '='"));
+  CHECK_THAT(spec_error_of("x == StepLR(3)", with_lr(0.1)), Contains("unexpected '='"));
 }

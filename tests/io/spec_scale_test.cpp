@@ -10,7 +10,7 @@
 
 #include <lrs/io/parse_schedule.hpp>
 
-#include "../catch.hpp"
+#include "catch.hpp"
 
 namespace {
 
@@ -41,7 +41,7 @@ std::string joined(std::string_view prefix, std::size_t n, F item, std::string_v
 constexpr double limit_seconds = 15;
 
 /// The message parse_spec(text) throws, or "" when it parses.
-std::string failure(const std::string& text) {
+std::string seconds_failure(const std::string& text) {
   std::string error;
   (void)parse_seconds(text, error);
   return error;
@@ -90,9 +90,9 @@ TEST_CASE("spec: a keyword or dict key repeated after 100 000 others is still re
   CHECK(error == "dict key 'k99999' given twice at column " + std::to_string(text.size() - 12));
   // Number keys compare by value: 7 and 7.0 and 0x7p0 are one key, as -0 and 0 are (Python:
   // {7: 1, 7.0: 2} == {7: 2}).
-  CHECK(failure("F({7: 1, 3: 1, 7.0: 2})") == "dict key '7.0' given twice at column 16");
-  CHECK(failure("F({7: 1, 0x7p0: 2})") == "dict key '0x7p0' given twice at column 10");
-  CHECK(failure("F({0: 1, -0.0: 2})") == "dict key '-0.0' given twice at column 10");
-  CHECK(failure("F({'7': 1, 7: 2})").empty());  // a string and a number are different keys
-  CHECK(failure("F({\"a\": 1, 'a': 2})") == "dict key 'a' given twice at column 12");
+  CHECK(seconds_failure("F({7: 1, 3: 1, 7.0: 2})") == "dict key '7.0' given twice at column 16");
+  CHECK(seconds_failure("F({7: 1, 0x7p0: 2})") == "dict key '0x7p0' given twice at column 10");
+  CHECK(seconds_failure("F({0: 1, -0.0: 2})") == "dict key '-0.0' given twice at column 10");
+  CHECK(seconds_failure("F({'7': 1, 7: 2})").empty());  // a string and a number are different keys
+  CHECK(seconds_failure("F({\"a\": 1, 'a': 2})") == "dict key 'a' given twice at column 12");
 }

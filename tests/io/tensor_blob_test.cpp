@@ -16,9 +16,12 @@
 #include <string>
 #include <vector>
 
-#include "../catch.hpp"
+#include "catch.hpp"
+#include "support/errors.hpp"
 
 namespace {
+
+using lrs_test::message_of;
 
 using bytes_t = std::vector<unsigned char>;
 
@@ -47,16 +50,6 @@ const std::vector<std::uint64_t> special64 = {
     0x7ff0000000000000ULL, 0xfff0000000000000ULL, 0x7fefffffffffffffULL, 0x3ff0000000000000ULL};
 const std::vector<std::uint32_t> special32 = {0x7fc00123U, 0xffc0beefU, 0x7f800001U, 0x80000000U,
                                               0x00000001U, 0x007fffffU, 0x7f800000U, 0x3f800000U};
-
-template <class F>
-std::string state_message(F&& f) {
-  try {
-    f();
-  } catch (const lrs::state_error& e) {
-    return e.what();
-  }
-  return "<no lrs::state_error>";
-}
 
 }  // namespace
 
@@ -135,17 +128,17 @@ TEST_CASE("load_tensor_blob refuses a blob that does not fit and leaves the targ
 
   SECTION("another number of values") {
     Eigen::VectorXd t = before;
-    CHECK(state_message([&] { lrs::load_tensor_blob(blob, t); }) ==
+    CHECK(message_of<lrs::state_error>([&] { lrs::load_tensor_blob(blob, t); }) ==
           "lrs::tensor: load_state: the blob holds 4 values, the target has 5");
     CHECK(t == before);
     std::vector<double> three(3, 9.0);
-    CHECK(state_message([&] { lrs::load_tensor_blob(blob, three); }) ==
+    CHECK(message_of<lrs::state_error>([&] { lrs::load_tensor_blob(blob, three); }) ==
           "lrs::tensor: load_state: the blob holds 4 values, the target has 3");
     CHECK(three == std::vector<double>(3, 9.0));
   }
   SECTION("another scalar type") {
     Eigen::VectorXf t = Eigen::VectorXf::Constant(4, -3.0f);
-    const std::string m = state_message([&] { lrs::load_tensor_blob(blob, t); });
+    const std::string m = message_of<lrs::state_error>([&] { lrs::load_tensor_blob(blob, t); });
     CHECK(m.find("lrs::tensor: load_state:") == 0);
     CHECK(m.find("double") != std::string::npos);
     CHECK(m.find("float") != std::string::npos);
@@ -155,7 +148,7 @@ TEST_CASE("load_tensor_blob refuses a blob that does not fit and leaves the targ
     Eigen::VectorXd t = Eigen::VectorXd::Constant(4, -3.0);
     for (std::size_t n = 0; n < blob.size(); ++n) {
       const bytes_t cut(blob.begin(), blob.begin() + static_cast<std::ptrdiff_t>(n));
-      const std::string m = state_message([&] { lrs::load_tensor_blob(cut, t); });
+      const std::string m = message_of<lrs::state_error>([&] { lrs::load_tensor_blob(cut, t); });
       INFO("length " << n << ": " << m);
       CHECK(m.find("lrs::tensor: load_state: truncated at byte " + std::to_string(n)) == 0);
     }
@@ -167,7 +160,7 @@ TEST_CASE("load_tensor_blob refuses a blob that does not fit and leaves the targ
       for (int bit = 0; bit < 8; ++bit) {
         bytes_t bad = blob;
         bad[byte] = static_cast<unsigned char>(bad[byte] ^ (1u << bit));
-        const std::string m = state_message([&] { lrs::load_tensor_blob(bad, t); });
+        const std::string m = message_of<lrs::state_error>([&] { lrs::load_tensor_blob(bad, t); });
         INFO("byte " << byte << " bit " << bit << ": " << m);
         CHECK(m.find("checksum mismatch") != std::string::npos);
       }
@@ -176,7 +169,7 @@ TEST_CASE("load_tensor_blob refuses a blob that does not fit and leaves the targ
   SECTION("another kind of state") {
     Eigen::VectorXd t = Eigen::VectorXd::Constant(4, -3.0);
     const lrs::adam<double> opt;
-    CHECK(state_message([&] { lrs::load_tensor_blob(opt.state(), t); }) ==
+    CHECK(message_of<lrs::state_error>([&] { lrs::load_tensor_blob(opt.state(), t); }) ==
           "lrs::tensor: load_state: checkpoint was written by adam, this is tensor");
     CHECK(t == Eigen::VectorXd::Constant(4, -3.0));
   }

@@ -14,34 +14,23 @@
 #include <lrs/io/detail/whole_number.hpp>
 #include <lrs/io/parse_schedule.hpp>
 
-#include "../catch.hpp"
+#include "catch.hpp"
+#include "support/spec.hpp"
 
 namespace {
+
+using lrs_test::spec_error_of;
 
 constexpr std::int64_t two53 = std::int64_t{1} << 53;  // 9007199254740992
 constexpr std::int64_t max64 = std::numeric_limits<std::int64_t>::max();
 
-std::string spec_message(const std::string& spec) {
-  try {
-    (void)lrs::parse_schedule(spec);
-  } catch (const lrs::spec_error& e) {
-    return e.what();
-  }
-  return "<no error>";
-}
-
-lrs::step_series series(const std::string& text) {
+lrs::step_series whole_series(const std::string& text) {
   std::istringstream in(text);
   return lrs::read_step_series(in, "step", "loss", "loss.csv");
 }
 
-std::string csv_message(const std::string& text) {
-  try {
-    (void)series(text);
-  } catch (const lrs::csv_error& e) {
-    return e.what();
-  }
-  return "<no error>";
+std::string csv_error_of(const std::string& text) {
+  return lrs_test::message_of<lrs::csv_error>([&] { (void)whole_series(text); });
 }
 
 lrs::detail::whole_number read(const std::string& s) {
@@ -98,20 +87,20 @@ TEST_CASE("spec: an integer parameter above 2^53 is not rounded", "[spec][intege
 }
 
 TEST_CASE("spec: integers past int64 are refused with one message", "[spec][integer][error]") {
-  CHECK(spec_message("StepLR(step_size=9223372036854775808)") ==
+  CHECK(spec_error_of("StepLR(step_size=9223372036854775808)") ==
         "parameter 'step_size' of StepLR at column 18 must be a whole number from "
         "-9223372036854775808 to 9223372036854775807 (a 64-bit integer), got "
         "9223372036854775808");
-  CHECK(spec_message("StepLR(step_size=1e300)") ==
+  CHECK(spec_error_of("StepLR(step_size=1e300)") ==
         "parameter 'step_size' of StepLR at column 18 must be a whole number from "
         "-9223372036854775808 to 9223372036854775807 (a 64-bit integer), got 1e300");
-  CHECK(spec_message("StepLR(step_size=inf)") ==
+  CHECK(spec_error_of("StepLR(step_size=inf)") ==
         "parameter 'step_size' of StepLR at column 18 must be a whole number from "
         "-9223372036854775808 to 9223372036854775807 (a 64-bit integer), got inf");
-  CHECK(spec_message("StepLR(step_size=9007199254740993.5)") ==
+  CHECK(spec_error_of("StepLR(step_size=9007199254740993.5)") ==
         "parameter 'step_size' of StepLR at column 18 must be a whole number, got "
         "9007199254740993.5");
-  CHECK(spec_message("MultiStepLR(milestones=[1, 99999999999999999999])") ==
+  CHECK(spec_error_of("MultiStepLR(milestones=[1, 99999999999999999999])") ==
         "parameter 'milestones' of MultiStepLR at column 28 must be a whole number from "
         "-9223372036854775808 to 9223372036854775807 (a 64-bit integer), got "
         "99999999999999999999");
@@ -124,31 +113,31 @@ TEST_CASE("spec: dict keys above 2^53 stay distinct and exact", "[spec][integer]
   CHECK(s(two53 - 1) == 1.0);
   CHECK(s(two53) == 0.5);
   CHECK(s(two53 + 1) == 0.25);
-  CHECK(spec_message("optax.piecewise_constant_schedule(1.0, {9223372036854775808: 0.5})") ==
+  CHECK(spec_error_of("optax.piecewise_constant_schedule(1.0, {9223372036854775808: 0.5})") ==
         "key of 'boundaries_and_scales' of "
         "piecewise_constant_schedule at column 41 must be a whole number from "
         "-9223372036854775808 to 9223372036854775807 (a 64-bit integer), got "
         "9223372036854775808");
   // The same number written twice is still one key given twice.
-  CHECK(spec_message("optax.piecewise_constant_schedule(1.0, {9007199254740993: 0.5, "
-                     "9007199254740993.0: 0.5})") ==
+  CHECK(spec_error_of("optax.piecewise_constant_schedule(1.0, {9007199254740993: 0.5, "
+                      "9007199254740993.0: 0.5})") ==
         "dict key '9007199254740993.0' given twice at column 64");
 }
 
 TEST_CASE("csv: steps above 2^53 are read exactly", "[io][csv][integer]") {
   const auto s =
-      series("step,loss\n9007199254740992,1\n9007199254740993,2\n9223372036854775807,3\n");
+      whole_series("step,loss\n9007199254740992,1\n9007199254740993,2\n9223372036854775807,3\n");
   CHECK(s.steps == std::vector<lrs::step_t>{two53, two53 + 1, max64});
-  CHECK(series("step,loss\n1e3,1\n1500.0,2\n1.6e3,3\n").steps ==
+  CHECK(whole_series("step,loss\n1e3,1\n1500.0,2\n1.6e3,3\n").steps ==
         std::vector<lrs::step_t>{1000, 1500, 1600});
-  CHECK(csv_message("step,loss\n9007199254740993,1\n9007199254740992,2\n") ==
+  CHECK(csv_error_of("step,loss\n9007199254740993,1\n9007199254740992,2\n") ==
         "loss.csv:3: steps not sorted: 9007199254740992 after 9007199254740993");
-  CHECK(csv_message("step,loss\n9007199254740993,1\n9007199254740993,2\n") ==
+  CHECK(csv_error_of("step,loss\n9007199254740993,1\n9007199254740993,2\n") ==
         "loss.csv:3: duplicate step 9007199254740993");
-  CHECK(csv_message("step,loss\n9223372036854775808,1\n") ==
+  CHECK(csv_error_of("step,loss\n9223372036854775808,1\n") ==
         "loss.csv:2: column 'step' must be <= 9223372036854775807, got 9223372036854775808");
-  CHECK(csv_message("step,loss\n9007199254740993.5,1\n") ==
+  CHECK(csv_error_of("step,loss\n9007199254740993.5,1\n") ==
         "loss.csv:2: column 'step' must be a whole number, got 9007199254740993.5");
-  CHECK(csv_message("step,loss\n-3,1\n") == "loss.csv:2: column 'step' must be >= 0, got -3");
-  CHECK(series("step,loss\n-0,1\n").steps == std::vector<lrs::step_t>{0});
+  CHECK(csv_error_of("step,loss\n-3,1\n") == "loss.csv:2: column 'step' must be >= 0, got -3");
+  CHECK(whole_series("step,loss\n-0,1\n").steps == std::vector<lrs::step_t>{0});
 }

@@ -10,19 +10,12 @@
 #include <type_traits>
 #include <vector>
 
-#include "../catch.hpp"
+#include "catch.hpp"
+#include "support/errors.hpp"
 
 namespace {
 
-template <class F>
-std::string invalid_message(F&& f) {
-  try {
-    f();
-  } catch (const lrs::invalid_argument& e) {
-    return e.what();
-  }
-  return "<no lrs::invalid_argument>";
-}
+using lrs_test::message_of;
 
 }  // namespace
 
@@ -114,16 +107,15 @@ TEST_CASE("bad group_lrs are refused, naming the element, and change nothing",
   opt.step(p, g, 0.1);
   const auto before = opt.state();
   const lrs::vector_t<double> p_before = p;
-  CHECK(invalid_message([&] {
-          opt.step({lrs::param_tensor(p, g)}, lrs::group_lrs<double>(0.1));
-        }) == "lrs::adam: group_lrs size must be one per group: 2, got 1");
-  CHECK(invalid_message([&] {
+  CHECK(message_of([&] { opt.step({lrs::param_tensor(p, g)}, lrs::group_lrs<double>(0.1)); }) ==
+        "lrs::adam: group_lrs size must be one per group: 2, got 1");
+  CHECK(message_of([&] {
           opt.step({lrs::param_tensor(p, g)}, lrs::group_lrs<double>(0.1, -0.5));
         }) == "lrs::adam: group_lrs[1] must be >= 0 and finite, got -0.5");
   CHECK_THROWS_WITH(opt.step({lrs::param_tensor(p, g)}, lrs::group_lrs<double>(std::nan(""), 0.1)),
                     Catch::Contains("group_lrs[0]"));
   lrs::sgd_schedule_free<double> sf;
-  CHECK(invalid_message([&] { sf.step({lrs::param_tensor(p, g)}, lrs::group_lrs<double>()); }) ==
+  CHECK(message_of([&] { sf.step({lrs::param_tensor(p, g)}, lrs::group_lrs<double>()); }) ==
         "lrs::sgd_schedule_free: group_lrs size must be one per group: 1, got 0");
   CHECK(opt.state() == before);
   CHECK(p == p_before);
@@ -145,15 +137,15 @@ TEST_CASE("a group's weight decay overrides the optimizer's only when set", "[op
 
 TEST_CASE("bad groups are refused with the parameter, value and range", "[optim][groups][error]") {
   lrs::adam<double> opt;
-  CHECK(invalid_message([&] { opt.add_group(lrs::param_group<double>{}.with_lr(-1e-3)); }) ==
+  CHECK(message_of([&] { opt.add_group(lrs::param_group<double>{}.with_lr(-1e-3)); }) ==
         "lrs::adam: param_group.lr must be >= 0 and finite (unset: lr_scale * the step's lr), "
         "got -0.001");
-  CHECK(invalid_message([&] {
+  CHECK(message_of([&] {
           opt.add_group({0.5, std::nullopt, 1e-3});
         }) ==
         "lrs::adam: param_group.lr_scale must be 1 when param_group.lr is set (an absolute lr "
         "ignores the step's lr), got 0.5");
-  CHECK(invalid_message([&] {
+  CHECK(message_of([&] {
           opt.add_group({1.0, -0.1});
         }) ==
         "lrs::adam: param_group.weight_decay must be >= 0 and finite (unset: the optimizer's "
@@ -184,9 +176,9 @@ TEST_CASE("layerwise_groups gives group k of L the scale decay^(L-k)", "[optim][
   for (const auto& g : g4) idx.push_back(opt.add_group(g));
   CHECK(opt.group(idx[0]).lr_at(0.8) == 0.1);  // 0.8 * 0.125
 
-  CHECK(invalid_message([] { lrs::layerwise_groups<double>(0, 0.5); }) ==
+  CHECK(message_of([] { lrs::layerwise_groups<double>(0, 0.5); }) ==
         "lrs::layerwise_groups: layers must be >= 1, got 0");
-  CHECK(invalid_message([] { lrs::layerwise_groups<double>(3, 0.0); }) ==
+  CHECK(message_of([] { lrs::layerwise_groups<double>(3, 0.0); }) ==
         "lrs::layerwise_groups: decay must be in (0, 1] and finite, got 0");
   CHECK_THROWS_AS(lrs::layerwise_groups<double>(3, 1.5), lrs::invalid_argument);
   CHECK_THROWS_AS(lrs::layerwise_groups<double>(3, std::nan("")), lrs::invalid_argument);
@@ -201,7 +193,7 @@ TEMPLATE_TEST_CASE("two equal-size tensors swapped between steps are refused", "
   opt.step({lrs::param_tensor(a, g), lrs::param_tensor(b, g, head)}, 0.1);
   const auto before = opt.state();
   const lrs::vector_t<double> a1 = a, b1 = b;
-  const std::string msg = invalid_message([&] {
+  const std::string msg = message_of([&] {
     opt.step({lrs::param_tensor(b, g, head), lrs::param_tensor(a, g)}, 0.1);
   });
   CHECK(msg.find("group of tensor 0 must be its group at the first step (0)") != std::string::npos);
@@ -211,7 +203,7 @@ TEMPLATE_TEST_CASE("two equal-size tensors swapped between steps are refused", "
   // A different size at the same position is refused the same way.
   lrs::vector_t<double> c = lrs::vector_t<double>::Ones(4);
   const lrs::vector_t<double> gc = lrs::vector_t<double>::Zero(4);
-  CHECK(invalid_message([&] {
+  CHECK(message_of([&] {
           opt.step({lrs::param_tensor(c, gc), lrs::param_tensor(b, g, head)}, 0.1);
         }).find("size of tensor 0 must be its size at the first step (3)") != std::string::npos);
   // The original order still steps.
@@ -268,7 +260,7 @@ TEMPLATE_TEST_CASE(
   TestType loaded = make(0.02);
   loaded.load_state(saved);
   const lrs::vector_t<double> g = lrs::vector_t<double>::Ones(4);
-  CHECK(invalid_message([&] {
+  CHECK(message_of([&] {
           loaded.step({lrs::param_tensor(rb, g, 1), lrs::param_tensor(ra, g)}, 0.1);
         }).find("group of tensor 0") != std::string::npos);
 }

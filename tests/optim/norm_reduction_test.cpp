@@ -13,17 +13,16 @@
 #include <lrs/optim.hpp>
 
 #include "catch.hpp"
+#include "support/bits.hpp"
 
 namespace {
+
+using lrs_test::same_bits;
 
 double exact(const std::vector<double>& xs) {
   lrs::detail::exact_sum s;
   for (double x : xs) s.add(x);
   return s.value();
-}
-
-bool same_bits(double a, double b) {
-  return std::memcmp(&a, &b, sizeof a) == 0;
 }
 
 }  // namespace

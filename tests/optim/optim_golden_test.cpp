@@ -25,13 +25,13 @@ struct golden_case {
   std::vector<golden_step> steps;
 };
 
-std::vector<double> read_values(std::istream& in, long n) {
+std::vector<double> read_optim_values(std::istream& in, long n) {
   std::vector<double> v(static_cast<std::size_t>(n));
   for (auto& x : v) in >> x;
   return v;
 }
 
-std::vector<golden_case> load_golden() {
+std::vector<golden_case> load_optim_golden() {
   std::ifstream in(std::string(LRS_TEST_DATA_DIR) + "/optim/golden.txt");
   REQUIRE(in.good());
   std::vector<golden_case> cases;
@@ -40,7 +40,7 @@ std::vector<golden_case> load_golden() {
     REQUIRE(word == "case");
     golden_case c;
     in >> c.name >> c.kind >> c.dtype;
-    c.options = read_values(in, c.kind == "sgd" ? 6 : 7);
+    c.options = read_optim_values(in, c.kind == "sgd" ? 6 : 7);
     long count = 0;
     in >> word >> count;
     REQUIRE(word == "groups");
@@ -56,14 +56,14 @@ std::vector<golden_case> load_golden() {
       in >> n >> g;
       c.tensors.emplace_back(n, g);
     }
-    for (const auto& t : c.tensors) c.init.push_back(read_values(in, t.first));
+    for (const auto& t : c.tensors) c.init.push_back(read_optim_values(in, t.first));
     in >> word >> count;
     REQUIRE(word == "steps");
     for (long s = 0; s < count; ++s) {
       golden_step st;
       in >> st.lr >> st.momentum;
-      for (const auto& t : c.tensors) st.grads.push_back(read_values(in, t.first));
-      for (const auto& t : c.tensors) st.expected.push_back(read_values(in, t.first));
+      for (const auto& t : c.tensors) st.grads.push_back(read_optim_values(in, t.first));
+      for (const auto& t : c.tensors) st.expected.push_back(read_optim_values(in, t.first));
       c.steps.push_back(std::move(st));
     }
     in >> word;
@@ -159,7 +159,7 @@ void run_case(const golden_case& c, double rel, double abs_floor, int& compared)
 
 TEST_CASE("optimizers match torch.optim trajectories in double to 1e-12", "[optim][golden]") {
   int compared = 0, cases = 0;
-  for (const auto& c : load_golden()) {
+  for (const auto& c : load_optim_golden()) {
     if (c.dtype != "float64") continue;
     run_case<double>(c, 1e-12, 0.0, compared);
     ++cases;
@@ -171,7 +171,7 @@ TEST_CASE("optimizers match torch.optim trajectories in double to 1e-12", "[opti
 TEST_CASE("optimizers match torch.optim float32 trajectories to float tolerance",
           "[optim][golden]") {
   int compared = 0, cases = 0;
-  for (const auto& c : load_golden()) {
+  for (const auto& c : load_optim_golden()) {
     if (c.dtype != "float32") continue;
     // A few float roundings per step, compounded over 6 steps; values near zero get an
     // absolute floor of 1e-6 * 1.

@@ -15,7 +15,7 @@
 
 namespace {
 template <class T>
-lrs::vector_t<T> vec(std::initializer_list<T> v) {
+lrs::vector_t<T> make_vec(std::initializer_list<T> v) {
   lrs::vector_t<T> x(static_cast<Eigen::Index>(v.size()));
   Eigen::Index i = 0;
   for (T e : v) x[i++] = e;
@@ -31,8 +31,8 @@ TEMPLATE_TEST_CASE("sgd one step by hand", "[optim][sgd]", float, double) {
   o.dampening = T(0.5);
   o.weight_decay = T(0.1);
   lrs::sgd<T> opt(o);
-  auto p = vec<T>({T(1), T(-2)});
-  const auto g = vec<T>({T(0.5), T(0.25)});
+  auto p = make_vec<T>({T(1), T(-2)});
+  const auto g = make_vec<T>({T(0.5), T(0.25)});
   // Step 1: d = g + 0.1 p = (0.6, 0.05); buf = d (no dampening at the first step); p -= 0.1 d.
   opt.step(p, g, T(0.1));
   CHECK_THAT(p[0], WithinRel(T(0.94), tol));
@@ -52,8 +52,8 @@ TEMPLATE_TEST_CASE("sgd nesterov and maximize by hand", "[optim][sgd]", float, d
   o.nesterov = true;
   o.maximize = true;
   lrs::sgd<T> opt(o);
-  auto p = vec<T>({T(1)});
-  const auto g = vec<T>({T(2)});
+  auto p = make_vec<T>({T(1)});
+  const auto g = make_vec<T>({T(2)});
   // d = -2; buf = -2; d = d + 0.5 buf = -3; p = 1 + 0.1 * 3 = 1.3.
   opt.step(p, g, T(0.1));
   CHECK_THAT(p[0], WithinRel(T(1.3), tol));
@@ -66,8 +66,8 @@ TEMPLATE_TEST_CASE("adam first step is lr * sign(g) (bias correction)", "[optim]
                    double) {
   using T = TestType;
   lrs::adam<T> opt;
-  auto p = vec<T>({T(1), T(1), T(1)});
-  const auto g = vec<T>({T(3), T(-0.5), T(0)});
+  auto p = make_vec<T>({T(1), T(1), T(1)});
+  const auto g = make_vec<T>({T(3), T(-0.5), T(0)});
   // m = 0.1 g, v = 0.001 g^2; m / (1 - 0.9) = g, sqrt(v / (1 - 0.999)) = |g|: p -= lr g/(|g|+eps).
   opt.step(p, g, T(0.01));
   CHECK_THAT(p[0], WithinRel(T(1 - 0.01 * 3 / (3 + 1e-8)), T(1e-6)));
@@ -79,9 +79,9 @@ TEST_CASE("adam second step and amsgrad by hand", "[optim][adam]") {
   lrs::adam_options<double> o;
   o.amsgrad = true;
   lrs::adam<double> opt(o);
-  auto p = vec<double>({0.0});
-  opt.step(p, vec<double>({2.0}), 0.1);
-  opt.step(p, vec<double>({0.0}), 0.1);
+  auto p = make_vec<double>({0.0});
+  opt.step(p, make_vec<double>({2.0}), 0.1);
+  opt.step(p, make_vec<double>({0.0}), 0.1);
   // After step 2: m = 0.09 * 2 = 0.18, v = 0.999 * 0.004 = 0.003996, vmax = 0.004.
   // p = -0.1 * 2/(2+1e-8) - (0.1/0.19) * 0.18 / (sqrt(0.004)/sqrt(1-0.999^2) + 1e-8).
   const double p1 = -0.1 * 2.0 / (2.0 + 1e-8);
@@ -95,8 +95,8 @@ TEST_CASE("adam second step and amsgrad by hand", "[optim][adam]") {
 TEST_CASE("adamw decays the weights before the Adam update", "[optim][adamw]") {
   lrs::adamw<double> opt;  // weight_decay 1e-2 by default, as PyTorch
   CHECK(opt.options().weight_decay == 1e-2);
-  auto p = vec<double>({2.0});
-  opt.step(p, vec<double>({0.0}), 0.5);  // g = 0: only the decay acts
+  auto p = make_vec<double>({2.0});
+  opt.step(p, make_vec<double>({0.0}), 0.5);  // g = 0: only the decay acts
   CHECK_THAT(p[0], WithinRel(2.0 * (1 - 0.5 * 1e-2), 1e-15));
 }
 
@@ -104,8 +104,8 @@ TEST_CASE("step reports the L2 and L1 norms of the gradient before clipping", "[
   lrs::sgd_options<double> o;
   o.max_grad_norm = 1.0;
   lrs::sgd<double> opt(o);
-  lrs::vector_t<double> a = vec<double>({0.0, 0.0}), b = vec<double>({0.0});
-  const auto ga = vec<double>({3.0, 0.0}), gb = vec<double>({-4.0});
+  lrs::vector_t<double> a = make_vec<double>({0.0, 0.0}), b = make_vec<double>({0.0});
+  const auto ga = make_vec<double>({3.0, 0.0}), gb = make_vec<double>({-4.0});
   const auto info =
       opt.step({lrs::param_tensor<double>(a, ga), lrs::param_tensor<double>(b, gb)}, 1.0);
   CHECK(info.grad_l2 == 5.0);
@@ -115,7 +115,7 @@ TEST_CASE("step reports the L2 and L1 norms of the gradient before clipping", "[
   CHECK_THAT(a[0], WithinRel(-3.0 * scale, 1e-15));
   CHECK_THAT(b[0], WithinRel(4.0 * scale, 1e-15));
   // Below the threshold nothing is scaled.
-  const auto small = opt.step(a, vec<double>({0.3, 0.4}), 1.0);
+  const auto small = opt.step(a, make_vec<double>({0.3, 0.4}), 1.0);
   CHECK(small.clip_scale == 1.0);
   CHECK_THAT(small.grad_l2, WithinRel(0.5, 1e-15));
 }
@@ -139,8 +139,8 @@ TEST_CASE("parameter groups scale the lr and override weight decay", "[optim][gr
   const auto g1 = opt.add_group({0.5, 0.2});
   CHECK(g1 == 1);
   CHECK(opt.group_count() == 2);
-  lrs::vector_t<double> a = vec<double>({1.0}), b = vec<double>({1.0});
-  const auto g = vec<double>({1.0});
+  lrs::vector_t<double> a = make_vec<double>({1.0}), b = make_vec<double>({1.0});
+  const auto g = make_vec<double>({1.0});
   opt.step({lrs::param_tensor<double>(a, g), lrs::param_tensor<double>(b, g, g1)}, 0.1);
   CHECK(a[0] == 1.0 - 0.1);                              // group 0: lr, no decay
   CHECK_THAT(b[0], WithinRel(1.0 - 0.05 * 1.2, 1e-15));  // group 1: lr/2, d = 1 + 0.2 * 1
@@ -195,7 +195,7 @@ TEMPLATE_TEST_CASE("adam and sgd drive a quadratic to its minimum under a schedu
                    "[optim][property]", float, double) {
   using T = TestType;
   const lrs::cosine_annealing_lr<T> sched(T(0.1), 300);
-  lrs::vector_t<T> x = vec<T>({T(1), T(-2), T(0.5)}), y = x;
+  lrs::vector_t<T> x = make_vec<T>({T(1), T(-2), T(0.5)}), y = x;
   lrs::adam<T> adam;
   lrs::sgd_options<T> so;
   so.momentum = T(0.9);

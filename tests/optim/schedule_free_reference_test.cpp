@@ -30,7 +30,7 @@ struct sf_case {
   std::vector<sf_step> steps;
 };
 
-std::vector<double> read_values(std::istream& in, long n) {
+std::vector<double> read_sf_values(std::istream& in, long n) {
   std::vector<double> v(static_cast<std::size_t>(n));
   for (auto& x : v) in >> x;
   return v;
@@ -38,7 +38,7 @@ std::vector<double> read_values(std::istream& in, long n) {
 
 std::vector<std::vector<double>> read_lines(std::istream& in, const sf_case& c) {
   std::vector<std::vector<double>> out;
-  for (const auto& t : c.tensors) out.push_back(read_values(in, t.first));
+  for (const auto& t : c.tensors) out.push_back(read_sf_values(in, t.first));
   return out;
 }
 
@@ -51,7 +51,7 @@ std::vector<sf_case> load_cases() {
     REQUIRE(word == "case");
     sf_case c;
     in >> c.name >> c.kind >> c.dtype;
-    c.options = read_values(in, c.kind == "sgd" ? 5 : 9);
+    c.options = read_sf_values(in, c.kind == "sgd" ? 5 : 9);
     long count = 0;
     in >> word >> count;
     REQUIRE(word == "light");
@@ -97,7 +97,7 @@ std::vector<sf_case> load_cases() {
 /// Largest |got - want| / max(|want|, floor * max|want|) over a tensor: relative error, with the
 /// coordinates that cancel to near 0 measured against the tensor's scale.
 template <class V>
-double rel_error(const V& got, const std::vector<double>& want, double rel_floor) {
+double rel_error_sf(const V& got, const std::vector<double>& want, double rel_floor) {
   double scale = 0;
   for (const double w : want) scale = std::max(scale, std::abs(w));
   const double floor = std::max(rel_floor * scale, std::numeric_limits<double>::min());
@@ -140,7 +140,7 @@ struct errors {
 };
 
 template <class T, class Opt>
-errors run_case(const sf_case& c, Opt opt, double floor) {
+errors run_sf_case(const sf_case& c, Opt opt, double floor) {
   for (std::size_t i = 1; i < c.groups.size(); ++i) {
     // A negative weight decay in the data means "the optimizer's own".
     lrs::param_group<T> g{T(c.groups[i].first), std::nullopt, std::nullopt};
@@ -163,12 +163,12 @@ errors run_case(const sf_case& c, Opt opt, double floor) {
     }
     opt.step(ts, T(st.lr));
     for (std::size_t i = 0; i < params.size(); ++i) {
-      e.ref = std::max(e.ref, rel_error(params[i], st.y[i], floor));
-      e.ref = std::max(e.ref, rel_error(opt.x(i), st.x[i], floor));
-      e.ref = std::max(e.ref, rel_error(opt.z(i), st.z[i], floor));
+      e.ref = std::max(e.ref, rel_error_sf(params[i], st.y[i], floor));
+      e.ref = std::max(e.ref, rel_error_sf(opt.x(i), st.x[i], floor));
+      e.ref = std::max(e.ref, rel_error_sf(opt.z(i), st.z[i], floor));
       if (c.light) {
-        e.light = std::max(e.light, rel_error(params[i], st.light_y[i], floor));
-        e.light = std::max(e.light, rel_error(opt.z(i), st.light_z[i], floor));
+        e.light = std::max(e.light, rel_error_sf(params[i], st.light_y[i], floor));
+        e.light = std::max(e.light, rel_error_sf(opt.z(i), st.light_z[i], floor));
       }
     }
   }
@@ -177,8 +177,8 @@ errors run_case(const sf_case& c, Opt opt, double floor) {
 
 template <class T>
 errors run_any(const sf_case& c, double floor) {
-  if (c.kind == "sgd") return run_case<T>(c, make_sgd<T>(c), floor);
-  return run_case<T>(c, make_adamw<T>(c), floor);
+  if (c.kind == "sgd") return run_sf_case<T>(c, make_sgd<T>(c), floor);
+  return run_sf_case<T>(c, make_adamw<T>(c), floor);
 }
 
 }  // namespace

@@ -10,16 +10,16 @@
 #include <lrs/optim/schedule_free.hpp>
 
 #include "catch.hpp"
+#include "support/bits.hpp"
+#include "support/errors.hpp"
 
 namespace {
 
+using lrs_test::same_bits;
+using lrs_test::message_of;
+
 using bytes_t = std::vector<unsigned char>;
 using vec = lrs::vector_t<double>;
-
-bool same_bits(const vec& a, const vec& b) {
-  return a.size() == b.size() &&
-         std::memcmp(a.data(), b.data(), sizeof(double) * std::size_t(a.size())) == 0;
-}
 
 /// A deterministic gradient at p: a rotated, ill-conditioned quadratic plus a sine.
 vec grad_at(const vec& p, int salt) {
@@ -63,16 +63,6 @@ lrs::adamw_schedule_free<double> adamw_z_inner() {
   o.inner_momentum = 0.9;
   o.r = 1.0;
   return lrs::adamw_schedule_free<double>(o);
-}
-
-template <class F>
-std::string message_of(F&& f) {
-  try {
-    f();
-  } catch (const lrs::invalid_argument& e) {
-    return e.what();
-  }
-  return "<no lrs::invalid_argument>";
 }
 
 }  // namespace

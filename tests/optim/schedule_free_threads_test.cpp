@@ -14,23 +14,15 @@
 #include <lrs/optim.hpp>
 
 #include "catch.hpp"
+#include "support/bits.hpp"
 
 namespace {
+
+using lrs_test::same_bits;
 
 // Sizes around the packet and chunk edges: empty, one element, 15/16/17 (packet tails), and
 // 100 003 (two pieces of a chunk each, the second short).
 const std::vector<Eigen::Index> sf_sizes = {0, 1, 15, 16, 17, 100003, 16, 1, 0, 17};
-
-template <class T>
-bool same_bits(const lrs::vector_t<T>& a, const lrs::vector_t<T>& b) {
-  return a.size() == b.size() &&
-         (a.size() == 0 ||
-          std::memcmp(a.data(), b.data(), sizeof(T) * static_cast<std::size_t>(a.size())) == 0);
-}
-template <class T>
-bool same_bits(T a, T b) {
-  return std::memcmp(&a, &b, sizeof(T)) == 0;
-}
 
 template <class T>
 struct sf_run {

@@ -12,26 +12,21 @@
 #include <string>
 #include <vector>
 
-#include "../catch.hpp"
+#include "catch.hpp"
+#include "support/errors.hpp"
+#include "support/state_corruption.hpp"
 
 namespace {
 
+using lrs_test::check_every_corruption;
+using lrs_test::message_of;
+
 using bytes_t = std::vector<unsigned char>;
 
-bytes_t read_golden(const std::string& name) {
+bytes_t read_optim_golden(const std::string& name) {
   std::ifstream f(std::string(LRS_TEST_DATA_DIR) + "/state/" + name, std::ios::binary);
   REQUIRE(f.good());
   return bytes_t(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
-}
-
-template <class F>
-std::string message_of(F&& f) {
-  try {
-    f();
-  } catch (const lrs::state_error& e) {
-    return e.what();
-  }
-  return "<no lrs::state_error>";
 }
 
 // A state with adam<double>'s default hyper-parameters and a hand-written payload.
@@ -48,30 +43,6 @@ bytes_t craft_adam(const std::function<void(lrs::state_writer&)>& payload, bool 
 // Every truncation and every single-bit flip of `good` must throw lrs::state_error and leave
 // `target` byte-for-byte as it was.
 template <class Opt>
-void check_every_corruption(Opt& target, const bytes_t& good) {
-  const bytes_t before = target.state();
-  int loaded = 0, unchanged = 0, cases = 0;
-  auto attempt = [&](const bytes_t& bad) {
-    ++cases;
-    try {
-      target.load_state(bad);
-      ++loaded;
-    } catch (const lrs::state_error&) {
-    }
-    if (target.state() == before) ++unchanged;
-  };
-  for (std::size_t n = 0; n < good.size(); ++n)
-    attempt(bytes_t(good.begin(), good.begin() + long(n)));
-  for (std::size_t i = 0; i < good.size() * 8; ++i) {
-    bytes_t bad = good;
-    bad[i / 8] ^= static_cast<unsigned char>(1u << (i % 8));
-    attempt(bad);
-  }
-  CHECK(loaded == 0);
-  CHECK(unchanged == cases);
-}
-
-template <class Opt>
 void two_steps(Opt& opt, lrs::vector_t<typename Opt::scalar_type>& p) {
   using T = typename Opt::scalar_type;
   lrs::vector_t<T> g = lrs::vector_t<T>::LinSpaced(p.size(), T(-1), T(2));
@@ -83,7 +54,7 @@ void two_steps(Opt& opt, lrs::vector_t<typename Opt::scalar_type>& p) {
 
 TEST_CASE("adam loads the golden state written by Python and writes it back exactly",
           "[optim][state]") {
-  const bytes_t golden = read_golden("adam.bin");
+  const bytes_t golden = read_optim_golden("adam.bin");
   lrs::adam<double> opt;
   opt.load_state(golden);
   CHECK(opt.tensor_count() == 2);
@@ -145,27 +116,27 @@ TEST_CASE("a state of another optimizer, scalar type or configuration is refused
   const bytes_t good = a.state();
 
   lrs::sgd<double> s;
-  CHECK(message_of([&] { s.load_state(good); }) ==
+  CHECK(message_of<lrs::state_error>([&] { s.load_state(good); }) ==
         "lrs::sgd: load_state: checkpoint was written by adam, this is sgd");
   lrs::adamw<double> w;
-  CHECK(message_of([&] { w.load_state(good); }) ==
+  CHECK(message_of<lrs::state_error>([&] { w.load_state(good); }) ==
         "lrs::adamw: load_state: checkpoint was written by adam, this is adamw");
   lrs::adam<float> f;
-  CHECK(message_of([&] { f.load_state(good); }) ==
+  CHECK(message_of<lrs::state_error>([&] { f.load_state(good); }) ==
         "lrs::adam: load_state: checkpoint holds double values, this is adam with float values");
   lrs::adam_options<double> o;
   o.beta2 = 0.99;
   lrs::adam<double> b2(o);
-  CHECK(message_of([&] { b2.load_state(good); }) ==
+  CHECK(message_of<lrs::state_error>([&] { b2.load_state(good); }) ==
         "lrs::adam: load_state: hyper-parameter 'beta2' is 0.999 in the checkpoint, 0.99 here");
   o = {};
   o.amsgrad = true;
   lrs::adam<double> ams(o);
-  CHECK(message_of([&] { ams.load_state(good); }) ==
+  CHECK(message_of<lrs::state_error>([&] { ams.load_state(good); }) ==
         "lrs::adam: load_state: hyper-parameter 'amsgrad' is false in the checkpoint, true here");
   lrs::adam<double> grouped;
   grouped.add_group({2.0, 0.0});
-  CHECK(message_of([&] { grouped.load_state(good); }) ==
+  CHECK(message_of<lrs::state_error>([&] { grouped.load_state(good); }) ==
         "lrs::adam: load_state: hyper-parameter 'groups' is 1 in the checkpoint, 2 here");
   lrs::sgd_options<double> so;
   so.momentum = 0.9;
@@ -174,7 +145,7 @@ TEST_CASE("a state of another optimizer, scalar type or configuration is refused
   two_steps(s1, p);
   so.dampening = 0.2;
   lrs::sgd<double> s2(so);
-  CHECK(message_of([&] { s2.load_state(s1.state()); }) ==
+  CHECK(message_of<lrs::state_error>([&] { s2.load_state(s1.state()); }) ==
         "lrs::sgd: load_state: hyper-parameter 'dampening' is 0.1 in the checkpoint, 0.2 here");
   // momentum itself is state (cycled momentum): restored, not compared.
   so.dampening = 0.1;
@@ -198,11 +169,12 @@ TEST_CASE("a crafted state with step INT64_MAX is refused, INT64_MAX - 1 steps o
   opt.load_state(with_step(5));  // the crafting itself is right
   CHECK(opt.step_count() == 5);
   const bytes_t before = opt.state();
-  CHECK(message_of([&] { opt.load_state(with_step(max)); }) ==
+  CHECK(message_of<lrs::state_error>([&] { opt.load_state(with_step(max)); }) ==
         "lrs::adam: load_state: field 'tensor 0 step' is 9223372036854775807 in the checkpoint; "
         "it must be in [0, 9223372036854775806]");
-  CHECK(message_of([&] { opt.load_state(with_step(-1)); }).find("'tensor 0 step' is -1") !=
-        std::string::npos);
+  CHECK(message_of<lrs::state_error>([&] {
+          opt.load_state(with_step(-1));
+        }).find("'tensor 0 step' is -1") != std::string::npos);
   CHECK(opt.state() == before);
 
   opt.load_state(with_step(max - 1));
@@ -223,7 +195,7 @@ TEST_CASE("crafted sizes that wrap or disagree are refused before allocating",
   lrs::adam<double> opt;
   const std::uint64_t wraps = std::uint64_t(1) << 61;  // * sizeof(double) == 2^64 == 0
   auto expect_state_error = [&](const bytes_t& bytes, const std::string& part) {
-    const std::string msg = message_of([&] { opt.load_state(bytes); });
+    const std::string msg = message_of<lrs::state_error>([&] { opt.load_state(bytes); });
     INFO(msg);
     CHECK(msg.find(part) != std::string::npos);
   };

@@ -15,6 +15,7 @@
 #include <lrs/optim.hpp>
 
 #include "catch.hpp"
+#include "support/bits.hpp"
 
 TEST_CASE("thread_pool runs every task once", "[optim][threads]") {
   for (std::size_t threads : {1u, 2u, 3u, 8u}) {
@@ -56,36 +57,27 @@ TEST_CASE("thread_pool rejects 0 threads; threads start once", "[optim][threads]
 
 namespace {
 
+using lrs_test::same_bits;
+
 // Sizes around the packet and chunk edges: empty, one element, 15/16/17 (packet tails), and one
 // tensor cut into two pieces of a chunk each.
 const std::vector<Eigen::Index> awkward_sizes = {0, 1, 15, 16, 17, 100003, 16, 1, 0, 17};
 
 template <class T>
-struct run_result {
+struct threaded_run {
   std::vector<lrs::vector_t<T>> params;
   std::vector<lrs::vector_t<T>> buffers;
   std::vector<lrs::step_info<T>> infos;
 };
 
-template <class T>
-bool same_bits(const lrs::vector_t<T>& a, const lrs::vector_t<T>& b) {
-  return a.size() == b.size() &&
-         (a.size() == 0 ||
-          std::memcmp(a.data(), b.data(), sizeof(T) * static_cast<std::size_t>(a.size())) == 0);
-}
-template <class T>
-bool same_bits(T a, T b) {
-  return std::memcmp(&a, &b, sizeof(T)) == 0;
-}
-
 // Three steps of `opt` over the awkward tensors (two groups), on `pool` (nullptr: one thread).
 template <class Opt, class T = typename Opt::scalar_type>
-run_result<T> run_steps(Opt opt, lrs::thread_pool* pool, T grad_scale) {
+threaded_run<T> run_threaded_steps(Opt opt, lrs::thread_pool* pool, T grad_scale) {
   opt.set_thread_pool(pool);
   const std::size_t half = opt.add_group({T(0.5), T(0)});
   std::mt19937_64 rng(42);
   std::normal_distribution<double> normal(0.0, 1.0);
-  run_result<T> r;
+  threaded_run<T> r;
   std::vector<lrs::vector_t<T>> grads;
   for (Eigen::Index n : awkward_sizes) {
     lrs::vector_t<T> p(n), g(n);
@@ -124,10 +116,10 @@ void check_thread_counts(const Opt& opt, const std::string& what) {
   using T = typename Opt::scalar_type;
   static lrs::thread_pool pool2(2), pool3(3), pool8(8);
   for (T grad_scale : {T(1), T(1e-3)}) {
-    const run_result<T> one = run_steps(opt, nullptr, grad_scale);
+    const threaded_run<T> one = run_threaded_steps(opt, nullptr, grad_scale);
     for (lrs::thread_pool* pool : {&pool2, &pool3, &pool8}) {
       INFO(what << ", " << pool->size() << " threads, gradient scale " << grad_scale);
-      const run_result<T> many = run_steps(opt, pool, grad_scale);
+      const threaded_run<T> many = run_threaded_steps(opt, pool, grad_scale);
       for (std::size_t k = 0; k < one.params.size(); ++k)
         CHECK(same_bits(one.params[k], many.params[k]));
       for (std::size_t k = 0; k < one.buffers.size(); ++k)

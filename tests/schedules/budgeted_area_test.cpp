@@ -12,7 +12,7 @@ namespace p = lrs::profiles;
 using lrs::step_t;
 
 template <class S>
-long double brute(const S& s, step_t a, step_t b) {
+long double brute_area(const S& s, step_t a, step_t b) {
   long double sum = 0;
   for (step_t t = a; t < b; ++t) sum += s(t);
   return sum;
@@ -21,7 +21,7 @@ long double brute(const S& s, step_t a, step_t b) {
 template <class S>
 void check_area(const S& s, step_t a, step_t b) {
   INFO("[" << a << ", " << b << ")");
-  const double expected = static_cast<double>(brute(s, a, b));
+  const double expected = static_cast<double>(brute_area(s, a, b));
   CHECK_THAT(lrs::area(s, a, b), WithinAbs(expected, 1e-12 * (1.0 + expected)));
 }
 }  // namespace

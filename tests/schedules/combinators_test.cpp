@@ -19,9 +19,12 @@
 #include <lrs/schedules/warmup.hpp>
 
 #include "catch.hpp"
+#include "support/errors.hpp"
 
 namespace {
+
 using lrs::step_t;
+using lrs_test::message_of;
 using pair_list = std::vector<std::pair<step_t, double>>;
 
 // |a - b| <= 1e-14 max(|b|, scale): relative to the schedule's scale, since near the end of a
@@ -41,15 +44,6 @@ long double brute(const S& s, step_t a, step_t b) {
   return sum;
 }
 
-template <class F>
-std::string message_of(F f) {
-  try {
-    f();
-  } catch (const lrs::invalid_argument& e) {
-    return e.what();
-  }
-  return "";
-}
 }  // namespace
 
 TEST_CASE("with_warmup in front of a cosine is optax's warmup_cosine_decay_schedule",

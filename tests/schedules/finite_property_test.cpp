@@ -15,7 +15,7 @@
 #include <lrs/lrs.hpp>
 #include <lrs/schedules/budgeted.hpp>
 
-#include "../catch.hpp"
+#include "catch.hpp"
 
 namespace {
 
@@ -69,8 +69,8 @@ struct sweep {
 /// Checks `lr(t)` finite, not -0 and in [lo, hi] (give or take a few ulps) at every step in
 /// `ts`.
 template <class T, class F>
-void check_values(const std::string& what, const F& lr, const std::vector<step_t>& ts, T lo, T hi,
-                  sweep& sw) {
+void check_finite_values(const std::string& what, const F& lr, const std::vector<step_t>& ts, T lo,
+                         T hi, sweep& sw) {
   // a + (b - a) h rounds to within a few ulps of max(|a|, |b|) of the band.
   const T slack = T(8) * std::numeric_limits<T>::epsilon() * std::max(std::fabs(lo), std::fabs(hi));
   for (const step_t t : ts) {
@@ -118,15 +118,18 @@ TEMPLATE_TEST_CASE("every PyTorch-style schedule is finite at every step or reje
       for (const step_t n : lengths()) {
         const auto ts = steps_around(n);
         try_build([&] { return lrs::constant<T>(b); },
-                  [&](const auto& s) { check_values<T>("constant", s, ts, b, b, sw); }, sw);
+                  [&](const auto& s) { check_finite_values<T>("constant", s, ts, b, b, sw); }, sw);
         for (const T f : {T(0), T(1e-30), T(1) / T(3), T(1)}) {
-          try_build([&] { return lrs::constant_lr<T>(b, f, n); },
-                    [&](const auto& s) { check_values<T>("ConstantLR", s, ts, T(0), b, sw); }, sw);
+          try_build(
+              [&] { return lrs::constant_lr<T>(b, f, n); },
+              [&](const auto& s) { check_finite_values<T>("ConstantLR", s, ts, T(0), b, sw); }, sw);
           try_build([&] { return lrs::linear_lr<T>(b, std::max(f, T(1e-30)), T(1) - f, n); },
-                    [&](const auto& s) { check_values<T>("LinearLR", s, ts, T(0), b, sw); }, sw);
-          try_build([&] { return lrs::polynomial_lr<T>(b, n, f * T(3)); },
-                    [&](const auto& s) { check_values<T>("PolynomialLR", s, ts, T(0), b, sw); },
+                    [&](const auto& s) { check_finite_values<T>("LinearLR", s, ts, T(0), b, sw); },
                     sw);
+          try_build(
+              [&] { return lrs::polynomial_lr<T>(b, n, f * T(3)); },
+              [&](const auto& s) { check_finite_values<T>("PolynomialLR", s, ts, T(0), b, sw); },
+              sw);
         }
       }
     CHECK(sw.values > 0);  // (each section asserts: ctest warns on none)
@@ -140,14 +143,15 @@ TEMPLATE_TEST_CASE("every PyTorch-style schedule is finite at every step or reje
         const std::string tag = " base_lr " + str(b) + " gamma " + str(g);
         try_build([&] { return lrs::exponential_lr<T>(b, g); },
                   [&](const auto& s) {
-                    check_values<T>("ExponentialLR" + tag, s, steps_around(1000), T(0), hi, sw);
+                    check_finite_values<T>("ExponentialLR" + tag, s, steps_around(1000), T(0), hi,
+                                           sw);
                   },
                   sw);
         for (const step_t n : lengths())
           try_build([&] { return lrs::step_lr<T>(b, n, g); },
                     [&](const auto& s) {
-                      check_values<T>("StepLR step_size " + std::to_string(n) + tag, s,
-                                      steps_around(n), T(0), hi, sw);
+                      check_finite_values<T>("StepLR step_size " + std::to_string(n) + tag, s,
+                                             steps_around(n), T(0), hi, sw);
                     },
                     sw);
         for (const std::vector<step_t>& ms :
@@ -155,7 +159,8 @@ TEMPLATE_TEST_CASE("every PyTorch-style schedule is finite at every step or reje
               std::vector<step_t>{1, 1, M / 2, M - 1, M}, std::vector<step_t>(64, 7)})
           try_build([&] { return lrs::multi_step_lr<T>(b, ms, g); },
                     [&](const auto& s) {
-                      check_values<T>("MultiStepLR" + tag, s, steps_around(M / 2), T(0), hi, sw);
+                      check_finite_values<T>("MultiStepLR" + tag, s, steps_around(M / 2), T(0), hi,
+                                             sw);
                     },
                     sw);
       }
@@ -172,16 +177,16 @@ TEMPLATE_TEST_CASE("every PyTorch-style schedule is finite at every step or reje
           const T lo = std::min(b, e), hi = std::max(b, e);
           try_build([&] { return lrs::cosine_annealing_lr<T>(b, n, e); },
                     [&](const auto& s) {
-                      check_values<T>("CosineAnnealingLR" + tag, s, ts, lo, hi, sw);
-                      check_values<T>("CosineAnnealingLR" + tag, s, steps_around(2 * (n / 2)), lo,
-                                      hi, sw);
+                      check_finite_values<T>("CosineAnnealingLR" + tag, s, ts, lo, hi, sw);
+                      check_finite_values<T>("CosineAnnealingLR" + tag, s,
+                                             steps_around(2 * (n / 2)), lo, hi, sw);
                     },
                     sw);
           for (const step_t m :
                {step_t(1), step_t(2), step_t(3), step_t(1) << 31, step_t(1) << 62, M})
             try_build([&] { return lrs::cosine_annealing_warm_restarts<T>(b, n, m, e); },
                       [&](const auto& s) {
-                        check_values<T>(
+                        check_finite_values<T>(
                             "CosineAnnealingWarmRestarts T_mult " + std::to_string(m) + tag, s, ts,
                             lo, hi, sw);
                       },
@@ -209,9 +214,9 @@ TEMPLATE_TEST_CASE("every PyTorch-style schedule is finite at every step or reje
                 try_build(
                     [&] { return lrs::cyclic_lr<T>(lo, hi, up, down, mode, g, true, T(0), T(1)); },
                     [&](const auto& s) {
-                      check_values<T>("CyclicLR" + tag, s, ts, std::min(lo, hi), std::max(lo, hi),
-                                      sw);
-                      check_values<T>(
+                      check_finite_values<T>("CyclicLR" + tag, s, ts, std::min(lo, hi),
+                                             std::max(lo, hi), sw);
+                      check_finite_values<T>(
                           "CyclicLR momentum" + tag, [&](step_t t) { return s.momentum(t); }, ts,
                           T(0), T(1), sw);
                     },
@@ -242,8 +247,8 @@ TEMPLATE_TEST_CASE("every PyTorch-style schedule is finite at every step or reje
                         [&](const auto& s) {
                           const T top = std::max({mx, s.initial_lr(), s.min_lr()});
                           const auto ts = steps_around(n);
-                          check_values<T>("OneCycleLR" + tag, s, ts, T(0), top, sw);
-                          check_values<T>(
+                          check_finite_values<T>("OneCycleLR" + tag, s, ts, T(0), top, sw);
+                          check_finite_values<T>(
                               "OneCycleLR momentum" + tag, [&](step_t t) { return s.momentum(t); },
                               ts, T(0.85), T(0.95), sw);
                         },
@@ -269,7 +274,7 @@ TEMPLATE_TEST_CASE("chained and sequential of extreme children stay finite",
           {lrs::constant<T>(b), lrs::step_lr<T>(T(1), n, T(0.5)),
            lrs::cosine_annealing_lr<T>(T(1), n, T(1e-30)), lrs::exponential_lr<T>(T(1), T(0.99)),
            lrs::multi_step_lr<T>(T(1), {n - 1, n}, std::numeric_limits<T>::denorm_min())});
-      check_values<T>("chained", c, steps_around(n), T(0), b, sw);
+      check_finite_values<T>("chained", c, steps_around(n), T(0), b, sw);
       // Factors beyond the range of T that cancel: mx^(1/2) each way (b small enough that the
       // rounded factors' product, 1 within a few ulps, cannot take it past the largest T).
       if (b > mx / T(4)) continue;
@@ -284,8 +289,8 @@ TEMPLATE_TEST_CASE("chained and sequential of extreme children stay finite",
                                 lrs::multi_step_lr<T>(T(1), {n}, T(1) / root));
           },
           [&](const auto& s) {
-            check_values<T>("chained, cancelling factors", s, steps_around(n), T(0),
-                            std::max(b, T(1)) * T(4), sw);
+            check_finite_values<T>("chained, cancelling factors", s, steps_around(n), T(0),
+                                   std::max(b, T(1)) * T(4), sw);
           },
           sw);
       // Factors that would overflow together are refused.
@@ -295,7 +300,7 @@ TEMPLATE_TEST_CASE("chained and sequential of extreme children stay finite",
                                             lrs::multi_step_lr<T>(T(1), {n}, T(4))});
           },
           [&](const auto& s) {
-            check_values<T>("chained, x max x 4", s, steps_around(n), T(0), mx, sw);
+            check_finite_values<T>("chained, x max x 4", s, steps_around(n), T(0), mx, sw);
           },
           sw);
       for (const step_t m : {step_t(0), n, M})
@@ -307,8 +312,10 @@ TEMPLATE_TEST_CASE("chained and sequential of extreme children stay finite",
                   {m, m});
             },
             [&](const auto& s) {
-              check_values<T>("sequential", s, steps_around(n), T(0), std::max(b, b / T(25)), sw);
-              check_values<T>("sequential", s, steps_around(m), T(0), std::max(b, b / T(25)), sw);
+              check_finite_values<T>("sequential", s, steps_around(n), T(0), std::max(b, b / T(25)),
+                                     sw);
+              check_finite_values<T>("sequential", s, steps_around(m), T(0), std::max(b, b / T(25)),
+                                     sw);
             },
             sw);
     }
@@ -381,8 +388,10 @@ TEMPLATE_TEST_CASE("every budgeted schedule is finite at every step or rejected"
                   const std::string tag = " peak " + str(peak) + " T " + std::to_string(n) + " W " +
                                           std::to_string(w) + " every " +
                                           std::to_string(o.sample_every);
-                  check_values<T>("budgeted " + name + tag, m.f, steps_around(n), T(0), m.top, sw);
-                  check_values<T>("budgeted " + name + tag, m.f, steps_around(w), T(0), m.top, sw);
+                  check_finite_values<T>("budgeted " + name + tag, m.f, steps_around(n), T(0),
+                                         m.top, sw);
+                  check_finite_values<T>("budgeted " + name + tag, m.f, steps_around(w), T(0),
+                                         m.top, sw);
                 },
                 sw);
           }
@@ -428,7 +437,8 @@ template <class T, class Make>
 void sweep_one(const std::string& what, const Make& make, const std::vector<step_t>& ts,
                sweep& sw) {
   try_build(
-      make, [&](const auto& s) { check_values<T>(what, s, ts, T(0), top_of<T>(s), sw); }, sw);
+      make, [&](const auto& s) { check_finite_values<T>(what, s, ts, T(0), top_of<T>(s), sw); },
+      sw);
 }
 
 // Fractional lengths for Keras's float decay_steps.

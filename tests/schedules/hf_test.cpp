@@ -17,17 +17,21 @@
 #include "../data/schedules/hf/hf_reference.hpp"
 #include "catch.hpp"
 
+// A namespace of its own: its using-directives and helpers stay out of the other test files
+// when several are compiled as one unit.
+namespace hf_test {
+
 namespace {
 
 using hf_reference::load_reference;
 using hf_reference::reference;
 
 using namespace lrs::hf;
-using sched = schedule<double>;
+using hf_sched = schedule<double>;
 constexpr std::nullopt_t none = std::nullopt;
 
 // The C++ call for each reference configuration (same arguments as its Python call).
-std::map<std::string, std::function<sched(double)>> cxx_calls() {
+std::map<std::string, std::function<hf_sched(double)>> cxx_calls() {
   return {
       {"constant", [](double lr) { return get_constant_schedule(lr); }},
       {"constant_warmup", [](double lr) { return get_constant_schedule_with_warmup(lr, 7); }},
@@ -161,7 +165,7 @@ TEST_CASE("hf: every schedule matches transformers' own values", "[hf]") {
     INFO(r.id << ": " << r.call);
     const auto it = calls.find(r.id);
     REQUIRE(it != calls.end());
-    const sched s = it->second(r.lr);
+    const hf_sched s = it->second(r.lr);
     for (std::size_t t = 0; t < r.values.size(); ++t) {
       if (!r.values[t]) continue;
       INFO("step " << t);
@@ -321,3 +325,5 @@ TEST_CASE("hf: step sums past 2^63 - 1 give transformers' values", "[hf]") {
                         Catch::Matchers::Contains("9223372036854775808"));
   CHECK(get_wsd_schedule(1.0, q, q - 1, M)(M) == 0.0);
 }
+
+}  // namespace hf_test

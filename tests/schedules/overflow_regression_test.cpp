@@ -11,21 +11,15 @@
 #include <lrs/lrs.hpp>
 #include <lrs/schedules/budgeted.hpp>
 
-#include "../catch.hpp"
+#include "catch.hpp"
+#include "support/errors.hpp"
 
 namespace {
 
-constexpr lrs::step_t M = std::numeric_limits<lrs::step_t>::max();
-constexpr double big = std::numeric_limits<double>::max();
+using lrs_test::message_of;
 
-std::string message_of(void (*f)()) {
-  try {
-    f();
-  } catch (const lrs::invalid_argument& e) {
-    return e.what();
-  }
-  return "(no exception)";
-}
+constexpr lrs::step_t max_step = std::numeric_limits<lrs::step_t>::max();
+constexpr double big = std::numeric_limits<double>::max();
 
 }  // namespace
 
@@ -35,11 +29,11 @@ TEST_CASE("cosine_annealing_lr with T_max beyond 2^62: no overflow of the period
   const lrs::cosine_annealing_lr<double> s(0.1, 5000000000000000000);
   CHECK(s(0) == 0.1);
   CHECK_THAT(s(lrs::step_t(1) << 53), WithinRel(0.099999199284700804, 1e-14));
-  CHECK_THAT(s(M - 1), WithinRel(0.094164326603250718, 1e-14));
-  CHECK_THAT(s(M), WithinRel(0.094164326603250718, 1e-14));
-  const lrs::cosine_annealing_lr<double> edge(0.1, M);  // period 2^64 - 2
-  CHECK(std::isfinite(edge(M)));
-  CHECK(edge(M) == 0.0);  // t = T_max: the floor, cos(pi) = -1
+  CHECK_THAT(s(max_step - 1), WithinRel(0.094164326603250718, 1e-14));
+  CHECK_THAT(s(max_step), WithinRel(0.094164326603250718, 1e-14));
+  const lrs::cosine_annealing_lr<double> edge(0.1, max_step);  // period 2^64 - 2
+  CHECK(std::isfinite(edge(max_step)));
+  CHECK(edge(max_step) == 0.0);  // t = T_max: the floor, cos(pi) = -1
 }
 
 TEST_CASE("cosine_annealing_warm_restarts: a run longer than any step lasts to the end",
@@ -56,13 +50,13 @@ TEST_CASE("cosine_annealing_warm_restarts: a run longer than any step lasts to t
   CHECK_THAT(s(lrs::step_t(1) << 31), WithinRel(0.1, 1e-15));
   CHECK_THAT(s(lrs::step_t(1) << 53), WithinRel(0.099999764690478809, 1e-14));
   // Near the end of the second run: 2.6e-38, i.e. 0 within 1e-15 * base_lr.
-  CHECK_THAT(s(M), WithinAbs(2.6103744491245486e-38, 1e-16));
+  CHECK_THAT(s(max_step), WithinAbs(2.6103744491245486e-38, 1e-16));
   // T_mult = 2^63 - 1: every step after the first run is in the second.
-  const lrs::cosine_annealing_warm_restarts<double> t(1.0, 3, M);
+  const lrs::cosine_annealing_warm_restarts<double> t(1.0, 3, max_step);
   CHECK(t(2) < 1.0);
   CHECK(t(3) == 1.0);
-  CHECK(t(M) > 0.0);
-  CHECK(t(M) < 1.0);
+  CHECK(t(max_step) > 0.0);
+  CHECK(t(max_step) < 1.0);
 }
 
 TEST_CASE("cosine schedules with eta_min far above base_lr: exact ends, no overflow",
@@ -103,7 +97,8 @@ TEST_CASE("cyclic_lr exp_range with gamma > 1 is rejected", "[schedule][overflow
   CHECK(tri(10) == 1.0);
   // gamma = 1 is triangular; gamma < 1 decays toward base_lr and momentum toward max_momentum.
   const lrs::cyclic_lr<double> e(0.1, 1.0, 10, 0, lrs::cyclic_mode::exp_range, 0.999);
-  for (lrs::step_t t : {lrs::step_t(0), lrs::step_t(10), lrs::step_t(1000000), M - 1, M}) {
+  for (lrs::step_t t :
+       {lrs::step_t(0), lrs::step_t(10), lrs::step_t(1000000), max_step - 1, max_step}) {
     CHECK(e(t) >= 0.1);
     CHECK(e(t) <= 1.0);
     CHECK(e.momentum(t) >= 0.8);
@@ -121,8 +116,8 @@ TEST_CASE("growing geometric schedules are accepted only while finite to step 2^
   CHECK_THROWS_AS(lrs::exponential_lr<double>(0.1, std::nextafter(1.0, 2.0)),
                   lrs::invalid_argument);
   const lrs::exponential_lr<double> one(0.1, 1.0);
-  CHECK(one(M) == 0.1);
-  CHECK(lrs::exponential_lr<double>(0.1, 0.5)(M) == 0.0);
+  CHECK(one(max_step) == 0.1);
+  CHECK(lrs::exponential_lr<double>(0.1, 0.5)(max_step) == 0.0);
   // StepLR: k = floor(t / step_size) <= floor((2^63 - 1) / step_size).
   CHECK(message_of([] { (void)lrs::step_lr<double>(0.1, 3, 5.1); }) ==
         "lrs::step_lr: gamma must be <= 1.0000000000000002 (base_lr * gamma^k must stay finite "
@@ -131,7 +126,7 @@ TEST_CASE("growing geometric schedules are accepted only while finite to step 2^
   const lrs::step_t half = lrs::step_t(1) << 62;
   const lrs::step_lr<double> up(1.0, half, big);
   CHECK(up(half - 1) == 1.0);
-  CHECK(up(M) == big);
+  CHECK(up(max_step) == big);
   // base_lr 2: gamma <= max / 2 (exact: a power of two).
   CHECK(message_of([] {
           (void)lrs::step_lr<double>(2.0, lrs::step_t(1) << 62, std::numeric_limits<double>::max());
@@ -139,16 +134,16 @@ TEST_CASE("growing geometric schedules are accepted only while finite to step 2^
         "lrs::step_lr: gamma must be <= 8.988465674311579e+307 (base_lr * gamma^k must "
         "stay finite for k up to 1, k = floor(t / step_size) for t <= 2^63 - 1), got "
         "1.7976931348623157e+308");
-  CHECK(lrs::step_lr<double>(2.0, half, big / 2)(M) == big);
+  CHECK(lrs::step_lr<double>(2.0, half, big / 2)(max_step) == big);
   // MultiStepLR: k <= the number of milestones. 1e154^2 = 1e308 is finite, 1e155^2 is not.
-  CHECK(lrs::multi_step_lr<double>(1.0, {5, 9}, 1e154)(M) == 1e154 * 1e154);
+  CHECK(lrs::multi_step_lr<double>(1.0, {5, 9}, 1e154)(max_step) == 1e154 * 1e154);
   CHECK_THROWS_WITH(lrs::multi_step_lr<double>(1.0, {5, 9}, 1e155),
                     Catch::Matchers::Contains("gamma must be <= 1.3407807929942596e+154") &&
                         Catch::Matchers::Contains("k = the number of milestones"));
   // float: the same rule against the largest float.
   CHECK_THROWS_AS(lrs::step_lr<float>(1e9f, half, 1e30f), lrs::invalid_argument);
-  CHECK(lrs::step_lr<float>(1e8f, half, 1e30f)(M) == 1e8f * 1e30f);
-  CHECK(std::isfinite(lrs::multi_step_lr<float>(1.0f, {1}, 1e38f)(M)));
+  CHECK(lrs::step_lr<float>(1e8f, half, 1e30f)(max_step) == 1e8f * 1e30f);
+  CHECK(std::isfinite(lrs::multi_step_lr<float>(1.0f, {1}, 1e38f)(max_step)));
   CHECK_THROWS_AS(lrs::multi_step_lr<float>(10.0f, {1}, 1e38f), lrs::invalid_argument);
 }
 
@@ -210,7 +205,7 @@ TEST_CASE("one_cycle_lr checks its derived learning rates", "[schedule][overflow
   // At the bound itself every value is finite.
   const lrs::one_cycle_lr<double> s(1e300, 10, 0.3, lrs::anneal_strategy::cos, true, 0.85, 0.95,
                                     5.5626846462680046e-09, 1.0);
-  for (lrs::step_t t : {lrs::step_t(0), lrs::step_t(3), lrs::step_t(9), M}) {
+  for (lrs::step_t t : {lrs::step_t(0), lrs::step_t(3), lrs::step_t(9), max_step}) {
     CHECK(std::isfinite(s(t)));
     CHECK(std::isfinite(s.momentum(t)));
   }
@@ -242,20 +237,21 @@ TEST_CASE("budgeted: far-apart warmup ends, huge budgets and windows", "[schedul
   CHECK_THAT(w(9), WithinRel(1.7537004525360917e+308, 1e-14));
   // Areas over a budget of 2^63 - 1 steps: (a + b - 1) overflowed in the closed forms.
   // 9 - 8.99999999999999999 in the closed form: only the absolute error is small.
-  CHECK_THAT(lrs::linear_decay(1.0, M).area(M - 10, M - 1),
+  CHECK_THAT(lrs::linear_decay(1.0, max_step).area(max_step - 10, max_step - 1),
              WithinAbs(5.8546917314217239e-18, 1e-14));
   lrs::budget_options<double> lw;
-  lw.warmup_steps = M - 1;
-  CHECK_THAT(lrs::budgeted(1.0, lrs::profiles::constant{}, M, lw).area(M - 5, M - 1),
-             WithinRel(4.0, 1e-12));
+  lw.warmup_steps = max_step - 1;
+  CHECK_THAT(
+      lrs::budgeted(1.0, lrs::profiles::constant{}, max_step, lw).area(max_step - 5, max_step - 1),
+      WithinRel(4.0, 1e-12));
   // Sampling windows of 2^62 steps: window + k overflowed past the last window start.
   lrs::budget_options<double> sw;
   sw.sample_every = lrs::step_t(1) << 62;
-  const auto cw = lrs::cosine_decay(1.0, M, sw);
-  CHECK_THAT(cw.area(M - 3, M - 1), WithinRel(1.0, 1e-12));
-  CHECK_THAT(cw.area(M - 3, M), WithinRel(1.5, 1e-12));
+  const auto cw = lrs::cosine_decay(1.0, max_step, sw);
+  CHECK_THAT(cw.area(max_step - 3, max_step - 1), WithinRel(1.0, 1e-12));
+  CHECK_THAT(cw.area(max_step - 3, max_step), WithinRel(1.5, 1e-12));
   // cooldown: s + steps must fit in a step.
-  CHECK_THROWS_WITH(lrs::cosine_decay(1.0, 100).cooldown(50, M),
+  CHECK_THROWS_WITH(lrs::cosine_decay(1.0, 100).cooldown(50, max_step),
                     Catch::Matchers::Contains("steps must be <= 9223372036854775757"));
-  CHECK(lrs::cosine_decay(1.0, 100).cooldown(50, M - 50)(M) == 0.0);
+  CHECK(lrs::cosine_decay(1.0, 100).cooldown(50, max_step - 50)(max_step) == 0.0);
 }

@@ -137,7 +137,7 @@ std::vector<params_t> children_of(const params_t& p) {
 
 // Builds the schedule for one parameter group. Typed schedules are built with a placeholder
 // base LR and moved to the group's with with_base_lr, so that helper is exercised too.
-lrs::any_schedule<double> build(const std::string& kind, const params_t& p, double base) {
+lrs::any_schedule<double> build_pytorch(const std::string& kind, const params_t& p, double base) {
   const reader r{p};
   const auto group = [base](auto s) { return lrs::any_schedule<double>(s.with_base_lr(base)); };
   if (kind == "LambdaLR") return group(lrs::lambda_lr(1.0, named_fn(r.s("lr_lambda", ""))));
@@ -192,7 +192,7 @@ lrs::any_schedule<double> build(const std::string& kind, const params_t& p, doub
     std::vector<lrs::any_schedule<double>> kids;
     for (auto c : children_of(p)) {
       const std::string k = c.at("kind");
-      kids.push_back(build(k, c, base));
+      kids.push_back(build_pytorch(k, c, base));
     }
     return lrs::dynamic_sequential<double>(std::move(kids), r.list("milestones"));
   }
@@ -201,7 +201,7 @@ lrs::any_schedule<double> build(const std::string& kind, const params_t& p, doub
     std::vector<lrs::any_schedule<double>> kids;
     for (auto c : children_of(p)) {
       const std::string k = c.at("kind");
-      kids.push_back(build(k, c, kids.empty() ? base : 1.0));
+      kids.push_back(build_pytorch(k, c, kids.empty() ? base : 1.0));
     }
     return lrs::dynamic_chained<double>(std::move(kids));
   }
@@ -248,7 +248,7 @@ TEST_CASE("PyTorch golden data: every schedule matches at every step", "[pytorch
     ++t.configs;
     ++kinds[c.kind];
     for (std::size_t g = 0; g < c.base_lrs.size(); ++g) {
-      const auto s = build(c.kind, c.params, c.base_lrs[g]);
+      const auto s = build_pytorch(c.kind, c.params, c.base_lrs[g]);
       std::vector<double> lr, mom;
       for (lrs::step_t step = 0; step < c.steps; ++step) {
         lr.push_back(s(step));

@@ -9,18 +9,12 @@
 #include <lrs/lrs.hpp>
 
 #include "catch.hpp"
+#include "support/errors.hpp"
 #include "tolerance.hpp"
 
 namespace {
-template <class F>
-std::string message_of(F&& f) {
-  try {
-    f();
-  } catch (const lrs::invalid_argument& e) {
-    return e.what();
-  }
-  return "<no error>";
-}
+
+using lrs_test::message_of;
 constexpr double inf = std::numeric_limits<double>::infinity();
 constexpr double not_a_number = std::numeric_limits<double>::quiet_NaN();
 }  // namespace

@@ -18,12 +18,16 @@
 #include "../data/schedules/timm/timm_reference.hpp"
 #include "catch.hpp"
 
+// A namespace of its own: its using-directives and helpers stay out of the other test files
+// when several are compiled as one unit.
+namespace timm_test {
+
 namespace {
 
 using timm_reference::load_reference;
 using timm_reference::reference;
 
-double rel_error(double got, double want) {
+double rel_error_timm(double got, double want) {
   if (want == 0.0) return std::fabs(got);
   return std::fabs(got - want) / std::fabs(want);
 }
@@ -209,7 +213,7 @@ TEST_CASE("timm schedulers match timm's own values to 1e-12", "[timm]") {
     const lrs::any_schedule<double> s = it->second(r.lr);
     REQUIRE(r.values.size() == static_cast<std::size_t>(r.steps));
     for (std::size_t t = 0; t < r.values.size(); ++t) {
-      const double e = rel_error(s(static_cast<step_t>(t)), r.values[t]);
+      const double e = rel_error_timm(s(static_cast<step_t>(t)), r.values[t]);
       INFO("t = " << t << " lrs " << s(static_cast<step_t>(t)) << " timm " << r.values[t]);
       CHECK(e <= 1e-12);
       worst = std::max(worst, e);
@@ -418,3 +422,5 @@ TEST_CASE("timm k_decay: large k_decay gives the formula's value, not NaN or 0",
     CHECK(std::isfinite(p(t)));
   }
 }
+
+}  // namespace timm_test

@@ -12,6 +12,10 @@
 
 #include "tool_runner.hpp"
 
+// A namespace of its own: its using-directives and helpers stay out of the other test files
+// when several are compiled as one unit.
+namespace hf_tool_test {
+
 #if defined(LRS_HAVE_TOOL)
 
 using tool_test::csv_rows;
@@ -90,3 +94,5 @@ TEST_CASE("lrs hf tool tests need the tool (LRS_BUILD_TOOLS) on a POSIX system",
   WARN("lrs tool not built: its tests were skipped");
 }
 #endif
+
+}  // namespace hf_tool_test

@@ -16,8 +16,8 @@ using tool_test::csv_rows;
 using tool_test::run_tool;
 
 namespace {
-const keras_reference& reference(const std::vector<keras_reference>& refs,
-                                 const std::string& name) {
+const keras_reference& keras_reference_of(const std::vector<keras_reference>& refs,
+                                          const std::string& name) {
   for (const auto& r : refs)
     if (r.name == name) return r;
   FAIL("no reference configuration " << name);
@@ -48,16 +48,16 @@ TEST_CASE("lrs curve prints Keras schedules pasted as Python calls", "[tool][ker
   const auto refs = load_keras_reference();
   for (const char* name : {"exp_staircase", "pw_boundary_zero", "poly_cycle", "inv_staircase",
                            "cos_warmup_alpha", "cos_positional_all", "sgdr_tmul3_step_one"}) {
-    const auto& r = reference(refs, name);
+    const auto& r = keras_reference_of(refs, name);
     check_curve(r, r.call);
   }
 }
 
 TEST_CASE("lrs curve reads Keras calls with their module paths", "[tool][keras][paste]") {
   const auto refs = load_keras_reference();
-  const auto& a = reference(refs, "sgdr_tmul10");
+  const auto& a = keras_reference_of(refs, "sgdr_tmul10");
   check_curve(a, "tf.keras.optimizers.schedules." + a.call);
-  const auto& b = reference(refs, "poly_cycle_power3");
+  const auto& b = keras_reference_of(refs, "poly_cycle_power3");
   check_curve(b, "lr_schedule = keras.optimizers.schedules." + b.call);
 }
 

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "../catch.hpp"
+#include "catch.hpp"
 
 #include "../tool_runner.hpp"
 
@@ -25,16 +25,16 @@ using tool_test::run_tool;
 namespace {
 
 /// A fresh empty directory, removed with everything in it when the object goes.
-struct temp_dir {
+struct output_temp_dir {
   std::string path;
-  temp_dir() {
+  output_temp_dir() {
     char p[] = "/tmp/lrs_output_test_XXXXXX";
     REQUIRE(mkdtemp(p) != nullptr);
     path = p;
   }
-  ~temp_dir() { (void)std::system(("rm -rf '" + path + "'").c_str()); }
-  temp_dir(const temp_dir&) = delete;
-  temp_dir& operator=(const temp_dir&) = delete;
+  ~output_temp_dir() { (void)std::system(("rm -rf '" + path + "'").c_str()); }
+  output_temp_dir(const output_temp_dir&) = delete;
+  output_temp_dir& operator=(const output_temp_dir&) = delete;
   [[nodiscard]] std::string file(const std::string& name) const { return path + "/" + name; }
   /// The names in the directory, sorted, space-separated.
   [[nodiscard]] std::string names() const {
@@ -61,7 +61,7 @@ std::string read_text(const std::string& path) {
 }
 
 /// Runs `script` with bash, where $LRS is the tool; its exit status and stderr.
-tool_test::result run_bash(const std::string& script, const temp_dir& dir) {
+tool_test::result run_bash(const std::string& script, const output_temp_dir& dir) {
   const std::string err = dir.file("stderr.txt");
   const std::string cmd = "LRS=\"" + std::string(LRS_TOOL_PATH) + "\" bash -c '" + script +
                           "' >/dev/null 2>'" + err + "'";
@@ -78,7 +78,7 @@ const char* const law = "L0=2,A=1,alpha=0.5,C=3";
 }  // namespace
 
 TEST_CASE("lrs: stdout that cannot be written is an error", "[tool][output]") {
-  temp_dir dir;
+  output_temp_dir dir;
   const std::string loss = dir.file("loss.csv");
   std::ofstream(loss) << "step,loss\n9,3.662277660168379\n24,2.5\n49,1.9142135623730951\n99,1.5\n";
   const std::string norms = dir.file("norms.csv");
@@ -116,7 +116,7 @@ TEST_CASE("lrs: stdout that cannot be written is an error", "[tool][output]") {
 }
 
 TEST_CASE("lrs choose --curve and plot --out write a whole file or none", "[tool][output]") {
-  temp_dir dir;
+  output_temp_dir dir;
   const std::string curve = dir.file("curve.csv"), svg = dir.file("plot.svg");
   std::ofstream(curve) << "old\n";
   const std::string choose = std::string("\"$LRS\" choose --law ") + law +
@@ -147,7 +147,7 @@ TEST_CASE("lrs choose --curve and plot --out write a whole file or none", "[tool
 }
 
 TEST_CASE("lrs plot --csv reads a pipe once", "[tool][output][plot]") {
-  temp_dir dir;
+  output_temp_dir dir;
   const std::string svg = dir.file("pipe.svg");
   // Without :COLUMN the header names the column; the pipe cannot be read a second time.
   const auto r = run_bash(

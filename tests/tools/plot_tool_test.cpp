@@ -11,7 +11,7 @@ using tool_test::temp_file;
 
 namespace {
 
-std::size_t count(const std::string& s, const std::string& what) {
+std::size_t count_in(const std::string& s, const std::string& what) {
   std::size_t n = 0;
   for (auto at = s.find(what); at != std::string::npos; at = s.find(what, at + 1)) ++n;
   return n;
@@ -27,7 +27,7 @@ TEST_CASE("lrs plot --csv draws a CSV series alone or next to specs", "[tool][pl
     const auto r = run_tool("plot --out - --csv " + lr);
     CHECK(r.status == 0);
     CHECK(r.err == "wrote stdout (1 CSV series)\n");
-    CHECK(count(r.out, "<polyline") == 1);
+    CHECK(count_in(r.out, "<polyline") == 1);
     CHECK(r.out.find("<title>" + lr + ":lr</title>") != std::string::npos);
     CHECK(r.out.find(">" + lr + ":lr</text>") != std::string::npos);  // the title
     // x ends where the data ends: the last tick is 2, there is no tick beyond it.
@@ -39,7 +39,7 @@ TEST_CASE("lrs plot --csv draws a CSV series alone or next to specs", "[tool][pl
                             lr + ":momentum");
     CHECK(r.status == 0);
     CHECK(r.err == "wrote stdout (1 schedule, steps 0..29, 2 CSV series)\n");
-    CHECK(count(r.out, "<polyline") == 3);
+    CHECK(count_in(r.out, "<polyline") == 3);
     CHECK(r.out.find("<title>" + loss + ":loss</title>") != std::string::npos);
     CHECK(r.out.find("<title>" + lr + ":momentum</title>") != std::string::npos);
   }

@@ -36,7 +36,7 @@ std::vector<double> timm_values(const std::string& name) {
   throw std::runtime_error("no reference " + name);
 }
 
-void check_curve(const std::string& args, const std::string& name, std::size_t steps) {
+void check_timm_curve(const std::string& args, const std::string& name, std::size_t steps) {
   INFO(args);
   const std::vector<double> want = timm_values(name);
   const auto r = run_tool(args);
@@ -53,25 +53,25 @@ void check_curve(const std::string& args, const std::string& name, std::size_t s
 }  // namespace
 
 TEST_CASE("lrs curve prints timm's schedulers pasted from Python source", "[tool][timm]") {
-  check_curve(
+  check_timm_curve(
       "curve --lr 3e-4 --steps 125 \"timm.scheduler.CosineLRScheduler("
       "optimizer, t_initial=100, lr_min=1e-5, warmup_t=10, warmup_lr_init=1e-6, "
       "t_in_epochs=False)\"",
       "cos_warmup", 125);
-  check_curve(
+  check_timm_curve(
       "curve --lr 1 --steps 250 \"CosineLRScheduler(optimizer, t_initial=2, cycle_mul=3.0, "
       "cycle_limit=10, t_in_epochs=False)\"",
       "cos_mul3_quirk", 250);
-  check_curve(
+  check_timm_curve(
       "curve --lr 0.1 --steps 100 \"timm.scheduler.MultiStepLRScheduler(opt, "
       "decay_t=[30, 60, 90], decay_rate=0.1, t_in_epochs=False)\"",
       "multistep_basic", 100);
-  check_curve(
+  check_timm_curve(
       "curve --lr 0.01 --steps 130 \"PolyLRScheduler(t_initial=100, power=2.0, "
       "lr_min=1e-4, warmup_t=10, warmup_lr_init=1e-5, warmup_prefix=True, k_decay=1.5, "
       "t_in_epochs=False)\"",
       "poly_power2_warmup", 130);
-  check_curve(
+  check_timm_curve(
       "curve --lr 0.1 --steps 80 \"timm.scheduler.tanh_lr.TanhLRScheduler(optimizer, 20, "
       "cycle_decay=0.8, cycle_limit=3, warmup_t=5, warmup_lr_init=0.01, "
       "warmup_prefix=True, t_in_epochs=False)\"",

@@ -9,6 +9,7 @@
 #include <exception>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -17,6 +18,7 @@
 
 #include <lrs/io/svg.hpp>
 
+#include "common/cli.hpp"
 #include "common/fashion_mnist.hpp"
 #include "common/progress.hpp"
 #include "common/stats.hpp"
@@ -24,26 +26,27 @@
 
 namespace {
 
+using lrs_example::num;
 using lrs_example::run_result;
 using lrs_example::sweep_options;
+using lrs_example::usage_error;
 
-struct usage_error : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
-std::string num(double v) {
-  return lrs::detail::svg_number(v);
-}
 std::string pct(double budget) {
   return num(budget) + "%";
 }
 
+/// The command line: the sweep, its data and where its files go.
+struct options {
+  sweep_options sweep;
+  lrs_example::data_options data;
+  std::string out = "budget_sweep_out";
+  double plot_budget = 0;  ///< 0: the largest budget
+  bool quiet = false, fixed_blocking = false;
+};
+
 void validate(const sweep_options& o) {
   const auto bad = [](const std::string& m) { throw usage_error(m); };
-  if (!(o.epochs > 0) || !std::isfinite(o.epochs))
-    bad("--epochs must be > 0, got " + num(o.epochs));
-  if (o.hidden < 1) bad("--hidden must be >= 1, got " + std::to_string(o.hidden));
-  if (o.batch < 1) bad("--batch must be >= 1, got " + std::to_string(o.batch));
+  lrs_example::check_model_options(o);
   if (o.peak_lr < 0 || !std::isfinite(o.peak_lr)) bad("--lr must be > 0, got " + num(o.peak_lr));
   if (o.momentum < 0 || o.momentum >= 1)
     bad("--momentum must be in [0, 1), got " + num(o.momentum));
@@ -51,14 +54,7 @@ void validate(const sweep_options& o) {
     bad("--optimizer must be sgd or adam, got '" + o.optimizer + "'");
   if (o.threads < 1) bad("--threads must be >= 1, got " + std::to_string(o.threads));
   if (o.seeds < 1) bad("--seeds must be >= 1, got " + std::to_string(o.seeds));
-  if (o.budgets.empty()) bad("--budgets needs at least one budget");
-  for (std::size_t i = 0; i < o.budgets.size(); ++i) {
-    const double b = o.budgets[i];
-    if (!(b > 0 && b <= 100))
-      bad("--budgets: each budget must be in (0, 100] percent of the full run, got " + num(b));
-    for (std::size_t j = 0; j < i; ++j)
-      if (o.budgets[j] == b) bad("--budgets: " + num(b) + " is given twice");
-  }
+  lrs_example::check_budgets(o);
   if (o.schedules.empty()) bad("--schedules needs at least one schedule");
   for (std::size_t i = 0; i < o.schedules.size(); ++i) {
     const auto& s = o.schedules[i];
@@ -72,6 +68,51 @@ void validate(const sweep_options& o) {
       bad("--schedules: '" + s + "': " + e.what());
     }
   }
+}
+
+/// Reads and checks the command line into `opt`; returns the exit code if the program should
+/// stop here (--help, a parse error).
+std::optional<int> parse_options(int argc, char** argv, options& opt) {
+  sweep_options& o = opt.sweep;
+  o.epochs = 5;
+  o.seeds = 3;
+  o.schedules.push_back(lrs_example::schedule_free_name());
+  std::vector<std::string> schedule_args;
+  CLI::App app{
+      "Every LR schedule at every training budget and several seeds: an MLP on "
+      "Fashion-MNIST"};
+  lrs_example::add_model_options(app, o);
+  app.add_option("--lr", o.peak_lr, "Peak learning rate (default 0.05 for sgd, 0.002 for adam)");
+  app.add_option("--momentum", o.momentum, "SGD momentum")->capture_default_str();
+  lrs_example::add_budgets_option(app, o, "Budgets, % of the full run, in (0, 100]");
+  app.add_option("--schedules", schedule_args,
+                 "Schedules separated by ';' (or ',' outside brackets): the names constant, step, "
+                 "exponential, linear, cosine, onecycle, wsd, rex, or any spec `lrs list` knows, "
+                 "e.g. \"rex;wsd(decay=0.1, shape='1-sqrt');CosineAnnealingLR(T_max=500)\" "
+                 "and schedule-free (default: the eight names and schedule-free)");
+  app.add_option("--optimizer", o.optimizer, "sgd (with momentum) or adam")->capture_default_str();
+  app.add_option("--seed", o.seed, "First seed of the initialisation and data order")
+      ->capture_default_str();
+  app.add_option("--seeds", o.seeds, "Number of seeds (seed, seed + 1, ...)")
+      ->capture_default_str();
+  app.add_option("--threads", o.threads, "Runs trained in parallel")->capture_default_str();
+  app.add_option("--out", opt.out, "Output directory for CSVs and SVGs")->capture_default_str();
+  lrs_example::add_data_options(app, opt.data);
+  app.add_option("--plot-budget", opt.plot_budget,
+                 "Budget of the LR and loss plots (default: largest)");
+  lrs_example::add_quiet_option(app, opt.quiet);
+  app.add_flag("--fixed-blocking", opt.fixed_blocking,
+               "Block Eigen's matrix products for fixed cache sizes (32 KiB, 256 KiB, 2 MiB) "
+               "instead of this processor's, so that the numbers are the same on every x86-64 "
+               "processor (they differ from the default run's)");
+  if (const auto code = lrs_example::parse(app, argc, argv)) return code;
+  if (opt.fixed_blocking) lrs_example::fix_product_blocking();  // before any product or thread
+  if (!schedule_args.empty()) o.schedules = lrs_example::split_schedule_list(schedule_args);
+  validate(o);
+  if (opt.plot_budget == 0) opt.plot_budget = *std::max_element(o.budgets.begin(), o.budgets.end());
+  if (std::find(o.budgets.begin(), o.budgets.end(), opt.plot_budget) == o.budgets.end())
+    throw usage_error("--plot-budget must be one of --budgets, got " + num(opt.plot_budget));
+  return std::nullopt;
 }
 
 /// The runs of one schedule at one budget, one per seed.
@@ -242,90 +283,14 @@ void write_plots(const std::vector<run_result>& rs, const sweep_options& o,
   acc.write((dir / "accuracy_vs_budget.svg").string());
 }
 
-int run(int argc, char** argv) {
-  sweep_options o;
-  o.epochs = 5;
-  o.seeds = 3;
-  o.schedules.push_back(lrs_example::schedule_free_name());
-  std::string data_dir = lrs_example::default_fashion_mnist_dir(), out = "budget_sweep_out";
-  bool synthetic = false, quiet = false, fixed_blocking = false;
-  long train_size = 0, test_size = 0;
-  double plot_budget = 0;
-  std::vector<std::string> schedule_args;
-  CLI::App app{
-      "Every LR schedule at every training budget and several seeds: an MLP on "
-      "Fashion-MNIST"};
-  app.add_option("--epochs", o.epochs, "Epochs of the full (100 %) budget")->capture_default_str();
-  app.add_option("--hidden", o.hidden, "Hidden units of the MLP")->capture_default_str();
-  app.add_option("--batch", o.batch, "Batch size")->capture_default_str();
-  app.add_option("--lr", o.peak_lr, "Peak learning rate (default 0.05 for sgd, 0.002 for adam)");
-  app.add_option("--momentum", o.momentum, "SGD momentum")->capture_default_str();
-  app.add_option("--budgets", o.budgets, "Budgets, % of the full run, in (0, 100]")
-      ->delimiter(',')
-      ->capture_default_str();
-  app.add_option("--schedules", schedule_args,
-                 "Schedules separated by ';' (or ',' outside brackets): the names constant, step, "
-                 "exponential, linear, cosine, onecycle, wsd, rex, or any spec `lrs list` knows, "
-                 "e.g. \"rex;wsd(decay=0.1, shape='1-sqrt');CosineAnnealingLR(T_max=500)\" "
-                 "and schedule-free (default: the eight names and schedule-free)");
-  app.add_option("--optimizer", o.optimizer, "sgd (with momentum) or adam")->capture_default_str();
-  app.add_option("--seed", o.seed, "First seed of the initialisation and data order")
-      ->capture_default_str();
-  app.add_option("--seeds", o.seeds, "Number of seeds (seed, seed + 1, ...)")
-      ->capture_default_str();
-  app.add_option("--threads", o.threads, "Runs trained in parallel")->capture_default_str();
-  app.add_option("--out", out, "Output directory for CSVs and SVGs")->capture_default_str();
-  app.add_option("--data", data_dir, "Directory of the Fashion-MNIST .gz files")
-      ->capture_default_str();
-  app.add_flag("--synthetic", synthetic, "Use the built-in synthetic task, not Fashion-MNIST");
-  app.add_option("--train-size", train_size, "Use only the first N training examples (0: all)");
-  app.add_option("--test-size", test_size, "Use only the first N test examples (0: all)");
-  app.add_option("--plot-budget", plot_budget,
-                 "Budget of the LR and loss plots (default: largest)");
-  app.add_flag("--quiet,-q", quiet, "No progress bar");
-  app.add_flag("--fixed-blocking", fixed_blocking,
-               "Block Eigen's matrix products for fixed cache sizes (32 KiB, 256 KiB, 2 MiB) "
-               "instead of this processor's, so that the numbers are the same on every x86-64 "
-               "processor (they differ from the default run's)");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? 0 : 2;
-  }
-  if (fixed_blocking) lrs_example::fix_product_blocking();  // before any product or thread
-  if (!schedule_args.empty()) o.schedules = lrs_example::split_schedule_list(schedule_args);
-  validate(o);
-  if (train_size < 0)
-    throw usage_error("--train-size must be >= 0, got " + std::to_string(train_size));
-  if (test_size < 0)
-    throw usage_error("--test-size must be >= 0, got " + std::to_string(test_size));
-  if (plot_budget == 0) plot_budget = *std::max_element(o.budgets.begin(), o.budgets.end());
-  if (std::find(o.budgets.begin(), o.budgets.end(), plot_budget) == o.budgets.end())
-    throw usage_error("--plot-budget must be one of --budgets, got " + num(plot_budget));
-
-  const auto t0 = std::chrono::steady_clock::now();
-  lrs_example::train_test data;
-  std::string note;
-  try {
-    data = synthetic ? lrs_example::synthetic_classification(train_size > 0 ? train_size : 12000,
-                                                             test_size > 0 ? test_size : 2000)
-                     : lrs_example::load_or_synthesize(data_dir, train_size, test_size, &note);
-  } catch (const lrs_example::dataset_error& e) {
-    throw usage_error(std::string("dataset: ") + e.what());
-  }
-  if (!note.empty()) std::fprintf(stderr, "budget_sweep: %s\n", note.c_str());
-  if (data.train.size() < o.batch)
-    throw usage_error("--batch " + std::to_string(o.batch) + " is larger than the " +
-                      std::to_string(data.train.size()) + " training examples");
+void make_out_dir(const std::string& out) {
   std::error_code ec;
   std::filesystem::create_directories(out, ec);
   if (ec) throw usage_error("cannot create output directory " + out + ": " + ec.message());
+}
 
-  const auto full = lrs_example::full_budget_steps(o, data);
-  const auto layout = lrs_example::sweep_layout_of(o, data);
-  const auto candidates = lrs_example::sweep_candidates(o);
-  const auto schedules = lrs_example::sweep_schedules(o, full);
-  const std::size_t jobs = lrs_example::count_jobs(candidates, layout, schedules);
+void print_setup(const sweep_options& o, const lrs_example::train_test& data, lrs::step_t full,
+                 std::size_t jobs) {
   std::printf("data:      %s\n", data.description.c_str());
   std::printf("model:     MLP %ld-%d-%d, ReLU, softmax cross-entropy\n",
               static_cast<long>(data.train.features()), o.hidden, data.train.classes);
@@ -337,34 +302,48 @@ int run(int argc, char** argv) {
       o.epochs, static_cast<long long>(full), o.schedules.size(), o.budgets.size(), o.seeds,
       o.schedules.size() * o.budgets.size() * static_cast<std::size_t>(o.seeds), jobs, o.threads);
   std::fflush(stdout);
+}
 
+int run(int argc, char** argv) {
+  options opt;
+  if (const auto code = parse_options(argc, argv, opt)) return *code;
+  const sweep_options& o = opt.sweep;
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto data = lrs_example::load_data(opt.data, o.batch, "budget_sweep");
+  make_out_dir(opt.out);
+
+  // Every schedule x budget x seed as the engine's jobs: runs that share their first steps are
+  // trained once and branched.
+  const auto full = lrs_example::full_budget_steps(o, data);
+  const auto layout = lrs_example::sweep_layout_of(o, data);
+  const auto candidates = lrs_example::sweep_candidates(o);
+  const auto schedules = lrs_example::sweep_schedules(o, full);
+  const std::size_t jobs = lrs_example::count_jobs(candidates, layout, schedules);
+  print_setup(o, data, full, jobs);
   std::vector<run_result> results;
   {
-    lrs_example::progress bar(static_cast<long>(jobs), "jobs", quiet);
+    lrs_example::progress bar(static_cast<long>(jobs), "jobs", opt.quiet);
     results =
         lrs_example::run_sweep(lrs_example::mlp_task(data, o), candidates, layout, schedules, &bar);
   }
+
   print_table(results, o, full);
-  const std::filesystem::path dir(out);
+  const std::filesystem::path dir(opt.out);
   write_csvs(results, dir);
-  write_plots(results, o, dir, plot_budget, data.synthetic ? "synthetic task" : "Fashion-MNIST");
-  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  write_plots(results, o, dir, opt.plot_budget,
+              data.synthetic ? "synthetic task" : "Fashion-MNIST");
   std::printf(
       "\nwrote %s/{summary.csv, steps.csv, lr_curves.svg, loss_curves.svg, "
       "accuracy_vs_budget.svg}\n",
-      out.c_str());
-  if (!quiet) std::fprintf(stderr, "wall time %s\n", lrs_example::format_duration(secs).c_str());
+      opt.out.c_str());
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (!opt.quiet)
+    std::fprintf(stderr, "wall time %s\n", lrs_example::format_duration(secs).c_str());
   return 0;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  try {
-    return run(argc, argv);
-  } catch (const std::exception& e) {
-    std::fflush(stdout);
-    std::fprintf(stderr, "budget_sweep: %s\n", e.what());
-    return 2;
-  }
+  return lrs_example::main_of("budget_sweep", run, argc, argv);
 }

@@ -8,7 +8,7 @@
 // fitting runs and predicts the final training loss of the others from their LRs alone.
 #include <cmath>
 #include <cstdio>
-#include <exception>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,6 +16,7 @@
 
 #include <lrs/analysis/scaling_law.hpp>
 
+#include "common/cli.hpp"
 #include "common/fashion_mnist.hpp"
 #include "common/sweep.hpp"
 
@@ -36,51 +37,60 @@ lrs::loss_run smoothed(const lrs_example::run_result& r, int k, int skip_windows
   return out;
 }
 
-}  // namespace
+/// The command line: the six runs, the smoothing and the data.
+struct options {
+  lrs_example::sweep_options sweep;
+  lrs_example::data_options data;
+  int window = 78;  ///< steps per loss window mean
+  int skip = 1;     ///< leading windows left out of the fit
+};
 
-int main(int argc, char** argv) try {
-  lrs_example::sweep_options o;
+/// Reads and checks the command line into `opt`; returns the exit code if the program should
+/// stop here (--help, a parse error).
+std::optional<int> parse_options(int argc, char** argv, options& opt) {
+  auto& o = opt.sweep;
   o.epochs = 4;
   o.budgets = {100};
   o.schedules = {"constant", "cosine", "wsd", "linear", "step", "rex"};
-  int window = 78, skip = 1;
-  std::string data_dir = lrs_example::default_fashion_mnist_dir();
   CLI::App app{
       "Predict final losses of WSD, linear, step and REX from a constant and a cosine run"};
-  app.add_option("--epochs", o.epochs, "Epochs of every run")->capture_default_str();
+  lrs_example::add_model_options(app, o);
   app.add_option("--lr", o.peak_lr, "Peak LR (default 0.05)");
-  app.add_option("--window", window, "Steps per loss window mean")->capture_default_str();
-  app.add_option("--skip", skip, "Leading windows left out of the fit")->capture_default_str();
+  app.add_option("--window", opt.window, "Steps per loss window mean")->capture_default_str();
+  app.add_option("--skip", opt.skip, "Leading windows left out of the fit")->capture_default_str();
   app.add_option("--threads", o.threads, "Runs trained in parallel")->capture_default_str();
   app.add_option("--seed", o.seed, "Seed of the initialisation and data order");
-  app.add_option("--data", data_dir, "Directory of the Fashion-MNIST .gz files");
-  CLI11_PARSE(app, argc, argv);
-  if (window < 2 || skip < 0) {
-    std::fprintf(stderr, "scaling_law_predict: --window must be >= 2 and --skip >= 0\n");
-    return 2;
-  }
+  lrs_example::add_data_options(app, opt.data);
+  if (const auto code = lrs_example::parse(app, argc, argv)) return code;
+  lrs_example::check_model_options(o);
+  if (opt.window < 2)
+    throw lrs_example::usage_error("--window must be >= 2, got " + std::to_string(opt.window));
+  if (opt.skip < 0)
+    throw lrs_example::usage_error("--skip must be >= 0, got " + std::to_string(opt.skip));
+  return std::nullopt;
+}
 
-  std::string note;
-  const auto data = lrs_example::load_or_synthesize(data_dir, 0, 0, &note);
-  if (!note.empty()) std::fprintf(stderr, "scaling_law_predict: %s\n", note.c_str());
-  std::printf("%s; %lld steps per run, peak LR %g, SGD momentum %g\n", data.description.c_str(),
-              static_cast<long long>(lrs_example::full_budget_steps(o, data)), o.lr(),
-              static_cast<double>(o.momentum));
-  const auto runs = lrs_example::run_sweep(data, o);  // in o.schedules order
-
-  const std::vector<lrs::loss_run> fitting = {smoothed(runs[0], window, skip),
-                                              smoothed(runs[1], window, skip)};
+/// The law fitted on the constant and cosine runs (the first two), with the fit of the authors'
+/// start grid alone printed first.
+lrs::fit_result fit_law(const std::vector<lrs_example::run_result>& runs, const options& opt) {
+  const std::vector<lrs::loss_run> fitting = {smoothed(runs[0], opt.window, opt.skip),
+                                              smoothed(runs[1], opt.window, opt.skip)};
   lrs::fit_options authors_only;
   authors_only.data_scaled_starts = false;
   const auto grid_fit = lrs::fit_annealing_law(fitting, authors_only);
   std::printf("authors' grid alone: R^2 %.6g (%s); with the data-scaled starts:\n", grid_fit.r2,
               lrs::to_string(grid_fit.status));
-  const auto fit = lrs::fit_annealing_law(fitting);
+  auto fit = lrs::fit_annealing_law(fitting);
   const auto& law = fit.law;
   std::printf("fit on constant + cosine: L0 %.5g  A %.5g  alpha %.5g  C %.5g  R^2 %.5f  (%s)\n\n",
               law.l0(), law.a(), law.alpha(), law.c(), fit.r2, lrs::to_string(fit.status));
-  // Measured: the training loss on the first 10000 training examples after the last update;
-  // predicted: the law at the last step. The last window mean is shown for reference.
+  return fit;
+}
+
+/// Measured: the training loss on the first 10000 training examples after the last update;
+/// predicted: the law at the last step. The last window mean is shown for reference.
+void print_predictions(const std::vector<lrs_example::run_result>& runs,
+                       const lrs::annealing_law& law, int window) {
   std::printf("%-9s %10s %10s %10s %12s\n", "schedule", "predicted", "measured", "rel.error",
               "last window");
   for (std::size_t i = 0; i < runs.size(); ++i) {
@@ -90,8 +100,24 @@ int main(int argc, char** argv) try {
                 measured, 100.0 * (predicted - measured) / measured,
                 smoothed(runs[i], window, 0).losses.back(), i < 2 ? "  (fitted)" : "");
   }
+}
+
+int run(int argc, char** argv) {
+  options opt;
+  if (const auto code = parse_options(argc, argv, opt)) return *code;
+  const auto& o = opt.sweep;
+  const auto data = lrs_example::load_data(opt.data, o.batch, "scaling_law_predict");
+  std::printf("%s; %lld steps per run, peak LR %g, SGD momentum %g\n", data.description.c_str(),
+              static_cast<long long>(lrs_example::full_budget_steps(o, data)), o.lr(),
+              static_cast<double>(o.momentum));
+  const auto runs = lrs_example::run_sweep(data, o);  // in o.schedules order
+  const auto fit = fit_law(runs, opt);
+  print_predictions(runs, fit.law, opt.window);
   return 0;
-} catch (const std::exception& e) {
-  std::fprintf(stderr, "scaling_law_predict: %s\n", e.what());
-  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return lrs_example::main_of("scaling_law_predict", run, argc, argv);
 }

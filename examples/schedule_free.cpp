@@ -9,6 +9,7 @@
 #include <exception>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -17,6 +18,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "common/cli.hpp"
 #include "common/fashion_mnist.hpp"
 #include "common/progress.hpp"
 #include "common/schedule_free_run.hpp"
@@ -27,10 +29,7 @@ namespace {
 using lrs_example::schedule_free_config;
 using lrs_example::schedule_free_point;
 using lrs_example::sweep_options;
-
-struct usage_error : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
+using lrs_example::usage_error;
 
 /// The best run per budget of a budget_sweep summary.csv.
 struct best_run {
@@ -70,90 +69,81 @@ std::string cell(double acc, double loss) {
   return c;
 }
 
-int run(int argc, char** argv) {
-  sweep_options o;
+/// The command line: the MLP and its budgets, the two schedule-free runs, the sweeps to compare
+/// with and the data.
+struct options {
+  sweep_options sweep;
+  schedule_free_config sgd, adamw;
+  std::string sweep_sgd, sweep_adam;  ///< summary.csv files of budget_sweep (may be empty)
+  lrs_example::data_options data;
+  bool quiet = false;
+};
+
+/// Reads and checks the command line into `opt`; returns the exit code if the program should
+/// stop here (--help, a parse error).
+std::optional<int> parse_options(int argc, char** argv, options& opt) {
+  sweep_options& o = opt.sweep;
   o.epochs = 5;
-  schedule_free_config sgd_c, adamw_c;
-  sgd_c.optimizer = "sgd";
-  sgd_c.lr = 1.0;
-  adamw_c.optimizer = "adamw";
-  adamw_c.lr = 0.0025;
+  opt.sgd.optimizer = "sgd";
+  opt.sgd.lr = 1.0;
+  opt.adamw.optimizer = "adamw";
+  opt.adamw.lr = 0.0025;
   double warmup = 5;
-  std::string data_dir = lrs_example::default_fashion_mnist_dir(), sweep_sgd, sweep_adam;
-  bool synthetic = false, quiet = false;
-  long train_size = 0, test_size = 0;
   CLI::App app{
       "Schedule-free SGD and AdamW trained once, evaluated at every budget of the budget sweep"};
-  app.add_option("--epochs", o.epochs, "Epochs of the full (100 %) budget")->capture_default_str();
-  app.add_option("--hidden", o.hidden, "Hidden units of the MLP")->capture_default_str();
-  app.add_option("--batch", o.batch, "Batch size")->capture_default_str();
-  app.add_option("--budgets", o.budgets, "Budgets to evaluate at, % of the full run, in (0, 100]")
-      ->delimiter(',')
-      ->capture_default_str();
+  lrs_example::add_model_options(app, o);
+  lrs_example::add_budgets_option(app, o, "Budgets to evaluate at, % of the full run, in (0, 100]");
   app.add_option("--momentum", o.momentum, "Schedule-free SGD momentum (beta)")
       ->capture_default_str();
-  app.add_option("--sgd-lr", sgd_c.lr, "Schedule-free SGD LR after the warm-up")
+  app.add_option("--sgd-lr", opt.sgd.lr, "Schedule-free SGD LR after the warm-up")
       ->capture_default_str();
-  app.add_option("--adamw-lr", adamw_c.lr, "Schedule-free AdamW LR after the warm-up")
+  app.add_option("--adamw-lr", opt.adamw.lr, "Schedule-free AdamW LR after the warm-up")
       ->capture_default_str();
   app.add_option("--warmup", warmup, "Linear warm-up, % of the full budget")->capture_default_str();
-  app.add_option("--sweep-sgd", sweep_sgd,
+  app.add_option("--sweep-sgd", opt.sweep_sgd,
                  "summary.csv of budget_sweep --optimizer sgd (same epochs, batch, seed)");
-  app.add_option("--sweep-adam", sweep_adam,
+  app.add_option("--sweep-adam", opt.sweep_adam,
                  "summary.csv of budget_sweep --optimizer adam (same epochs, batch, seed)");
   app.add_option("--seed", o.seed, "Seed of the initialisation and data order")
       ->capture_default_str();
-  app.add_option("--data", data_dir, "Directory of the Fashion-MNIST .gz files")
-      ->capture_default_str();
-  app.add_flag("--synthetic", synthetic, "Use the built-in synthetic task, not Fashion-MNIST");
-  app.add_option("--train-size", train_size, "Use only the first N training examples (0: all)");
-  app.add_option("--test-size", test_size, "Use only the first N test examples (0: all)");
-  app.add_flag("--quiet,-q", quiet, "No progress bar");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? 0 : 2;
-  }
+  lrs_example::add_data_options(app, opt.data);
+  lrs_example::add_quiet_option(app, opt.quiet);
+  if (const auto code = lrs_example::parse(app, argc, argv)) return code;
   const auto bad = [](const std::string& m) { throw usage_error(m); };
-  if (!(o.epochs > 0) || !std::isfinite(o.epochs)) bad("--epochs must be > 0");
-  if (o.hidden < 1) bad("--hidden must be >= 1, got " + std::to_string(o.hidden));
-  if (o.batch < 1) bad("--batch must be >= 1, got " + std::to_string(o.batch));
-  if (!(o.momentum > 0 && o.momentum < 1)) bad("--momentum must be in (0, 1)");
-  if (!(sgd_c.lr > 0) || !std::isfinite(sgd_c.lr)) bad("--sgd-lr must be > 0");
-  if (!(adamw_c.lr > 0) || !std::isfinite(adamw_c.lr)) bad("--adamw-lr must be > 0");
-  if (!(warmup >= 0 && warmup < 100)) bad("--warmup must be in [0, 100) percent");
-  if (o.budgets.empty()) bad("--budgets needs at least one budget");
-  for (const double b : o.budgets)
-    if (!(b > 0 && b <= 100)) bad("--budgets: each budget must be in (0, 100] percent");
-  if (train_size < 0 || test_size < 0) bad("--train-size and --test-size must be >= 0");
-  sgd_c.warmup_percent = adamw_c.warmup_percent = warmup;
+  lrs_example::check_model_options(o);
+  if (!(o.momentum > 0 && o.momentum < 1))
+    bad("--momentum must be in (0, 1), got " + lrs_example::num(o.momentum));
+  if (!(opt.sgd.lr > 0) || !std::isfinite(opt.sgd.lr))
+    bad("--sgd-lr must be > 0, got " + lrs_example::num(opt.sgd.lr));
+  if (!(opt.adamw.lr > 0) || !std::isfinite(opt.adamw.lr))
+    bad("--adamw-lr must be > 0, got " + lrs_example::num(opt.adamw.lr));
+  if (!(warmup >= 0 && warmup < 100))
+    bad("--warmup must be in [0, 100) percent, got " + lrs_example::num(warmup));
+  lrs_example::check_budgets(o);
+  opt.sgd.warmup_percent = opt.adamw.warmup_percent = warmup;
+  return std::nullopt;
+}
 
-  const auto t0 = std::chrono::steady_clock::now();
-  lrs_example::train_test data;
-  std::string note;
-  try {
-    data = synthetic ? lrs_example::synthetic_classification(train_size > 0 ? train_size : 12000,
-                                                             test_size > 0 ? test_size : 2000)
-                     : lrs_example::load_or_synthesize(data_dir, train_size, test_size, &note);
-  } catch (const lrs_example::dataset_error& e) {
-    throw usage_error(std::string("dataset: ") + e.what());
+/// The best scheduled runs of a --sweep-sgd / --sweep-adam file (none if `path` is empty), each
+/// checked to have the steps this program gives its budget.
+std::map<double, best_run> read_best(const std::string& path, const std::string& option,
+                                     const sweep_options& o, const lrs_example::train_test& data) {
+  if (path.empty()) return {};
+  auto best = read_sweep(path, option);
+  for (const auto& [b, r] : best) {
+    const auto steps = lrs_example::budget_steps(o, data, b);
+    if (std::find(o.budgets.begin(), o.budgets.end(), b) != o.budgets.end() && r.steps != steps)
+      throw usage_error("the sweep's " + std::to_string(b) + " % run has " +
+                        std::to_string(r.steps) + " steps, this one " + std::to_string(steps) +
+                        ": run budget_sweep with the same --epochs, --batch and data");
   }
-  if (!note.empty()) std::fprintf(stderr, "schedule_free: %s\n", note.c_str());
-  if (data.train.size() < o.batch) bad("--batch is larger than the training set");
+  return best;
+}
 
-  std::map<double, best_run> best_sgd, best_adam;
-  if (!sweep_sgd.empty()) best_sgd = read_sweep(sweep_sgd, "--sweep-sgd");
-  if (!sweep_adam.empty()) best_adam = read_sweep(sweep_adam, "--sweep-adam");
-  for (const auto* m : {&best_sgd, &best_adam})
-    for (const auto& [b, r] : *m) {
-      const auto steps = lrs_example::budget_steps(o, data, b);
-      if (std::find(o.budgets.begin(), o.budgets.end(), b) != o.budgets.end() && r.steps != steps)
-        bad("the sweep's " + std::to_string(b) + " % run has " + std::to_string(r.steps) +
-            " steps, this one " + std::to_string(steps) +
-            ": run budget_sweep with the same --epochs, --batch and data");
-    }
-
+void print_setup(const options& opt, const lrs_example::train_test& data) {
+  const sweep_options& o = opt.sweep;
   const auto full = lrs_example::full_budget_steps(o, data);
+  const double warmup = opt.sgd.warmup_percent;
   std::printf("data:      %s\n", data.description.c_str());
   std::printf("model:     MLP %ld-%d-%d, ReLU, softmax cross-entropy, batch %d, seed %llu\n",
               static_cast<long>(data.train.features()), o.hidden, data.train.classes, o.batch,
@@ -164,27 +154,34 @@ int run(int argc, char** argv) {
   std::printf(
       "runs:      sgd_schedule_free lr %g momentum %g; adamw_schedule_free lr %g "
       "(betas 0.9, 0.999, no weight decay); one run each\n",
-      sgd_c.lr, double(o.momentum), adamw_c.lr);
+      opt.sgd.lr, double(o.momentum), opt.adamw.lr);
   std::fflush(stdout);
+}
 
-  std::vector<schedule_free_point> sgd_pts, adamw_pts;
-  {
-    lrs_example::progress bar(2, "runs", quiet);
-    std::exception_ptr err;
-    std::thread th([&] {
-      try {
-        adamw_pts = lrs_example::train_schedule_free(data, o, adamw_c);
-      } catch (...) {
-        err = std::current_exception();
-      }
-      bar.advance();
-    });
-    sgd_pts = lrs_example::train_schedule_free(data, o, sgd_c);
+/// The two schedule-free runs, AdamW on a second thread: each evaluated at every budget.
+void train_both(const lrs_example::train_test& data, const options& opt,
+                std::vector<schedule_free_point>& sgd_pts,
+                std::vector<schedule_free_point>& adamw_pts) {
+  lrs_example::progress bar(2, "runs", opt.quiet);
+  std::exception_ptr err;
+  std::thread th([&] {
+    try {
+      adamw_pts = lrs_example::train_schedule_free(data, opt.sweep, opt.adamw);
+    } catch (...) {
+      err = std::current_exception();
+    }
     bar.advance();
-    th.join();
-    if (err) std::rethrow_exception(err);
-  }
+  });
+  sgd_pts = lrs_example::train_schedule_free(data, opt.sweep, opt.sgd);
+  bar.advance();
+  th.join();
+  if (err) std::rethrow_exception(err);
+}
 
+void print_table(const std::vector<schedule_free_point>& sgd_pts,
+                 const std::vector<schedule_free_point>& adamw_pts,
+                 const std::map<double, best_run>& best_sgd,
+                 const std::map<double, best_run>& best_adam) {
   std::printf(
       "\nTest accuracy %% (training loss) at x after the steps of each budget: the schedule-free "
       "runs are\none run each, evaluated on the way; the scheduled runs are one run per budget, "
@@ -210,19 +207,28 @@ int run(int argc, char** argv) {
     std::printf(
         "\n(scheduled columns: pass --sweep-sgd / --sweep-adam the summary.csv of "
         "budget_sweep --optimizer sgd / adam)\n");
+}
+
+int run(int argc, char** argv) {
+  options opt;
+  if (const auto code = parse_options(argc, argv, opt)) return *code;
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto data = lrs_example::load_data(opt.data, opt.sweep.batch, "schedule_free");
+  const auto best_sgd = read_best(opt.sweep_sgd, "--sweep-sgd", opt.sweep, data);
+  const auto best_adam = read_best(opt.sweep_adam, "--sweep-adam", opt.sweep, data);
+  print_setup(opt, data);
+
+  std::vector<schedule_free_point> sgd_pts, adamw_pts;
+  train_both(data, opt, sgd_pts, adamw_pts);
+  print_table(sgd_pts, adamw_pts, best_sgd, best_adam);
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  if (!quiet) std::fprintf(stderr, "wall time %s\n", lrs_example::format_duration(secs).c_str());
+  if (!opt.quiet)
+    std::fprintf(stderr, "wall time %s\n", lrs_example::format_duration(secs).c_str());
   return 0;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  try {
-    return run(argc, argv);
-  } catch (const std::exception& e) {
-    std::fflush(stdout);
-    std::fprintf(stderr, "schedule_free: %s\n", e.what());
-    return 2;
-  }
+  return lrs_example::main_of("schedule_free", run, argc, argv);
 }

@@ -16,7 +16,6 @@
 namespace {
 
 using law_test::cosine_lr;
-using law_test::pi;
 
 // One run per LR sequence, a loss of `law` every `every[j]` steps (from `every[j]` on), times
 // `scale` and 1 + e, e = noise * sin(0.7 k + j) or, with `gaussian`, noise * N(0, 1).
@@ -180,13 +179,14 @@ TEST_CASE("the two-pass fit reaches the one-pass optimum on hard inputs",
   const auto cosine = cosine_lr(20000, 500, 2e-4);
   std::vector<double> rising(20001);  // 1e-4, up to 3e-4 at 6000, then a cosine from 12 000
   for (std::size_t i = 0; i <= 20000; ++i)
-    rising[i] = i < 6000    ? 1e-4
-                : i < 12000 ? 3e-4
-                            : 1.5e-4 * (1 + std::cos(pi * static_cast<double>(i - 12000) / 8000));
+    rising[i] = i < 6000 ? 1e-4
+                : i < 12000
+                    ? 3e-4
+                    : 1.5e-4 * (1 + std::cos(law_test::pi * static_cast<double>(i - 12000) / 8000));
   // A small model: losses ~0.3-1.2, LR 0.1 (none of the authors' starts is valid).
   std::vector<double> small_constant(2000, 0.1), small_cosine(2000);
   for (std::size_t i = 0; i < 2000; ++i)
-    small_cosine[i] = 0.05 * (1 + std::cos(pi * static_cast<double>(i) / 1999));
+    small_cosine[i] = 0.05 * (1 + std::cos(law_test::pi * static_cast<double>(i) / 1999));
 
   struct hard_case {
     const char* name;

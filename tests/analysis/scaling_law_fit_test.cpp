@@ -14,7 +14,6 @@
 namespace {
 
 using law_test::cosine_lr;
-using law_test::pi;
 
 // Two runs (cosine and constant, T = 20000) of `law` at steps every..T, each loss multiplied by
 // 1 + noise * sin(0.7 k + run), as scipy_reference.py builds its synthetic set.
@@ -123,7 +122,8 @@ std::vector<lrs::loss_run> small_model(const lrs::annealing_law& law, double pea
   runs[1].lr.resize(t);
   for (std::size_t i = 0; i < t; ++i)
     runs[1].lr[i] =
-        peak * 0.5 * (1.0 + std::cos(pi * static_cast<double>(i) / static_cast<double>(t - 1)));
+        peak * 0.5 *
+        (1.0 + std::cos(law_test::pi * static_cast<double>(i) / static_cast<double>(t - 1)));
   for (std::size_t j = 0; j < 2; ++j) {
     const auto a = lrs::compute_areas(runs[j].lr);
     double k = 0;

@@ -20,9 +20,9 @@
 
 namespace {
 
-using lrs_test::quadratic_trainer;
 using lrs_test::check_every_corruption;
 using lrs_test::message_of;
+using lrs_test::quadratic_trainer;
 
 using bytes_t = std::vector<unsigned char>;
 

@@ -22,8 +22,8 @@ namespace hf_spec_test {
 
 namespace {
 
-using lrs_test::with_lr;
 using lrs_test::spec_error_of;
+using lrs_test::with_lr;
 
 using hf_reference::load_reference;
 using hf_reference::reference;

@@ -11,8 +11,8 @@
 
 namespace {
 
-using lrs_test::with_lr;
 using lrs_test::spec_error_of;
+using lrs_test::with_lr;
 }  // namespace
 
 TEST_CASE("spec: PyTorch defaults are used when a parameter is left out", "[spec][pytorch]") {

@@ -12,8 +12,8 @@ using Catch::Matchers::Contains;
 
 namespace {
 
-using lrs_test::with_lr;
 using lrs_test::spec_error_of;
+using lrs_test::with_lr;
 /// True when both specs give the same LR, bit for bit, at steps 0..n-1.
 bool same_curve(const std::string& a, const std::string& b, lrs::step_t n = 40) {
   const auto sa = lrs::parse_schedule(a, with_lr(0.1));

@@ -15,8 +15,8 @@
 
 namespace {
 
-using lrs_test::same_bits;
 using lrs_test::message_of;
+using lrs_test::same_bits;
 
 using bytes_t = std::vector<unsigned char>;
 using vec = lrs::vector_t<double>;

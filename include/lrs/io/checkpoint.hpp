@@ -316,8 +316,13 @@ inline std::string checkpoint_header_problem(const std::vector<unsigned char>& h
     detail::checkpoint_fail(path, "not a regular file (a directory or a device)");
   std::ifstream f(path, std::ios::binary);
   if (!f) detail::checkpoint_fail(path, "cannot open the file for reading");
-  const std::uintmax_t size = std::filesystem::file_size(path, ec);
-  if (ec) detail::checkpoint_fail(path, "cannot read its size: " + ec.message());
+  // The size of the file opened, not of the path: a save renaming a new file over `path` between
+  // the open and a stat of the path would pair this file's header with the other file's size.
+  f.seekg(0, std::ios::end);
+  const std::streamoff end = f.tellg();
+  f.seekg(0, std::ios::beg);
+  if (!f || end < 0) detail::checkpoint_fail(path, "cannot read its size");
+  const std::uintmax_t size = static_cast<std::uintmax_t>(end);
   std::vector<unsigned char> bytes(
       static_cast<std::size_t>(std::min<std::uintmax_t>(size, ::lrs::detail::state_prefix_size)));
   f.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));

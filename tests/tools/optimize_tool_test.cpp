@@ -121,5 +121,6 @@ TEST_CASE("lrs optimize: bad input", "[tool][optimize]") {
 #else
 TEST_CASE("lrs optimize tool tests need the tool (LRS_BUILD_TOOLS) on POSIX", "[tool]") {
   WARN("lrs tool not built: its tests were skipped");
+  SUCCEED("skipped: no lrs tool");
 }
 #endif

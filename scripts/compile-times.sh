@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Compile time of a user's translation unit per umbrella header (with and without a call into its
-# heaviest part), and the preprocessed size of each. Prints the Markdown table of bench/README.md
+# heaviest part), header-only and in the compiled mode (-DLRS_COMPILED: the unit only declares the
+# spec registry, the law fits, optimize_schedule and the Gaussian process, which lrs_compiled
+# defines), and the preprocessed size of each. Prints the Markdown table of bench/README.md
 # ("Compile time of a user's translation unit").
 #
 #   bash scripts/compile-times.sh [compiler] [flags...]      default: g++ -std=c++17 -O0
@@ -27,12 +29,18 @@ units=(
   "controllers.hpp|lrs/controllers.hpp|return 0;"
   "analysis.hpp|lrs/analysis.hpp|return 0;"
   "analysis.hpp + fit_annealing_law|lrs/analysis.hpp|std::vector<lrs::loss_run> runs; return lrs::fit_annealing_law(runs).rmse > 0 ? 0 : 1;"
+  "io/parse_schedule.hpp + parse_schedule|lrs/io/parse_schedule.hpp|return lrs::parse_schedule(\"StepLR(step_size=3)\", {0.1})(4) > 0 ? 0 : 1;"
+  "analysis/scaling_law.hpp + fit_annealing_law|lrs/analysis/scaling_law.hpp|std::vector<lrs::loss_run> runs; return lrs::fit_annealing_law(runs).rmse > 0 ? 0 : 1;"
+  "analysis/multi_power_law.hpp + fit_multi_power_law|lrs/analysis/multi_power_law.hpp|std::vector<lrs::loss_run> runs; return lrs::fit_multi_power_law(runs).rmse > 0 ? 0 : 1;"
+  "analysis/optimize_schedule.hpp + optimize_schedule|lrs/analysis/optimize_schedule.hpp|return lrs::optimize_schedule(lrs::annealing_law{}, 100, 1e-3, {}).final_loss > 0 ? 0 : 1;"
+  "analysis/gaussian_process.hpp + a fit|lrs/analysis/gaussian_process.hpp|lrs::gaussian_process gp; gp.fit({0.0, 1.0}, {1.0, 2.0}); return gp.fitted() ? 0 : 1;"
 )
 
-cpu_seconds() {  # least user+sys seconds of REPEAT compiles of $1
+cpu_seconds() {  # least user+sys seconds of REPEAT compiles of $1 (more flags: $2...)
   local src=$1 best="" t
+  shift
   for ((r = 0; r < repeat; ++r)); do
-    t=$( { /usr/bin/time -f '%U %S' "$cxx" "${flags[@]}" "${inc[@]}" -c "$src" -o "$work/o.o" \
+    t=$( { /usr/bin/time -f '%U %S' "$cxx" "${flags[@]}" "$@" "${inc[@]}" -c "$src" -o "$work/o.o" \
       2>&1 >/dev/null; } | tail -n1 | awk '{ printf "%.2f", $1 + $2 }')
     if [ -z "$best" ] || awk -v a="$t" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$t; fi
   done
@@ -42,8 +50,8 @@ cpu_seconds() {  # least user+sys seconds of REPEAT compiles of $1
 echo "Compile time of one translation unit, $("$cxx" --version | head -n1), ${flags[*]}," \
   "least of $repeat, CPU seconds:"
 echo
-echo "| unit | CPU seconds | preprocessed lines |"
-echo "| --- | ---: | ---: |"
+echo "| unit | header-only: CPU seconds | lines | compiled mode: CPU seconds | lines |"
+echo "| --- | ---: | ---: | ---: | ---: |"
 i=0
 for u in "${units[@]}"; do
   IFS='|' read -r name header body <<<"$u"
@@ -51,6 +59,8 @@ for u in "${units[@]}"; do
   printf '#include <%s>\n#include <vector>\nint main() { %s }\n' "$header" "$body" >"$src"
   secs=$(cpu_seconds "$src")
   lines=$("$cxx" "${flags[@]}" "${inc[@]}" -E "$src" | wc -l)
-  echo "| \`<$header>\`${name#*.hpp} | $secs | $lines |"
+  csecs=$(cpu_seconds "$src" -DLRS_COMPILED)
+  clines=$("$cxx" "${flags[@]}" -DLRS_COMPILED "${inc[@]}" -E "$src" | wc -l)
+  echo "| \`<$header>\`${name#*.hpp} | $secs | $lines | $csecs | $clines |"
   i=$((i + 1))
 done

@@ -6,7 +6,8 @@
 #   clang C++20  ASan+UBSan -Werror   build everything but the header check, run the tests
 #   gcc   C++20  every LRS_* option ON  build only what no other leg builds in C++20 with GCC:
 #                                     the header check, the tool and the benchmarks (fuzzers need
-#                                     Clang: skipped)
+#                                     Clang: skipped), and the compiled mode: lrs_compiled and
+#                                     the tests of what it defines, run against it
 #   clang C++17  -Werror              build only the header check and the tool
 #   every combination of the LRS_* options                 configure only
 #   clang-format
@@ -28,7 +29,7 @@ asan="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-poi
 
 # The LRS_* options that change what is configured (ADAPTERS: scripts/test-adapters.sh).
 options=(LRS_BUILD_TESTS LRS_BUILD_EXAMPLES LRS_BUILD_TOOLS LRS_BUILD_BENCHMARKS LRS_INSTALL
-         LRS_WARNINGS_AS_ERRORS LRS_BUILD_FUZZERS LRS_UNITY_BUILD)
+         LRS_WARNINGS_AS_ERRORS LRS_BUILD_FUZZERS LRS_UNITY_BUILD LRS_BUILD_COMPILED)
 every_option_on=()
 for o in "${options[@]}"; do every_option_on+=("-D$o=ON"); done
 
@@ -79,6 +80,12 @@ build_only() {
   configure "$dir" "$@" && cmake --build "$dir" -j "$jobs" --target ${targets//,/ }
 }
 
+# build_only, then the tests of the compiled mode (ctest names "compiled.*"), built by it.
+build_only_and_compiled_tests() {
+  build_only "$@" &&
+    ctest --test-dir "$1" -j "$jobs" --output-on-failure --no-tests=error -R '^compiled\.'
+}
+
 # Configures every combination of the options in one scratch directory (each run passes every
 # option, so nothing carries over but the cache of found packages).
 configure_all_combinations() {
@@ -113,8 +120,9 @@ run_leg "gcc C++17 -Werror" build_and_test build/gcc \
   -DCMAKE_CXX_COMPILER=g++ -DCMAKE_CXX_STANDARD=17
 run_leg "clang C++20 ASan+UBSan" build_and_test build/clang-asan \
   -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_CXX_STANDARD=20 "-DCMAKE_CXX_FLAGS=$asan"
-run_leg "gcc C++20 every option ON (build only)" build_only build/gcc-cxx20 \
-  lrs_header_check,lrs_tool,lrs_benchmarks -DCMAKE_CXX_COMPILER=g++ -DCMAKE_CXX_STANDARD=20 "${every_option_on[@]}"
+run_leg "gcc C++20 every option ON (build only; compiled-mode tests)" \
+  build_only_and_compiled_tests build/gcc-cxx20 \
+  lrs_header_check,lrs_tool,lrs_benchmarks,lrs_compiled_tests -DCMAKE_CXX_COMPILER=g++ -DCMAKE_CXX_STANDARD=20 "${every_option_on[@]}"
 run_leg "clang C++17 (build only)" build_only build/clang-cxx17 lrs_header_check,lrs_tool \
   -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_CXX_STANDARD=17
 run_leg "configure: every combination of the LRS_* options" configure_all_combinations

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Compile-time configuration: language check, LRS_ASSERT and LRS_THROW.
+// Compile-time configuration: language check, LRS_ASSERT, LRS_THROW and the compiled mode.
 #ifndef LRS_CONFIG_HPP
 #define LRS_CONFIG_HPP
 
@@ -27,6 +27,29 @@
 #include <cstdlib>
 #define LRS_THROW(ex) std::abort()
 #endif
+#endif
+
+/// The compiled mode. lrs is header-only by default. With LRS_COMPILED defined (the CMake target
+/// lrs::lrs_compiled defines it for its users, CMake option LRS_BUILD_COMPILED), the spec registry
+/// and parse_schedule, fit_annealing_law and fit_multi_power_law are only declared by their
+/// headers and defined once, in the lrs_compiled library (src/), so a translation unit that calls
+/// them does not compile them. A program is built in one mode: every translation unit that includes
+/// lrs sees the same LRS_COMPILED.
+///
+/// LRS_FUNC marks those functions: `inline` in header-only mode, nothing in the compiled mode.
+/// LRS_DEFINITIONS is 1 where their definitions are compiled (header-only mode, and the library's
+/// own sources, which define LRS_COMPILED_SOURCE), 0 in a user's unit in the compiled mode; a
+/// definitions header (`*_impl.hpp`) stops with an error where it is 0.
+#if defined(LRS_COMPILED)
+#define LRS_FUNC
+#if defined(LRS_COMPILED_SOURCE)
+#define LRS_DEFINITIONS 1
+#else
+#define LRS_DEFINITIONS 0
+#endif
+#else
+#define LRS_FUNC inline
+#define LRS_DEFINITIONS 1
 #endif
 
 #endif  // LRS_CONFIG_HPP

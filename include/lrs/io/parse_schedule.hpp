@@ -1,41 +1,21 @@
 // SPDX-License-Identifier: MIT
-// lrs::parse_schedule and lrs::default_spec_registry: every built-in schedule by name.
+// lrs::parse_schedule and lrs::default_spec_registry: every built-in schedule by name. Their
+// definitions are in parse_schedule_impl.hpp (in lrs_compiled in the compiled mode, config.hpp).
 #ifndef LRS_IO_PARSE_SCHEDULE_HPP
 #define LRS_IO_PARSE_SCHEDULE_HPP
 
 #include <string_view>
 
+#include <lrs/config.hpp>
 #include <lrs/core/any_schedule.hpp>
-#include <lrs/core/error.hpp>
 #include <lrs/io/spec.hpp>
-#include <lrs/io/spec_families/budgeted.hpp>
-#include <lrs/io/spec_families/combinators.hpp>
-#include <lrs/io/spec_families/hf.hpp>
-#include <lrs/io/spec_families/keras.hpp>
-#include <lrs/io/spec_families/optax.hpp>
-#include <lrs/io/spec_families/pytorch.hpp>
-#include <lrs/io/spec_families/timm.hpp>
 
 namespace lrs {
 
 /// The registry of every built-in schedule name: PyTorch's, Hugging Face transformers', timm's,
 /// optax's and Keras's names with their own parameter spelling and defaults (docs/porting.md),
 /// the budget-native names and the combinators. Add your own names to it before parsing.
-inline spec_registry& default_spec_registry() {
-  static spec_registry reg = [] {
-    spec_registry r;
-    // One line per library whose names it reads (spec_entry::ecosystem), then lrs's own.
-    detail::register_pytorch_specs(r);
-    detail::register_hf_specs(r);
-    detail::register_timm_specs(r);
-    detail::register_optax_specs(r);
-    detail::register_keras_specs(r);
-    detail::register_budgeted_specs(r);
-    detail::register_combinator_specs(r);
-    return r;
-  }();
-  return reg;
-}
+LRS_FUNC spec_registry& default_spec_registry();
 
 /// Builds a schedule from a spec string: a call as written in Python source, e.g.
 ///
@@ -59,19 +39,18 @@ inline spec_registry& default_spec_registry() {
 /// @throws lrs::spec_error (an lrs::invalid_argument) naming the column and the problem: unknown
 /// names (with a suggestion), missing or repeated parameters, wrong types, values out of range,
 /// numbers that overflow, nesting too deep. Text from the spec is quoted escaped.
-[[nodiscard]] inline any_schedule<double> parse_schedule(std::string_view spec,
-                                                         const spec_context& ctx,
-                                                         const spec_registry& registry) {
-  detail::require_non_negative("parse_schedule", "lr", ctx.lr);
-  if (ctx.steps) detail::require_positive("parse_schedule", "steps", *ctx.steps);
-  return registry.build(parse_spec(spec), ctx);
-}
+[[nodiscard]] LRS_FUNC any_schedule<double> parse_schedule(std::string_view spec,
+                                                           const spec_context& ctx,
+                                                           const spec_registry& registry);
 
-[[nodiscard]] inline any_schedule<double> parse_schedule(std::string_view spec,
-                                                         const spec_context& ctx = {}) {
-  return parse_schedule(spec, ctx, default_spec_registry());
-}
+/// parse_schedule(spec, ctx, default_spec_registry()).
+[[nodiscard]] LRS_FUNC any_schedule<double> parse_schedule(std::string_view spec,
+                                                           const spec_context& ctx = {});
 
 }  // namespace lrs
+
+#if LRS_DEFINITIONS
+#include <lrs/io/parse_schedule_impl.hpp>
+#endif
 
 #endif  // LRS_IO_PARSE_SCHEDULE_HPP

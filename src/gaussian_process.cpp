@@ -1,0 +1,4 @@
+// SPDX-License-Identifier: MIT
+// lrs_compiled (the compiled mode, include/lrs/config.hpp): lrs::gaussian_process's
+// marginal-likelihood search and conditioning, compiled once here.
+#include <lrs/analysis/gaussian_process_impl.hpp>

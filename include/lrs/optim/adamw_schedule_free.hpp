@@ -135,11 +135,7 @@ struct adamw_sf_kernel {
       num = ei::pdiv(mv, ei::pset1<P>(c.bc1));
     }
     zv = ei::padd(zv, ei::pdiv(ei::pmul(ei::pset1<P>(c.neg_lr), num), denom));
-    const P xv = ei::padd(ei::pmul(ei::ploadu<P>(x + i), ei::pset1<P>(c.one_minus_c)),
-                          ei::pmul(ei::pset1<P>(c.c), zv));
-    ei::pstoreu(z + i, zv);
-    ei::pstoreu(x + i, xv);
-    ei::pstoreu(p + i, sf_y(xv, zv, ei::pset1<P>(c.beta), ei::pset1<P>(c.one_minus_beta)));
+    sf_average(p, z, x, i, zv, c);
   }
 };
 

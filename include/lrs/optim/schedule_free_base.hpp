@@ -40,6 +40,19 @@ inline P sf_y(const P& x, const P& z, const P& beta, const P& one_minus_beta) {
   return ei::padd(ei::pmul(x, beta), ei::pmul(z, one_minus_beta));
 }
 
+/// The end of both schedule-free kernels, given the new z at element i: x = (1 - c) * x + c * z,
+/// then stores z, x and y = beta * x + (1 - beta) * z (the scalars `s` name one_minus_c, c, beta
+/// and one_minus_beta).
+template <class P, class T, class Scalars>
+inline void sf_average(T* p, T* z, T* x, Eigen::Index i, const P& zv, const Scalars& s) {
+  namespace ei = Eigen::internal;
+  const P xv = ei::padd(ei::pmul(ei::ploadu<P>(x + i), ei::pset1<P>(s.one_minus_c)),
+                        ei::pmul(ei::pset1<P>(s.c), zv));
+  ei::pstoreu(z + i, zv);
+  ei::pstoreu(x + i, xv);
+  ei::pstoreu(p + i, sf_y(xv, zv, ei::pset1<P>(s.beta), ei::pset1<P>(s.one_minus_beta)));
+}
+
 /// params = beta * x + (1 - beta) * z (train) or params = x (eval), one pass.
 template <class T, bool Train>
 struct sf_switch_kernel {

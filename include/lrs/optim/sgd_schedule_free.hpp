@@ -87,11 +87,7 @@ struct sgd_sf_kernel {
     P gv = ei::pmul(graw, ei::pset1<P>(c.grad_scale));
     if constexpr (WD) gv = ei::padd(gv, ei::pmul(ei::pset1<P>(c.wd), ei::ploadu<P>(p + i)));
     const P zv = ei::padd(ei::ploadu<P>(z + i), ei::pmul(ei::pset1<P>(c.neg_lr), gv));
-    const P xv = ei::padd(ei::pmul(ei::ploadu<P>(x + i), ei::pset1<P>(c.one_minus_c)),
-                          ei::pmul(ei::pset1<P>(c.c), zv));
-    ei::pstoreu(z + i, zv);
-    ei::pstoreu(x + i, xv);
-    ei::pstoreu(p + i, sf_y(xv, zv, ei::pset1<P>(c.beta), ei::pset1<P>(c.one_minus_beta)));
+    sf_average(p, z, x, i, zv, c);
   }
 };
 

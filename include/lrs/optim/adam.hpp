@@ -117,6 +117,21 @@ struct adamw_options {
 
 namespace detail {
 
+/// The scalars of one adam / adamw step of a tensor, read by adam_kernel.
+template <class T>
+struct adam_scalars {
+  T grad_scale;       ///< the clip scale, negated with maximize
+  T wd;               ///< L2 weight decay (adam)
+  T decay;            ///< 1 - lr * weight_decay (adamw)
+  T beta1;            ///< beta1
+  T one_minus_beta1;  ///< 1 - beta1
+  T beta2;            ///< beta2
+  T one_minus_beta2;  ///< 1 - beta2
+  T bc2_sqrt;         ///< sqrt(1 - beta2^t)
+  T eps;              ///< eps
+  T neg_step_size;    ///< -lr / (1 - beta1^t)
+};
+
 template <class T, bool L2, bool Decoupled, bool Amsgrad>
 struct adam_kernel {
   T* p;
@@ -124,8 +139,7 @@ struct adam_kernel {
   T* v;
   T* vmax;
   const T* g;
-  T grad_scale, wd, decay, beta1, one_minus_beta1, beta2, one_minus_beta2, bc2_sqrt, eps,
-      neg_step_size;
+  adam_scalars<T> c;
 
   template <class P>
   void apply(Eigen::Index i, P& l2, P& l1) const {
@@ -133,13 +147,13 @@ struct adam_kernel {
     const P graw = ei::ploadu<P>(g + i);
     accumulate_norms(graw, l2, l1);
     P pv = ei::ploadu<P>(p + i);
-    P gv = ei::pmul(graw, ei::pset1<P>(grad_scale));
-    if constexpr (Decoupled) pv = ei::pmul(pv, ei::pset1<P>(decay));
-    if constexpr (L2) gv = ei::padd(gv, ei::pmul(ei::pset1<P>(wd), pv));
-    const P mv = ei::padd(ei::pmul(ei::ploadu<P>(m + i), ei::pset1<P>(beta1)),
-                          ei::pmul(ei::pset1<P>(one_minus_beta1), gv));
-    const P vv = ei::padd(ei::pmul(ei::ploadu<P>(v + i), ei::pset1<P>(beta2)),
-                          ei::pmul(ei::pmul(ei::pset1<P>(one_minus_beta2), gv), gv));
+    P gv = ei::pmul(graw, ei::pset1<P>(c.grad_scale));
+    if constexpr (Decoupled) pv = ei::pmul(pv, ei::pset1<P>(c.decay));
+    if constexpr (L2) gv = ei::padd(gv, ei::pmul(ei::pset1<P>(c.wd), pv));
+    const P mv = ei::padd(ei::pmul(ei::ploadu<P>(m + i), ei::pset1<P>(c.beta1)),
+                          ei::pmul(ei::pset1<P>(c.one_minus_beta1), gv));
+    const P vv = ei::padd(ei::pmul(ei::ploadu<P>(v + i), ei::pset1<P>(c.beta2)),
+                          ei::pmul(ei::pmul(ei::pset1<P>(c.one_minus_beta2), gv), gv));
     ei::pstoreu(m + i, mv);
     ei::pstoreu(v + i, vv);
     P s = vv;
@@ -147,8 +161,9 @@ struct adam_kernel {
       s = ei::pmax<Eigen::PropagateNaN>(ei::ploadu<P>(vmax + i), vv);
       ei::pstoreu(vmax + i, s);
     }
-    const P denom = ei::padd(ei::pdiv(exact_sqrt(s), ei::pset1<P>(bc2_sqrt)), ei::pset1<P>(eps));
-    ei::pstoreu(p + i, ei::padd(pv, ei::pdiv(ei::pmul(ei::pset1<P>(neg_step_size), mv), denom)));
+    const P denom =
+        ei::padd(ei::pdiv(exact_sqrt(s), ei::pset1<P>(c.bc2_sqrt)), ei::pset1<P>(c.eps));
+    ei::pstoreu(p + i, ei::padd(pv, ei::pdiv(ei::pmul(ei::pset1<P>(c.neg_step_size), mv), denom)));
   }
 };
 
@@ -184,15 +199,10 @@ class adam_base : public optimizer_base<Derived, T> {
   T momentum() const noexcept { return opt_.beta1; }
 
  private:
-  T max_grad_norm() const noexcept { return opt_.max_grad_norm; }
-  T default_weight_decay() const noexcept { return opt_.weight_decay; }
   int buffers_for_first_step() const noexcept { return opt_.amsgrad ? 3 : 2; }
 
   // This step's scalars of one tensor (prepare), read by update_range on any thread.
-  struct prepared {
-    T scale, wd, decay, bc2_sqrt, neg_step_size;
-  };
-  void reserve_prepared(std::size_t count) {
+  void prepare_step(std::size_t count, T) {
     if (prep_.size() < count) prep_.resize(count);
   }
 
@@ -209,36 +219,32 @@ class adam_base : public optimizer_base<Derived, T> {
       bc2_ = 1.0 - std::pow(b2, double(step));
     }
     const double step_size = double(lr) / bc1_;
-    prep_[i] = {opt_.maximize ? -clip : clip, wd, static_cast<T>(1.0 - double(lr) * double(wd)),
-                static_cast<T>(std::sqrt(bc2_)), static_cast<T>(-step_size)};
+    adam_scalars<T>& c = prep_[i];
+    c.grad_scale = opt_.maximize ? -clip : clip;
+    c.wd = wd;
+    c.decay = static_cast<T>(1.0 - double(lr) * double(wd));
+    c.beta1 = opt_.beta1;
+    c.one_minus_beta1 = static_cast<T>(1.0 - b1);
+    c.beta2 = opt_.beta2;
+    c.one_minus_beta2 = static_cast<T>(1.0 - b2);
+    c.bc2_sqrt = static_cast<T>(std::sqrt(bc2_));
+    c.eps = opt_.eps;
+    c.neg_step_size = static_cast<T>(-step_size);
   }
 
   void update_range(std::size_t i, const param_tensor<T>& t, tensor_state<T>& s, Eigen::Index begin,
                     Eigen::Index end, double& l2, double& l1) const {
-    const prepared& q = prep_[i];
-    const double b1 = double(opt_.beta1), b2 = double(opt_.beta2);
+    const adam_scalars<T>& c = prep_[i];
     T* vmax = opt_.amsgrad ? s.buf[2].data() + begin : nullptr;
     auto run = [&](auto l2_on, auto dec_on, auto ams_on) {
       using K =
           adam_kernel<T, decltype(l2_on)::value, decltype(dec_on)::value, decltype(ams_on)::value>;
-      const K k{t.params() + begin,
-                s.buf[0].data() + begin,
-                s.buf[1].data() + begin,
-                vmax,
-                t.grads() + begin,
-                q.scale,
-                q.wd,
-                q.decay,
-                opt_.beta1,
-                static_cast<T>(1.0 - b1),
-                opt_.beta2,
-                static_cast<T>(1.0 - b2),
-                q.bc2_sqrt,
-                opt_.eps,
-                q.neg_step_size};
+      const K k{t.params() + begin,      s.buf[0].data() + begin,
+                s.buf[1].data() + begin, vmax,
+                t.grads() + begin,       c};
       fused_loop<T>(end - begin, k, l2, l1);
     };
-    with_bool(q.wd != T(0), [&](auto wd_on) {
+    with_bool(c.wd != T(0), [&](auto wd_on) {
       with_bool(opt_.amsgrad, [&](auto ams_on) {
         if constexpr (Decoupled)
           run(std::false_type{}, wd_on, ams_on);
@@ -285,7 +291,7 @@ class adam_base : public optimizer_base<Derived, T> {
   void commit_extra(const extra& e) noexcept { opt_.beta1 = e.beta1; }
 
   Options opt_;
-  std::vector<prepared> prep_;
+  std::vector<adam_scalars<T>> prep_;
   // Cache of the bias corrections 1 - beta^step for the last (step, beta1, beta2).
   std::int64_t pow_step_ = -1;
   double pow_b1_ = 0, pow_b2_ = 0, bc1_ = 1, bc2_ = 1;

@@ -44,6 +44,16 @@ struct step_info {
   T clip_scale = T(1);
 };
 
+namespace detail {
+/// `U` in a non-deduced context (C++20's std::type_identity_t).
+template <class U>
+struct same_type {
+  using type = U;
+};
+template <class U>
+using same_type_t = typename same_type<U>::type;
+}  // namespace detail
+
 /// A parameter group: the learning rate and weight decay shared by its tensors, as a PyTorch
 /// param_group. The one rule for the LR a group's tensors get at a step called with `lr`:
 ///
@@ -93,8 +103,13 @@ struct param_group {
     return *this;
   }
 
-  /// The LR this group's tensors get at a step called with `step_lr` (the rule above).
-  constexpr T lr_at(T step_lr) const noexcept { return lr ? *lr : lr_scale * step_lr; }
+  /// The LR this group's tensors get at a step called with `step_lr` (the rule above), in T;
+  /// `lr_at<double>(step_lr)` evaluates the same rule in double (what the schedule-free
+  /// optimizers' averaging weights use).
+  template <class U = T>
+  constexpr U lr_at(detail::same_type_t<U> step_lr) const noexcept {
+    return lr ? U(*lr) : U(lr_scale) * step_lr;
+  }
 };
 
 /// Groups for layer-wise LR decay (ELECTRA, BEiT): group k of `layers` (k = 1..layers, from
@@ -349,14 +364,16 @@ inline constexpr std::uint32_t optim_state_version = 2;
 /// at the next step).
 inline constexpr std::size_t group_unknown = std::size_t(-1);
 
-/// Per-tensor optimizer state: a step count, its size and group at the first step, and up to
-/// three buffers (momentum, exp_avg, ...).
-template <class T>
+/// Per-tensor optimizer state: a step count (0 in the schedule-free optimizers, which count
+/// updates per group), its size and group at the first step, and `Buffers` buffers (momentum,
+/// exp_avg, ...; z, x, ... in the schedule-free ones).
+template <class T, int Buffers = 3>
 struct tensor_state {
+  static constexpr int buffers = Buffers;
   std::int64_t step = 0;
   Eigen::Index size = -1;  // -1: not stepped yet
   std::size_t group = group_unknown;
-  vector_t<T> buf[3];
+  vector_t<T> buf[Buffers];
 };
 
 /// A tensor's group in the state: -1 if unknown.
@@ -365,20 +382,20 @@ inline std::int64_t group_to_i64(std::size_t g) noexcept {
 }
 
 /// The per-tensor part of every optimizer's state: a u64 tensor count, then per tensor its step
-/// count (i64), its size (i64, -1 before its first step), its group (i64, -1 before its first
-/// step, or loaded from a version-1 state; since kind version 2) and its three buffers (each a u64
-/// count and that many reals).
-template <class T>
-void write_tensor_states(state_writer& w, const std::vector<tensor_state<T>>& states) {
+/// count (i64; only with `Steps`, the optimizers that count updates per tensor), its size (i64, -1
+/// before its first step), its group (i64, -1 before its first step, or loaded from a version-1
+/// state; since kind version 2) and its buffers (each a u64 count and that many reals).
+template <bool Steps, class T, int N>
+void write_tensor_states(state_writer& w, const std::vector<tensor_state<T, N>>& states) {
   std::size_t total = 8;
   for (const auto& s : states) {
-    total += 24;
+    total += Steps ? 24 : 16;
     for (const auto& b : s.buf) total += 8 + sizeof(T) * static_cast<std::size_t>(b.size());
   }
   w.reserve_payload(total);
   w.u64(states.size());
   for (const auto& s : states) {
-    w.i64(s.step);
+    if constexpr (Steps) w.i64(s.step);
     w.i64(static_cast<std::int64_t>(s.size));
     w.i64(group_to_i64(s.group));
     for (const auto& b : s.buf) w.reals(b.data(), static_cast<std::size_t>(b.size()));
@@ -392,21 +409,24 @@ inline std::size_t read_tensor_group(state_reader& r, const std::string& tensor,
   return g < 0 ? group_unknown : static_cast<std::size_t>(g);
 }
 
-/// Reads what write_tensor_states wrote (a version-1 state has no groups: they are unknown until
-/// the next step), checking every field: step in [0, INT64_MAX - 1] (so the
-/// next step can still be counted), size >= -1, no step or buffer before the first step, each
-/// buffer empty or of the tensor's size. Sizes are checked against the bytes left before any
-/// allocation.
-template <class T>
-std::vector<tensor_state<T>> read_tensor_states(state_reader& r, std::size_t groups) {
+/// Reads what write_tensor_states<Steps> wrote (a version-1 state has no groups: they are unknown
+/// until the next step), checking every field: step in [0, INT64_MAX - 1] (so the next step can
+/// still be counted), size >= -1, no step or group before the first step, and each buffer's size:
+/// with `exact_buffers` < 0, empty or the tensor's size; otherwise the tensor's size for buffers
+/// below `exact_buffers` of a stepped tensor and empty for the others. Sizes are checked against
+/// the bytes left before any allocation.
+template <bool Steps, class T, int N>
+std::vector<tensor_state<T, N>> read_tensor_states(state_reader& r, std::size_t groups,
+                                                   int exact_buffers = -1) {
   constexpr std::int64_t max_i64 = std::numeric_limits<std::int64_t>::max();
   const bool has_groups = r.kind_version() >= 2;
-  const std::size_t count = r.count("tensor count", (has_groups ? 24 : 16) + 3 * 8);
-  std::vector<tensor_state<T>> states(count);
+  const std::size_t count =
+      r.count("tensor count", (Steps ? 16 : 8) + (has_groups ? 8 : 0) + std::size_t(N) * 8);
+  std::vector<tensor_state<T, N>> states(count);
   for (std::size_t i = 0; i < count; ++i) {
     auto& s = states[i];
     const std::string tensor = "tensor " + std::to_string(i);
-    s.step = r.i64(tensor + " step", 0, max_i64 - 1);
+    if constexpr (Steps) s.step = r.i64(tensor + " step", 0, max_i64 - 1);
     s.size = static_cast<Eigen::Index>(r.i64(tensor + " size", -1, max_i64));
     if (s.size < 0 && s.step != 0)
       r.fail(tensor + " has step " + std::to_string(s.step) + " but was never stepped (size -1)");
@@ -415,12 +435,18 @@ std::vector<tensor_state<T>> read_tensor_states(state_reader& r, std::size_t gro
       if (s.size < 0 && s.group != group_unknown)
         r.fail(tensor + " was never stepped (size -1) but has group " + std::to_string(s.group));
     }
-    for (int b = 0; b < 3; ++b) {
+    for (int b = 0; b < N; ++b) {
       const std::string what = tensor + " buffer " + std::to_string(b);
       const std::size_t n = r.count(what, sizeof(T));
-      if (n != 0 && static_cast<std::int64_t>(n) != std::int64_t(s.size))
-        r.fail_field(what + " size", std::to_string(n),
-                     "0 or the tensor size " + std::to_string(s.size));
+      if (exact_buffers < 0) {
+        if (n != 0 && static_cast<std::int64_t>(n) != std::int64_t(s.size))
+          r.fail_field(what + " size", std::to_string(n),
+                       "0 or the tensor size " + std::to_string(s.size));
+      } else {
+        const std::int64_t expect = s.size >= 0 && b < exact_buffers ? std::int64_t(s.size) : 0;
+        if (static_cast<std::int64_t>(n) != expect)
+          r.fail_field(what + " size", std::to_string(n), std::to_string(expect));
+      }
       s.buf[b].resize(static_cast<Eigen::Index>(n));
       r.reals_into(what, s.buf[b].data(), n);
     }
@@ -475,12 +501,12 @@ void check_same_tensor(std::string_view type, std::size_t i, const param_tensor<
     throw_other_tensor(type, i, "group", std::int64_t(group), std::int64_t(t.group()));
 }
 
-/// Validates a step's inputs against the groups and the existing per-tensor state. Messages are
-/// built only on failure: a step may hold thousands of tensors.
-template <class T>
+/// Validates a step's tensors against the groups and the existing per-tensor state: a group
+/// index in range, the size and group of the tensor's first step, a step count that can count one
+/// more. Messages are built only on failure: a step may hold thousands of tensors.
+template <class T, int N>
 void check_tensors(std::string_view type, const param_tensor<T>* tensors, std::size_t count,
-                   const std::vector<tensor_state<T>>& states, std::size_t groups, T lr) {
-  require(std::isfinite(lr) && lr >= T(0), type, "lr", ">= 0 and finite", lr);
+                   const std::vector<tensor_state<T, N>>& states, std::size_t groups) {
   const auto name = [](const char* what, std::size_t i) {
     return std::string(what) + " of tensor " + std::to_string(i);
   };
@@ -494,6 +520,14 @@ void check_tensors(std::string_view type, const param_tensor<T>* tensors, std::s
                     t.group());
     if (i < states.size()) check_same_tensor(type, i, t, states[i].size, states[i].group);
   }
+}
+
+/// check_tensors after checking the step's one lr (>= 0 and finite).
+template <class T, int N>
+void check_tensors(std::string_view type, const param_tensor<T>* tensors, std::size_t count,
+                   const std::vector<tensor_state<T, N>>& states, std::size_t groups, T lr) {
+  require(std::isfinite(lr) && lr >= T(0), type, "lr", ">= 0 and finite", lr);
+  check_tensors(type, tensors, count, states, groups);
 }
 
 /// Elements per chunk of a step. A step cuts its tensors into pieces of at most this many

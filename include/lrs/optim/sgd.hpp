@@ -63,13 +63,23 @@ struct sgd_options {
 
 namespace detail {
 
-// mom_mode: 0 no momentum, 1 first step (buf = d_p), 2 buf = momentum * buf + (1 - dampening) d_p
+/// The scalars of one sgd step of a tensor, read by sgd_kernel.
+template <class T>
+struct sgd_scalars {
+  T grad_scale;           ///< the clip scale, negated with maximize
+  T wd;                   ///< L2 weight decay
+  T momentum;             ///< momentum factor
+  T one_minus_dampening;  ///< 1 - dampening
+  T neg_lr;               ///< -lr
+};
+
+// MomMode: 0 no momentum, 1 first step (buf = d_p), 2 buf = momentum * buf + (1 - dampening) d_p
 template <class T, bool WD, int MomMode, bool Nesterov>
 struct sgd_kernel {
   T* p;
   const T* g;
   T* buf;
-  T grad_scale, wd, momentum, one_minus_dampening, neg_lr;
+  sgd_scalars<T> c;
 
   template <class P>
   void apply(Eigen::Index i, P& l2, P& l1) const {
@@ -77,21 +87,21 @@ struct sgd_kernel {
     const P graw = ei::ploadu<P>(g + i);
     accumulate_norms(graw, l2, l1);
     const P pv = ei::ploadu<P>(p + i);
-    P d = ei::pmul(graw, ei::pset1<P>(grad_scale));
-    if constexpr (WD) d = ei::padd(d, ei::pmul(ei::pset1<P>(wd), pv));
+    P d = ei::pmul(graw, ei::pset1<P>(c.grad_scale));
+    if constexpr (WD) d = ei::padd(d, ei::pmul(ei::pset1<P>(c.wd), pv));
     if constexpr (MomMode == 1) {
       ei::pstoreu(buf + i, d);
-      if constexpr (Nesterov) d = ei::padd(d, ei::pmul(ei::pset1<P>(momentum), d));
+      if constexpr (Nesterov) d = ei::padd(d, ei::pmul(ei::pset1<P>(c.momentum), d));
     } else if constexpr (MomMode == 2) {
-      const P b = ei::padd(ei::pmul(ei::ploadu<P>(buf + i), ei::pset1<P>(momentum)),
-                           ei::pmul(ei::pset1<P>(one_minus_dampening), d));
+      const P b = ei::padd(ei::pmul(ei::ploadu<P>(buf + i), ei::pset1<P>(c.momentum)),
+                           ei::pmul(ei::pset1<P>(c.one_minus_dampening), d));
       ei::pstoreu(buf + i, b);
       if constexpr (Nesterov)
-        d = ei::padd(d, ei::pmul(ei::pset1<P>(momentum), b));
+        d = ei::padd(d, ei::pmul(ei::pset1<P>(c.momentum), b));
       else
         d = b;
     }
-    ei::pstoreu(p + i, ei::padd(pv, ei::pmul(ei::pset1<P>(neg_lr), d)));
+    ei::pstoreu(p + i, ei::padd(pv, ei::pmul(ei::pset1<P>(c.neg_lr), d)));
   }
 };
 
@@ -148,16 +158,14 @@ class sgd : public detail::optimizer_base<sgd<T>, T> {
   }
 
  private:
-  T max_grad_norm() const noexcept { return opt_.max_grad_norm; }
-  T default_weight_decay() const noexcept { return opt_.weight_decay; }
-  int buffers_for_first_step() const noexcept { return 0; }  // allocated lazily, see update
+  int buffers_for_first_step() const noexcept { return 0; }  // allocated lazily, see prepare
 
   // This step's scalars of one tensor (prepare), read by update_range on any thread.
   struct prepared {
-    T scale, wd, momentum, neg_lr;
+    detail::sgd_scalars<T> c;
     int mode;  // 0 no momentum, 1 first step with momentum (buf = d), 2 buf = m buf + (1 - damp) d
   };
-  void reserve_prepared(std::size_t count) {
+  void prepare_step(std::size_t count, T) {
     if (prep_.size() < count) prep_.resize(count);
   }
 
@@ -174,7 +182,13 @@ class sgd : public detail::optimizer_base<sgd<T>, T> {
       }
     }
     ++s.step;
-    prep_[i] = {opt_.maximize ? -clip : clip, wd, m, -lr, mode};
+    prepared& q = prep_[i];
+    q.c.grad_scale = opt_.maximize ? -clip : clip;
+    q.c.wd = wd;
+    q.c.momentum = m;
+    q.c.one_minus_dampening = static_cast<T>(1 - opt_.dampening);
+    q.c.neg_lr = -lr;
+    q.mode = mode;
   }
 
   void update_range(std::size_t i, const param_tensor<T>& t, detail::tensor_state<T>& s,
@@ -184,20 +198,13 @@ class sgd : public detail::optimizer_base<sgd<T>, T> {
     auto run = [&](auto wd_on, auto mode_c, auto nest_c) {
       using K = detail::sgd_kernel<T, decltype(wd_on)::value, decltype(mode_c)::value,
                                    decltype(nest_c)::value>;
-      const K k{t.params() + begin,
-                t.grads() + begin,
-                buf,
-                q.scale,
-                q.wd,
-                q.momentum,
-                static_cast<T>(1 - opt_.dampening),
-                q.neg_lr};
+      const K k{t.params() + begin, t.grads() + begin, buf, q.c};
       detail::fused_loop<T>(end - begin, k, l2, l1);
     };
     using zero = std::integral_constant<int, 0>;
     using one = std::integral_constant<int, 1>;
     using two = std::integral_constant<int, 2>;
-    detail::with_bool(q.wd != T(0), [&](auto wd_on) {
+    detail::with_bool(q.c.wd != T(0), [&](auto wd_on) {
       if (q.mode == 0) {
         run(wd_on, zero{}, std::false_type{});
       } else {

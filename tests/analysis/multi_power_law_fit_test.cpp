@@ -50,6 +50,9 @@ TEST_CASE("fit_multi_power_law: the published 400M law from its values on the th
   }
 }
 
+// The objective is a detail of the fit's definition (multi_power_law_impl.hpp), which a unit in the
+// compiled mode does not see; the header-only build runs this case.
+#if LRS_DEFINITIONS
 TEST_CASE("fit_multi_power_law: the objective's gradient equals central differences",
           "[multi_power_law][fit]") {
   const auto v = mpl_vectors::load_vectors();
@@ -78,6 +81,7 @@ TEST_CASE("fit_multi_power_law: the objective's gradient equals central differen
     }
   }
 }
+#endif
 
 TEST_CASE("fit_multi_power_law: bad input is refused by name", "[multi_power_law][fit]") {
   using Catch::Matchers::Contains;

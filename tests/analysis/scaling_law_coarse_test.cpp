@@ -2,6 +2,7 @@
 // The two-pass fit (fit_options::coarse_points): thinning, the weighted objective, agreement with
 // SciPy and with the one-pass fit on hard inputs, and its option checks.
 #include <lrs/analysis/scaling_law.hpp>
+#include <lrs/analysis/scaling_law/objective.hpp>
 
 #include <cmath>
 #include <random>

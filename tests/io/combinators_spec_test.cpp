@@ -8,6 +8,7 @@
 #include <lrs/io/parse_schedule.hpp>
 #include <lrs/schedules/budgeted.hpp>
 #include <lrs/schedules/combinators.hpp>
+#include <lrs/schedules/constant.hpp>
 #include <lrs/schedules/cosine_annealing_lr.hpp>
 #include <lrs/schedules/step_lr.hpp>
 #include <lrs/schedules/warmup.hpp>

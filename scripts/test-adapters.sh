@@ -11,11 +11,13 @@ bash scripts/install-deps.sh libtorch-dev libgloo-dev libdlib-dev || exit 1
 dir=${1:-build/adapters}
 jobs=$(nproc 2>/dev/null || echo 2)
 start=$(date +%s)
+launcher=()
+if command -v ccache >/dev/null; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi
 targets=(lrs_torch_adapter_tests lrs_torch_distributed_test lrs_dlib_adapter_tests torch_fashion_mnist
          torch_distributed dlib_fashion_mnist)
 
 cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER=g++ -DCMAKE_CXX_STANDARD=17 \
-  -DLRS_WARNINGS_AS_ERRORS=ON -DLRS_BUILD_ADAPTERS=ON >/dev/null || exit 1
+  -DLRS_WARNINGS_AS_ERRORS=ON -DLRS_BUILD_ADAPTERS=ON "${launcher[@]}" >/dev/null || exit 1
 cmake --build "$dir" -j "$jobs" --target "${targets[@]}" || exit 1
 ctest --test-dir "$dir" -L adapters -j "$jobs" --output-on-failure --no-tests=error
 status=$?

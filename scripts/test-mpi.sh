@@ -9,7 +9,10 @@ cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh libopenmpi-dev openmpi-bin || exit 1
 dir=${1:-build/mpi}
 start=$(date +%s)
-cmake -S tests/mpi -B "$dir" -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=g++ >/dev/null || exit 1
+launcher=()
+if command -v ccache >/dev/null; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi
+cmake -S tests/mpi -B "$dir" -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=g++ "${launcher[@]}" \
+  >/dev/null || exit 1
 cmake --build "$dir" -j "$(nproc 2>/dev/null || echo 2)" || exit 1
 built=$(date +%s)
 

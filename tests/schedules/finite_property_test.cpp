@@ -20,7 +20,7 @@
 namespace {
 
 using lrs::step_t;
-constexpr step_t M = std::numeric_limits<step_t>::max();
+constexpr step_t step_max = std::numeric_limits<step_t>::max();
 
 template <class T>
 std::vector<T> lrs_values() {
@@ -38,7 +38,17 @@ std::vector<T> lrs_values() {
 
 // Lengths (T_max, step_size, total_steps, ...), all >= 1.
 std::vector<step_t> lengths() {
-  return {1, 2, 3, 1000, step_t(1) << 31, step_t(1) << 53, M / 3, M / 2, M / 2 + 1, M - 1, M};
+  return {1,
+          2,
+          3,
+          1000,
+          step_t(1) << 31,
+          step_t(1) << 53,
+          step_max / 3,
+          step_max / 2,
+          step_max / 2 + 1,
+          step_max - 1,
+          step_max};
 }
 
 template <class T>
@@ -52,10 +62,10 @@ std::vector<T> gammas() {
 // The steps to probe for a schedule whose own length is n: 0, 1, 2, n - 1, n, n + 1, 2^31,
 // 2^53, 2^63 - 2, 2^63 - 1.
 std::vector<step_t> steps_around(step_t n) {
-  std::vector<step_t> s{0, 1, 2, step_t(1) << 31, step_t(1) << 53, M - 1, M};
+  std::vector<step_t> s{0, 1, 2, step_t(1) << 31, step_t(1) << 53, step_max - 1, step_max};
   for (step_t d : {-1, 0, 1}) {
     if (d < 0 && n < 1) continue;
-    if (d > 0 && n == M) continue;
+    if (d > 0 && n == step_max) continue;
     s.push_back(n + d);
   }
   return s;
@@ -155,12 +165,13 @@ TEMPLATE_TEST_CASE("every PyTorch-style schedule is finite at every step or reje
                     },
                     sw);
         for (const std::vector<step_t>& ms :
-             {std::vector<step_t>{}, std::vector<step_t>{0}, std::vector<step_t>{M},
-              std::vector<step_t>{1, 1, M / 2, M - 1, M}, std::vector<step_t>(64, 7)})
+             {std::vector<step_t>{}, std::vector<step_t>{0}, std::vector<step_t>{step_max},
+              std::vector<step_t>{1, 1, step_max / 2, step_max - 1, step_max},
+              std::vector<step_t>(64, 7)})
           try_build([&] { return lrs::multi_step_lr<T>(b, ms, g); },
                     [&](const auto& s) {
-                      check_finite_values<T>("MultiStepLR" + tag, s, steps_around(M / 2), T(0), hi,
-                                             sw);
+                      check_finite_values<T>("MultiStepLR" + tag, s, steps_around(step_max / 2),
+                                             T(0), hi, sw);
                     },
                     sw);
       }
@@ -183,7 +194,7 @@ TEMPLATE_TEST_CASE("every PyTorch-style schedule is finite at every step or reje
                     },
                     sw);
           for (const step_t m :
-               {step_t(1), step_t(2), step_t(3), step_t(1) << 31, step_t(1) << 62, M})
+               {step_t(1), step_t(2), step_t(3), step_t(1) << 31, step_t(1) << 62, step_max})
             try_build([&] { return lrs::cosine_annealing_warm_restarts<T>(b, n, m, e); },
                       [&](const auto& s) {
                         check_finite_values<T>(
@@ -198,7 +209,7 @@ TEMPLATE_TEST_CASE("every PyTorch-style schedule is finite at every step or reje
   SECTION("CyclicLR, its momentum included") {
     const std::vector<T> bounds{T(0), std::numeric_limits<T>::denorm_min(), T(1e-3), T(1),
                                 std::numeric_limits<T>::max()};
-    const std::vector<step_t> halves{1, 3, step_t(1) << 53, M / 2 + 1, M};
+    const std::vector<step_t> halves{1, 3, step_t(1) << 53, step_max / 2 + 1, step_max};
     for (const T lo : bounds)
       for (const T hi : bounds)
         for (const step_t up : halves)
@@ -303,7 +314,7 @@ TEMPLATE_TEST_CASE("chained and sequential of extreme children stay finite",
             check_finite_values<T>("chained, x max x 4", s, steps_around(n), T(0), mx, sw);
           },
           sw);
-      for (const step_t m : {step_t(0), n, M})
+      for (const step_t m : {step_t(0), n, step_max})
         try_build(
             [&] {
               return lrs::dynamic_sequential<T>(
@@ -343,12 +354,12 @@ TEMPLATE_TEST_CASE("every budgeted schedule is finite at every step or rejected"
                   // Re-budgeting and cooling down keep the rule.
                   if (b.past_end() != lrs::past_end::cycle) {
                     const step_t mid = b.warmup_steps() + (n - b.warmup_steps()) / 2;
-                    for (const step_t nt : {mid + 1, lrs::detail::add_sat(n, n), M}) {
+                    for (const step_t nt : {mid + 1, lrs::detail::add_sat(n, n), step_max}) {
                       const auto r = b.rebudget(mid, nt);
                       use(name + " rebudget " + std::to_string(nt),
                           made{r, std::max({b.peak(), b.warmup_start(), b.min_lr()})});
                     }
-                    const auto c = b.cooldown(mid, M - mid);
+                    const auto c = b.cooldown(mid, step_max - mid);
                     use(name + " cooldown", made{c, std::max({b.peak(), b.warmup_start()})});
                   }
                 },
@@ -380,7 +391,7 @@ TEMPLATE_TEST_CASE("every budgeted schedule is finite at every step or rejected"
             o.past_end = after;
             o.min_lr = i % 3 == 0 ? T(0) : i % 3 == 1 ? peak / T(2) : peak;
             o.warmup_start = lr_vals[(i + 3) % lr_vals.size()];
-            const step_t every[] = {1, 3, step_t(1) << 62, M};
+            const step_t every[] = {1, 3, step_t(1) << 62, step_max};
             o.sample_every = every[(i + static_cast<std::size_t>(shape)) % 4];
             each_profile(
                 peak, n, o,
@@ -401,21 +412,22 @@ TEMPLATE_TEST_CASE("every budgeted schedule is finite at every step or rejected"
 
 TEST_CASE("budgeted areas over extreme ranges are finite", "[schedule][property][overflow]") {
   // Closed forms (linear profile, linear warmup) and window sums at the end of a 2^63 - 1 budget.
-  for (const step_t every : {step_t(1), step_t(3), step_t(1) << 62, M}) {
+  for (const step_t every : {step_t(1), step_t(3), step_t(1) << 62, step_max}) {
     lrs::budget_options<double> o;
     o.sample_every = every;
-    o.warmup_steps = M / 2;
-    for (const auto& s : {lrs::linear_decay(1.0, M, o), lrs::linear_decay(1e300, M, o)}) {
-      for (const step_t a : {M / 2 - 2, M - 5}) {
-        const double v = s.area(a, std::min(a + 4, M));
+    o.warmup_steps = step_max / 2;
+    for (const auto& s :
+         {lrs::linear_decay(1.0, step_max, o), lrs::linear_decay(1e300, step_max, o)}) {
+      for (const step_t a : {step_max / 2 - 2, step_max - 5}) {
+        const double v = s.area(a, std::min(a + 4, step_max));
         CHECK(std::isfinite(v));
         CHECK(v >= 0.0);
       }
-      CHECK(std::isfinite(s.area(M - 3, M)));
+      CHECK(std::isfinite(s.area(step_max - 3, step_max)));
     }
-    const auto c = lrs::cosine_decay(1.0, M, o);
-    CHECK(std::isfinite(c.area(M - 5, M)));
-    CHECK(std::isfinite(c.area(M / 2 - 2, M / 2 + 2)));
+    const auto c = lrs::cosine_decay(1.0, step_max, o);
+    CHECK(std::isfinite(c.area(step_max - 5, step_max)));
+    CHECK(std::isfinite(c.area(step_max / 2 - 2, step_max / 2 + 2)));
   }
 }
 
@@ -456,7 +468,8 @@ TEST_CASE("every Hugging Face schedule is finite at every step or rejected",
   using T = double;
   sweep sw;
   namespace hf = lrs::hf;
-  const std::vector<step_t> counts{0, 1, 3, 1000, step_t(1) << 53, M / 2, M - 1, M};
+  const std::vector<step_t> counts{0,       1, 3, 1000, step_t(1) << 53, step_max / 2, step_max - 1,
+                                   step_max};
   for (const T lr : lrs_values<T>())
     for (const step_t w : counts)
       for (const step_t n : counts) {
@@ -517,7 +530,9 @@ TEST_CASE("every Hugging Face schedule is finite at every step or rejected",
                 ts2, sw);
             sweep_one<T>(
                 "hf wsd total" + tag,
-                [&] { return hf::get_wsd_schedule(lr, w, n, M, std::nullopt, shape, shape, r); },
+                [&] {
+                  return hf::get_wsd_schedule(lr, w, n, step_max, std::nullopt, shape, shape, r);
+                },
                 ts2, sw);
           }
       }
@@ -533,7 +548,7 @@ TEMPLATE_TEST_CASE("every timm schedule is finite at every step or rejected",
   namespace timm = lrs::timm;
   const std::vector<T> lrs_small{T(0), std::numeric_limits<T>::denorm_min(), T(1e-3), T(1),
                                  std::numeric_limits<T>::max() / T(3)};
-  const std::vector<step_t> lens{1, 3, 1000, step_t(1) << 53, M};
+  const std::vector<step_t> lens{1, 3, 1000, step_t(1) << 53, step_max};
   for (const T b : lrs_small)
     for (const step_t n : lens)
       for (const step_t w : {step_t(0), step_t(1), n}) {
@@ -543,7 +558,7 @@ TEMPLATE_TEST_CASE("every timm schedule is finite at every step or rejected",
         for (const step_t t : steps_around(w)) ts.push_back(t);
         for (const T mul : {T(1), T(1.5), T(2), T(1e30), std::numeric_limits<T>::max()})
           for (const T dec : {T(0), T(0.5), T(1), T(2), T(1e30)})
-            for (const step_t lim : {step_t(0), step_t(1), step_t(2), step_t(1000), M})
+            for (const step_t lim : {step_t(0), step_t(1), step_t(2), step_t(1000), step_max})
               for (const bool prefix : {false, true}) {
                 const std::string t2 = tag + " cycle_mul " + str(mul) + " cycle_decay " + str(dec) +
                                        " cycle_limit " + std::to_string(lim);
@@ -587,8 +602,8 @@ TEMPLATE_TEST_CASE("every timm schedule is finite at every step or rejected",
             sweep_one<T>(
                 "timm multistep noisy" + tag,
                 [&] {
-                  return timm::multi_step_lr_scheduler<T>(b, {1, n, M}, rate, w, T(0), false, false,
-                                                          o);
+                  return timm::multi_step_lr_scheduler<T>(b, {1, n, step_max}, rate, w, T(0), false,
+                                                          false, o);
                 },
                 ts, sw);
           }
@@ -605,12 +620,12 @@ TEMPLATE_TEST_CASE("every optax schedule is finite at every step or rejected",
   sweep sw;
   namespace optax = lrs::optax;
   const T mx = std::numeric_limits<T>::max();
-  const std::vector<step_t> lens{-1, 0, 1, 3, 1000, step_t(1) << 53, M};
+  const std::vector<step_t> lens{-1, 0, 1, 3, 1000, step_t(1) << 53, step_max};
   for (const T v : lrs_values<T>())
     for (const step_t n : lens) {
       const std::string tag = " value " + str(v) + " steps " + std::to_string(n);
       const auto ts = steps_around(std::max<step_t>(n, 0));
-      for (const step_t begin : {step_t(-5), step_t(0), step_t(7), M}) {
+      for (const step_t begin : {step_t(-5), step_t(0), step_t(7), step_max}) {
         for (const T p : {T(0), T(0.5), T(1), T(1e30), mx})
           sweep_one<T>(
               "optax polynomial" + tag,
@@ -645,7 +660,7 @@ TEMPLATE_TEST_CASE("every optax schedule is finite at every step or rejected",
            {std::map<step_t, T>{{1, mx}, {2, mx}}, std::map<step_t, T>{{0, T(2)}, {5, mx}},
             std::map<step_t, T>{{1, T(1e30)}, {2, T(1e30)}, {3, T(1e-30)}},
             std::map<step_t, T>{{1, std::numeric_limits<T>::denorm_min()}, {2, mx}},
-            std::map<step_t, T>{{3, T(0.5)}, {M, T(0.1)}}}) {
+            std::map<step_t, T>{{3, T(0.5)}, {step_max, T(0.1)}}}) {
         sweep_one<T>(
             "optax piecewise_constant" + tag,
             [&] { return optax::piecewise_constant_schedule<T>(v, scales); }, steps_around(5), sw);
@@ -727,7 +742,7 @@ TEMPLATE_TEST_CASE("composed combinators are finite at every step or rejected",
             "clamped(scaled) k " + str(k) + tag,
             [&] { return lrs::clamped(lrs::scaled(lrs::constant<T>(b), k), T(0), mx); }, ts, sw);
       }
-      for (const step_t w : {step_t(0), step_t(1), n, M - 1, M})
+      for (const step_t w : {step_t(0), step_t(1), n, step_max - 1, step_max})
         for (const auto shape :
              {lrs::warmup_shape::linear, lrs::warmup_shape::cosine, lrs::warmup_shape::exponential})
           for (const auto mode : {lrs::warmup_mode::prefix, lrs::warmup_mode::overlay}) {

@@ -48,18 +48,6 @@ bytes_t craft_plateau(std::int64_t bad_epochs, std::int64_t cooldown, std::int64
   return w.finish();
 }
 
-lrs::autolrs_options small_autolrs() {
-  lrs::autolrs_options o;
-  o.min_lr = 1e-3;
-  o.max_lr = 0.5;
-  o.tau = 160;
-  o.tau_max = 640;
-  o.candidates = 3;
-  o.seed = 7;
-  o.acquisition_grid = 64;
-  return o;
-}
-
 }  // namespace
 
 TEST_CASE("reduce_lr_on_plateau loads the golden state written by Python and writes it back",
@@ -129,7 +117,7 @@ TEST_CASE("reduce_lr_on_plateau: every corruption throws and changes nothing, ra
 
 TEST_CASE("autolrs: state round trip, every corruption throws and changes nothing",
           "[controller][autolrs][state][error]") {
-  const auto o = small_autolrs();
+  const auto o = lrs_test::small_autolrs_options(7);
   quadratic_trainer tr;
   lrs::autolrs a(o);
   for (int i = 0; i < 6; ++i) a.step(tr);  // one finished stage, two candidates of the next
@@ -164,7 +152,7 @@ TEST_CASE("autolrs: state round trip, every corruption throws and changes nothin
 
 TEST_CASE("autolrs refuses crafted positions that would overflow or disagree",
           "[controller][autolrs][state][error]") {
-  const auto o = small_autolrs();
+  const auto o = lrs_test::small_autolrs_options(7);
   auto craft = [&](std::int64_t tau, std::int64_t kept, std::int64_t candidate,
                    std::size_t explored) {
     lrs::state_writer w("autolrs", lrs::state_scalar::f64);

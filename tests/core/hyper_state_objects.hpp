@@ -23,6 +23,8 @@
 #include <utility>
 #include <vector>
 
+#include "support/trainers.hpp"
+
 namespace hyper_state {
 
 using bytes_t = std::vector<unsigned char>;
@@ -142,17 +144,7 @@ inline named_states all_states() {
   add(out, "plateau_scaled_f64.observed", scaled, [](auto& c) {
     for (const double m : {1.0, 2.0, 2.0, 2.0, 2.0}) c.observe(m);
   });
-  add(out, "autolrs.fresh", [] {
-    lrs::autolrs_options o;
-    o.min_lr = 1e-3;
-    o.max_lr = 0.5;
-    o.tau = 160;
-    o.tau_max = 640;
-    o.candidates = 3;
-    o.seed = 7;
-    o.acquisition_grid = 64;
-    return lrs::autolrs(o);
-  });
+  add(out, "autolrs.fresh", [] { return lrs::autolrs(lrs_test::small_autolrs_options(7)); });
   add(out, "lanczos_lr_controller_f64.fresh", [] {
     lrs::lanczos_lr_options<double> o;
     o.first_step = 4;

@@ -59,15 +59,7 @@ lrs::reduce_lr_on_plateau<T> make_plateau() {
 }
 
 inline lrs::autolrs make_autolrs() {
-  lrs::autolrs_options o;
-  o.min_lr = 1e-3;
-  o.max_lr = 0.5;
-  o.tau = 160;
-  o.tau_max = 640;
-  o.candidates = 3;
-  o.seed = 7;
-  o.acquisition_grid = 64;
-  return lrs::autolrs(o);
+  return lrs::autolrs(lrs_test::small_autolrs_options(7));
 }
 
 inline lrs::grad_norm_recorder make_grad_norms() {

@@ -165,14 +165,7 @@ TEST_CASE("a run resumed from every step k of 50 ends bit-identical, for every s
                             o.lrs.push_back(p.lrs()[1]);
                           }));
 
-  lrs::autolrs_options lo;
-  lo.min_lr = 1e-3;
-  lo.max_lr = 0.5;
-  lo.tau = 160;
-  lo.tau_max = 640;
-  lo.candidates = 3;
-  lo.seed = 11;
-  lo.acquisition_grid = 64;
+  const lrs::autolrs_options lo = lrs_test::small_autolrs_options(11);
   matrix.emplace_back("autolrs", resume_matrix([lo] { return lrs::autolrs(lo); }, rough_trainer(),
                                                [](lrs::autolrs& a, lrs_test::quadratic_trainer& tr,
                                                   int) { a.step(tr); }));

@@ -1,14 +1,31 @@
 // SPDX-License-Identifier: MIT
-// A one-dimensional quadratic model as an AutoLRS trainer, for controller, state and resume tests.
+// A one-dimensional quadratic model as an AutoLRS trainer, and the small AutoLRS options, for
+// controller, state, resume and fuzz tests.
 #pragma once
 
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <vector>
 
 #include <lrs/controllers/autolrs.hpp>
 
 namespace lrs_test {
+
+/// The AutoLRS options the state, resume and fuzz tests share: LRs in [1e-3, 0.5], tau 160 growing
+/// to 640, 3 candidates and a 64-point acquisition grid, so that a test runs several searches in
+/// a few hundred steps.
+inline lrs::autolrs_options small_autolrs_options(std::uint64_t seed) {
+  lrs::autolrs_options o;
+  o.min_lr = 1e-3;
+  o.max_lr = 0.5;
+  o.tau = 160;
+  o.tau_max = 640;
+  o.candidates = 3;
+  o.seed = seed;
+  o.acquisition_grid = 64;
+  return o;
+}
 
 /// The model w <- w - lr w from w = 4, with training loss 0.5 w^2 + 0.01 + wobble sin(1000 w)
 /// and validation loss 0.5 w^2 + 0.02 (offered when `validation`). At most `max_steps` losses

@@ -100,46 +100,45 @@ row run_schedule(const std::string& name, Schedule lr, lrs::step_t steps, const 
   return {name, steps, steps, e.loss, e.accuracy};
 }
 
-}  // namespace
-
-int main(int argc, char** argv) try {
+struct options {
   lrs::step_t tau = 200;
   int stages = 4;
-  std::string data_dir = lrs_example::default_fashion_mnist_dir(), svg = "autolrs_schedule.svg";
+  std::string data_dir = lrs_example::default_fashion_mnist_dir();
+  std::string svg = "autolrs_schedule.svg";
+};
+
+options parse_options(int argc, char** argv) {
+  options o;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string k = argv[i], v = argv[i + 1];
     if (k == "--tau")
-      tau = std::atoll(v.c_str());
+      o.tau = std::atoll(v.c_str());
     else if (k == "--stages")
-      stages = std::atoi(v.c_str());
+      o.stages = std::atoi(v.c_str());
     else if (k == "--data")
-      data_dir = v;
+      o.data_dir = v;
     else if (k == "--svg")
-      svg = v;
+      o.svg = v;
     else
       throw std::invalid_argument("unknown option " + k);
   }
-  const int hidden = 128, batch = 128;
-  const double peak = 0.05;  // baselines' peak LR (SGD, momentum 0.9)
-  std::string note;
-  auto data = lrs_example::load_or_synthesize(data_dir, 0, 10000, &note);
-  if (!note.empty()) std::printf("%s\n", note.c_str());
-  // Validation: the last 2000 training images, held out of training.
-  const Eigen::Index n_val = 2000, n_train = data.train.size() - n_val;
-  dataset train{data.train.images.leftCols(n_train),
-                std::vector<int>(data.train.labels.begin(), data.train.labels.begin() + n_train),
-                data.train.classes};
-  dataset val{data.train.images.rightCols(n_val),
-              std::vector<int>(data.train.labels.begin() + n_train, data.train.labels.end()),
-              data.train.classes};
+  return o;
+}
 
-  const auto o = lrs::autolrs_options{}
-                     .with_min_lr(1e-3)  // the authors' example range
-                     .with_max_lr(1e-1)
-                     .with_tau(tau)
-                     .with_tau_max(4 * tau);
-  lrs::autolrs ctl(o);
-  mlp_trainer tr(train, val, hidden, batch, 1);
+// The training images but the last 2000, and those 2000 as the validation set.
+struct split {
+  dataset train, val;
+};
+split hold_out_validation(const dataset& all) {
+  const Eigen::Index n_val = 2000, n_train = all.size() - n_val;
+  return {{all.images.leftCols(n_train),
+           std::vector<int>(all.labels.begin(), all.labels.begin() + n_train), all.classes},
+          {all.images.rightCols(n_val),
+           std::vector<int>(all.labels.begin() + n_train, all.labels.end()), all.classes}};
+}
+
+// Runs `stages` AutoLRS stages on `tr`, printing one line per stage.
+void run_stages(lrs::autolrs& ctl, mlp_trainer& tr, const lrs::autolrs_options& o, int stages) {
   std::printf("AutoLRS: tau %lld, tau' %lld, k %d, LR range [%g, %g], %d stages\n",
               static_cast<long long>(o.tau), static_cast<long long>(ctl.tau_prime()), o.candidates,
               o.min_lr, o.max_lr, stages);
@@ -151,21 +150,19 @@ int main(int argc, char** argv) try {
     std::printf("%5d %6lld %6lld %4s %10.4g %12.5g\n", s.index, static_cast<long long>(s.tau_prime),
                 static_cast<long long>(s.tau), s.validation ? "yes" : "no", s.lr, s.forecast);
   }
-  const auto e = tr.test(data.test);
-  const lrs::step_t kept = ctl.kept_steps(), total = ctl.total_steps();
-  std::vector<row> rows{{"autolrs", kept, total, e.loss, e.accuracy}};
-  for (lrs::step_t steps : {kept, total}) {
-    rows.push_back(run_schedule("cosine", lrs::cosine_decay(peak, steps), steps, train, val,
-                                data.test, hidden, batch));
-    rows.push_back(
-        run_schedule("rex", lrs::rex(peak, steps), steps, train, val, data.test, hidden, batch));
-  }
+}
+
+void print_rows(const std::vector<row>& rows) {
   std::printf("\n%-9s %10s %11s %10s %9s\n", "method", "kept", "trained", "test loss", "test acc");
   for (const auto& r : rows)
     std::printf("%-9s %10lld %11lld %10.4f %8.2f%%\n", r.method.c_str(),
                 static_cast<long long>(r.kept), static_cast<long long>(r.total), r.test_loss,
                 100 * r.test_accuracy);
+}
 
+// The AutoLRS schedule over its kept steps beside cosine and REX of the same length.
+void write_schedule_plot(const std::string& path, const lrs::autolrs& ctl, double peak) {
+  const lrs::step_t kept = ctl.kept_steps();
   lrs::svg_plot plot({"AutoLRS schedule vs cosine and REX (equal kept steps)", "kept step",
                       "learning rate", true});
   std::vector<double> x, a, c, r;
@@ -180,8 +177,42 @@ int main(int argc, char** argv) try {
   plot.add_series("autolrs", x, a);
   plot.add_series("cosine", x, c);
   plot.add_series("rex", x, r);
-  plot.write(svg);
-  std::printf("\nschedule plot: %s\n", svg.c_str());
+  plot.write(path);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) try {
+  const options opt = parse_options(argc, argv);
+  const int hidden = 128, batch = 128;
+  const double peak = 0.05;  // baselines' peak LR (SGD, momentum 0.9)
+  std::string note;
+  auto data = lrs_example::load_or_synthesize(opt.data_dir, 0, 10000, &note);
+  if (!note.empty()) std::printf("%s\n", note.c_str());
+  const split sets = hold_out_validation(data.train);
+  const auto& train = sets.train;
+  const auto& val = sets.val;
+
+  const auto o = lrs::autolrs_options{}
+                     .with_min_lr(1e-3)  // the authors' example range
+                     .with_max_lr(1e-1)
+                     .with_tau(opt.tau)
+                     .with_tau_max(4 * opt.tau);
+  lrs::autolrs ctl(o);
+  mlp_trainer tr(train, val, hidden, batch, 1);
+  run_stages(ctl, tr, o, opt.stages);
+  const auto e = tr.test(data.test);
+  const lrs::step_t kept = ctl.kept_steps(), total = ctl.total_steps();
+  std::vector<row> rows{{"autolrs", kept, total, e.loss, e.accuracy}};
+  for (lrs::step_t steps : {kept, total}) {
+    rows.push_back(run_schedule("cosine", lrs::cosine_decay(peak, steps), steps, train, val,
+                                data.test, hidden, batch));
+    rows.push_back(
+        run_schedule("rex", lrs::rex(peak, steps), steps, train, val, data.test, hidden, batch));
+  }
+  print_rows(rows);
+  write_schedule_plot(opt.svg, ctl, peak);
+  std::printf("\nschedule plot: %s\n", opt.svg.c_str());
   return 0;
 } catch (const std::exception& ex) {
   std::fprintf(stderr, "autolrs: %s\n", ex.what());

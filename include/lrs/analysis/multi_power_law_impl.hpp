@@ -258,30 +258,10 @@ LRS_FUNC mpl_fit_result fit_multi_power_law(const std::vector<loss_run>& runs,
   param.max_iterations = opt.max_iterations;
   param.max_linesearch = 30;
 
-  struct run_out {
-    bool valid = false;
-    double f = std::numeric_limits<double>::infinity();
-    Eigen::VectorXd x;
-    fit_status status = fit_status::no_valid_start;
-    int iterations = 0;
-    long evaluations = 0;
-  };
   const auto minimize = [&](const detail::mpl_fit_data& on, const Eigen::VectorXd& x0,
                             const Eigen::VectorXd& lo, const Eigen::VectorXd& hi) {
-    run_out r;
     detail::mpl_objective fun(on, opt.huber_delta, prior_weight);
-    Eigen::VectorXd x = x0.cwiseMax(lo).cwiseMin(hi), g(7);
-    (void)fun(x, g);
-    if (fun.last_valid) {
-      r.valid = true;
-      const detail::restarted_run run = detail::minimize_with_restarts(fun, x, lo, hi, param);
-      r.status = run.status;
-      r.iterations = run.iterations;
-      r.f = fun.best_f;
-      r.x = fun.best_x;
-    }
-    r.evaluations = fun.evaluations;
-    return r;
+    return detail::minimize_from(fun, x0.cwiseMax(lo).cwiseMin(hi), lo, hi, param);
   };
 
   mpl_fit_result res;
@@ -294,13 +274,13 @@ LRS_FUNC mpl_fit_result fit_multi_power_law(const std::vector<loss_run>& runs,
     plo[3] = phi[3] = -50;
     plo[4] = phi[4] = 0;
     plo[5] = phi[5] = plo[6] = phi[6] = 0.5;
-    run_out best_pl;
+    detail::law_run best_pl;
     for (const double l0f : {0.5, 0.9})
       for (const double alpha : {0.3, 0.7}) {
         Eigen::VectorXd x0(7);
         const double l0 = y_min - l0f * spread;
         x0 << l0, std::log(std::max(y_max - l0, 1e-12)), alpha, -50, 0, 0.5, 0.5;
-        const run_out r = minimize(power_only, x0, plo, phi);
+        const detail::law_run r = minimize(power_only, x0, plo, phi);
         res.evaluations += r.evaluations;
         if (r.valid && r.f < best_pl.f) best_pl = r;
       }
@@ -322,7 +302,7 @@ LRS_FUNC mpl_fit_result fit_multi_power_law(const std::vector<loss_run>& runs,
           starts.push_back(x0);
         }
   }
-  std::vector<run_out> outs(starts.size());
+  std::vector<detail::law_run> outs(starts.size());
   std::vector<std::exception_ptr> errors(starts.size());
   auto task = [&](std::size_t i) {
     try {
@@ -339,15 +319,15 @@ LRS_FUNC mpl_fit_result fit_multi_power_law(const std::vector<loss_run>& runs,
   }
   for (const auto& e : errors)
     if (e) std::rethrow_exception(e);
-  const run_out* best = nullptr;
-  for (const run_out& r : outs) {
+  const detail::law_run* best = nullptr;
+  for (const detail::law_run& r : outs) {
     res.evaluations += r.evaluations;
     if (!r.valid) continue;
     ++res.starts_tried;
     if (best == nullptr || r.f < best->f) best = &r;
   }
   if (best == nullptr) return res;
-  run_out finished;
+  detail::law_run finished;
   if (coarse_tol > opt.tolerance) {
     finished = minimize(data, best->x, lb, ub);
     res.evaluations += finished.evaluations;

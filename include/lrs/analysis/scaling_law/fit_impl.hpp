@@ -64,15 +64,16 @@ inline std::vector<std::array<double, 4>> authors_grid() {
   return g;
 }
 
-/// One L-BFGS-B run of the fit: the best point it evaluated and how it ended.
+/// One bounded L-BFGS-B run of a fit (the annealing law's or the Multi-Power Law's): the best
+/// point it evaluated and how it ended.
 struct law_run {
-  bool valid = false;  ///< the start gives a positive prediction at every point
+  bool valid = false;  ///< the objective is defined at the start (a positive prediction everywhere)
   double f = std::numeric_limits<double>::infinity();
   Eigen::VectorXd x;
   fit_status status = fit_status::no_valid_start;
   int iterations = 0;
   long evaluations = 0;
-  long long point_evaluations = 0;
+  long long point_evaluations = 0;  ///< annealing law only: loss points evaluated
 };
 
 /// How a bounded L-BFGS-B run with restarts ended: its status (converged, line_search or
@@ -110,18 +111,17 @@ restarted_run minimize_with_restarts(Objective& fun, Eigen::VectorXd& x, const E
   return r;
 }
 
-/// Minimises `fun` with bounded L-BFGS-B (every parameter >= 0) from `start`.
-inline law_run minimize_law(law_objective& fun, const std::array<double, 4>& start,
-                            const LBFGSpp::LBFGSBParam<double>& param) {
+/// Runs a fit's objective from `start` (inside [lb, ub]): evaluates it there and, when it
+/// is defined, minimises it with minimize_with_restarts. The run's point and value are the best
+/// the objective evaluated; an undefined start gives an invalid run (status no_valid_start).
+template <class Objective>
+law_run minimize_from(Objective& fun, const Eigen::VectorXd& start, const Eigen::VectorXd& lb,
+                      const Eigen::VectorXd& ub, const LBFGSpp::LBFGSBParam<double>& param) {
   law_run r;
-  Eigen::VectorXd x(4), g(4);
-  x << start[0], start[1], start[2], start[3];
+  Eigen::VectorXd x = start, g(start.size());
   (void)fun(x, g);
-  if (fun.last_valid) {  // else the log is undefined at the start
+  if (fun.last_valid) {
     r.valid = true;
-    const Eigen::VectorXd lb = Eigen::VectorXd::Zero(4);
-    const Eigen::VectorXd ub =
-        Eigen::VectorXd::Constant(4, std::numeric_limits<double>::infinity());
     const restarted_run run = minimize_with_restarts(fun, x, lb, ub, param);
     r.status = run.status;
     r.iterations = run.iterations;
@@ -129,6 +129,17 @@ inline law_run minimize_law(law_objective& fun, const std::array<double, 4>& sta
     r.x = fun.best_x;
   }
   r.evaluations = fun.evaluations;
+  return r;
+}
+
+/// Minimises `fun` with bounded L-BFGS-B (every parameter >= 0) from `start`.
+inline law_run minimize_law(law_objective& fun, const std::array<double, 4>& start,
+                            const LBFGSpp::LBFGSBParam<double>& param) {
+  Eigen::VectorXd x(4);
+  x << start[0], start[1], start[2], start[3];
+  const Eigen::VectorXd lb = Eigen::VectorXd::Zero(4);
+  const Eigen::VectorXd ub = Eigen::VectorXd::Constant(4, std::numeric_limits<double>::infinity());
+  law_run r = minimize_from(fun, x, lb, ub, param);
   r.point_evaluations = fun.point_evaluations;
   return r;
 }

@@ -21,8 +21,8 @@ namespace {
 using lrs_test::same_bits;
 
 // Sizes around the packet and chunk edges: empty, one element, 15/16/17 (packet tails), and
-// 100 003 (two pieces of a chunk each, the second short).
-const std::vector<Eigen::Index> sf_sizes = {0, 1, 15, 16, 17, 100003, 16, 1, 0, 17};
+// 65 553 (two pieces: a whole step chunk of 65 536 and a 17-element tail).
+const std::vector<Eigen::Index> sf_sizes = {0, 1, 15, 16, 17, 65553, 16, 1, 0, 17};
 
 template <class T>
 struct sf_run {

@@ -60,8 +60,8 @@ namespace {
 using lrs_test::same_bits;
 
 // Sizes around the packet and chunk edges: empty, one element, 15/16/17 (packet tails), and one
-// tensor cut into two pieces of a chunk each.
-const std::vector<Eigen::Index> awkward_sizes = {0, 1, 15, 16, 17, 100003, 16, 1, 0, 17};
+// tensor cut into two pieces: a whole step chunk of 65 536 and a 17-element tail.
+const std::vector<Eigen::Index> awkward_sizes = {0, 1, 15, 16, 17, 65553, 16, 1, 0, 17};
 
 template <class T>
 struct threaded_run {

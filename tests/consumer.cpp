@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: MIT
 // A tiny program that uses lrs as an outside project would: a schedule from <lrs/lrs.hpp> and the
-// analysis layer (<lrs/analysis.hpp>: Eigen and LBFGSpp, found through find_package(lrs) alone).
+// analysis layer's annealing-law fit (<lrs/analysis/scaling_law.hpp>: Eigen and LBFGSpp, found
+// through find_package(lrs) alone).
 // Exits non-zero on a wrong value.
 #include <cmath>
 #include <cstdio>
 #include <vector>
 
-#include <lrs/analysis.hpp>
+#include <lrs/analysis/scaling_law.hpp>
 #include <lrs/lrs.hpp>
 
 namespace {

@@ -3,14 +3,18 @@
 # formatting. Prints a summary; exits non-zero if any leg fails.
 #
 #   gcc   C++17  -Werror              build everything but the header check, run the tests
-#   clang C++20  ASan+UBSan -Werror   build everything but the header check, run the tests, in the
-#                                     compiled mode (LRS_BUILD_COMPILED: the tests link lrs_compiled;
-#                                     the GCC leg runs them header-only)
+#   clang C++20  ASan+UBSan -Werror   build everything but the header check, run the tests
+#                                     (both in the compiled mode, LRS_BUILD_COMPILED: the tests,
+#                                     examples and tool link lrs_compiled, so the registry, the fits
+#                                     and the GP compile once; header-only: the header check of
+#                                     Clang C++17, the benchmarks, the add_subdirectory consumer
+#                                     test, the fuzzers, the adapters and MPI)
 #   gcc   C++20  every LRS_* option ON  build only what no other leg builds in C++20 with GCC:
-#                                     the header check, the tool and the benchmarks (fuzzers need
-#                                     Clang: skipped) and lrs_compiled
-#   clang C++17  -Werror              build only the header check and the tool
-#   every combination of the LRS_* options                 configure only
+#                                     the header check (as the compiled mode sees the headers), the
+#                                     tool and lrs_compiled, the benchmarks (fuzzers need Clang:
+#                                     skipped)
+#   clang C++17  -Werror              build only the header check (header-only) and the tool
+#   every combination of the LRS_* options                 configure only (one directory per core)
 #   clang-format
 #   api docs (doxygen)   scripts/api-docs.sh build/api: fails on any undocumented public name
 #
@@ -81,24 +85,33 @@ build_only() {
   configure "$dir" "$@" && cmake --build "$dir" -j "$jobs" --target ${targets//,/ }
 }
 
-# Configures every combination of the options in one scratch directory (each run passes every
-# option, so nothing carries over but the cache of found packages).
-configure_all_combinations() {
-  local dir=build/options n=${#options[@]} mask i args bad=0 count=0
+# Configures every combination of the options, split over one scratch directory per core (each
+# run passes every option, so nothing carries over but the cache of found packages).
+configure_combinations_from() {
+  local worker=$1 n=${#options[@]} mask i args bad=0 dir=build/options-$1
   rm -rf "$dir"
-  for ((mask = 0; mask < (1 << n); ++mask)); do
+  for ((mask = worker; mask < (1 << n); mask += jobs)); do
     args=()
     for ((i = 0; i < n; ++i)); do
       args+=("-D${options[i]}=$(((mask >> i) & 1 ? 1 : 0))")
     done
-    count=$((count + 1))
     if ! cmake -S . -B "$dir" "${args[@]}" >"$dir.log" 2>&1; then
       echo "configure failed: ${args[*]}"
       tail -n 20 "$dir.log"
       bad=1
     fi
   done
-  echo "configured $count combinations of ${options[*]}"
+  return "$bad"
+}
+
+configure_all_combinations() {
+  local w pids=() bad=0
+  for ((w = 0; w < jobs; ++w)); do
+    configure_combinations_from "$w" &
+    pids+=($!)
+  done
+  for w in "${pids[@]}"; do wait "$w" || bad=1; done
+  echo "configured $((1 << ${#options[@]})) combinations of ${options[*]}"
   return "$bad"
 }
 
@@ -111,8 +124,8 @@ format_check() {
 }
 
 filters=("$@")
-run_leg "gcc C++17 -Werror" build_and_test build/gcc \
-  -DCMAKE_CXX_COMPILER=g++ -DCMAKE_CXX_STANDARD=17
+run_leg "gcc C++17 -Werror, compiled mode" build_and_test build/gcc \
+  -DCMAKE_CXX_COMPILER=g++ -DCMAKE_CXX_STANDARD=17 -DLRS_BUILD_COMPILED=ON
 run_leg "clang C++20 ASan+UBSan, compiled mode" build_and_test build/clang-asan \
   -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_CXX_STANDARD=20 "-DCMAKE_CXX_FLAGS=$asan" \
   -DLRS_BUILD_COMPILED=ON

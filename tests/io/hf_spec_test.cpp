@@ -15,6 +15,7 @@
 #include "../data/schedules/hf/hf_reference.hpp"
 #include "catch.hpp"
 #include "support/spec.hpp"
+#include "tolerance.hpp"
 
 // A namespace of its own: its using-directives and helpers stay out of the other test files
 // when several are compiled as one unit.
@@ -32,10 +33,6 @@ std::string replace(std::string s, const std::string& from, const std::string& t
   const auto at = s.find(from);
   if (at != std::string::npos) s.replace(at, from.size(), to);
   return s;
-}
-
-double rel_err_hf(double a, double b) {
-  return b == 0 ? std::fabs(a - b) : std::fabs(a - b) / std::fabs(b);
 }
 
 }  // namespace
@@ -56,7 +53,7 @@ TEST_CASE("hf specs: every reference call, pasted, gives transformers' values", 
       for (std::size_t t = 0; t < r.values.size(); ++t) {
         if (!r.values[t]) continue;
         INFO("step " << t);
-        const double e = rel_err_hf(s(static_cast<lrs::step_t>(t)), *r.values[t]);
+        const double e = lrs_test::rel_error(s(static_cast<lrs::step_t>(t)), *r.values[t]);
         CHECK(e <= 1e-12);
         worst = std::max(worst, e);
         ++compared;

@@ -13,6 +13,7 @@
 
 #include "../data/schedules/timm/timm_reference.hpp"
 #include "catch.hpp"
+#include "tolerance.hpp"
 
 // A namespace of its own: its using-directives and helpers stay out of the other test files
 // when several are compiled as one unit.
@@ -29,11 +30,6 @@ lrs::spec_context timm_ctx(double lr) {
   return c;
 }
 
-double rel_error_timm_spec(double got, double want) {
-  if (want == 0.0) return std::fabs(got);
-  return std::fabs(got - want) / std::fabs(want);
-}
-
 }  // namespace
 
 TEST_CASE("timm calls pasted as specs give timm's values", "[timm][spec]") {
@@ -45,7 +41,7 @@ TEST_CASE("timm calls pasted as specs give timm's values", "[timm][spec]") {
     const lrs::any_schedule<double> s = lrs::parse_schedule(r.call, timm_ctx(r.lr));
     for (std::size_t t = 0; t < r.values.size(); ++t) {
       INFO("t = " << t);
-      CHECK(rel_error_timm_spec(s(static_cast<lrs::step_t>(t)), r.values[t]) <= 1e-12);
+      CHECK(lrs_test::rel_error(s(static_cast<lrs::step_t>(t)), r.values[t]) <= 1e-12);
       ++compared;
     }
   }

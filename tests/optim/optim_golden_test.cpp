@@ -8,6 +8,7 @@
 #include <lrs/optim.hpp>
 
 #include "catch.hpp"
+#include "support/golden_text.hpp"
 
 namespace {
 
@@ -25,12 +26,6 @@ struct golden_case {
   std::vector<golden_step> steps;
 };
 
-std::vector<double> read_optim_values(std::istream& in, long n) {
-  std::vector<double> v(static_cast<std::size_t>(n));
-  for (auto& x : v) in >> x;
-  return v;
-}
-
 std::vector<golden_case> load_optim_golden() {
   std::ifstream in(std::string(LRS_TEST_DATA_DIR) + "/optim/golden.txt");
   REQUIRE(in.good());
@@ -40,30 +35,19 @@ std::vector<golden_case> load_optim_golden() {
     REQUIRE(word == "case");
     golden_case c;
     in >> c.name >> c.kind >> c.dtype;
-    c.options = read_optim_values(in, c.kind == "sgd" ? 6 : 7);
+    c.options = lrs_test::read_values(in, c.kind == "sgd" ? 6 : 7);
+    const lrs_test::optimizer_layout layout = lrs_test::read_optimizer_layout(in);
+    c.groups = layout.groups;
+    c.tensors = layout.tensors;
+    c.init = lrs_test::read_per_tensor(in, c.tensors);
     long count = 0;
-    in >> word >> count;
-    REQUIRE(word == "groups");
-    for (long i = 0; i < count; ++i) {
-      double s = 0, w = 0;
-      in >> s >> w;
-      c.groups.emplace_back(s, w);
-    }
-    in >> word >> count;
-    REQUIRE(word == "tensors");
-    for (long i = 0; i < count; ++i) {
-      long n = 0, g = 0;
-      in >> n >> g;
-      c.tensors.emplace_back(n, g);
-    }
-    for (const auto& t : c.tensors) c.init.push_back(read_optim_values(in, t.first));
     in >> word >> count;
     REQUIRE(word == "steps");
     for (long s = 0; s < count; ++s) {
       golden_step st;
       in >> st.lr >> st.momentum;
-      for (const auto& t : c.tensors) st.grads.push_back(read_optim_values(in, t.first));
-      for (const auto& t : c.tensors) st.expected.push_back(read_optim_values(in, t.first));
+      st.grads = lrs_test::read_per_tensor(in, c.tensors);
+      st.expected = lrs_test::read_per_tensor(in, c.tensors);
       c.steps.push_back(std::move(st));
     }
     in >> word;

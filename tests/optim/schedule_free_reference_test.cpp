@@ -12,6 +12,7 @@
 #include <lrs/optim/schedule_free.hpp>
 
 #include "catch.hpp"
+#include "support/golden_text.hpp"
 
 namespace {
 
@@ -30,16 +31,8 @@ struct sf_case {
   std::vector<sf_step> steps;
 };
 
-std::vector<double> read_sf_values(std::istream& in, long n) {
-  std::vector<double> v(static_cast<std::size_t>(n));
-  for (auto& x : v) in >> x;
-  return v;
-}
-
 std::vector<std::vector<double>> read_lines(std::istream& in, const sf_case& c) {
-  std::vector<std::vector<double>> out;
-  for (const auto& t : c.tensors) out.push_back(read_sf_values(in, t.first));
-  return out;
+  return lrs_test::read_per_tensor(in, c.tensors);
 }
 
 std::vector<sf_case> load_cases() {
@@ -51,25 +44,14 @@ std::vector<sf_case> load_cases() {
     REQUIRE(word == "case");
     sf_case c;
     in >> c.name >> c.kind >> c.dtype;
-    c.options = read_sf_values(in, c.kind == "sgd" ? 5 : 9);
+    c.options = lrs_test::read_values(in, c.kind == "sgd" ? 5 : 9);
     long count = 0;
     in >> word >> count;
     REQUIRE(word == "light");
     c.light = count != 0;
-    in >> word >> count;
-    REQUIRE(word == "groups");
-    for (long i = 0; i < count; ++i) {
-      double s = 0, w = 0;
-      in >> s >> w;
-      c.groups.emplace_back(s, w);
-    }
-    in >> word >> count;
-    REQUIRE(word == "tensors");
-    for (long i = 0; i < count; ++i) {
-      long n = 0, g = 0;
-      in >> n >> g;
-      c.tensors.emplace_back(n, g);
-    }
+    const lrs_test::optimizer_layout layout = lrs_test::read_optimizer_layout(in);
+    c.groups = layout.groups;
+    c.tensors = layout.tensors;
     c.init = read_lines(in, c);
     in >> word >> count;
     REQUIRE(word == "steps");

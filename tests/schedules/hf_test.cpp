@@ -16,6 +16,7 @@
 
 #include "../data/schedules/hf/hf_reference.hpp"
 #include "catch.hpp"
+#include "tolerance.hpp"
 
 // A namespace of its own: its using-directives and helpers stay out of the other test files
 // when several are compiled as one unit.
@@ -148,11 +149,6 @@ std::map<std::string, std::function<hf_sched(double)>> cxx_calls() {
   };
 }
 
-// |a - b| / |b|, or |a - b| when b is 0.
-double rel_err(double a, double b) {
-  return b == 0 ? std::fabs(a - b) : std::fabs(a - b) / std::fabs(b);
-}
-
 }  // namespace
 
 TEST_CASE("hf: every schedule matches transformers' own values", "[hf]") {
@@ -169,7 +165,7 @@ TEST_CASE("hf: every schedule matches transformers' own values", "[hf]") {
     for (std::size_t t = 0; t < r.values.size(); ++t) {
       if (!r.values[t]) continue;
       INFO("step " << t);
-      const double e = rel_err(s(static_cast<lrs::step_t>(t)), *r.values[t]);
+      const double e = lrs_test::rel_error(s(static_cast<lrs::step_t>(t)), *r.values[t]);
       CHECK(e <= 1e-12);
       worst = std::max(worst, e);
       ++compared;

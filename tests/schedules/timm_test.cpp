@@ -17,6 +17,7 @@
 
 #include "../data/schedules/timm/timm_reference.hpp"
 #include "catch.hpp"
+#include "tolerance.hpp"
 
 // A namespace of its own: its using-directives and helpers stay out of the other test files
 // when several are compiled as one unit.
@@ -26,11 +27,6 @@ namespace {
 
 using timm_reference::load_reference;
 using timm_reference::reference;
-
-double rel_error_timm(double got, double want) {
-  if (want == 0.0) return std::fabs(got);
-  return std::fabs(got - want) / std::fabs(want);
-}
 
 using lrs::step_t;
 using lrs::timm::cosine_lr_scheduler;
@@ -213,7 +209,7 @@ TEST_CASE("timm schedulers match timm's own values to 1e-12", "[timm]") {
     const lrs::any_schedule<double> s = it->second(r.lr);
     REQUIRE(r.values.size() == static_cast<std::size_t>(r.steps));
     for (std::size_t t = 0; t < r.values.size(); ++t) {
-      const double e = rel_error_timm(s(static_cast<step_t>(t)), r.values[t]);
+      const double e = lrs_test::rel_error(s(static_cast<step_t>(t)), r.values[t]);
       INFO("t = " << t << " lrs " << s(static_cast<step_t>(t)) << " timm " << r.values[t]);
       CHECK(e <= 1e-12);
       worst = std::max(worst, e);

@@ -250,13 +250,8 @@ LRS_FUNC mpl_fit_result fit_multi_power_law(const std::vector<loss_run>& runs,
   lb << -inf, -50, 0, -50, -50, opt.beta_min, opt.gamma_min;
   ub << inf, 50, 10, 50, 50, 1, 1;
 
-  LBFGSpp::LBFGSBParam<double> param;
-  param.epsilon = opt.gtol;
-  param.epsilon_rel = 0;
-  param.past = 1;
-  param.delta = opt.ftol;
-  param.max_iterations = opt.max_iterations;
-  param.max_linesearch = 30;
+  const LBFGSpp::LBFGSBParam<double> param =
+      detail::lbfgsb_param(opt.gtol, opt.ftol, opt.max_iterations, 30);
 
   const auto minimize = [&](const detail::mpl_fit_data& on, const Eigen::VectorXd& x0,
                             const Eigen::VectorXd& lo, const Eigen::VectorXd& hi) {

@@ -251,16 +251,25 @@ inline void require_search_options(std::string_view who, const fit_options& opt,
   require_non_negative(who, "polish_margin", opt.polish_margin);
 }
 
-/// The L-BFGS-B settings of the fit from its options (scipy's line search limit of 20).
-inline LBFGSpp::LBFGSBParam<double> law_lbfgsb_param(const fit_options& opt) {
+/// The L-BFGS-B settings of a fit (the annealing law's or the Multi-Power Law's): stop at an
+/// absolute projected-gradient norm `gtol` or a relative decrease of at most `ftol` over one
+/// iteration, after `max_iterations`, or when a line search takes more than `max_linesearch`.
+inline LBFGSpp::LBFGSBParam<double> lbfgsb_param(double gtol, double ftol, int max_iterations,
+                                                 int max_linesearch) {
   LBFGSpp::LBFGSBParam<double> param;
-  param.epsilon = opt.gtol;
+  param.epsilon = gtol;
   param.epsilon_rel = 0;
   param.past = 1;
-  param.delta = opt.ftol;
-  param.max_iterations = opt.max_iterations;
-  param.max_linesearch = 20;  // scipy's L-BFGS-B line search gives up after 20 evaluations too
+  param.delta = ftol;
+  param.max_iterations = max_iterations;
+  param.max_linesearch = max_linesearch;
   return param;
+}
+
+/// The L-BFGS-B settings of the annealing-law fit from its options (scipy's L-BFGS-B line search
+/// gives up after 20 evaluations too).
+inline LBFGSpp::LBFGSBParam<double> law_lbfgsb_param(const fit_options& opt) {
+  return lbfgsb_param(opt.gtol, opt.ftol, opt.max_iterations, 20);
 }
 
 /// The search of fit_annealing_law: runs sets of starts (one pass, or a coarse pass and a

@@ -31,24 +31,24 @@
 
 /// The compiled mode. lrs is header-only by default. With LRS_COMPILED defined (the CMake target
 /// lrs::lrs_compiled defines it for its users, CMake option LRS_BUILD_COMPILED), the spec registry
-/// and parse_schedule, fit_annealing_law and fit_multi_power_law are only declared by their
-/// headers and defined once, in the lrs_compiled library (src/), so a translation unit that calls
-/// them does not compile them. A program is built in one mode: every translation unit that includes
-/// lrs sees the same LRS_COMPILED.
+/// and parse_schedule, fit_annealing_law, fit_multi_power_law, optimize_schedule and the Gaussian
+/// process are only declared by their headers and defined once, in the lrs_compiled library (src/),
+/// so a translation unit that calls them does not compile them. A program is built in one mode:
+/// every translation unit that includes lrs sees the same LRS_COMPILED.
 ///
-/// LRS_FUNC marks those functions: `inline` in header-only mode, nothing in the compiled mode.
+/// Those functions are function templates of one defaulted parameter (`template <class = void>`;
+/// the Gaussian process is basic_gaussian_process<>), called as plain functions. That is what
+/// makes the header-only mode pay only for what a unit uses: a template is compiled where it is
+/// called, so including <lrs/analysis.hpp> or <lrs/io.hpp> without fitting a law or parsing a spec
+/// does not compile the fitters or the registry. In the compiled mode their headers declare them
+/// `extern template` and lrs_compiled instantiates them.
+///
 /// LRS_DEFINITIONS is 1 where their definitions are compiled (header-only mode, and the library's
 /// own sources, which define LRS_COMPILED_SOURCE), 0 in a user's unit in the compiled mode; a
 /// definitions header (`*_impl.hpp`) stops with an error where it is 0.
-#if defined(LRS_COMPILED)
-#define LRS_FUNC
-#if defined(LRS_COMPILED_SOURCE)
-#define LRS_DEFINITIONS 1
-#else
+#if defined(LRS_COMPILED) && !defined(LRS_COMPILED_SOURCE)
 #define LRS_DEFINITIONS 0
-#endif
 #else
-#define LRS_FUNC inline
 #define LRS_DEFINITIONS 1
 #endif
 

@@ -143,11 +143,15 @@ struct gp_prediction {
 /// given seed (deterministic). Targets are normalised first as `normalization` says (a zero
 /// standard deviation counts as 1).
 /// Source: Rasmussen & Williams (2006), algorithm 2.1 and eq. 5.9.
-class gaussian_process {
+/// Use it as lrs::gaussian_process (basic_gaussian_process<>): a class template of one defaulted
+/// parameter only so that a unit that includes this header without using it does not compile the
+/// search (config.hpp).
+template <class = void>
+class basic_gaussian_process {
  public:
   /// @throws lrs::invalid_argument if a bound is not > 0, a minimum exceeds its maximum, the
   ///         initial values are outside the bounds, or restarts < 0.
-  explicit gaussian_process(gp_options options = {});
+  explicit basic_gaussian_process(gp_options options = {});
 
   /// Fits the hyper-parameters by maximum marginal likelihood, then conditions on (x, y).
   /// @pre x.size() == y.size() >= 1, all values finite.
@@ -193,9 +197,18 @@ class gaussian_process {
   bool fitted_ = false;
 };
 
+/// The Gaussian-process surrogate of AutoLRS (basic_gaussian_process).
+using gaussian_process = basic_gaussian_process<>;
+
+#if defined(LRS_COMPILED)
+// Compiled once, in lrs_compiled (src/gaussian_process.cpp).
+extern template class basic_gaussian_process<void>;
+#endif
+
 /// Lower confidence bound mean(u) - kappa * std(u) of a fitted process.
-[[nodiscard]] inline double lower_confidence_bound(const gaussian_process& gp, double u,
-                                                   double kappa) {
+template <class T>
+[[nodiscard]] double lower_confidence_bound(const basic_gaussian_process<T>& gp, double u,
+                                            double kappa) {
   const gp_prediction p = gp.predict(u);
   return p.mean - kappa * p.std;
 }
@@ -204,8 +217,9 @@ class gaussian_process {
 /// spaced points, refined by golden-section search between its neighbours (deterministic).
 /// With a large kappa (AutoLRS uses 1e6) this is the point of largest posterior uncertainty.
 /// @throws lrs::invalid_argument if kappa < 0, lo >= hi or grid < 2. @pre gp.fitted().
-[[nodiscard]] inline double lcb_argmin(const gaussian_process& gp, double kappa, double lo = 0.0,
-                                       double hi = 1.0, int grid = 512) {
+template <class T>
+[[nodiscard]] double lcb_argmin(const basic_gaussian_process<T>& gp, double kappa, double lo = 0.0,
+                                double hi = 1.0, int grid = 512) {
   detail::require_non_negative("lcb_argmin", "kappa", kappa);
   detail::require_finite("lcb_argmin", "lo", lo);
   detail::require(hi > lo && std::isfinite(hi), "lcb_argmin", "hi", "finite and > lo", hi);

@@ -61,7 +61,8 @@ struct gp_objective {
 
 }  // namespace detail
 
-LRS_FUNC gaussian_process::gaussian_process(gp_options options) : options_(options) {
+template <class T>
+basic_gaussian_process<T>::basic_gaussian_process(gp_options options) : options_(options) {
   const char* t = "gaussian_process";
   detail::require_positive(t, "amplitude_min", options.amplitude_min);
   detail::require_positive(t, "length_scale_min", options.length_scale_min);
@@ -86,7 +87,8 @@ LRS_FUNC gaussian_process::gaussian_process(gp_options options) : options_(optio
   detail::require(norm >= 0 && norm <= 2, t, "normalization", "none, mean or mean_and_scale", norm);
 }
 
-LRS_FUNC void gaussian_process::fit(const std::vector<double>& x, const std::vector<double>& y,
+template <class T>
+void basic_gaussian_process<T>::fit(const std::vector<double>& x, const std::vector<double>& y,
                                     std::uint64_t seed) {
   set_data(x, y);
   Eigen::Vector3d lo, hi;
@@ -135,7 +137,8 @@ LRS_FUNC void gaussian_process::fit(const std::vector<double>& x, const std::vec
   condition({std::exp(best_theta[0]), std::exp(best_theta[1]), std::exp(best_theta[2])});
 }
 
-LRS_FUNC void gaussian_process::fit(const std::vector<double>& x, const std::vector<double>& y,
+template <class T>
+void basic_gaussian_process<T>::fit(const std::vector<double>& x, const std::vector<double>& y,
                                     gp_hyperparameters hp) {
   detail::require_positive("gaussian_process", "amplitude", hp.amplitude);
   detail::require_positive("gaussian_process", "length_scale", hp.length_scale);
@@ -144,7 +147,8 @@ LRS_FUNC void gaussian_process::fit(const std::vector<double>& x, const std::vec
   condition(hp);
 }
 
-LRS_FUNC gp_prediction gaussian_process::predict(double x) const {
+template <class T>
+gp_prediction basic_gaussian_process<T>::predict(double x) const {
   LRS_ASSERT(fitted_, "gaussian_process::predict before fit");
   const Eigen::Index n = x_.size();
   Eigen::VectorXd k(n);
@@ -156,7 +160,8 @@ LRS_FUNC gp_prediction gaussian_process::predict(double x) const {
   return {y_mean_ + y_scale_ * mean, y_scale_ * std::sqrt(var)};
 }
 
-LRS_FUNC void gaussian_process::set_data(const std::vector<double>& x,
+template <class T>
+void basic_gaussian_process<T>::set_data(const std::vector<double>& x,
                                          const std::vector<double>& y) {
   const char* t = "gaussian_process";
   detail::require(x.size() == y.size(), t, "y.size()", "== x.size()", y.size());
@@ -178,7 +183,8 @@ LRS_FUNC void gaussian_process::set_data(const std::vector<double>& x,
   fitted_ = false;
 }
 
-LRS_FUNC Eigen::MatrixXd gaussian_process::covariance(const gp_hyperparameters& hp) const {
+template <class T>
+Eigen::MatrixXd basic_gaussian_process<T>::covariance(const gp_hyperparameters& hp) const {
   const Eigen::Index n = x_.size();
   Eigen::MatrixXd k(n, n);
   for (Eigen::Index i = 0; i < n; ++i) {
@@ -189,7 +195,8 @@ LRS_FUNC Eigen::MatrixXd gaussian_process::covariance(const gp_hyperparameters& 
   return k;
 }
 
-LRS_FUNC double gaussian_process::negative_log_likelihood(const gp_hyperparameters& hp,
+template <class T>
+double basic_gaussian_process<T>::negative_log_likelihood(const gp_hyperparameters& hp,
                                                           std::array<double, 3>* grad) const {
   const Eigen::Index n = x_.size();
   const Eigen::LLT<Eigen::MatrixXd> llt(covariance(hp));
@@ -225,7 +232,8 @@ LRS_FUNC double gaussian_process::negative_log_likelihood(const gp_hyperparamete
   return nll;
 }
 
-LRS_FUNC void gaussian_process::condition(const gp_hyperparameters& hp) {
+template <class T>
+void basic_gaussian_process<T>::condition(const gp_hyperparameters& hp) {
   Eigen::LLT<Eigen::MatrixXd> llt(covariance(hp));
   if (llt.info() != Eigen::Success)
     detail::throw_invalid("gaussian_process", "covariance", "positive definite (raise noise)",

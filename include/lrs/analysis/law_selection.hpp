@@ -146,8 +146,8 @@ struct select_options {
 namespace detail {
 
 /// Fits `c` to `runs`; false when the fit found no valid start.
-inline bool fit_candidate(const law_candidate& c, const std::vector<loss_run>& runs,
-                          loss_law& out) {
+template <class = void>
+bool fit_candidate(const law_candidate& c, const std::vector<loss_run>& runs, loss_law& out) {
   out = loss_law{};
   out.law = c.law;
   if (c.law == loss_law::kind::mpl) {
@@ -176,8 +176,9 @@ inline bool fit_candidate(const law_candidate& c, const std::vector<loss_run>& r
 ///   fit_multi_power_law), each fold's runs with enough points for the candidates' fits.
 /// @throws lrs::invalid_argument naming the parameter, or as the fitters; when no candidate
 ///   fits every fold.
-[[nodiscard]] inline law_selection select_loss_law(const std::vector<loss_run>& runs,
-                                                   const select_options& opt = {}) {
+template <class = void>
+[[nodiscard]] law_selection select_loss_law(const std::vector<loss_run>& runs,
+                                            const select_options& opt = {}) {
   constexpr std::string_view who = "select_loss_law";
   detail::require(runs.size() >= 2, who, "runs", "at least 2 (one is left out at a time)",
                   runs.size());

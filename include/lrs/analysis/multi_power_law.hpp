@@ -485,8 +485,15 @@ struct mpl_fit_result {
 ///   [0, lr.size()), S1 > 0 at each; losses finite and > 0, as many as steps. At least 8
 ///   points in total.
 /// @throws lrs::invalid_argument naming the run, the entry and the value for any violation.
-[[nodiscard]] LRS_FUNC mpl_fit_result fit_multi_power_law(const std::vector<loss_run>& runs,
-                                                          const mpl_fit_options& opt = {});
+template <class = void>
+[[nodiscard]] mpl_fit_result fit_multi_power_law(const std::vector<loss_run>& runs,
+                                                 const mpl_fit_options& opt = {});
+
+#if defined(LRS_COMPILED)
+// Compiled once, in lrs_compiled (src/laws.cpp).
+extern template mpl_fit_result fit_multi_power_law<>(const std::vector<loss_run>&,
+                                                     const mpl_fit_options&);
+#endif
 
 }  // namespace lrs
 

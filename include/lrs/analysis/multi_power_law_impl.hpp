@@ -82,9 +82,11 @@ struct mpl_fit_data {
 /// The fit's objective in x = (L0, ln A, alpha, ln B, ln C, beta, gamma): sum of
 /// Huber(ln y - ln L) and its analytic gradient. Outside the domain (a prediction <= 0) it
 /// returns 2 max_f + 1 with a zero gradient, so a line search backtracks (as law_objective).
-class mpl_objective {
+/// A class template (used as mpl_objective) only so that it compiles where it is used (config.hpp).
+template <class = void>
+class mpl_objective_impl {
  public:
-  mpl_objective(const mpl_fit_data& d, double delta, double prior = 0, double center = 0.5)
+  mpl_objective_impl(const mpl_fit_data& d, double delta, double prior = 0, double center = 0.5)
       : d_(d), delta_(delta), prior_(prior), center_(center) {
     const Eigen::Index n = d.points();
     point_of_.resize(static_cast<Eigen::Index>(d.w.size()));
@@ -169,22 +171,25 @@ class mpl_objective {
   Eigen::Array<Eigen::Index, Eigen::Dynamic, 1> point_of_;
   Eigen::ArrayXd u_, lg_, q_, ld_, pw_;
 };
+using mpl_objective = mpl_objective_impl<>;
 
 /// x = (L0, ln A, alpha, ln B, ln C, beta, gamma) of a law's parameters.
-[[nodiscard]] inline Eigen::VectorXd mpl_to_x(const std::array<double, 7>& p) {
+template <class = void>
+[[nodiscard]] Eigen::VectorXd mpl_to_x(const std::array<double, 7>& p) {
   Eigen::VectorXd x(7);
   const auto lg = [](double v) { return std::log(std::max(v, 1e-300)); };
   x << p[0], lg(p[1]), p[2], lg(p[3]), lg(p[4]), p[5], p[6];
   return x;
 }
-[[nodiscard]] inline std::array<double, 7> mpl_from_x(const Eigen::VectorXd& x) {
+template <class = void>
+[[nodiscard]] std::array<double, 7> mpl_from_x(const Eigen::VectorXd& x) {
   return {x[0], std::exp(x[1]), x[2], std::exp(x[3]), std::exp(x[4]), x[5], x[6]};
 }
 
 }  // namespace detail
 
-LRS_FUNC mpl_fit_result fit_multi_power_law(const std::vector<loss_run>& runs,
-                                            const mpl_fit_options& opt) {
+template <class>
+mpl_fit_result fit_multi_power_law(const std::vector<loss_run>& runs, const mpl_fit_options& opt) {
   constexpr std::string_view who = "fit_multi_power_law";
   opt.validate(who);
   detail::require(!runs.empty(), who, "runs", "non-empty", std::string("empty"));

@@ -325,9 +325,10 @@ struct optimized_schedule {
 /// law is a drop, the peak and then min_lr, which the solver approaches.
 /// @pre steps >= 2, peak > 0, options as documented; a warm-up that leaves at least one step.
 /// @throws lrs::invalid_argument naming the parameter, the value and the allowed range.
-[[nodiscard]] LRS_FUNC optimized_schedule optimize_schedule(const annealing_law& law, step_t steps,
-                                                            double peak, const area_options& areas,
-                                                            const optimize_options& opt = {});
+template <class = void>
+[[nodiscard]] optimized_schedule optimize_schedule(const annealing_law& law, step_t steps,
+                                                   double peak, const area_options& areas,
+                                                   const optimize_options& opt = {});
 
 /// The non-increasing schedule after a fixed warm-up that minimises the Multi-Power Law's
 /// predicted loss at step T - 1 (paper section 6.1: Luo et al., arXiv:2503.12811), as the
@@ -335,9 +336,18 @@ struct optimized_schedule {
 /// (the law reads lr^-gamma). The paper's warm-up length W is the warm-up's size.
 /// @pre as the overload above.
 /// @throws lrs::invalid_argument naming the parameter, the value and the allowed range.
-[[nodiscard]] LRS_FUNC optimized_schedule optimize_schedule(const multi_power_law& p, step_t steps,
-                                                            double peak,
-                                                            const optimize_options& opt = {});
+template <class = void>
+[[nodiscard]] optimized_schedule optimize_schedule(const multi_power_law& p, step_t steps,
+                                                   double peak, const optimize_options& opt = {});
+
+#if defined(LRS_COMPILED)
+// Compiled once, in lrs_compiled (src/laws.cpp).
+extern template optimized_schedule optimize_schedule<>(const annealing_law&, step_t, double,
+                                                       const area_options&,
+                                                       const optimize_options&);
+extern template optimized_schedule optimize_schedule<>(const multi_power_law&, step_t, double,
+                                                       const optimize_options&);
+#endif
 
 }  // namespace lrs
 

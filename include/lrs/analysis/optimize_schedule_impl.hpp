@@ -39,8 +39,9 @@ namespace lrs {
 namespace detail {
 
 /// The warm-up LRs of optimize_options.
-inline std::vector<double> optimize_warmup(std::string_view who, step_t steps, double peak,
-                                           const optimize_options& opt) {
+template <class = void>
+std::vector<double> optimize_warmup(std::string_view who, step_t steps, double peak,
+                                    const optimize_options& opt) {
   require(steps >= 2, who, "steps", ">= 2", steps);
   require_positive(who, "peak", peak);
   require_in_range(who, "min_lr", opt.min_lr, 0.0, peak);
@@ -174,8 +175,9 @@ final_loss_run minimize_final_loss(const Loss& loss, std::vector<double> lr, std
 /// neighbours, p by golden section on log p in [1e-2, 1e2] for each D; the decay's squared
 /// error is summed over at most 1024 evenly spaced steps (each weighted by the steps it stands
 /// for), the stable part's exactly (prefix sums).
-inline power_decay_fit fit_power_decay(const std::vector<double>& lr, std::size_t w, double peak,
-                                       double lo) {
+template <class = void>
+power_decay_fit fit_power_decay(const std::vector<double>& lr, std::size_t w, double peak,
+                                double lo) {
   const std::size_t n = lr.size();
   const std::size_t nv = n - w;
   std::vector<double> stable(nv + 1, 0.0);  // stable[i]: sum over steps w..w+i-1 of (lr - peak)^2
@@ -255,8 +257,9 @@ inline power_decay_fit fit_power_decay(const std::vector<double>& lr, std::size_
 }
 
 /// The spec of a power_decay_fit after a linear warm-up of `w` steps (or none).
-inline std::string power_decay_spec(step_t steps, step_t w, double peak, double min_lr,
-                                    const power_decay_fit& f) {
+template <class = void>
+std::string power_decay_spec(step_t steps, step_t w, double peak, double min_lr,
+                             const power_decay_fit& f) {
   std::string head = w == 0 ? "interpolated(boundaries=[0], values=[" + spec_number(peak) + "])"
                             : "interpolated(boundaries=[0, " +
                                   std::to_string(std::max<step_t>(w - 1, 1)) + "], values=[0, " +
@@ -304,9 +307,9 @@ optimized_schedule optimize_with(std::string_view who, const Loss& loss, step_t 
 
 }  // namespace detail
 
-LRS_FUNC optimized_schedule optimize_schedule(const annealing_law& law, step_t steps, double peak,
-                                              const area_options& areas,
-                                              const optimize_options& opt) {
+template <class>
+optimized_schedule optimize_schedule(const annealing_law& law, step_t steps, double peak,
+                                     const area_options& areas, const optimize_options& opt) {
   constexpr std::string_view who = "optimize_schedule";
   areas.validate(who);
   std::vector<double> start = detail::optimize_warmup(who, steps, peak, opt);
@@ -319,8 +322,9 @@ LRS_FUNC optimized_schedule optimize_schedule(const annealing_law& law, step_t s
   return detail::optimize_with(who, loss, steps, peak, opt.min_lr, opt);
 }
 
-LRS_FUNC optimized_schedule optimize_schedule(const multi_power_law& p, step_t steps, double peak,
-                                              const optimize_options& opt) {
+template <class>
+optimized_schedule optimize_schedule(const multi_power_law& p, step_t steps, double peak,
+                                     const optimize_options& opt) {
   constexpr std::string_view who = "optimize_schedule";
   const std::size_t w = detail::optimize_warmup(who, steps, peak, opt).size();
   const auto loss = [&](const std::vector<double>& lr, double* grad) {

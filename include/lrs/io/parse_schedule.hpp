@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // lrs::parse_schedule and lrs::default_spec_registry: every built-in schedule by name. Their
 // definitions are in parse_schedule_impl.hpp (in lrs_compiled in the compiled mode, config.hpp).
+// They are function templates of one defaulted parameter, called as plain functions: a unit that
+// includes this header without calling them does not compile the registry (config.hpp).
 #ifndef LRS_IO_PARSE_SCHEDULE_HPP
 #define LRS_IO_PARSE_SCHEDULE_HPP
 
@@ -15,7 +17,8 @@ namespace lrs {
 /// The registry of every built-in schedule name: PyTorch's, Hugging Face transformers', timm's,
 /// optax's and Keras's names with their own parameter spelling and defaults (docs/porting.md),
 /// the budget-native names and the combinators. Add your own names to it before parsing.
-LRS_FUNC spec_registry& default_spec_registry();
+template <class = void>
+spec_registry& default_spec_registry();
 
 /// Builds a schedule from a spec string: a call as written in Python source, e.g.
 ///
@@ -39,13 +42,22 @@ LRS_FUNC spec_registry& default_spec_registry();
 /// @throws lrs::spec_error (an lrs::invalid_argument) naming the column and the problem: unknown
 /// names (with a suggestion), missing or repeated parameters, wrong types, values out of range,
 /// numbers that overflow, nesting too deep. Text from the spec is quoted escaped.
-[[nodiscard]] LRS_FUNC any_schedule<double> parse_schedule(std::string_view spec,
-                                                           const spec_context& ctx,
-                                                           const spec_registry& registry);
+template <class = void>
+[[nodiscard]] any_schedule<double> parse_schedule(std::string_view spec, const spec_context& ctx,
+                                                  const spec_registry& registry);
 
 /// parse_schedule(spec, ctx, default_spec_registry()).
-[[nodiscard]] LRS_FUNC any_schedule<double> parse_schedule(std::string_view spec,
-                                                           const spec_context& ctx = {});
+template <class = void>
+[[nodiscard]] any_schedule<double> parse_schedule(std::string_view spec,
+                                                  const spec_context& ctx = {});
+
+#if defined(LRS_COMPILED)
+// Compiled once, in lrs_compiled (src/parse_schedule.cpp).
+extern template spec_registry& default_spec_registry<>();
+extern template any_schedule<double> parse_schedule<>(std::string_view, const spec_context&,
+                                                      const spec_registry&);
+extern template any_schedule<double> parse_schedule<>(std::string_view, const spec_context&);
+#endif
 
 }  // namespace lrs
 

@@ -26,7 +26,8 @@
 
 namespace lrs {
 
-LRS_FUNC spec_registry& default_spec_registry() {
+template <class>
+spec_registry& default_spec_registry() {
   static spec_registry reg = [] {
     spec_registry r;
     // One line per library whose names it reads (spec_entry::ecosystem), then lrs's own.
@@ -42,14 +43,16 @@ LRS_FUNC spec_registry& default_spec_registry() {
   return reg;
 }
 
-LRS_FUNC any_schedule<double> parse_schedule(std::string_view spec, const spec_context& ctx,
-                                             const spec_registry& registry) {
+template <class>
+any_schedule<double> parse_schedule(std::string_view spec, const spec_context& ctx,
+                                    const spec_registry& registry) {
   detail::require_non_negative("parse_schedule", "lr", ctx.lr);
   if (ctx.steps) detail::require_positive("parse_schedule", "steps", *ctx.steps);
   return registry.build(parse_spec(spec), ctx);
 }
 
-LRS_FUNC any_schedule<double> parse_schedule(std::string_view spec, const spec_context& ctx) {
+template <class>
+any_schedule<double> parse_schedule(std::string_view spec, const spec_context& ctx) {
   return parse_schedule(spec, ctx, default_spec_registry());
 }
 

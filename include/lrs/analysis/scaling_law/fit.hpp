@@ -189,8 +189,14 @@ struct fit_result {
 ///   step (some LR before it is non-zero). At least 4 points in total.
 /// @throws lrs::invalid_argument naming the run, the entry and the value for any violation.
 /// @return the best fit; `status` says whether it converged (never throws on non-convergence).
-[[nodiscard]] LRS_FUNC fit_result fit_annealing_law(const std::vector<loss_run>& runs,
-                                                    const fit_options& opt = {});
+template <class = void>
+[[nodiscard]] fit_result fit_annealing_law(const std::vector<loss_run>& runs,
+                                           const fit_options& opt = {});
+
+#if defined(LRS_COMPILED)
+// Compiled once, in lrs_compiled (src/laws.cpp).
+extern template fit_result fit_annealing_law<>(const std::vector<loss_run>&, const fit_options&);
+#endif
 
 }  // namespace lrs
 

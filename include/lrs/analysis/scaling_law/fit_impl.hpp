@@ -42,7 +42,8 @@ namespace detail {
 /// (losses divided by their largest value, S1 by its largest value at a loss point, S2 by its
 /// largest magnitude): L0' in {0.5, 0.9} * min y', alpha in {0.3, 0.8}, A' such that
 /// the curve passes through max y' at the smallest S1', C' in {0, 0.3 * (max y' - min y')}.
-inline std::vector<std::array<double, 4>> scaled_grid(double y_min, double y_max, double x_min) {
+template <class = void>
+std::vector<std::array<double, 4>> scaled_grid(double y_min, double y_max, double x_min) {
   std::vector<std::array<double, 4>> g;
   for (double l0f : {0.5, 0.9})
     for (double alpha : {0.3, 0.8})
@@ -54,7 +55,8 @@ inline std::vector<std::array<double, 4>> scaled_grid(double y_min, double y_max
   return g;
 }
 
-inline std::vector<std::array<double, 4>> authors_grid() {
+template <class = void>
+std::vector<std::array<double, 4>> authors_grid() {
   std::vector<std::array<double, 4>> g;
   // The authors' itertools.product order: L0, A, C, alpha.
   for (double l0 : {0.1, 2.1})
@@ -133,8 +135,9 @@ law_run minimize_from(Objective& fun, const Eigen::VectorXd& start, const Eigen:
 }
 
 /// Minimises `fun` with bounded L-BFGS-B (every parameter >= 0) from `start`.
-inline law_run minimize_law(law_objective& fun, const std::array<double, 4>& start,
-                            const LBFGSpp::LBFGSBParam<double>& param) {
+template <class = void>
+law_run minimize_law(law_objective& fun, const std::array<double, 4>& start,
+                     const LBFGSpp::LBFGSBParam<double>& param) {
   Eigen::VectorXd x(4);
   x << start[0], start[1], start[2], start[3];
   const Eigen::VectorXd lb = Eigen::VectorXd::Zero(4);
@@ -147,8 +150,8 @@ inline law_run minimize_law(law_objective& fun, const std::array<double, 4>& sta
 /// The coarse optima to finish on all points: those within `margin` (relative) of the lowest
 /// objective, lowest first, without duplicates (every parameter within 1e-3 relative of one
 /// already chosen).
-inline std::vector<std::array<double, 4>> polish_starts(const std::vector<law_run>& runs,
-                                                        double margin) {
+template <class = void>
+std::vector<std::array<double, 4>> polish_starts(const std::vector<law_run>& runs, double margin) {
   std::vector<std::size_t> order;
   for (std::size_t i = 0; i < runs.size(); ++i)
     if (runs[i].valid && std::isfinite(runs[i].f)) order.push_back(i);
@@ -173,8 +176,9 @@ inline std::vector<std::array<double, 4>> polish_starts(const std::vector<law_ru
 /// Checks the options of fit_annealing_law that come before its data (the areas, tolerances
 /// and `runs` being non-empty).
 /// @throws lrs::invalid_argument naming the option and its value.
-inline void require_fit_tolerances(std::string_view who, const std::vector<loss_run>& runs,
-                                   const fit_options& opt) {
+template <class = void>
+void require_fit_tolerances(std::string_view who, const std::vector<loss_run>& runs,
+                            const fit_options& opt) {
   opt.areas.validate(who);
   require_positive(who, "huber_delta", opt.huber_delta);
   require_positive(who, "max_iterations", opt.max_iterations);
@@ -194,8 +198,9 @@ struct law_data {
 /// Checks run `r` of fit_annealing_law (its LRs, steps and losses, S1 > 0 at each loss step)
 /// and appends its points to `data`.
 /// @throws lrs::invalid_argument naming the run, the entry and the value.
-inline void add_loss_run(std::string_view who, std::size_t r, const loss_run& run,
-                         const area_options& areas, law_data& data) {
+template <class = void>
+void add_loss_run(std::string_view who, std::size_t r, const loss_run& run,
+                  const area_options& areas, law_data& data) {
   const std::string rn = "runs[" + std::to_string(r) + "].";
   require(run.steps.size() == run.losses.size(), who, rn + "losses",
           "as many as steps (" + std::to_string(run.steps.size()) + ")", run.losses.size());
@@ -238,8 +243,8 @@ inline void add_loss_run(std::string_view who, std::size_t r, const loss_run& ru
 /// Checks the options of fit_annealing_law that come after its data: at least 4 points in
 /// total, the starts, the margins, threads and coarse_points.
 /// @throws lrs::invalid_argument naming the option and its value.
-inline void require_search_options(std::string_view who, const fit_options& opt,
-                                   std::size_t points) {
+template <class = void>
+void require_search_options(std::string_view who, const fit_options& opt, std::size_t points) {
   require(points >= 4, who, "runs", "at least 4 loss points in total", points);
   for (const auto& s : opt.starts)
     for (double v : s)
@@ -254,8 +259,9 @@ inline void require_search_options(std::string_view who, const fit_options& opt,
 /// The L-BFGS-B settings of a fit (the annealing law's or the Multi-Power Law's): stop at an
 /// absolute projected-gradient norm `gtol` or a relative decrease of at most `ftol` over one
 /// iteration, after `max_iterations`, or when a line search takes more than `max_linesearch`.
-inline LBFGSpp::LBFGSBParam<double> lbfgsb_param(double gtol, double ftol, int max_iterations,
-                                                 int max_linesearch) {
+template <class = void>
+LBFGSpp::LBFGSBParam<double> lbfgsb_param(double gtol, double ftol, int max_iterations,
+                                          int max_linesearch) {
   LBFGSpp::LBFGSBParam<double> param;
   param.epsilon = gtol;
   param.epsilon_rel = 0;
@@ -268,16 +274,19 @@ inline LBFGSpp::LBFGSBParam<double> lbfgsb_param(double gtol, double ftol, int m
 
 /// The L-BFGS-B settings of the annealing-law fit from its options (scipy's L-BFGS-B line search
 /// gives up after 20 evaluations too).
-inline LBFGSpp::LBFGSBParam<double> law_lbfgsb_param(const fit_options& opt) {
+template <class = void>
+LBFGSpp::LBFGSBParam<double> law_lbfgsb_param(const fit_options& opt) {
   return lbfgsb_param(opt.gtol, opt.ftol, opt.max_iterations, 20);
 }
 
 /// The search of fit_annealing_law: runs sets of starts (one pass, or a coarse pass and a
 /// polish, see fit_options::coarse_points) and keeps the best law over all of them in `best_f`
 /// and `best_x`, with the counts and the best start's status and iterations in `result`.
-class law_search {
+/// A class template (used as law_search) only so that it compiles where it is used (config.hpp).
+template <class = void>
+class law_search_impl {
  public:
-  law_search(const fit_options& opt, const law_data& data)
+  law_search_impl(const fit_options& opt, const law_data& data)
       : opt_(opt),
         run_end_(data.run_end),
         two_pass_(opt.coarse_points > 0 && data.y.size() >= 4 * opt.coarse_points),
@@ -380,6 +389,7 @@ class law_search {
   LBFGSpp::LBFGSBParam<double> param_;
   LBFGSpp::LBFGSBParam<double> polish_param_;
 };
+using law_search = law_search_impl<>;
 
 /// The fit in the data-scaled parametrisation of fit_annealing_law: with y' = y / ys,
 /// S1' = S1 / s1r and S2' = S2 / s2r, L0 + A S1^-alpha - C S2 = ys (L0' + A' S1'^-alpha - C' S2')
@@ -401,7 +411,8 @@ struct scaled_law_data {
 };
 
 /// `data` in the data-scaled parametrisation, with its starts.
-inline scaled_law_data scale_law_data(const law_data& data) {
+template <class = void>
+scaled_law_data scale_law_data(const law_data& data) {
   const law_points& pts = data.points;
   const std::vector<double>& y = data.y;
   double ys = 0, y_min = std::numeric_limits<double>::infinity(), ln_s1r = -1e300,
@@ -431,8 +442,8 @@ inline scaled_law_data scale_law_data(const law_data& data) {
 
 /// Completes `res` with the law (L0, A, alpha, C) = x of objective `f`, and its R^2 and RMSE on
 /// the raw losses of `data` (all runs, and each run).
-inline void set_fitted_law(fit_result& res, const Eigen::VectorXd& x, double f,
-                           const law_data& data) {
+template <class = void>
+void set_fitted_law(fit_result& res, const Eigen::VectorXd& x, double f, const law_data& data) {
   const std::vector<double>& y = data.y;
   res.law = annealing_law(x[0], x[1], x[2], x[3]);
   res.objective = f;
@@ -461,7 +472,8 @@ inline void set_fitted_law(fit_result& res, const Eigen::VectorXd& x, double f,
 
 }  // namespace detail
 
-LRS_FUNC fit_result fit_annealing_law(const std::vector<loss_run>& runs, const fit_options& opt) {
+template <class>
+fit_result fit_annealing_law(const std::vector<loss_run>& runs, const fit_options& opt) {
   constexpr std::string_view who = "fit_annealing_law";
   detail::require_fit_tolerances(who, runs, opt);
   detail::law_data data;

@@ -60,9 +60,11 @@ inline constexpr Eigen::Index law_block = 2048;
 /// at some point (the log is undefined there), the value is above any seen so far (see
 /// operator()) and `last_valid` is false. Evaluated over Eigen arrays (Eigen's vectorised exp
 /// and log), block by block, the blocks spread over `pool` when given.
-class law_objective {
+/// A class template (used as law_objective) only so that it compiles where it is used (config.hpp).
+template <class = void>
+class law_objective_impl {
  public:
-  law_objective(const law_points& p, double delta, thread_pool* pool = nullptr)
+  law_objective_impl(const law_points& p, double delta, thread_pool* pool = nullptr)
       : n_(static_cast<Eigen::Index>(p.ln_y.size())),
         ln_s1_(p.ln_s1.data(), n_),
         s2_(p.s2.data(), n_),
@@ -166,6 +168,7 @@ class law_objective {
   Eigen::Index blocks_;
   Eigen::Array<double, 6, Eigen::Dynamic> sums_;
 };
+using law_objective = law_objective_impl<>;
 
 }  // namespace detail
 }  // namespace lrs

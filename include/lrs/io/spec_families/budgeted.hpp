@@ -17,7 +17,8 @@
 namespace lrs::detail {
 
 /// The parameters every budget-native name takes after its own; defaults from budget_options.
-inline std::vector<spec_param> budgeted_common_params() {
+template <class = void>
+std::vector<spec_param> budgeted_common_params() {
   const auto literal = [](const auto&... a) { return spec_literal(a...); };
   const budget_options<double> d;
   return {
@@ -44,7 +45,8 @@ struct budgeted_spec_common {
   budget_options<double> opts;
 };
 
-inline budgeted_spec_common read_budgeted_common(const spec_args& a, const spec_context& ctx) {
+template <class = void>
+budgeted_spec_common read_budgeted_common(const spec_args& a, const spec_context& ctx) {
   budgeted_spec_common c{a.number("peak", ctx.lr), 0, {}};
   if (a.has("total_steps")) {
     c.steps = a.integer("total_steps");
@@ -80,7 +82,8 @@ void add_budgeted_spec(spec_registry& reg, std::string name, std::string summary
 }
 
 /// Registers the budget-native names; each profile parameter's default is the profile's own.
-inline void register_budgeted_specs(spec_registry& reg) {
+template <class = void>
+void register_budgeted_specs(spec_registry& reg) {
   const auto literal = [](const auto&... a) { return spec_literal(a...); };
   add_budgeted_spec(reg, "constant", "peak (budgeted: warm-up, floor, sampling apply)", {},
                     [](const spec_args&) { return profiles::constant{}; });

@@ -22,7 +22,8 @@ namespace lrs::detail {
 
 /// `ctx` with the budget given to a nested schedule: `steps` when the outer budget is known,
 /// unchanged otherwise.
-inline spec_context nested_context(const spec_context& ctx, std::optional<step_t> steps) {
+template <class = void>
+spec_context nested_context(const spec_context& ctx, std::optional<step_t> steps) {
   spec_context c = ctx;
   if (ctx.steps && steps && *steps > 0) c.steps = *steps;
   return c;
@@ -32,7 +33,8 @@ inline spec_context nested_context(const spec_context& ctx, std::optional<step_t
 /// schedule without total_steps gets the part of the outer budget (--steps) it covers: T - W
 /// after a prefix warm-up, the segment between two boundaries of a join, the period of cycled,
 /// T - k after shifted, and ceil(T / steps_per_epoch) epochs under per_epoch.
-inline void register_combinator_specs(spec_registry& reg) {
+template <class = void>
+void register_combinator_specs(spec_registry& reg) {
   using sched = any_schedule<double>;
   const warmup_options<double> wd;
 

@@ -20,24 +20,28 @@ namespace hf_spec {
 
 /// transformers' `last_epoch` (at its Python position, so that later positional arguments line
 /// up): only -1, as a fresh scheduler has.
-inline void check_last_epoch(const spec_args& a) {
+template <class = void>
+void check_last_epoch(const spec_args& a) {
   if (a.is_none("last_epoch") || a.number("last_epoch") != -1)
     a.fail_at("last_epoch",
               "last_epoch must be -1 (an lrs schedule is a function of the step: read it from "
               "the step you resume at, lrs curve --from N; in C++ schedule(N))");
 }
 
-inline std::optional<double> optional_number(const spec_args& a, const char* name) {
+template <class = void>
+std::optional<double> optional_number(const spec_args& a, const char* name) {
   if (a.is_none(name)) return std::nullopt;
   return a.number(name);
 }
 
-inline std::optional<step_t> optional_integer(const spec_args& a, const char* name) {
+template <class = void>
+std::optional<step_t> optional_integer(const spec_args& a, const char* name) {
   if (a.is_none(name)) return std::nullopt;
   return a.integer(name);
 }
 
-inline hf::wsd_type wsd_type_of(const spec_args& a, const char* name) {
+template <class = void>
+hf::wsd_type wsd_type_of(const spec_args& a, const char* name) {
   const std::string s = a.string(name);
   if (const auto t = hf::parse_wsd_type(s)) return *t;
   a.fail_at(name,
@@ -45,7 +49,8 @@ inline hf::wsd_type wsd_type_of(const spec_args& a, const char* name) {
 }
 
 /// get_scheduler's names (SchedulerType values) and the function each stands for.
-inline const std::vector<std::pair<std::string, std::string>>& scheduler_types() {
+template <class = void>
+const std::vector<std::pair<std::string, std::string>>& scheduler_types() {
   static const std::vector<std::pair<std::string, std::string>> table = {
       {"linear", "get_linear_schedule_with_warmup"},
       {"cosine", "get_cosine_schedule_with_warmup"},
@@ -64,7 +69,8 @@ inline const std::vector<std::pair<std::string, std::string>>& scheduler_types()
 
 /// The SchedulerType value a `name` argument stands for: "cosine" as written, or an enum member
 /// `SchedulerType.COSINE` (any module path before it) as its value.
-inline std::string scheduler_type_value(const std::string& written) {
+template <class = void>
+std::string scheduler_type_value(const std::string& written) {
   const std::string member = "SchedulerType.";
   const std::size_t at = written.rfind(member);
   if (at == std::string::npos || (at != 0 && written[at - 1] != '.')) return written;
@@ -74,7 +80,8 @@ inline std::string scheduler_type_value(const std::string& written) {
   return m;
 }
 
-inline spec_argument pass_on(const spec_args& a, const char* name) {
+template <class = void>
+spec_argument pass_on(const spec_args& a, const char* name) {
   spec_argument arg;
   arg.name = name;
   arg.val = *a.raw(name);
@@ -87,7 +94,8 @@ inline spec_argument pass_on(const spec_args& a, const char* name) {
 /// Registers transformers' schedule functions under their Python names, parameter order and
 /// defaults (without the optimizer). The factor multiplies `ctx.lr` (`--lr`), which also stands
 /// for `optimizer.defaults["lr"]` (polynomial's lr_end, the min-lr variants' min_lr).
-inline void register_hf_specs(spec_registry& reg) {
+template <class = void>
+void register_hf_specs(spec_registry& reg) {
   using sched = any_schedule<double>;
   using namespace hf_spec;
   const auto add = [&reg](spec_entry e, std::size_t optimizer_position = 0) {

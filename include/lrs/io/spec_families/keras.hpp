@@ -18,7 +18,8 @@ namespace lrs::detail {
 /// Registers Keras's schedules under Keras's class names, parameter spelling, order and defaults
 /// (ecosystem "keras"). Values are absolute learning rates: the context's lr (`--lr`) is not used.
 /// `name=` is accepted (a string or None) and has no effect, as in Keras outside a name scope.
-inline void register_keras_specs(spec_registry& reg) {
+template <class = void>
+void register_keras_specs(spec_registry& reg) {
   using sched = any_schedule<double>;
   const auto add = [&reg](spec_entry e) {
     e.ecosystem = "keras";

@@ -20,7 +20,8 @@
 namespace lrs::detail {
 
 /// `boundaries_and_scales` ({100: 0.5, 200: 0.1}, or None) as a map from whole steps to scales.
-inline std::map<step_t, double> optax_boundaries_and_scales(const spec_args& a) {
+template <class = void>
+std::map<step_t, double> optax_boundaries_and_scales(const spec_args& a) {
   std::map<step_t, double> out;
   for (const auto& [b, s] : a.integer_pairs("boundaries_and_scales")) out[b] = s;
   return out;
@@ -28,8 +29,9 @@ inline std::map<step_t, double> optax_boundaries_and_scales(const spec_args& a) 
 
 /// One item of sgdr_schedule's cosine_kwargs: a dict with string keys or a dict(...) call,
 /// holding warmup_cosine_decay_schedule's keyword arguments.
-inline optax::sgdr_cycle<double> optax_sgdr_cycle(const spec_args& a, const spec_value& item,
-                                                  std::size_t i) {
+template <class = void>
+optax::sgdr_cycle<double> optax_sgdr_cycle(const spec_args& a, const spec_value& item,
+                                           std::size_t i) {
   const std::string where = "cosine_kwargs[" + std::to_string(i) + "]";
   std::vector<std::pair<std::string, const spec_value*>> kw;
   if (item.type == spec_value::kind::dict) {
@@ -109,7 +111,8 @@ inline optax::sgdr_cycle<double> optax_sgdr_cycle(const spec_args& a, const spec
 
 /// Registers optax's schedules under optax's names (ecosystem "optax": pasted with `optax.` or
 /// `optax.schedules.`). Values are absolute: `--lr` (ctx.lr) has no effect on them.
-inline void register_optax_specs(spec_registry& reg) {
+template <class = void>
+void register_optax_specs(spec_registry& reg) {
   using sched = any_schedule<double>;
   auto add = [&reg](spec_entry e) {
     e.ecosystem = "optax";

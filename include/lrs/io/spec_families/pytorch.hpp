@@ -32,7 +32,8 @@ namespace lrs::detail {
 /// default, the table reads it from a schedule built with the type's defaults.
 /// (LambdaLR and MultiplicativeLR take C++ callables and ReduceLROnPlateau is a controller: none
 /// of them can come from a string.)
-inline void register_pytorch_specs(spec_registry& reg) {
+template <class = void>
+void register_pytorch_specs(spec_registry& reg) {
   using sched = any_schedule<double>;
   const auto add = [&reg](spec_entry e) {
     e.ecosystem = "torch";

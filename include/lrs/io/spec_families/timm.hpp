@@ -23,7 +23,8 @@ namespace lrs::detail {
 /// with `lrs curve --steps-per-epoch K`). `initialize` must stay True. Noise (`noise_range_t`,
 /// `noise_pct`, `noise_seed`) is drawn as timm draws it (timm::noise_options); `noise_std` is
 /// accepted and ignored, as timm ignores it.
-inline void register_timm_specs(spec_registry& reg) {
+template <class = void>
+void register_timm_specs(spec_registry& reg) {
   using sched = any_schedule<double>;
   const auto add = [&reg](spec_entry e) {
     e.ecosystem = "timm";

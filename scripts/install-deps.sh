@@ -3,8 +3,8 @@
 # Usage: scripts/install-deps.sh [extra packages...]   (as root, or with sudo available)
 set -euo pipefail
 
-packages=(cmake make g++ clang libclang-rt-dev clang-format libeigen3-dev catch2 libfmt-dev
-          libcli11-dev libbenchmark-dev zlib1g-dev liblbfgspp-dev doxygen "$@")
+packages=(cmake make ninja-build g++ clang libclang-rt-dev clang-format libeigen3-dev catch2
+          libfmt-dev libcli11-dev libbenchmark-dev zlib1g-dev liblbfgspp-dev doxygen "$@")
 
 missing=()
 for p in "${packages[@]}"; do

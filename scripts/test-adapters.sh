@@ -5,7 +5,7 @@
 # because libtorch's headers take minutes to compile.
 # Usage: scripts/test-adapters.sh [build dir, default build/adapters]
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 
 bash scripts/install-deps.sh libtorch-dev libgloo-dev libdlib-dev || exit 1
 dir=${1:-build/adapters}
@@ -16,7 +16,12 @@ if command -v ccache >/dev/null; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=cc
 targets=(lrs_torch_adapter_tests lrs_torch_distributed_test lrs_dlib_adapter_tests torch_fashion_mnist
          torch_distributed dlib_fashion_mnist)
 
-cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER=g++ -DCMAKE_CXX_STANDARD=17 \
+# Ninja builds the targets side by side (CMake's Makefiles build the goals of one command one after
+# another); a directory configured with another generator is made again.
+if [ -f "$dir/CMakeCache.txt" ] && ! grep -q '^CMAKE_GENERATOR:INTERNAL=Ninja$' "$dir/CMakeCache.txt"; then
+  rm -rf "$dir"
+fi
+cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER=g++ -DCMAKE_CXX_STANDARD=17 \
   -DLRS_WARNINGS_AS_ERRORS=ON -DLRS_BUILD_ADAPTERS=ON "${launcher[@]}" >/dev/null || exit 1
 cmake --build "$dir" -j "$jobs" --target "${targets[@]}" || exit 1
 ctest --test-dir "$dir" -L adapters -j "$jobs" --output-on-failure --no-tests=error

@@ -6,14 +6,14 @@
 #   clang C++20  ASan+UBSan -Werror   build everything but the header check, run the tests
 #                                     (both in the compiled mode, LRS_BUILD_COMPILED: the tests,
 #                                     examples and tool link lrs_compiled, so the registry, the fits
-#                                     and the GP compile once; header-only: the header check of
-#                                     Clang C++17, the benchmarks, the add_subdirectory consumer
-#                                     test, the fuzzers, the adapters and MPI)
+#                                     and the GP compile once; header-only: the header check and
+#                                     the tool of Clang C++17, the add_subdirectory consumer test,
+#                                     the fuzzers, the adapters and MPI)
 #   gcc   C++20  every LRS_* option ON  build only what no other leg builds in C++20 with GCC:
 #                                     the header check (as the compiled mode sees the headers), the
-#                                     tool and lrs_compiled, the benchmarks (fuzzers need Clang:
-#                                     skipped)
-#   clang C++17  -Werror              build only the header check (header-only) and the tool
+#                                     tool, lrs_compiled and the benchmarks (which link it; fuzzers
+#                                     need Clang: skipped)
+#   clang C++17  -Werror              build only the header check and the tool (header-only)
 #   every combination of the LRS_* options                 configure only (one directory per core)
 #   clang-format
 #   api docs (doxygen)   scripts/api-docs.sh build/api: fails on any undocumented public name
@@ -59,11 +59,19 @@ run_leg() {
   fi
 }
 
+# The legs build with Ninja: `cmake --build --target a b` with CMake's Makefiles builds the targets
+# one after another (its top-level Makefile is .NOTPARALLEL), so a target of one unit (the tool, a
+# fuzzer) used one core; Ninja builds them side by side. A directory configured with another
+# generator is made again.
 configure() {
   local dir=$1
   shift
-  cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Debug -DLRS_WARNINGS_AS_ERRORS=ON "${launcher[@]}" "$@" \
-    >/dev/null
+  if [ -f "$dir/CMakeCache.txt" ] && ! grep -q '^CMAKE_GENERATOR:INTERNAL=Ninja$' "$dir/CMakeCache.txt"
+  then
+    rm -rf "$dir"
+  fi
+  cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DLRS_WARNINGS_AS_ERRORS=ON \
+    "${launcher[@]}" "$@" >/dev/null
 }
 
 build_and_test() {

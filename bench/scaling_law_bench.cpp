@@ -7,7 +7,10 @@
 
 #include <benchmark/benchmark.h>
 
+#include <Eigen/Core>
+
 #include <lrs/analysis/scaling_law.hpp>
+#include <lrs/analysis/scaling_law/objective.hpp>
 
 namespace {
 
